@@ -1,0 +1,219 @@
+/* escape.c - turning hostile bytes into visible, safe text. */
+#include "config.h"
+
+#include <langinfo.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <wchar.h>
+
+#include "escape.h"
+
+enum esc_charset esc_charset_from_locale(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+
+	if (cs && (!strcasecmp(cs, "UTF-8") || !strcasecmp(cs, "utf8")))
+		return ESC_UTF8;
+	return ESC_ASCII;
+}
+
+/* Decodes one UTF-8 sequence at p (n bytes available). Returns its length
+ * and stores the code point, or 0 if the bytes are not valid UTF-8
+ * (overlong forms, surrogates and values past U+10FFFF are invalid). */
+static size_t utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
+{
+	uint32_t c;
+	size_t len, i;
+
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return 1;
+	}
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		len = 2;
+		c = p[0] & 0x1f;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		len = 3;
+		c = p[0] & 0x0f;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		len = 4;
+		c = p[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (p[i] & 0x3f);
+	}
+	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
+	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+/* Code points that can reorder or hide text on a terminal. */
+static bool is_bidi_or_invisible(uint32_t c)
+{
+	return c == 0x061c || c == 0x200e || c == 0x200f ||
+	       (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) ||
+	       c == 0xfeff || (c >= 0x200b && c <= 0x200d) ||
+	       c == 0x2028 || c == 0x2029;
+}
+
+static size_t put_hex_byte(struct buf *out, unsigned char c)
+{
+	buf_printf(out, "\\x%02x", c);
+	return 4;
+}
+
+size_t esc_display(struct buf *out, const void *vp, size_t n, enum esc_charset cs)
+{
+	const unsigned char *p = vp;
+	size_t i = 0, w = 0;
+
+	while (i < n) {
+		unsigned char c = p[i];
+		uint32_t cp;
+		size_t len;
+
+		if (c >= 0x20 && c < 0x7f) {
+			if (c == '\\') {
+				buf_append(out, "\\\\", 2);
+				w += 2;
+			} else {
+				buf_putc(out, (char)c);
+				w++;
+			}
+			i++;
+			continue;
+		}
+		if (c < 0x80) {
+			const char *e = NULL;
+
+			switch (c) {
+			case '\n': e = "\\n"; break;
+			case '\t': e = "\\t"; break;
+			case '\r': e = "\\r"; break;
+			default: break;
+			}
+			if (e) {
+				buf_append(out, e, 2);
+				w += 2;
+			} else {
+				w += put_hex_byte(out, c);
+			}
+			i++;
+			continue;
+		}
+		if (cs != ESC_UTF8 || !(len = utf8_decode(p + i, n - i, &cp))) {
+			w += put_hex_byte(out, c);
+			i++;
+			continue;
+		}
+		{
+			int cw = -1;
+
+			if (cp >= 0xa0 && !is_bidi_or_invisible(cp))
+				cw = wcwidth((wchar_t)cp);
+			if (cw < 0) {
+				size_t before = out->len;
+
+				buf_printf(out, "\\u{%x}", (unsigned)cp);
+				w += out->len - before;
+			} else {
+				buf_append(out, p + i, len);
+				w += (size_t)cw;
+			}
+		}
+		i += len;
+	}
+	return w;
+}
+
+void esc_json(struct buf *out, const void *vp, size_t n)
+{
+	const unsigned char *p = vp;
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned char c = p[i];
+		uint32_t cp;
+		size_t len;
+
+		if (c == '"' || c == '\\') {
+			buf_putc(out, '\\');
+			buf_putc(out, (char)c);
+			i++;
+		} else if (c >= 0x20 && c < 0x7f) {
+			buf_putc(out, (char)c);
+			i++;
+		} else if (c < 0x80) {
+			switch (c) {
+			case '\n': buf_puts(out, "\\n"); break;
+			case '\t': buf_puts(out, "\\t"); break;
+			case '\r': buf_puts(out, "\\r"); break;
+			default: buf_printf(out, "\\u%04x", c); break;
+			}
+			i++;
+		} else if (!(len = utf8_decode(p + i, n - i, &cp))) {
+			buf_printf(out, "\\\\x%02x", c);
+			i++;
+		} else {
+			if (cp < 0xa0 || is_bidi_or_invisible(cp))
+				buf_printf(out, "\\u%04x", (unsigned)cp);
+			else
+				buf_append(out, p + i, len);
+			i += len;
+		}
+	}
+}
+
+/* Width and length of the character at s in a safe string. */
+static size_t char_at(const char *s, size_t n, enum esc_charset cs, size_t *w)
+{
+	uint32_t cp;
+	size_t len;
+	int cw;
+
+	if (cs != ESC_UTF8 || (unsigned char)s[0] < 0x80 ||
+	    !(len = utf8_decode((const unsigned char *)s, n, &cp))) {
+		*w = 1;
+		return 1;
+	}
+	cw = wcwidth((wchar_t)cp);
+	*w = cw < 0 ? 1 : (size_t)cw;
+	return len;
+}
+
+size_t esc_width(const char *s, size_t n, enum esc_charset cs)
+{
+	size_t i = 0, w = 0, cw;
+
+	while (i < n) {
+		i += char_at(s + i, n - i, cs, &cw);
+		w += cw;
+	}
+	return w;
+}
+
+size_t esc_prefix(const char *s, size_t n, size_t maxw, enum esc_charset cs, size_t *w)
+{
+	size_t i = 0, tw = 0, cw, len;
+
+	while (i < n) {
+		len = char_at(s + i, n - i, cs, &cw);
+		if (tw + cw > maxw)
+			break;
+		tw += cw;
+		i += len;
+	}
+	if (w)
+		*w = tw;
+	return i;
+}

@@ -1,0 +1,127 @@
+/* snapshot.c - a set of socket records with an index by key. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "snapshot.h"
+#include "xalloc.h"
+
+void snapshot_init(struct snapshot *s)
+{
+	memset(s, 0, sizeof(*s));
+}
+
+void snapshot_free(struct snapshot *s)
+{
+	free(s->socks);
+	free(s->index);
+	snapshot_init(s);
+}
+
+void snapshot_clear(struct snapshot *s)
+{
+	s->n = 0;
+	s->index_cap = 0;
+	s->inconsistent = false;
+	memset(s->status, 0, sizeof(s->status));
+	memset(s->error, 0, sizeof(s->error));
+	s->taken_ms = 0;
+}
+
+struct sock *snapshot_add(struct snapshot *s)
+{
+	struct sock *r;
+
+	xgrow((void **)&s->socks, &s->cap, s->n + 1, sizeof(*s->socks));
+	r = &s->socks[s->n++];
+	memset(r, 0, sizeof(*r));
+	return r;
+}
+
+void snapshot_drop_last(struct snapshot *s)
+{
+	if (s->n)
+		s->n--;
+}
+
+/* Inserts record i; returns the index of an equal record already there, or
+ * -1 after inserting. */
+static long index_insert(struct snapshot *s, size_t i)
+{
+	size_t mask = s->index_cap - 1;
+	size_t h = (size_t)sock_key_hash(&s->socks[i].key) & mask;
+
+	while (s->index[h]) {
+		size_t j = s->index[h] - 1;
+
+		if (sock_key_equal(&s->socks[j].key, &s->socks[i].key))
+			return (long)h;
+		h = (h + 1) & mask;
+	}
+	s->index[h] = (uint32_t)(i + 1);
+	return -1;
+}
+
+void snapshot_finish(struct snapshot *s)
+{
+	size_t cap = 64, i, out = 0;
+
+	while (cap < s->n * 2)
+		cap *= 2;
+	free(s->index);
+	s->index = xcalloc(cap, sizeof(*s->index));
+	s->index_cap = cap;
+	for (i = 0; i < s->n; i++) {
+		long slot;
+
+		if (out != i)
+			s->socks[out] = s->socks[i];
+		slot = index_insert(s, out);
+		if (slot >= 0) {
+			/* duplicate: newer data replaces the older copy in place */
+			s->socks[s->index[slot] - 1] = s->socks[out];
+			continue;
+		}
+		out++;
+	}
+	s->n = out;
+	s->taken_ms = clock_now_ms();
+}
+
+const struct sock *snapshot_find(const struct snapshot *s, const struct sock_key *k)
+{
+	size_t mask, h;
+
+	if (!s->index_cap)
+		return NULL;
+	mask = s->index_cap - 1;
+	h = (size_t)sock_key_hash(k) & mask;
+	while (s->index[h]) {
+		const struct sock *r = &s->socks[s->index[h] - 1];
+
+		if (sock_key_equal(&r->key, k))
+			return r;
+		h = (h + 1) & mask;
+	}
+	return NULL;
+}
+
+const struct sock *snapshot_find_inode(const struct snapshot *s, uint32_t inode)
+{
+	if (!inode)
+		return NULL;
+	for (size_t i = 0; i < s->n; i++)
+		if (s->socks[i].inode == inode)
+			return &s->socks[i];
+	return NULL;
+}
+
+void snapshot_swap(struct snapshot *a, struct snapshot *b)
+{
+	struct snapshot t = *a;
+
+	*a = *b;
+	*b = t;
+}

@@ -1,0 +1,56 @@
+/* snapshot.h - one consistent(ish) view of the machine's sockets.
+ *
+ * A snapshot owns an array of records and an index by key. Producers
+ * (sources/diag) append records with snapshot_add(); when the dump is over
+ * they call snapshot_finish(), which de-duplicates by key (Unix dumps may
+ * repeat a socket) and builds the index. Consumers then find by key or walk
+ * the array; records stay where they are until the snapshot is freed or
+ * cleared. */
+#ifndef SOCKVIEW_SNAPSHOT_H
+#define SOCKVIEW_SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sock.h"
+
+/* Per-protocol result of the last dump. */
+enum snap_status {
+	SNAP_NOT_ASKED = 0, /* protocol not requested */
+	SNAP_OK,
+	SNAP_UNAVAILABLE, /* kernel has no diag handler for it (error holds why) */
+	SNAP_FAILED,      /* other error (error holds errno) */
+};
+
+struct snapshot {
+	struct sock *socks; /* owned; n records */
+	size_t n, cap;
+	uint32_t *index;   /* open-addressing table of (record index + 1), owned */
+	size_t index_cap;  /* power of two, 0 before snapshot_finish() */
+	bool inconsistent; /* a dump was interrupted too often (NLM_F_DUMP_INTR) */
+	enum snap_status status[SP_NPROTO];
+	int error[SP_NPROTO];  /* errno for UNAVAILABLE/FAILED */
+	int64_t taken_ms;      /* clock_now_ms() at finish */
+};
+
+void snapshot_init(struct snapshot *s);
+/* Frees what the snapshot owns (the struct itself is the caller's). */
+void snapshot_free(struct snapshot *s);
+/* Empties it for a new dump, keeping storage. */
+void snapshot_clear(struct snapshot *s);
+/* Appends a zeroed record and returns it (valid until the next add). */
+struct sock *snapshot_add(struct snapshot *s);
+/* Drops the last record added (a parser that finds it malformed). */
+void snapshot_drop_last(struct snapshot *s);
+/* De-duplicates by key (keeping the last copy) and builds the index. */
+void snapshot_finish(struct snapshot *s);
+/* Finds a record by key after snapshot_finish(); NULL if absent. */
+const struct sock *snapshot_find(const struct snapshot *s, const struct sock_key *k);
+/* Finds the first record with this inode (and a nonzero inode); NULL if none.
+ * Linear; for the occasional peer lookup, not per row. */
+const struct sock *snapshot_find_inode(const struct snapshot *s, uint32_t inode);
+/* Swaps the contents of two snapshots (the previous/current pair). */
+void snapshot_swap(struct snapshot *a, struct snapshot *b);
+
+#endif

@@ -1,0 +1,118 @@
+/* sock.c - names and small helpers for socket records. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "sock.h"
+
+static const char *const proto_names[SP_NPROTO] = { "tcp", "udp", "raw", "unix" };
+
+static const char *const state_names[SS_MAX_] = {
+	[SS_UNKNOWN_] = "UNKNOWN",
+	[SS_ESTABLISHED] = "ESTAB",
+	[SS_SYN_SENT] = "SYN-SENT",
+	[SS_SYN_RECV] = "SYN-RECV",
+	[SS_FIN_WAIT1] = "FIN-WAIT-1",
+	[SS_FIN_WAIT2] = "FIN-WAIT-2",
+	[SS_TIME_WAIT] = "TIME-WAIT",
+	[SS_CLOSE] = "UNCONN",
+	[SS_CLOSE_WAIT] = "CLOSE-WAIT",
+	[SS_LAST_ACK] = "LAST-ACK",
+	[SS_LISTEN] = "LISTEN",
+	[SS_CLOSING] = "CLOSING",
+	[SS_NEW_SYN_RECV] = "SYN-RECV",
+};
+
+const char *sock_proto_name(unsigned proto)
+{
+	return proto < SP_NPROTO ? proto_names[proto] : "?";
+}
+
+int sock_proto_parse(const char *s)
+{
+	for (int i = 0; i < SP_NPROTO; i++)
+		if (!strcmp(s, proto_names[i]))
+			return i;
+	return -1;
+}
+
+const char *sock_state_str(unsigned state)
+{
+	return state < SS_MAX_ ? state_names[state] : "UNKNOWN";
+}
+
+const char *sock_state_name(const struct sock *s)
+{
+	/* A TCP socket in TCP_CLOSE is "CLOSE" for ss; other kinds "UNCONN". */
+	if (s->state == SS_CLOSE && s->proto == SP_TCP)
+		return "CLOSE";
+	return sock_state_str(s->state);
+}
+
+const char *sock_family_name(unsigned family)
+{
+	switch (family) {
+	case AF_INET: return "inet";
+	case AF_INET6: return "inet6";
+	case AF_UNIX: return "unix";
+	default: return "?";
+	}
+}
+
+const char *sock_type_name(unsigned type)
+{
+	switch (type) {
+	case SOCK_STREAM: return "stream";
+	case SOCK_DGRAM: return "dgram";
+	case SOCK_SEQPACKET: return "seqpacket";
+	case SOCK_RAW: return "raw";
+	default: return "?";
+	}
+}
+
+bool sock_is_listening(const struct sock *s)
+{
+	if (s->state == SS_LISTEN)
+		return true;
+	/* Unconnected datagram/raw sockets are "listening" for ss -l. */
+	return s->proto != SP_TCP && s->state == SS_CLOSE &&
+	       (s->type == SOCK_DGRAM || s->type == SOCK_RAW || s->proto == SP_UDP ||
+		s->proto == SP_RAW);
+}
+
+bool sock_is_abstract(const struct sock *s)
+{
+	return s->family == AF_UNIX && s->name_len > 0 && s->name[0] == '\0';
+}
+
+void sock_addr_str(const struct sock *s, bool peer, char *dst, size_t len)
+{
+	const uint8_t *a = peer ? s->raddr : s->laddr;
+
+	if (!len)
+		return;
+	if (s->family == AF_INET || s->family == AF_INET6) {
+		if (inet_ntop(s->family, a, dst, (socklen_t)len))
+			return;
+	}
+	dst[0] = '\0';
+}
+
+bool sock_key_equal(const struct sock_key *a, const struct sock_key *b)
+{
+	return a->cookie == b->cookie && a->inode == b->inode &&
+	       a->proto == b->proto && a->family == b->family;
+}
+
+uint64_t sock_key_hash(const struct sock_key *k)
+{
+	uint64_t h = k->cookie * 0x9e3779b97f4a7c15ull;
+
+	h ^= ((uint64_t)k->inode << 16) ^ ((uint64_t)k->proto << 8) ^ k->family;
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 32;
+	return h;
+}

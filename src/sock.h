@@ -1,0 +1,146 @@
+/* sock.h - the socket record: one socket as the kernel described it.
+ *
+ * Records are plain values (no pointers), so a snapshot is one array that
+ * can be copied, sorted and freed in one go. Names are stored raw with their
+ * length; escaping happens at output (escape.h). */
+#ifndef SOCKVIEW_SOCK_H
+#define SOCKVIEW_SOCK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum sock_proto {
+	SP_TCP,
+	SP_UDP,
+	SP_RAW,
+	SP_UNIX,
+	SP_NPROTO
+};
+
+/* Bit masks of protocols and families, used by options, toggles, requests. */
+#define SP_MASK(p) (1u << (p))
+#define SP_MASK_ALL ((1u << SP_NPROTO) - 1)
+#define SF_INET 1u  /* IPv4 */
+#define SF_INET6 2u /* IPv6 */
+#define SF_ALL (SF_INET | SF_INET6)
+
+/* States use the kernel's TCP numbering (linux/tcp.h TCP_ESTABLISHED = 1 ...
+ * TCP_NEW_SYN_RECV = 12); UDP/raw/Unix sockets map onto the same numbers the
+ * way the kernel reports them (TCP_CLOSE = 7 shown as UNCONN, like ss). */
+enum sock_state {
+	SS_UNKNOWN_ = 0,
+	SS_ESTABLISHED = 1,
+	SS_SYN_SENT,
+	SS_SYN_RECV,
+	SS_FIN_WAIT1,
+	SS_FIN_WAIT2,
+	SS_TIME_WAIT,
+	SS_CLOSE,
+	SS_CLOSE_WAIT,
+	SS_LAST_ACK,
+	SS_LISTEN,
+	SS_CLOSING,
+	SS_NEW_SYN_RECV,
+	SS_MAX_
+};
+
+/* The stable identity of a socket across snapshots. The kernel's socket
+ * cookie is unique per network namespace for the socket's lifetime (also for
+ * TIME-WAIT and request sockets, whose inode is 0). */
+struct sock_key {
+	uint64_t cookie;
+	uint32_t inode;
+	uint8_t proto;  /* enum sock_proto */
+	uint8_t family; /* AF_INET, AF_INET6, AF_UNIX */
+};
+
+/* A subset of struct tcp_info, copied from the kernel's version of
+ * whatever length into a zeroed struct first (older kernels send less). */
+struct sock_tcp {
+	uint32_t rtt_us, rttvar_us;
+	uint32_t snd_cwnd, snd_ssthresh;
+	uint32_t snd_mss, rcv_mss, pmtu;
+	uint32_t rto_us, ato_us;
+	uint32_t unacked, sacked, lost, retrans, total_retrans;
+	uint32_t last_data_sent_ms, last_data_recv_ms, last_ack_recv_ms;
+	uint32_t segs_out, segs_in;
+	uint32_t rcv_space, snd_wnd;
+	uint64_t bytes_acked, bytes_received, bytes_sent, bytes_retrans;
+	uint64_t delivery_rate, pacing_rate;
+	uint32_t busy_time_ms;
+	uint8_t retransmits, probes, backoff, ca_state, options;
+	uint8_t snd_wscale, rcv_wscale;
+	uint8_t info_len; /* bytes the kernel actually sent (0..255 bytes kept) */
+};
+
+#define SOCK_NAME_MAX 108 /* sizeof(sun_path) */
+#define SOCK_CONG_MAX 16
+
+/* Flags in struct sock.has */
+#define SOCK_HAS_UID 0x01u
+#define SOCK_HAS_TCP 0x02u   /* tcp field valid */
+#define SOCK_HAS_CONG 0x04u  /* cong valid */
+#define SOCK_HAS_NAME 0x08u  /* Unix name valid (name_len may be 0: unnamed) */
+#define SOCK_HAS_PEER 0x10u  /* Unix peer inode valid */
+#define SOCK_HAS_QUEUE 0x20u /* recv_q/send_q valid */
+#define SOCK_HAS_MEM 0x40u   /* meminfo valid */
+
+struct sock {
+	struct sock_key key;
+	uint8_t proto;  /* enum sock_proto (same as key.proto) */
+	uint8_t family; /* AF_INET, AF_INET6, AF_UNIX */
+	uint8_t type;   /* SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET, SOCK_RAW */
+	uint8_t state;  /* enum sock_state */
+	uint32_t has;   /* SOCK_HAS_* */
+	uint32_t inode;
+	uint32_t uid;
+	uint32_t ifindex;
+	uint32_t recv_q, send_q; /* for LISTEN: accept queue length and backlog */
+	uint64_t cookie;
+
+	/* inet: addresses in network byte order (IPv4 in the first 4 bytes) */
+	uint8_t laddr[16], raddr[16];
+	uint16_t lport, rport; /* host byte order */
+	uint8_t timer;         /* idiag_timer */
+	uint8_t retrans;       /* idiag_retrans */
+	uint32_t expires_ms;   /* idiag_expires */
+
+	/* unix: name as the kernel gave it; abstract names start with '\0' */
+	uint32_t peer_inode;
+	uint8_t name_len;
+	char name[SOCK_NAME_MAX];
+
+	/* TCP only */
+	char cong[SOCK_CONG_MAX]; /* NUL-terminated, control bytes possible */
+	struct sock_tcp tcp;
+	uint32_t rmem_alloc, rcvbuf, wmem_alloc, sndbuf; /* SK_MEMINFO */
+};
+
+/* "tcp", "udp", "raw", "unix". */
+const char *sock_proto_name(unsigned proto);
+/* Parses a protocol name; returns the enum value or -1. */
+int sock_proto_parse(const char *s);
+/* State name as ss prints it: "ESTAB", "LISTEN", "UNCONN", "TIME-WAIT"...
+ * UDP/raw/Unix sockets in TCP_CLOSE print "UNCONN". */
+const char *sock_state_name(const struct sock *s);
+/* Raw state-name table (by enum sock_state), for parsers and filters. */
+const char *sock_state_str(unsigned state);
+/* "inet", "inet6", "unix". */
+const char *sock_family_name(unsigned family);
+/* "stream", "dgram", "seqpacket", "raw" ... */
+const char *sock_type_name(unsigned type);
+
+/* True for a listening socket or, for datagram/raw, an unconnected bound one
+ * (what -l selects). */
+bool sock_is_listening(const struct sock *s);
+/* True if the Unix name is abstract (first byte NUL). */
+bool sock_is_abstract(const struct sock *s);
+
+/* Formats the local/peer IP address into dst (INET6_ADDRSTRLEN at least). */
+void sock_addr_str(const struct sock *s, bool peer, char *dst, size_t len);
+
+bool sock_key_equal(const struct sock_key *a, const struct sock_key *b);
+uint64_t sock_key_hash(const struct sock_key *k);
+
+#endif
