@@ -3,10 +3,20 @@
  * Maps a socket inode to its owners (pid, fd) and a pid to its command name.
  * Filled by the /proc scanner (procscan.h); read by outputs and the UI.
  * A socket may have many owners (fork, SCM_RIGHTS) or none; inode 0 never
- * has owners. */
+ * has owners.
+ *
+ * Costs: lookups are O(1) expected plus the number of owners returned, and
+ * never allocate; adding an owner is O(1) expected when pids arrive in
+ * ascending order (as the scanner adds them), else O(owners of that inode);
+ * removing a process is O(its sockets). Storage grows with the contents and
+ * is kept by procmap_clear() for the next scan.
+ *
+ * Ownership: the map owns everything it stores; pointers it returns
+ * (procmap_comm) are valid until the next writer call. Not thread-safe. */
 #ifndef SOCKVIEW_PROCMAP_H
 #define SOCKVIEW_PROCMAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,6 +27,10 @@ struct proc_owner {
 
 struct procmap;
 
+/* The longest command name kept (longer names are truncated). */
+#define PROCMAP_COMM_MAX 16
+
+/* An empty map; never NULL (allocation failure is fatal, see xalloc.h). */
 struct procmap *procmap_new(void);
 /* Frees the map; NULL is allowed. */
 void procmap_free(struct procmap *m);
@@ -26,8 +40,8 @@ void procmap_free(struct procmap *m);
 size_t procmap_owners(const struct procmap *m, uint32_t inode,
 		      struct proc_owner *out, size_t max);
 /* The raw command name of pid (up to 16 bytes, may hold any byte except
- * NUL), with its length in *len; NULL if pid is unknown. Valid until the map
- * is next modified. */
+ * NUL), with its length in *len; NULL if pid is unknown or has no name yet.
+ * Not NUL-terminated. Valid until the map is next modified. */
 const char *procmap_comm(const struct procmap *m, int32_t pid, size_t *len);
 /* The real uid of pid, or -1 if unknown. */
 long procmap_uid(const struct procmap *m, int32_t pid);
@@ -37,12 +51,25 @@ long procmap_uid(const struct procmap *m, int32_t pid);
 size_t procmap_hidden(const struct procmap *m);
 
 /* Writers (the scanner and tests): */
-/* Sets or replaces the name and uid of pid, creating it if needed. */
+/* Sets or replaces the name (raw bytes, truncated to PROCMAP_COMM_MAX) and
+ * uid of pid, creating it if needed. pid <= 0 is ignored. */
 void procmap_set_proc(struct procmap *m, int32_t pid, const char *comm, size_t len, long uid);
-/* Records that pid holds inode as fd (duplicates are ignored). */
+/* Records that pid holds inode as fd (duplicates are ignored; so are inode 0,
+ * pid <= 0 and fd < 0). Creates pid without a name if unknown. */
 void procmap_add_owner(struct procmap *m, uint32_t inode, int32_t pid, int32_t fd);
 /* Forgets pid and every socket fd it held. */
 void procmap_remove_proc(struct procmap *m, int32_t pid);
 void procmap_set_hidden(struct procmap *m, size_t n);
+
+/* Extensions used by the scanner: */
+/* Forgets every socket fd of pid but keeps its name and uid. */
+void procmap_clear_owners(struct procmap *m, int32_t pid);
+/* Forgets everything (processes, owners, hidden count); keeps the storage. */
+void procmap_clear(struct procmap *m);
+/* True if inode has at least one owner; O(1) expected. */
+bool procmap_is_owned(const struct procmap *m, uint32_t inode);
+/* Number of processes known, and of (inode, pid, fd) owner entries. */
+size_t procmap_nprocs(const struct procmap *m);
+size_t procmap_nowners(const struct procmap *m);
 
 #endif

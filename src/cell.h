@@ -1,0 +1,88 @@
+/* cell.h - the socket table's columns: titles, cell text, sort order.
+ *
+ * One place knows what each column shows and how it sorts, so the view
+ * model, the incremental search and the sort menu agree. Cell text is
+ * escaped (escape.h): whatever bytes a socket name or a command held, the
+ * text appended here is safe to draw. */
+#ifndef SOCKVIEW_CELL_H
+#define SOCKVIEW_CELL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "buf.h"
+#include "diff.h"
+#include "escape.h"
+#include "procmap.h"
+#include "sock.h"
+
+enum col {
+	COL_PROTO,
+	COL_STATE,
+	COL_RECVQ,
+	COL_SENDQ,
+	COL_LOCAL,
+	COL_PEER,
+	COL_PROCESS,
+	/* optional, off by default */
+	COL_UID,
+	COL_INODE,
+	COL_RTT,
+	COL_CWND,
+	COL_RETRANS,
+	COL_RX,
+	COL_TX,
+	COL_MAX_
+};
+
+#define COL_BIT(c) (1u << (c))
+#define COL_DEFAULT_SET (COL_BIT(COL_PROTO) | COL_BIT(COL_STATE) | COL_BIT(COL_RECVQ) | \
+			 COL_BIT(COL_SENDQ) | COL_BIT(COL_LOCAL) | COL_BIT(COL_PEER) | \
+			 COL_BIT(COL_PROCESS))
+
+/* How a cell that does not fit is shortened (visibly, with an ellipsis). */
+enum col_cut {
+	CUT_END,    /* keep the start: "python3-very-lo…" */
+	CUT_MIDDLE, /* keep both ends: "/run/user/1000/…/bus", "[fe80::…]:22" */
+};
+
+struct col_info {
+	const char *title;   /* N_() marked: the column heading */
+	const char *name;    /* N_() marked: longer name for menus */
+	unsigned min_w;      /* narrowest useful width */
+	unsigned max_w;      /* widest it grows to fit its cells */
+	unsigned prio;       /* lower survives longer on narrow screens */
+	bool right;          /* numbers: right-aligned */
+	bool optional;       /* offered in the columns menu */
+	enum col_cut cut;
+};
+
+/* Static description of column c (c < COL_MAX_). */
+const struct col_info *cell_col(enum col c);
+
+struct cell_ctx {
+	const struct procmap *pm; /* NULL: processes are not mapped */
+	enum esc_charset cs;
+};
+
+/* Appends the escaped text of column c for socket s to out and returns its
+ * width in terminal columns. d (may be NULL) supplies the rates. */
+size_t cell_format(struct buf *out, enum col c, const struct sock *s,
+		   const struct diff_entry *d, const struct cell_ctx *ctx);
+
+/* Orders a and b by column c (<0, 0, >0); ties are broken by protocol,
+ * addresses and finally the socket key, so the order is total and stable
+ * across refreshes. da/db may be NULL. */
+int cell_compare(enum col c, const struct sock *a, const struct diff_entry *da,
+		 const struct sock *b, const struct diff_entry *db,
+		 const struct procmap *pm);
+
+/* Short protocol name as ss prints it: tcp, udp, raw, u_str, u_dgr, u_seq. */
+const char *cell_netid(const struct sock *s);
+
+/* Human-readable byte rate ("0", "512", "1.5K", "20M") into dst. */
+void cell_rate(double bytes_per_s, char *dst, size_t len);
+/* Human-readable duration from microseconds ("850us", "12.5ms", "1.2s"). */
+void cell_usec(uint32_t us, char *dst, size_t len);
+
+#endif

@@ -1,0 +1,184 @@
+/* collect.c - a collection cycle: sock_diag dump, then the process map. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "collect.h"
+#include "diag.h"
+#include "filter.h"
+#include "filter_bc.h"
+#include "i18n.h"
+#include "procscan.h"
+#include "xalloc.h"
+
+/* idiag_states bits (1 << TCP_xxx). */
+#define STATES_ALL 0xffffffffu
+#define STATES_LISTENING ((1u << SS_LISTEN) | (1u << SS_CLOSE))
+
+struct collect {
+	struct diag *diag;
+	struct procscan *ps; /* NULL with --no-processes */
+	struct procmap *pm;  /* NULL with --no-processes */
+	bool scanned;        /* the first full /proc scan is done */
+	unsigned protos, families;
+	bool listening;
+	uint32_t filter_states;
+	void *bytecode;
+	size_t bytecode_len;
+	struct snapshot *snap; /* target of the cycle in flight */
+	uint32_t *orphans;     /* scratch: inodes without owner */
+	size_t orphans_cap;
+};
+
+/* Hands the kernel the combined prefilter: states of -l and of the filter
+ * (both supersets, so their intersection is too) and the filter's code. */
+static void push_filter(struct collect *c)
+{
+	uint32_t states = c->filter_states;
+
+	if (c->listening)
+		states &= STATES_LISTENING;
+	diag_set_inet_filter(c->diag, states, c->bytecode, c->bytecode_len);
+}
+
+struct collect *collect_new(const struct options *o, char *err, size_t errlen)
+{
+	struct collect *c = xcalloc(1, sizeof(*c));
+
+	c->diag = diag_open();
+	if (!c->diag) {
+		snprintf(err, errlen, _("cannot open a sock_diag netlink socket: %s"),
+			 strerror(errno));
+		free(c);
+		return NULL;
+	}
+	if (o->record_dir)
+		diag_set_record_dir(c->diag, o->record_dir);
+	if (!o->no_processes) {
+		c->ps = procscan_new("/proc");
+		c->pm = procmap_new();
+	}
+	c->protos = o->protos;
+	c->families = o->families;
+	c->listening = o->listening;
+	c->filter_states = STATES_ALL;
+	push_filter(c);
+	return c;
+}
+
+void collect_free(struct collect *c)
+{
+	if (!c)
+		return;
+	diag_free(c->diag);
+	procscan_free(c->ps);
+	procmap_free(c->pm);
+	free(c->bytecode);
+	free(c->orphans);
+	free(c);
+}
+
+void collect_set_scope(struct collect *c, unsigned protos, unsigned families)
+{
+	c->protos = protos;
+	c->families = families;
+}
+
+void collect_set_listening(struct collect *c, bool listening)
+{
+	c->listening = listening;
+	push_filter(c);
+}
+
+void collect_set_filter(struct collect *c, const struct filter *f)
+{
+	free(c->bytecode);
+	c->bytecode = NULL;
+	c->bytecode_len = 0;
+	c->filter_states = STATES_ALL;
+	if (f && filter_kernel(f, &c->filter_states, &c->bytecode, &c->bytecode_len) < 0) {
+		/* nothing the kernel can check: filter in user space only */
+		c->filter_states = STATES_ALL;
+		c->bytecode = NULL;
+		c->bytecode_len = 0;
+	}
+	push_filter(c);
+}
+
+/* Brings the process map up to date after a dump: a full scan the first
+ * time, then incremental updates told which new sockets lack an owner. */
+static void update_processes(struct collect *c, const struct snapshot *snap)
+{
+	size_t n = 0;
+
+	if (!c->ps)
+		return;
+	if (!c->scanned) {
+		if (procscan_full(c->ps, c->pm) == 0)
+			c->scanned = true;
+		return;
+	}
+	xgrow((void **)&c->orphans, &c->orphans_cap, snap->n, sizeof(*c->orphans));
+	for (size_t i = 0; i < snap->n; i++) {
+		uint32_t ino = snap->socks[i].inode;
+
+		if (ino && !procmap_is_owned(c->pm, ino))
+			c->orphans[n++] = ino;
+	}
+	if (n)
+		procscan_want_inodes(c->ps, c->orphans, n);
+	procscan_update(c->ps, c->pm, NULL);
+}
+
+int collect_once(struct collect *c, struct snapshot *snap)
+{
+	if (diag_dump(c->diag, c->protos, c->families, snap) < 0)
+		return -1;
+	update_processes(c, snap);
+	return 0;
+}
+
+int collect_start(struct collect *c, struct snapshot *snap)
+{
+	if (diag_start(c->diag, c->protos, c->families, snap) < 0)
+		return -1;
+	c->snap = snap;
+	return 0;
+}
+
+int collect_step(struct collect *c)
+{
+	int r = diag_step(c->diag);
+
+	if (r == 0 && c->snap) {
+		update_processes(c, c->snap);
+		c->snap = NULL;
+	} else if (r < 0) {
+		c->snap = NULL;
+	}
+	return r;
+}
+
+bool collect_busy(const struct collect *c)
+{
+	return diag_busy(c->diag);
+}
+
+void collect_cancel(struct collect *c)
+{
+	diag_cancel(c->diag);
+	c->snap = NULL;
+}
+
+int collect_fd(const struct collect *c)
+{
+	return diag_fd(c->diag);
+}
+
+const struct procmap *collect_procmap(const struct collect *c)
+{
+	return c->pm;
+}

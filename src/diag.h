@@ -1,0 +1,153 @@
+/* diag.h - the netlink sock_diag source: dumps the kernel's sockets.
+ *
+ * One struct diag owns one NETLINK_SOCK_DIAG socket (close-on-exec,
+ * non-blocking) and runs dump cycles on it. A cycle is one request per
+ * (protocol, family) pair asked for: TCP, UDP, raw over IPv4/IPv6, then
+ * Unix. Requests go one at a time (the kernel allows one dump per socket),
+ * each with a fresh sequence number; replies are parsed by diag_parse.h
+ * straight into the caller's snapshot, without per-record allocation.
+ *
+ * Contract (call order and ownership):
+ *   d = diag_open();                       the socket lives in the network
+ *                                          namespace current at this call
+ *   [diag_set_inet_filter / diag_set_record_dir / diag_set_transport]
+ *                                          between cycles only
+ *   then, any number of times, either
+ *     diag_dump(d, protos, families, snap)          blocking (batch mode)
+ *   or
+ *     diag_start(d, protos, families, snap);        non-blocking (UI)
+ *     while diag_busy(d): poll diag_fd(d) for POLLIN, then diag_step(d)
+ *     (or diag_cancel(d) to abandon the cycle)
+ *   diag_free(d);
+ *
+ *  - snap is the caller's; diag_start() clears it, and it must stay alive
+ *    and untouched until diag_step() returns 0 or -1 (then it is finished:
+ *    de-duplicated and indexed by snapshot_finish()) or diag_cancel() is
+ *    called (then its contents are unspecified: clear it before use).
+ *  - diag_fd() may change after diag_step() or diag_cancel() (a socket is
+ *    reopened to throw away a broken dump): read it again before each poll.
+ *  - Per-protocol results are in snap->status[]/snap->error[]: SNAP_OK,
+ *    SNAP_UNAVAILABLE (the kernel has no diag handler: error ENOENT or
+ *    EOPNOTSUPP...), SNAP_FAILED (error holds the errno; records that arrived
+ *    before the failure are kept). When IPv4 and IPv6 of one protocol
+ *    differ, the worse result wins. snap->inconsistent is set when a dump
+ *    kept being interrupted (NLM_F_DUMP_INTR) DIAG_MAX_INTR_RETRIES times.
+ *  - Nothing here prints or exits; errors are -1 with errno. */
+#ifndef SOCKVIEW_DIAG_H
+#define SOCKVIEW_DIAG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "snapshot.h"
+
+/* Receive buffer for one reply datagram. The kernel fills dump datagrams up
+ * to 32 KiB; anything shorter truncates them (the rest is lost). */
+#define DIAG_RECV_BUF_SIZE (64 * 1024)
+/* SO_RCVBUF asked for (the kernel may clamp it without privileges). */
+#define DIAG_SO_RCVBUF (1024 * 1024)
+/* Restarts of one request after NLM_F_DUMP_INTR before the data is kept
+ * and the snapshot marked inconsistent. */
+#define DIAG_MAX_INTR_RETRIES 3
+/* Restarts of one request after ENOBUFS or EBUSY before it fails. */
+#define DIAG_MAX_RESTARTS 3
+/* Datagrams one diag_step() reads at most, so that the UI loop stays
+ * responsive during a dump of 10^5 sockets. */
+#define DIAG_STEP_MAX_DGRAMS 16
+/* diag_dump() gives a request up after this long without a reply. */
+#define DIAG_TIMEOUT_MS 5000
+
+struct diag;
+
+/* How requests leave and replies arrive: the real netlink socket, or a test
+ * double. ctx is the pointer given to diag_set_transport(). */
+struct diag_transport_ops {
+	/* Sends one request; returns the bytes sent or -1 with errno. */
+	ssize_t (*send)(void *ctx, const void *buf, size_t len);
+	/* Receives one reply datagram into buf without blocking; returns its
+	 * full length (more than len if it did not fit: the dump is then
+	 * failed), or -1 with errno (EAGAIN: nothing pending now). diag_dump()
+	 * waits by polling diag_fd() only with the real socket: with another
+	 * transport EAGAIN there counts as a timeout at once. */
+	ssize_t (*recv)(void *ctx, void *buf, size_t len);
+	/* Optional: forget any dump in flight (the real socket is closed and
+	 * reopened). Returns 0, or -1 with errno (the cycle then fails). */
+	int (*reset)(void *ctx);
+};
+
+/* Counters since diag_open(), for tests and a debug view. */
+struct diag_stats {
+	size_t requests;       /* requests sent (restarts included) */
+	size_t datagrams;      /* reply datagrams received */
+	size_t intr_restarts;  /* restarts after NLM_F_DUMP_INTR */
+	size_t other_restarts; /* restarts after ENOBUFS or EBUSY */
+	size_t resets;         /* sockets reopened / transport resets */
+	size_t skipped;        /* unusable messages (diag_parse.h) */
+	size_t bad_attrs;      /* malformed attributes ignored */
+	size_t stale;          /* messages of an old dump dropped */
+};
+
+/* Opens the sock_diag socket in the current network namespace. Returns a
+ * new struct diag (free with diag_free), or NULL with errno. */
+struct diag *diag_open(void);
+/* Closes the socket and frees everything d owns; NULL is allowed. */
+void diag_free(struct diag *d);
+
+/* Blocking full cycle: clears snap, dumps every protocol in protos (SP_MASK
+ * bits) for every family in families (SF_* bits; Unix is dumped whenever
+ * SP_UNIX is in protos), finishes snap. Returns 0, or -1 with errno only if
+ * no request could be answered at all (no socket); per-protocol failures
+ * are in snap->status/error. */
+int diag_dump(struct diag *d, unsigned protos, unsigned families,
+	      struct snapshot *snap);
+
+/* The fd to poll for POLLIN while diag_busy(); -1 if the socket is closed
+ * (a reopen failed). Only meaningful with the real transport. */
+int diag_fd(const struct diag *d);
+/* Begins a non-blocking cycle into snap (cleared first; a cycle already in
+ * flight is cancelled). Returns 0 (diag_busy() says whether anything is in
+ * flight; with nothing to dump, snap is already finished), or -1 with errno
+ * if the socket cannot be opened. */
+int diag_start(struct diag *d, unsigned protos, unsigned families,
+	       struct snapshot *snap);
+/* Reads what is available (at most DIAG_STEP_MAX_DGRAMS datagrams) without
+ * blocking, sends the next request when one ends. Returns 1 while in
+ * flight, 0 when the cycle is over and snap finished, -1 with errno if the
+ * socket broke beyond repair (the cycle is over: snap is finished, the
+ * requests not done are SNAP_FAILED). Without a cycle, returns 0. */
+int diag_step(struct diag *d);
+/* True while a cycle is in flight. */
+bool diag_busy(const struct diag *d);
+/* Abandons the cycle in flight (if any): the socket is reopened, so the
+ * next request does not meet the old dump (EBUSY). */
+void diag_cancel(struct diag *d);
+
+/* Kernel-side filtering for inet requests from the next cycle on: states
+ * is the idiag_states bitmap (1u << TCP_xxx; 0 or ~0u: all), also used as
+ * udiag_states for Unix; bytecode (copied; NULL/0: none) goes out as
+ * INET_DIAG_REQ_BYTECODE. Bytecode longer than an attribute can hold makes
+ * the inet requests fail with EMSGSIZE (shown in snap->status). */
+void diag_set_inet_filter(struct diag *d, uint32_t states, const void *bytecode,
+			  size_t len);
+
+/* Test seam: replies come from ops (NULL: back to the real socket). ops and
+ * ctx are not copied and must outlive their use. */
+void diag_set_transport(struct diag *d, const struct diag_transport_ops *ops,
+			void *ctx);
+
+/* Appends every raw reply datagram of each request to DIR/NAME.bin, NAME
+ * being diag_record_name() (dir copied; NULL stops recording). Errors do
+ * not stop the dump; the first one is kept for diag_record_error(). */
+void diag_set_record_dir(struct diag *d, const char *dir);
+/* The first errno recording met (0: none). */
+int diag_record_error(const struct diag *d);
+/* "tcp-inet", "udp-inet6", "unix" ...: the recording's base name for a
+ * request (static string; NULL for a pair that is never requested). */
+const char *diag_record_name(unsigned proto, unsigned family);
+
+/* Counters since diag_open() (pointer valid until diag_free). */
+const struct diag_stats *diag_get_stats(const struct diag *d);
+
+#endif

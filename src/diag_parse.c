@@ -1,0 +1,450 @@
+/* diag_parse.c - netlink sock_diag replies to socket records. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <linux/tcp.h>
+#include <linux/unix_diag.h>
+
+#include "diag_parse.h"
+
+/* The fixed headers start the payload; attributes follow, aligned. */
+#define INET_HDR_LEN NLMSG_ALIGN(sizeof(struct inet_diag_msg))
+#define UNIX_HDR_LEN NLMSG_ALIGN(sizeof(struct unix_diag_msg))
+
+uint32_t diag_parse_unix_show(void)
+{
+	return UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_RQLEN | UDIAG_SHOW_UID;
+}
+
+void diag_parser_init(struct diag_parser *p, struct snapshot *snap,
+		      unsigned proto, uint32_t seq, uint32_t portid)
+{
+	memset(p, 0, sizeof(*p));
+	p->snap = snap;
+	p->proto = (uint8_t)proto;
+	p->seq = seq;
+	p->portid = portid;
+	p->udiag_show = diag_parse_unix_show();
+}
+
+/* A kernel error number from an int the kernel (or a liar) sent: negative
+ * errnos come back positive; anything else is a protocol error. */
+static int kernel_errno(int32_t v)
+{
+	if (v < 0 && v > -4096)
+		return -v;
+	return EPROTO;
+}
+
+static uint32_t get_u32(const void *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static uint64_t cookie_of(const uint32_t c[2])
+{
+	return (uint64_t)c[1] << 32 | c[0];
+}
+
+/* SK_MEMINFO_* array (INET_DIAG_SKMEMINFO, UNIX_DIAG_MEMINFO). */
+static bool put_skmeminfo(struct sock *s, const void *pl, size_t len)
+{
+	uint32_t m[SK_MEMINFO_SNDBUF + 1];
+
+	if (len < sizeof(m))
+		return false;
+	memcpy(m, pl, sizeof(m));
+	s->rmem_alloc = m[SK_MEMINFO_RMEM_ALLOC];
+	s->rcvbuf = m[SK_MEMINFO_RCVBUF];
+	s->wmem_alloc = m[SK_MEMINFO_WMEM_ALLOC];
+	s->sndbuf = m[SK_MEMINFO_SNDBUF];
+	s->has |= SOCK_HAS_MEM;
+	return true;
+}
+
+static uint32_t clamp_u32(uint64_t v)
+{
+	return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+}
+
+/* INET_DIAG_INFO: the kernel's struct tcp_info, of whatever length its
+ * version has; copy what fits into a zeroed one so missing fields read 0. */
+static bool put_tcp_info(struct sock *s, const void *pl, size_t len)
+{
+	struct tcp_info ti;
+	struct sock_tcp *t = &s->tcp;
+
+	if (len == 0)
+		return false;
+	memset(&ti, 0, sizeof(ti));
+	memcpy(&ti, pl, len < sizeof(ti) ? len : sizeof(ti));
+	t->rtt_us = ti.tcpi_rtt;
+	t->rttvar_us = ti.tcpi_rttvar;
+	t->snd_cwnd = ti.tcpi_snd_cwnd;
+	t->snd_ssthresh = ti.tcpi_snd_ssthresh;
+	t->snd_mss = ti.tcpi_snd_mss;
+	t->rcv_mss = ti.tcpi_rcv_mss;
+	t->pmtu = ti.tcpi_pmtu;
+	t->rto_us = ti.tcpi_rto;
+	t->ato_us = ti.tcpi_ato;
+	t->unacked = ti.tcpi_unacked;
+	t->sacked = ti.tcpi_sacked;
+	t->lost = ti.tcpi_lost;
+	t->retrans = ti.tcpi_retrans;
+	t->total_retrans = ti.tcpi_total_retrans;
+	t->last_data_sent_ms = ti.tcpi_last_data_sent;
+	t->last_data_recv_ms = ti.tcpi_last_data_recv;
+	t->last_ack_recv_ms = ti.tcpi_last_ack_recv;
+	t->segs_out = ti.tcpi_segs_out;
+	t->segs_in = ti.tcpi_segs_in;
+	t->rcv_space = ti.tcpi_rcv_space;
+	t->snd_wnd = ti.tcpi_snd_wnd;
+	t->bytes_acked = ti.tcpi_bytes_acked;
+	t->bytes_received = ti.tcpi_bytes_received;
+	t->bytes_sent = ti.tcpi_bytes_sent;
+	t->bytes_retrans = ti.tcpi_bytes_retrans;
+	t->delivery_rate = ti.tcpi_delivery_rate;
+	t->pacing_rate = ti.tcpi_pacing_rate;
+	t->busy_time_ms = clamp_u32(ti.tcpi_busy_time / 1000);
+	t->retransmits = ti.tcpi_retransmits;
+	t->probes = ti.tcpi_probes;
+	t->backoff = ti.tcpi_backoff;
+	t->ca_state = ti.tcpi_ca_state;
+	t->options = ti.tcpi_options;
+	t->snd_wscale = ti.tcpi_snd_wscale;
+	t->rcv_wscale = ti.tcpi_rcv_wscale;
+	t->info_len = (uint8_t)(len > UINT8_MAX ? UINT8_MAX : len);
+	s->has |= SOCK_HAS_TCP;
+	return true;
+}
+
+/* INET_DIAG_CONG: a name, normally NUL-terminated; keep what fits. */
+static bool put_cong(struct sock *s, const char *pl, size_t len)
+{
+	size_t n = 0;
+
+	while (n < len && n < SOCK_CONG_MAX - 1 && pl[n])
+		n++;
+	memcpy(s->cong, pl, n);
+	s->cong[n] = '\0';
+	s->has |= SOCK_HAS_CONG;
+	return true;
+}
+
+/* Handles one attribute of an inet record; false if it is malformed. */
+static bool inet_attr(struct sock *s, uint16_t type, const void *pl, size_t len)
+{
+	switch (type) {
+	case INET_DIAG_INFO:
+		/* Only TCP sends struct tcp_info under this type. */
+		if (s->proto != SP_TCP)
+			return true;
+		return put_tcp_info(s, pl, len);
+	case INET_DIAG_CONG:
+		if (s->proto != SP_TCP)
+			return true;
+		return put_cong(s, pl, len);
+	case INET_DIAG_SKMEMINFO:
+		return put_skmeminfo(s, pl, len);
+	case INET_DIAG_MEMINFO: {
+		struct inet_diag_meminfo mi;
+
+		if (len < sizeof(mi))
+			return false;
+		/* The older, shorter form: only used if SKMEMINFO is absent. */
+		if (s->has & SOCK_HAS_MEM)
+			return true;
+		memcpy(&mi, pl, sizeof(mi));
+		s->rmem_alloc = mi.idiag_rmem;
+		s->wmem_alloc = mi.idiag_wmem;
+		s->has |= SOCK_HAS_MEM;
+		return true;
+	}
+	default:
+		return true; /* not ours to know: skipped */
+	}
+}
+
+/* Handles one attribute of a Unix record; false if it is malformed. */
+static bool unix_attr(struct sock *s, uint16_t type, const void *pl, size_t len)
+{
+	const char *name = pl;
+
+	switch (type) {
+	case UNIX_DIAG_NAME:
+		if (len > SOCK_NAME_MAX)
+			return false;
+		memcpy(s->name, pl, len);
+		if (len > 0 && name[0] != '\0') {
+			/* A path: the kernel counts its terminating NUL, and
+			 * the path ends at the first NUL anyway. */
+			size_t n = 0;
+
+			while (n < len && name[n])
+				n++;
+			s->name_len = (uint8_t)n;
+		} else {
+			/* Abstract: every byte counts, NUL and ESC included. */
+			s->name_len = (uint8_t)len;
+		}
+		s->has |= SOCK_HAS_NAME;
+		return true;
+	case UNIX_DIAG_PEER:
+		if (len < sizeof(uint32_t))
+			return false;
+		s->peer_inode = get_u32(pl);
+		s->has |= SOCK_HAS_PEER;
+		return true;
+	case UNIX_DIAG_RQLEN: {
+		struct unix_diag_rqlen rq;
+
+		if (len < sizeof(rq))
+			return false;
+		memcpy(&rq, pl, sizeof(rq));
+		s->recv_q = rq.udiag_rqueue;
+		s->send_q = rq.udiag_wqueue;
+		s->has |= SOCK_HAS_QUEUE;
+		return true;
+	}
+	case UNIX_DIAG_UID:
+		if (len < sizeof(uint32_t))
+			return false;
+		s->uid = get_u32(pl);
+		s->has |= SOCK_HAS_UID;
+		return true;
+	case UNIX_DIAG_MEMINFO:
+		return put_skmeminfo(s, pl, len);
+	default:
+		return true;
+	}
+}
+
+/* Walks the attributes in [start, start + len) of record s. */
+static void parse_attrs(struct diag_parser *p, struct sock *s,
+			const char *start, size_t len)
+{
+	const char *pos = start;
+	size_t left = len;
+
+	while (left >= sizeof(struct nlattr)) {
+		const struct nlattr *a = (const struct nlattr *)(const void *)pos;
+		size_t step;
+		bool ok;
+
+		/* left fits an int: it is bounded by the buffer length,
+		 * itself capped at INT_MAX. nla_len is 16 bits, so libmnl's
+		 * check is sound here. */
+		if (!mnl_attr_ok(a, (int)left)) {
+			p->stats.bad_attrs++;
+			return;
+		}
+		if (s->family == AF_UNIX)
+			ok = unix_attr(s, mnl_attr_get_type(a), mnl_attr_get_payload(a),
+				       mnl_attr_get_payload_len(a));
+		else
+			ok = inet_attr(s, mnl_attr_get_type(a), mnl_attr_get_payload(a),
+				       mnl_attr_get_payload_len(a));
+		if (!ok)
+			p->stats.bad_attrs++;
+		step = MNL_ALIGN(a->nla_len);
+		if (step > left)
+			step = left; /* the last attribute may lack its padding */
+		pos += step;
+		left -= step;
+	}
+	if (left)
+		p->stats.bad_attrs++; /* stray bytes shorter than a header */
+}
+
+static void parse_inet(struct diag_parser *p, const struct nlmsghdr *nlh)
+{
+	struct inet_diag_msg m;
+	size_t plen = mnl_nlmsg_get_payload_len(nlh);
+	struct sock *s;
+
+	if (plen < sizeof(m)) {
+		p->stats.skipped++;
+		return;
+	}
+	memcpy(&m, mnl_nlmsg_get_payload(nlh), sizeof(m));
+	if (m.idiag_family != AF_INET && m.idiag_family != AF_INET6) {
+		p->stats.skipped++;
+		return;
+	}
+	s = snapshot_add(p->snap);
+	s->proto = p->proto;
+	s->family = m.idiag_family;
+	s->type = p->proto == SP_TCP ? SOCK_STREAM : p->proto == SP_UDP ? SOCK_DGRAM : SOCK_RAW;
+	s->state = m.idiag_state;
+	s->timer = m.idiag_timer;
+	s->retrans = m.idiag_retrans;
+	s->lport = ntohs(m.id.idiag_sport);
+	s->rport = ntohs(m.id.idiag_dport);
+	memcpy(s->laddr, m.id.idiag_src, s->family == AF_INET ? 4 : 16);
+	memcpy(s->raddr, m.id.idiag_dst, s->family == AF_INET ? 4 : 16);
+	s->ifindex = m.id.idiag_if;
+	s->cookie = cookie_of(m.id.idiag_cookie);
+	s->expires_ms = m.idiag_expires;
+	s->recv_q = m.idiag_rqueue;
+	s->send_q = m.idiag_wqueue;
+	s->uid = m.idiag_uid;
+	s->inode = m.idiag_inode;
+	s->has = SOCK_HAS_QUEUE;
+	/* TIME-WAIT and request sockets have no owner: their uid reads 0. */
+	if (!(s->inode == 0 && (s->state == SS_TIME_WAIT || s->state == SS_SYN_RECV ||
+				s->state == SS_NEW_SYN_RECV)))
+		s->has |= SOCK_HAS_UID;
+	s->key.cookie = s->cookie;
+	s->key.inode = s->inode;
+	s->key.proto = s->proto;
+	s->key.family = s->family;
+	parse_attrs(p, s, (const char *)mnl_nlmsg_get_payload(nlh) + INET_HDR_LEN,
+		    plen > INET_HDR_LEN ? plen - INET_HDR_LEN : 0);
+	p->stats.records++;
+}
+
+static void parse_unix(struct diag_parser *p, const struct nlmsghdr *nlh)
+{
+	struct unix_diag_msg m;
+	size_t plen = mnl_nlmsg_get_payload_len(nlh);
+	struct sock *s;
+
+	if (plen < sizeof(m)) {
+		p->stats.skipped++;
+		return;
+	}
+	memcpy(&m, mnl_nlmsg_get_payload(nlh), sizeof(m));
+	if (m.udiag_family != AF_UNIX) {
+		p->stats.skipped++;
+		return;
+	}
+	s = snapshot_add(p->snap);
+	s->proto = SP_UNIX;
+	s->family = AF_UNIX;
+	s->type = m.udiag_type;
+	s->state = m.udiag_state;
+	s->inode = m.udiag_ino;
+	s->cookie = cookie_of(m.udiag_cookie);
+	/* The kernel sends a name only for bound sockets: when names were
+	 * asked for, no attribute means "unnamed". */
+	if (p->udiag_show & UDIAG_SHOW_NAME)
+		s->has |= SOCK_HAS_NAME;
+	s->key.cookie = s->cookie;
+	s->key.inode = s->inode;
+	s->key.proto = SP_UNIX;
+	s->key.family = AF_UNIX;
+	parse_attrs(p, s, (const char *)mnl_nlmsg_get_payload(nlh) + UNIX_HDR_LEN,
+		    plen > UNIX_HDR_LEN ? plen - UNIX_HDR_LEN : 0);
+	p->stats.records++;
+}
+
+/* Ends the dump with the int result in a DONE or ERROR payload. */
+static void end_dump(struct diag_parser *p, const struct nlmsghdr *nlh, bool is_error)
+{
+	size_t plen = mnl_nlmsg_get_payload_len(nlh);
+	int32_t v;
+
+	p->done = true;
+	if (plen < sizeof(v)) {
+		/* A DONE without the int is an old kernel's success; an
+		 * ERROR without it is nonsense. */
+		p->error = is_error ? EBADMSG : 0;
+		return;
+	}
+	memcpy(&v, mnl_nlmsg_get_payload(nlh), sizeof(v));
+	p->error = v == 0 ? 0 : kernel_errno(v);
+}
+
+static bool is_ours(const struct diag_parser *p, const struct nlmsghdr *nlh)
+{
+	if (p->seq && nlh->nlmsg_seq != p->seq)
+		return false;
+	if (p->portid && nlh->nlmsg_pid && nlh->nlmsg_pid != p->portid)
+		return false;
+	return true;
+}
+
+int diag_parse(struct diag_parser *p, const void *buf, size_t len)
+{
+	const char *base = buf;
+	size_t off = 0;
+
+	p->consumed = 0;
+	if (p->done || ((uintptr_t)buf & 3) || !p->snap) {
+		errno = EINVAL;
+		return -1;
+	}
+	/* Datagrams are at most a few pages; this keeps libmnl's int lengths
+	 * meaningful for any replayed file. */
+	if (len > INT_MAX)
+		len = INT_MAX & ~3u;
+	while (len - off >= sizeof(struct nlmsghdr)) {
+		const struct nlmsghdr *nlh = (const struct nlmsghdr *)(const void *)(base + off);
+		size_t step;
+
+		/* Not mnl_nlmsg_ok(): it compares (int)nlmsg_len, so a length
+		 * of 2^31 or more would pass as negative. */
+		if (nlh->nlmsg_len < sizeof(*nlh) || nlh->nlmsg_len > len - off) {
+			p->consumed = off;
+			errno = EBADMSG;
+			return -1;
+		}
+		step = NLMSG_ALIGN(nlh->nlmsg_len);
+		if (step > len - off)
+			step = len - off;
+		off += step;
+		if (!is_ours(p, nlh)) {
+			p->stats.stale++;
+			continue;
+		}
+		if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+			p->intr = true;
+		switch (nlh->nlmsg_type) {
+		case NLMSG_DONE:
+			end_dump(p, nlh, false);
+			break;
+		case NLMSG_ERROR:
+			end_dump(p, nlh, true);
+			break;
+		case NLMSG_OVERRUN:
+			p->done = true;
+			p->error = ENOBUFS;
+			break;
+		case SOCK_DIAG_BY_FAMILY:
+			if (p->proto == SP_UNIX)
+				parse_unix(p, nlh);
+			else if (p->proto < SP_NPROTO)
+				parse_inet(p, nlh);
+			else
+				p->stats.skipped++;
+			break;
+		default:
+			/* NLMSG_NOOP and anything unknown */
+			if (nlh->nlmsg_type >= NLMSG_MIN_TYPE)
+				p->stats.skipped++;
+			break;
+		}
+		if (p->done) {
+			p->consumed = off;
+			return 0;
+		}
+	}
+	p->consumed = off;
+	if (off != len) {
+		errno = EBADMSG; /* a truncated header */
+		return -1;
+	}
+	return 1;
+}

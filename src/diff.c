@@ -1,0 +1,123 @@
+/* diff.c - new, gone and changed sockets between two snapshots. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "diff.h"
+#include "xalloc.h"
+
+void diff_init(struct diff *d)
+{
+	memset(d, 0, sizeof(*d));
+}
+
+void diff_free(struct diff *d)
+{
+	free(d->e);
+	free(d->gone);
+	diff_init(d);
+}
+
+void diff_clear(struct diff *d)
+{
+	d->n = 0;
+	d->ngone = 0;
+	d->nnew = 0;
+	d->nchanged = 0;
+}
+
+bool diff_in_scope(const struct diff_scope *sc, const struct sock *s)
+{
+	if (s->proto >= SP_NPROTO || !(sc->protos & SP_MASK(s->proto)))
+		return false;
+	if (s->family == AF_INET && !(sc->families & SF_INET))
+		return false;
+	if (s->family == AF_INET6 && !(sc->families & SF_INET6))
+		return false;
+	if (sc->listening && !sock_is_listening(s))
+		return false;
+	return true;
+}
+
+static bool sock_changed(const struct sock *a, const struct sock *b)
+{
+	if (a->state != b->state || a->recv_q != b->recv_q || a->send_q != b->send_q)
+		return true;
+	if ((a->has & SOCK_HAS_TCP) && (b->has & SOCK_HAS_TCP))
+		return a->tcp.bytes_received != b->tcp.bytes_received ||
+		       a->tcp.bytes_acked != b->tcp.bytes_acked;
+	return false;
+}
+
+/* Bytes per second from two counter readings dt_ms apart; a counter that
+ * went backwards (it should not, for the same socket) gives 0. */
+static double rate(uint64_t now, uint64_t before, int64_t dt_ms)
+{
+	if (now < before || dt_ms <= 0)
+		return 0.0;
+	return (double)(now - before) * 1000.0 / (double)dt_ms;
+}
+
+void diff_compute(struct diff *d, const struct snapshot *cur,
+		  const struct diff_scope *cur_scope, const struct snapshot *prev,
+		  const struct diff *pd, const struct diff_scope *prev_scope, int64_t now)
+{
+	int64_t dt = prev ? cur->taken_ms - prev->taken_ms : 0;
+
+	diff_clear(d);
+	xgrow((void **)&d->e, &d->cap, cur->n ? cur->n : 1, sizeof(*d->e));
+	d->n = cur->n;
+	for (size_t i = 0; i < cur->n; i++) {
+		const struct sock *s = &cur->socks[i];
+		struct diff_entry *e = &d->e[i];
+		const struct sock *p = prev ? snapshot_find(prev, &s->key) : NULL;
+
+		memset(e, 0, sizeof(*e));
+		if (!prev) {
+			e->first_seen_ms = DIFF_SEEN_ALWAYS;
+			continue;
+		}
+		if (!p) {
+			/* A socket the previous dump could not have seen is not
+			 * new, only newly shown. */
+			if (prev_scope && !diff_in_scope(prev_scope, s)) {
+				e->first_seen_ms = DIFF_SEEN_ALWAYS;
+			} else {
+				e->first_seen_ms = now;
+				e->flags |= DIFF_NEW;
+				d->nnew++;
+			}
+			continue;
+		}
+		{
+			size_t pi = (size_t)(p - prev->socks);
+
+			e->first_seen_ms = pd && pi < pd->n ? pd->e[pi].first_seen_ms
+							    : DIFF_SEEN_ALWAYS;
+		}
+		if (sock_changed(s, p)) {
+			e->flags |= DIFF_CHANGED;
+			d->nchanged++;
+		}
+		if ((s->has & SOCK_HAS_TCP) && (p->has & SOCK_HAS_TCP) && dt > 0) {
+			e->rx_rate = rate(s->tcp.bytes_received, p->tcp.bytes_received, dt);
+			e->tx_rate = rate(s->tcp.bytes_acked, p->tcp.bytes_acked, dt);
+			e->flags |= DIFF_RATES;
+		}
+	}
+	if (!prev)
+		return;
+	for (size_t i = 0; i < prev->n; i++) {
+		const struct sock *p = &prev->socks[i];
+
+		if (snapshot_find(cur, &p->key))
+			continue;
+		/* Out of the new scope is hidden, not gone. */
+		if (cur_scope && !diff_in_scope(cur_scope, p))
+			continue;
+		xgrow((void **)&d->gone, &d->gone_cap, d->ngone + 1, sizeof(*d->gone));
+		d->gone[d->ngone++] = *p;
+	}
+}

@@ -1,0 +1,71 @@
+/* diff.h - what changed between two snapshots (model, no I/O).
+ *
+ * For every record of the current snapshot, a diff entry says since when
+ * the socket has been seen, whether it is new or changed since the previous
+ * snapshot, and its byte rates computed from the TCP counters and the time
+ * between the two snapshots. Sockets of the previous snapshot that are gone
+ * are kept as copies, so the UI can show them one more refresh, dimmed.
+ *
+ * Entries are parallel to cur->socks (entry i describes cur->socks[i]) and
+ * stay valid until the next diff_compute on the same struct diff. The
+ * caller keeps two diffs next to its two snapshots and swaps them together,
+ * so first-seen times carry over from one snapshot to the next. */
+#ifndef SOCKVIEW_DIFF_H
+#define SOCKVIEW_DIFF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "snapshot.h"
+
+/* first_seen_ms of sockets that were there from the start: never "new". */
+#define DIFF_SEEN_ALWAYS INT64_MIN
+
+#define DIFF_NEW 0x1u     /* not in the previous snapshot (nor out of scope) */
+#define DIFF_CHANGED 0x2u /* state, queues or byte counters moved */
+#define DIFF_RATES 0x4u   /* rx_rate/tx_rate valid */
+
+struct diff_entry {
+	int64_t first_seen_ms; /* DIFF_SEEN_ALWAYS if present since the start */
+	double rx_rate;        /* bytes per second received (TCP bytes_received) */
+	double tx_rate;        /* bytes per second sent (TCP bytes_acked) */
+	unsigned flags;        /* DIFF_* */
+};
+
+/* Which sockets the previous dump asked for; a socket outside that scope is
+ * not "new" when it first shows up (the user just widened the view). */
+struct diff_scope {
+	unsigned protos;   /* SP_MASK bits */
+	unsigned families; /* SF_* bits, for inet sockets only */
+	bool listening;    /* only listening/unconnected sockets were asked for */
+};
+
+struct diff {
+	struct diff_entry *e; /* parallel to the current snapshot */
+	size_t n, cap;
+	struct sock *gone;    /* copies of the records that disappeared */
+	size_t ngone, gone_cap;
+	size_t nnew, nchanged;
+};
+
+void diff_init(struct diff *d);
+/* Frees what the diff owns (not the struct). */
+void diff_free(struct diff *d);
+/* Empties the diff (no entries, nothing gone). */
+void diff_clear(struct diff *d);
+
+/* Fills d for cur (finished) against prev and prev's diff pd. prev == NULL
+ * means there is no previous snapshot: nothing is new, nothing gone, no
+ * rates. cur_scope and prev_scope (NULL: everything) say what each dump was
+ * asked for: a socket is new only if prev's scope covered it, gone only if
+ * cur's does. now is the time that counts as "first seen" for new sockets;
+ * rates use the snapshots' taken_ms. */
+void diff_compute(struct diff *d, const struct snapshot *cur,
+		  const struct diff_scope *cur_scope, const struct snapshot *prev,
+		  const struct diff *pd, const struct diff_scope *prev_scope, int64_t now);
+
+/* True if s (of the current or a previous snapshot) belongs to the scope. */
+bool diff_in_scope(const struct diff_scope *sc, const struct sock *s);
+
+#endif

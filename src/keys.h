@@ -1,0 +1,107 @@
+/* keys.h - key codes and the key -> action table (no curses).
+ *
+ * The terminal layer turns whatever the terminal sent into a key code: a
+ * Unicode code point for text (and control characters as themselves, e.g.
+ * 0x0c for Ctrl-L), or one of the KC_* values below for special keys. The
+ * table maps key codes to actions; the same table feeds the help screen and
+ * the footer, so what is documented is what is bound. */
+#ifndef SOCKVIEW_KEYS_H
+#define SOCKVIEW_KEYS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Special keys live past the last Unicode code point. */
+enum key_code {
+	KC_NONE = 0,
+	KC_SPECIAL = 0x110000,
+	KC_UP = KC_SPECIAL,
+	KC_DOWN,
+	KC_LEFT,
+	KC_RIGHT,
+	KC_PGUP,
+	KC_PGDN,
+	KC_HOME,
+	KC_END,
+	KC_ENTER,
+	KC_ESC,
+	KC_BACKSPACE,
+	KC_DELETE,
+	KC_TAB,
+	KC_BTAB, /* Shift-Tab */
+	KC_F1,
+	KC_F2,
+	KC_F3,
+	KC_F4,
+	KC_F5,
+	KC_F6,
+	KC_F7,
+	KC_F8,
+	KC_F9,
+	KC_F10,
+	KC_F11,
+	KC_F12,
+	KC_MOUSE, /* handled by the terminal layer, never in the table */
+	KC_RESIZE,
+	KC_MAX_
+};
+
+#define KC_CTRL(c) ((c) & 0x1f)
+
+enum action {
+	ACT_NONE,
+	ACT_QUIT,
+	ACT_HELP,
+	ACT_TOGGLE_TCP,
+	ACT_TOGGLE_UDP,
+	ACT_TOGGLE_UNIX,
+	ACT_TOGGLE_RAW,
+	ACT_IPV4,
+	ACT_IPV6,
+	ACT_LISTENING,
+	ACT_SEARCH,
+	ACT_FILTER,
+	ACT_SORT,
+	ACT_REVERSE,
+	ACT_UP,
+	ACT_DOWN,
+	ACT_PGUP,
+	ACT_PGDN,
+	ACT_HOME,
+	ACT_END,
+	ACT_DETAILS,
+	ACT_PEER,
+	ACT_PAUSE,
+	ACT_FASTER,
+	ACT_SLOWER,
+	ACT_COLUMNS,
+	ACT_NEW_ENDPOINT,
+	ACT_FOCUS_NEXT,
+	ACT_FOCUS_PREV,
+	ACT_CLOSE_PANE,
+	ACT_DESTROY,
+	ACT_BACK,   /* Esc: close the current screen, clear the search */
+	ACT_REDRAW, /* Ctrl-L */
+	ACT_MAX_
+};
+
+/* One binding as the help screen lists it. */
+struct key_help {
+	const char *keys;  /* "t", "F4 f", "Up/Down j/k" (not translated) */
+	const char *what;  /* N_() marked; translate with _() when shown */
+};
+
+/* The action bound to key where no text input has the focus (letters and
+ * function keys), or ACT_NONE. */
+enum action keys_action(int key);
+/* The action of key while a text prompt has the focus: only function keys
+ * act (F1, F10...), letters are text. ACT_NONE for everything else. */
+enum action keys_prompt_action(int key);
+
+/* The help lines, in display order; *n receives their number. */
+const struct key_help *keys_help(size_t *n);
+
+/* A short name for key ("F4", "Enter", "q") into dst. */
+void keys_name(int key, char *dst, size_t len);
+
+#endif
