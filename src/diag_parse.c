@@ -184,8 +184,11 @@ static bool unix_attr(struct sock *s, uint16_t type, const void *pl, size_t len)
 
 	switch (type) {
 	case UNIX_DIAG_NAME:
-		if (len > SOCK_NAME_MAX)
+		if (len > SOCK_NAME_MAX) {
+			/* Not "unnamed" either: the name is unknown. */
+			s->has &= ~SOCK_HAS_NAME;
 			return false;
+		}
 		memcpy(s->name, pl, len);
 		if (len > 0 && name[0] != '\0') {
 			/* A path: the kernel counts its terminating NUL, and

@@ -419,7 +419,8 @@ void procmap_set_proc(struct procmap *m, int32_t pid, const char *comm, size_t l
 	if (len > PROCMAP_COMM_MAX)
 		len = PROCMAP_COMM_MAX;
 
-	struct proc_rec *r = &m->ptab[proc_get(m, pid)];
+	size_t i = proc_get(m, pid); /* may move the table: index first */
+	struct proc_rec *r = &m->ptab[i];
 
 	if (len)
 		memcpy(r->comm, comm, len);

@@ -1,0 +1,1087 @@
+/* app.c - state and actions of the live view. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "app.h"
+#include "clock.h"
+#include "i18n.h"
+#include "xalloc.h"
+
+#if defined(__has_include)
+#if __has_include("filter.h")
+#define APP_HAVE_FILTER 1
+#include "filter.h"
+#endif
+#endif
+
+struct app *app_new(const struct options *o, enum esc_charset cs)
+{
+	struct app *a = xcalloc(1, sizeof(*a));
+
+	a->cs = cs;
+	a->netns = o->netns;
+	a->no_processes = o->no_processes;
+	a->protos = o->protos ? o->protos : SP_MASK_ALL;
+	a->families = o->families ? o->families : SF_ALL;
+	a->listening = o->listening;
+	a->delay_ms = o->delay_ms >= APP_DELAY_MIN && o->delay_ms <= APP_DELAY_MAX
+			      ? o->delay_ms : 1000;
+	a->sort_col = COL_PROTO;
+	a->columns = COL_DEFAULT_SET;
+	a->page = 1;
+	snapshot_init(&a->snaps[0]);
+	snapshot_init(&a->snaps[1]);
+	diff_init(&a->diffs[0]);
+	diff_init(&a->diffs[1]);
+	buf_init(&a->scratch, 0);
+	a->scope_asked.protos = a->protos;
+	a->scope_asked.families = a->families;
+	a->scope_asked.listening = a->listening;
+	a->scope_cur = a->scope_asked;
+	return a;
+}
+
+static void filter_release(struct app *a)
+{
+#ifdef APP_HAVE_FILTER
+	filter_free(a->filter);
+#endif
+	a->filter = NULL;
+}
+
+void app_free(struct app *a)
+{
+	if (!a)
+		return;
+	snapshot_free(&a->snaps[0]);
+	snapshot_free(&a->snaps[1]);
+	diff_free(&a->diffs[0]);
+	diff_free(&a->diffs[1]);
+	free(a->all);
+	free(a->rows);
+	filter_release(a);
+	for (size_t i = 0; i < a->nhistory; i++)
+		free(a->history[i]);
+	buf_free(&a->scratch);
+	free(a);
+}
+
+/* ---- messages ---- */
+
+void app_message(struct app *a, bool error, int64_t now, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(a->msg, sizeof(a->msg), fmt, ap);
+	va_end(ap);
+	a->msg_error = error;
+	a->msg_until = now + APP_MSG_MS;
+}
+
+static void message_clear(struct app *a)
+{
+	a->msg[0] = '\0';
+	a->msg_error = false;
+	a->msg_until = 0;
+}
+
+/* ---- rows ---- */
+
+static bool in_toggles(const struct app *a, const struct sock *s)
+{
+	struct diff_scope sc = { a->protos, a->families, a->listening };
+
+	return diff_in_scope(&sc, s);
+}
+
+static bool in_filter(const struct app *a, const struct sock *s)
+{
+#ifdef APP_HAVE_FILTER
+	if (a->filter)
+		return filter_matches(a->filter, s, a->pm);
+#else
+	(void)a;
+	(void)s;
+#endif
+	return true;
+}
+
+/* Case-insensitive match of the search text against the text of every
+ * column shown, as it is drawn (escaped). */
+static bool in_search(struct app *a, const struct app_row *r)
+{
+	struct cell_ctx ctx = { a->pm, a->cs };
+
+	if (!a->search[0])
+		return true;
+	buf_reset(&a->scratch);
+	for (int c = 0; c < COL_MAX_; c++) {
+		if (!(a->columns & COL_BIT(c)))
+			continue;
+		cell_format(&a->scratch, (enum col)c, r->s, r->d, &ctx);
+		buf_putc(&a->scratch, '\t');
+	}
+	return strcasestr(a->scratch.data, a->search) != NULL;
+}
+
+static int row_cmp(const void *pa, const void *pb, void *ctx)
+{
+	const struct app *a = ctx;
+	const struct app_row *x = pa, *y = pb;
+	int r = cell_compare(a->sort_col, x->s, x->d, y->s, y->d, a->pm);
+
+	return a->sort_reverse ? -r : r;
+}
+
+static void sort_all(struct app *a)
+{
+	if (a->nall > 1)
+		qsort_r(a->all, a->nall, sizeof(*a->all), row_cmp, a);
+}
+
+/* Keeps top such that the selection is visible and no rows are wasted at
+ * the end of the table. */
+static void scroll_fix(struct app *a)
+{
+	size_t page = a->page ? a->page : 1;
+
+	if (!a->nrows) {
+		a->sel = 0;
+		a->top = 0;
+		return;
+	}
+	if (a->sel >= a->nrows)
+		a->sel = a->nrows - 1;
+	if (a->top + page > a->nrows)
+		a->top = a->nrows > page ? a->nrows - page : 0;
+	if (a->sel < a->top)
+		a->top = a->sel;
+	if (a->sel >= a->top + page)
+		a->top = a->sel - page + 1;
+}
+
+static void select_index(struct app *a, size_t i)
+{
+	if (!a->nrows) {
+		a->sel = 0;
+		scroll_fix(a);
+		return;
+	}
+	if (i >= a->nrows)
+		i = a->nrows - 1;
+	a->sel = i;
+	a->sel_key = a->rows[i].s->key;
+	a->sel_valid = true;
+	scroll_fix(a);
+}
+
+static bool find_row(const struct app *a, const struct sock_key *k, size_t *at)
+{
+	for (size_t i = 0; i < a->nrows; i++) {
+		if (sock_key_equal(&a->rows[i].s->key, k)) {
+			*at = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* After the rows changed: back on the same socket if it is still a row,
+ * else on the row at the same position. */
+static void reselect(struct app *a)
+{
+	size_t i;
+
+	if (a->sel_valid && find_row(a, &a->sel_key, &i))
+		select_index(a, i);
+	else
+		select_index(a, a->sel);
+}
+
+/* Rebuilds rows from all. With narrow set, only rows that passed before are
+ * looked at (the search text grew, so fewer can match). */
+static void refilter(struct app *a, bool narrow)
+{
+	const struct app_row *src = narrow ? a->rows : a->all;
+	size_t n = narrow ? a->nrows : a->nall, out = 0;
+
+	if (!narrow)
+		xgrow((void **)&a->rows, &a->rows_cap, a->nall ? a->nall : 1, sizeof(*a->rows));
+	for (size_t i = 0; i < n; i++) {
+		const struct app_row *r = &src[i];
+
+		if (!narrow && (!in_toggles(a, r->s) || !in_filter(a, r->s)))
+			continue;
+		if (!in_search(a, r))
+			continue;
+		/* out <= i: in-place compaction is safe when narrowing */
+		a->rows[out++] = *r;
+	}
+	a->nrows = out;
+	reselect(a);
+}
+
+static void rebuild_all(struct app *a)
+{
+	const struct snapshot *s = &a->snaps[a->cur];
+	const struct diff *d = &a->diffs[a->cur];
+	size_t n = s->n + d->ngone, k = 0;
+
+	xgrow((void **)&a->all, &a->all_cap, n ? n : 1, sizeof(*a->all));
+	for (size_t i = 0; i < s->n; i++) {
+		a->all[k].s = &s->socks[i];
+		a->all[k].d = i < d->n ? &d->e[i] : NULL;
+		a->all[k].flags = 0;
+		k++;
+	}
+	for (size_t i = 0; i < d->ngone; i++) {
+		a->all[k].s = &d->gone[i];
+		a->all[k].d = NULL;
+		a->all[k].flags = ROW_GONE;
+		k++;
+	}
+	a->nall = k;
+	sort_all(a);
+	refilter(a, false);
+}
+
+static void count_totals(struct app *a)
+{
+	const struct snapshot *s = &a->snaps[a->cur];
+
+	memset(a->totals, 0, sizeof(a->totals));
+	for (size_t i = 0; i < s->n; i++) {
+		const struct sock *r = &s->socks[i];
+
+		if (r->proto < SP_NPROTO && r->state < SS_MAX_)
+			a->totals[r->proto][r->state]++;
+	}
+	a->total = s->n;
+}
+
+struct snapshot *app_spare_snapshot(struct app *a)
+{
+	struct snapshot *s = &a->snaps[1 - a->cur];
+
+	snapshot_clear(s);
+	a->scope_asked.protos = a->protos;
+	a->scope_asked.families = a->families;
+	a->scope_asked.listening = a->listening;
+	a->have_prev = false; /* the spare no longer holds the previous one */
+	return s;
+}
+
+void app_commit_snapshot(struct app *a, const struct procmap *pm, int64_t now)
+{
+	int next = 1 - a->cur;
+
+	a->pm = pm;
+	if (a->have_snap)
+		diff_compute(&a->diffs[next], &a->snaps[next], &a->scope_asked,
+			     &a->snaps[a->cur], &a->diffs[a->cur], &a->scope_cur, now);
+	else
+		diff_compute(&a->diffs[next], &a->snaps[next], &a->scope_asked,
+			     NULL, NULL, NULL, now);
+	a->cur = next;
+	a->have_prev = a->have_snap;
+	a->have_snap = true;
+	a->scope_cur = a->scope_asked;
+	count_totals(a);
+	rebuild_all(a);
+}
+
+/* ---- queries ---- */
+
+const struct app_row *app_selected(const struct app *a)
+{
+	return a->nrows ? &a->rows[a->sel < a->nrows ? a->sel : a->nrows - 1] : NULL;
+}
+
+const struct snapshot *app_snapshot(const struct app *a)
+{
+	return &a->snaps[a->cur];
+}
+
+const struct diff_entry *app_diff_of(const struct app *a, const struct sock *s)
+{
+	const struct snapshot *snap = &a->snaps[a->cur];
+	const struct diff *d = &a->diffs[a->cur];
+
+	if (!snap->n || s < snap->socks || s >= snap->socks + snap->n)
+		return NULL;
+	return (size_t)(s - snap->socks) < d->n ? &d->e[s - snap->socks] : NULL;
+}
+
+static bool addr_eq(const struct sock *s, const uint8_t *a, const uint8_t *b)
+{
+	return !memcmp(a, b, s->family == AF_INET ? 4 : 16);
+}
+
+const struct sock *app_find_peer(const struct app *a, const struct sock *s)
+{
+	const struct snapshot *snap = &a->snaps[a->cur];
+
+	if (s->proto == SP_UNIX) {
+		if (!(s->has & SOCK_HAS_PEER) || !s->peer_inode)
+			return NULL;
+		for (size_t i = 0; i < snap->n; i++) {
+			const struct sock *r = &snap->socks[i];
+
+			if (r->proto == SP_UNIX && r->inode == s->peer_inode)
+				return r;
+		}
+		return NULL;
+	}
+	if (s->family != AF_INET && s->family != AF_INET6)
+		return NULL;
+	if (!s->rport && s->proto != SP_RAW)
+		return NULL;
+	for (size_t i = 0; i < snap->n; i++) {
+		const struct sock *r = &snap->socks[i];
+
+		if (r == s || r->proto != s->proto || r->family != s->family)
+			continue;
+		if (r->lport == s->rport && r->rport == s->lport &&
+		    addr_eq(s, r->laddr, s->raddr) && addr_eq(s, r->raddr, s->laddr) &&
+		    !sock_key_equal(&r->key, &s->key))
+			return r;
+	}
+	return NULL;
+}
+
+const struct sock *app_details_sock(struct app *a, bool *gone)
+{
+	const struct sock *s = NULL;
+
+	*gone = false;
+	if (a->sel_valid)
+		s = snapshot_find(&a->snaps[a->cur], &a->sel_key);
+	if (s) {
+		a->details_last = *s;
+		a->details_have = true;
+		return s;
+	}
+	if (a->details_have && a->sel_valid && sock_key_equal(&a->details_last.key, &a->sel_key)) {
+		*gone = true;
+		return &a->details_last;
+	}
+	return NULL;
+}
+
+bool app_is_new(const struct diff_entry *d, int64_t now)
+{
+	return d && d->first_seen_ms != DIFF_SEEN_ALWAYS && now - d->first_seen_ms < APP_NEW_MS;
+}
+
+int64_t app_next_change(const struct app *a, int64_t now)
+{
+	int64_t next = -1;
+	const struct diff *d = &a->diffs[a->cur];
+
+	if (a->msg[0] && a->msg_until > now)
+		next = a->msg_until;
+	for (size_t i = 0; i < d->n; i++) {
+		int64_t t;
+
+		if (d->e[i].first_seen_ms == DIFF_SEEN_ALWAYS)
+			continue;
+		t = d->e[i].first_seen_ms + APP_NEW_MS;
+		if (t > now && (next < 0 || t < next))
+			next = t;
+	}
+	return next;
+}
+
+int app_delay_step(int delay_ms, bool faster)
+{
+	static const int steps[] = {
+		100, 200, 500, 1000, 2000, 3000, 5000, 10000, 30000, 60000,
+		300000, 600000, 1800000, 3600000,
+	};
+	size_t n = sizeof(steps) / sizeof(steps[0]);
+
+	if (faster) {
+		for (size_t i = n; i-- > 0;)
+			if (steps[i] < delay_ms)
+				return steps[i];
+		return steps[0];
+	}
+	for (size_t i = 0; i < n; i++)
+		if (steps[i] > delay_ms)
+			return steps[i];
+	return steps[n - 1];
+}
+
+/* ---- filter ---- */
+
+static void history_add(struct app *a, const char *text)
+{
+	if (!text[0])
+		return;
+	if (a->nhistory && !strcmp(a->history[a->nhistory - 1], text))
+		return;
+	if (a->nhistory == APP_HISTORY) {
+		free(a->history[0]);
+		memmove(a->history, a->history + 1, (APP_HISTORY - 1) * sizeof(*a->history));
+		a->nhistory--;
+	}
+	a->history[a->nhistory++] = xstrdup(text);
+}
+
+int app_set_filter(struct app *a, const char *text, char *err, size_t errlen)
+{
+	a->filter_err_col = 0;
+	if (!text[0]) {
+		filter_release(a);
+		a->filter_text[0] = '\0';
+		refilter(a, false);
+		return 0;
+	}
+#ifdef APP_HAVE_FILTER
+	{
+		struct filter_error fe;
+		struct filter *f = filter_parse(text, &fe);
+
+		if (!f) {
+			snprintf(err, errlen, "%s", fe.msg);
+			a->filter_err_col = fe.col > 0 ? (size_t)fe.col - 1 : 0;
+			return -1;
+		}
+		filter_release(a);
+		a->filter = f;
+		snprintf(a->filter_text, sizeof(a->filter_text), "%s", text);
+		refilter(a, false);
+		return 0;
+	}
+#else
+	snprintf(err, errlen, "%s", _("filter expressions are not available in this version"));
+	return -1;
+#endif
+}
+
+bool app_filter_available(void)
+{
+#ifdef APP_HAVE_FILTER
+	return true;
+#else
+	return false;
+#endif
+}
+
+/* ---- selection ---- */
+
+bool app_select_key(struct app *a, const struct sock_key *k)
+{
+	size_t i;
+
+	if (!find_row(a, k, &i))
+		return false;
+	select_index(a, i);
+	return true;
+}
+
+unsigned app_select_row(struct app *a, size_t i)
+{
+	if (i >= a->nrows)
+		return 0;
+	select_index(a, i);
+	return APP_REDRAW;
+}
+
+void app_set_page(struct app *a, size_t rows)
+{
+	a->page = rows ? rows : 1;
+	scroll_fix(a);
+}
+
+static void resort(struct app *a)
+{
+	sort_all(a);
+	refilter(a, false);
+}
+
+unsigned app_sort_by(struct app *a, enum col c)
+{
+	if (c >= COL_MAX_)
+		return 0;
+	if (a->sort_col == c)
+		a->sort_reverse = !a->sort_reverse;
+	else
+		a->sort_col = c;
+	resort(a);
+	return APP_REDRAW;
+}
+
+/* ---- line editor ---- */
+
+static void edit_set(struct lineedit *e, const char *text)
+{
+	snprintf(e->text, sizeof(e->text), "%s", text);
+	e->len = strlen(e->text);
+	e->cur = e->len;
+}
+
+static size_t utf8_prev(const char *s, size_t i)
+{
+	while (i > 0 && ((unsigned char)s[--i] & 0xc0) == 0x80)
+		;
+	return i;
+}
+
+static size_t utf8_next(const char *s, size_t len, size_t i)
+{
+	if (i < len)
+		i++;
+	while (i < len && ((unsigned char)s[i] & 0xc0) == 0x80)
+		i++;
+	return i;
+}
+
+static size_t utf8_encode(uint32_t c, char *out)
+{
+	if (c < 0x80) {
+		out[0] = (char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		out[0] = (char)(0xc0 | (c >> 6));
+		out[1] = (char)(0x80 | (c & 0x3f));
+		return 2;
+	}
+	if (c < 0x10000) {
+		if (c >= 0xd800 && c <= 0xdfff)
+			return 0;
+		out[0] = (char)(0xe0 | (c >> 12));
+		out[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+		out[2] = (char)(0x80 | (c & 0x3f));
+		return 3;
+	}
+	if (c < 0x110000) {
+		out[0] = (char)(0xf0 | (c >> 18));
+		out[1] = (char)(0x80 | ((c >> 12) & 0x3f));
+		out[2] = (char)(0x80 | ((c >> 6) & 0x3f));
+		out[3] = (char)(0x80 | (c & 0x3f));
+		return 4;
+	}
+	return 0;
+}
+
+static void edit_delete(struct lineedit *e, size_t from, size_t to)
+{
+	memmove(e->text + from, e->text + to, e->len - to + 1);
+	e->len -= to - from;
+	if (e->cur > to)
+		e->cur -= to - from;
+	else if (e->cur > from)
+		e->cur = from;
+}
+
+/* Applies an editing key; returns true if the text changed. Keys that are
+ * not editing keys are ignored (false). */
+static bool edit_key(struct lineedit *e, int key, bool *handled)
+{
+	char enc[4];
+	size_t n;
+
+	*handled = true;
+	switch (key) {
+	case KC_LEFT:
+		e->cur = utf8_prev(e->text, e->cur);
+		return false;
+	case KC_RIGHT:
+		e->cur = utf8_next(e->text, e->len, e->cur);
+		return false;
+	case KC_HOME:
+	case KC_CTRL('a'):
+		e->cur = 0;
+		return false;
+	case KC_END:
+	case KC_CTRL('e'):
+		e->cur = e->len;
+		return false;
+	case KC_BACKSPACE:
+	case 0x7f:
+	case KC_CTRL('h'):
+		if (!e->cur)
+			return false;
+		edit_delete(e, utf8_prev(e->text, e->cur), e->cur);
+		return true;
+	case KC_DELETE:
+	case KC_CTRL('d'):
+		if (e->cur >= e->len)
+			return false;
+		edit_delete(e, e->cur, utf8_next(e->text, e->len, e->cur));
+		return true;
+	case KC_CTRL('u'):
+		if (!e->cur)
+			return false;
+		edit_delete(e, 0, e->cur);
+		return true;
+	case KC_CTRL('k'):
+		if (e->cur >= e->len)
+			return false;
+		edit_delete(e, e->cur, e->len);
+		return true;
+	case KC_CTRL('w'): {
+		size_t i = e->cur;
+
+		while (i > 0 && e->text[i - 1] == ' ')
+			i--;
+		while (i > 0 && e->text[i - 1] != ' ')
+			i--;
+		if (i == e->cur)
+			return false;
+		edit_delete(e, i, e->cur);
+		return true;
+	}
+	default:
+		break;
+	}
+	if (key < 0x20 || key == 0x7f || (key >= 0x80 && key < 0xa0) || key >= KC_SPECIAL) {
+		*handled = false;
+		return false;
+	}
+	n = utf8_encode((uint32_t)key, enc);
+	if (!n || e->len + n >= sizeof(e->text))
+		return false;
+	memmove(e->text + e->cur + n, e->text + e->cur, e->len - e->cur + 1);
+	memcpy(e->text + e->cur, enc, n);
+	e->len += n;
+	e->cur += n;
+	return true;
+}
+
+/* ---- actions ---- */
+
+static unsigned toggle_proto(struct app *a, unsigned proto, int64_t now)
+{
+	unsigned mask = a->protos ^ SP_MASK(proto);
+
+	if (!mask) {
+		app_message(a, true, now, "%s", _("at least one protocol must stay shown"));
+		return APP_REDRAW;
+	}
+	a->protos = mask;
+	refilter(a, false);
+	app_message(a, false, now, (a->protos & SP_MASK(proto)) ? _("%s sockets shown")
+								  : _("%s sockets hidden"),
+		    proto == SP_UNIX ? "Unix" : proto == SP_RAW ? _("raw")
+								 : proto == SP_TCP ? "TCP" : "UDP");
+	/* turning a protocol on needs a dump; turning it off only hides */
+	return APP_REDRAW | APP_RESCOPE;
+}
+
+static unsigned toggle_family(struct app *a, unsigned fam)
+{
+	a->families = a->families == fam ? SF_ALL : fam;
+	refilter(a, false);
+	return APP_REDRAW | APP_RESCOPE;
+}
+
+static unsigned change_delay(struct app *a, bool faster, int64_t now)
+{
+	int d = app_delay_step(a->delay_ms, faster);
+
+	if (d == a->delay_ms) {
+		app_message(a, false, now, faster ? _("refresh interval is already the shortest")
+						  : _("refresh interval is already the longest"));
+		return APP_REDRAW;
+	}
+	a->delay_ms = d;
+	if (d < 1000)
+		app_message(a, false, now, _("refresh every %d ms"), d);
+	else
+		app_message(a, false, now, _("refresh every %g s"), d / 1000.0);
+	return APP_REDRAW | APP_TIMING;
+}
+
+static unsigned jump_peer(struct app *a, int64_t now)
+{
+	const struct app_row *r = app_selected(a);
+	const struct sock *p;
+
+	if (!r)
+		return 0;
+	if (r->flags & ROW_GONE) {
+		app_message(a, true, now, "%s", _("this socket is closed"));
+		return APP_REDRAW;
+	}
+	p = app_find_peer(a, r->s);
+	if (!p) {
+		app_message(a, true, now, "%s",
+			    r->s->proto == SP_UNIX
+				    ? _("no peer socket: not connected, or the peer is outside this view")
+				    : _("no local peer: the other end is not a socket on this machine"));
+		return APP_REDRAW;
+	}
+	if (!app_select_key(a, &p->key)) {
+		app_message(a, true, now, _("the peer (inode %u) is hidden by the toggles, filter or search"),
+			    p->inode);
+		return APP_REDRAW;
+	}
+	app_message(a, false, now, _("jumped to the peer socket (inode %u)"), p->inode);
+	return APP_REDRAW;
+}
+
+static unsigned open_prompt(struct app *a, enum app_prompt p, int64_t now)
+{
+	if (p == PROMPT_FILTER && !app_filter_available()) {
+		app_message(a, true, now, "%s",
+			    _("filter expressions are not available in this version"));
+		return APP_REDRAW;
+	}
+	a->mode = MODE_TABLE;
+	a->prompt = p;
+	edit_set(&a->edit, p == PROMPT_SEARCH ? a->search : a->filter_text);
+	a->hist_pos = a->nhistory;
+	return APP_REDRAW;
+}
+
+static unsigned table_action(struct app *a, enum action act, int64_t now)
+{
+	switch (act) {
+	case ACT_NONE:
+		return 0;
+	case ACT_QUIT:
+		return APP_QUIT;
+	case ACT_HELP:
+		a->mode = MODE_HELP;
+		a->scroll = 0;
+		return APP_REDRAW;
+	case ACT_TOGGLE_TCP:
+		return toggle_proto(a, SP_TCP, now);
+	case ACT_TOGGLE_UDP:
+		return toggle_proto(a, SP_UDP, now);
+	case ACT_TOGGLE_UNIX:
+		return toggle_proto(a, SP_UNIX, now);
+	case ACT_TOGGLE_RAW:
+		return toggle_proto(a, SP_RAW, now);
+	case ACT_IPV4:
+		return toggle_family(a, SF_INET);
+	case ACT_IPV6:
+		return toggle_family(a, SF_INET6);
+	case ACT_LISTENING:
+		a->listening = !a->listening;
+		refilter(a, false);
+		return APP_REDRAW | APP_RESCOPE;
+	case ACT_SEARCH:
+		return open_prompt(a, PROMPT_SEARCH, now);
+	case ACT_FILTER:
+		return open_prompt(a, PROMPT_FILTER, now);
+	case ACT_SORT:
+		a->mode = MODE_SORT;
+		a->menu_cur = a->sort_col;
+		return APP_REDRAW;
+	case ACT_REVERSE:
+		a->sort_reverse = !a->sort_reverse;
+		resort(a);
+		return APP_REDRAW;
+	case ACT_UP:
+		if (a->sel > 0)
+			select_index(a, a->sel - 1);
+		return APP_REDRAW;
+	case ACT_DOWN:
+		select_index(a, a->sel + 1);
+		return APP_REDRAW;
+	case ACT_PGUP:
+		select_index(a, a->sel > a->page ? a->sel - a->page : 0);
+		return APP_REDRAW;
+	case ACT_PGDN:
+		select_index(a, a->sel + a->page);
+		return APP_REDRAW;
+	case ACT_HOME:
+		select_index(a, 0);
+		return APP_REDRAW;
+	case ACT_END:
+		select_index(a, a->nrows ? a->nrows - 1 : 0);
+		return APP_REDRAW;
+	case ACT_DETAILS:
+		if (!a->nrows) {
+			app_message(a, true, now, "%s", _("no socket selected"));
+			return APP_REDRAW;
+		}
+		select_index(a, a->sel); /* makes sel_key current */
+		a->mode = MODE_DETAILS;
+		a->scroll = 0;
+		return APP_REDRAW;
+	case ACT_PEER:
+		return jump_peer(a, now);
+	case ACT_PAUSE:
+		a->paused = !a->paused;
+		app_message(a, false, now, "%s", a->paused ? _("paused: Space resumes")
+							   : _("live refresh resumed"));
+		return APP_REDRAW | APP_TIMING | (a->paused ? 0 : APP_REFRESH);
+	case ACT_FASTER:
+		return change_delay(a, true, now);
+	case ACT_SLOWER:
+		return change_delay(a, false, now);
+	case ACT_COLUMNS:
+		a->mode = MODE_COLUMNS;
+		a->menu_cur = 0;
+		return APP_REDRAW;
+	case ACT_NEW_ENDPOINT:
+	case ACT_FOCUS_NEXT:
+	case ACT_FOCUS_PREV:
+	case ACT_CLOSE_PANE:
+		app_message(a, false, now, "%s", _("no endpoints yet"));
+		return APP_REDRAW;
+	case ACT_DESTROY:
+		app_message(a, true, now, "%s",
+			    _("destroying sockets is not available in this version"));
+		return APP_REDRAW;
+	case ACT_BACK:
+		if (a->search[0]) {
+			a->search[0] = '\0';
+			refilter(a, false);
+			app_message(a, false, now, "%s", _("search cleared"));
+		}
+		return APP_REDRAW;
+	case ACT_REDRAW:
+		return APP_REDRAW;
+	case ACT_MAX_:
+		break;
+	}
+	return 0;
+}
+
+/* Scrolling keys of the help and details screens. */
+static bool scroll_action(struct app *a, enum action act)
+{
+	size_t page = a->page > 2 ? a->page - 1 : 1;
+
+	switch (act) {
+	case ACT_UP:
+		if (a->scroll)
+			a->scroll--;
+		return true;
+	case ACT_DOWN:
+		a->scroll++;
+		return true;
+	case ACT_PGUP:
+		a->scroll = a->scroll > page ? a->scroll - page : 0;
+		return true;
+	case ACT_PGDN:
+		a->scroll += page;
+		return true;
+	case ACT_HOME:
+		a->scroll = 0;
+		return true;
+	case ACT_END:
+		a->scroll = (size_t)-1 / 2; /* clamped by the view */
+		return true;
+	default:
+		return false;
+	}
+}
+
+static unsigned menu_action(struct app *a, enum action act, int64_t now)
+{
+	size_t n = a->mode == MODE_SORT ? COL_MAX_ : 0;
+
+	if (a->mode == MODE_COLUMNS)
+		for (int c = 0; c < COL_MAX_; c++)
+			n += cell_col((enum col)c)->optional;
+	switch (act) {
+	case ACT_UP:
+		if (a->menu_cur)
+			a->menu_cur--;
+		return APP_REDRAW;
+	case ACT_DOWN:
+		if (a->menu_cur + 1 < n)
+			a->menu_cur++;
+		return APP_REDRAW;
+	case ACT_HOME:
+	case ACT_PGUP:
+		a->menu_cur = 0;
+		return APP_REDRAW;
+	case ACT_END:
+	case ACT_PGDN:
+		a->menu_cur = n - 1;
+		return APP_REDRAW;
+	case ACT_DETAILS: /* Enter */
+	case ACT_PAUSE:   /* Space */
+		if (a->mode == MODE_SORT) {
+			enum col c = (enum col)a->menu_cur;
+
+			a->mode = MODE_TABLE;
+			if (c != a->sort_col) {
+				a->sort_col = c;
+				resort(a);
+			}
+			app_message(a, false, now, _("sorted by %s"), _(cell_col(c)->name));
+		} else {
+			size_t k = 0;
+
+			for (int c = 0; c < COL_MAX_; c++) {
+				if (!cell_col((enum col)c)->optional)
+					continue;
+				if (k++ == a->menu_cur) {
+					a->columns ^= COL_BIT(c);
+					if (a->search[0])
+						refilter(a, false);
+					break;
+				}
+			}
+		}
+		return APP_REDRAW;
+	case ACT_BACK:
+	case ACT_SORT:
+	case ACT_COLUMNS:
+		a->mode = MODE_TABLE;
+		return APP_REDRAW;
+	case ACT_QUIT:
+		return APP_QUIT;
+	case ACT_REVERSE:
+		if (a->mode == MODE_SORT) {
+			a->sort_reverse = !a->sort_reverse;
+			resort(a);
+		}
+		return APP_REDRAW;
+	default:
+		return 0;
+	}
+}
+
+unsigned app_do(struct app *a, enum action act, int64_t now)
+{
+	switch (a->mode) {
+	case MODE_HELP:
+		if (scroll_action(a, act))
+			return APP_REDRAW;
+		if (act == ACT_BACK || act == ACT_HELP || act == ACT_DETAILS) {
+			a->mode = MODE_TABLE;
+			return APP_REDRAW;
+		}
+		if (act == ACT_NONE || act == ACT_REDRAW)
+			return act == ACT_REDRAW ? APP_REDRAW : 0;
+		/* any other key leaves the help and acts on the table */
+		a->mode = MODE_TABLE;
+		return APP_REDRAW | table_action(a, act, now);
+	case MODE_DETAILS:
+		if (scroll_action(a, act))
+			return APP_REDRAW;
+		if (act == ACT_BACK || act == ACT_DETAILS) {
+			a->mode = MODE_TABLE;
+			return APP_REDRAW;
+		}
+		if (act == ACT_PEER) {
+			unsigned fx = jump_peer(a, now);
+
+			a->scroll = 0;
+			return fx;
+		}
+		return table_action(a, act, now);
+	case MODE_SORT:
+	case MODE_COLUMNS:
+		return menu_action(a, act, now);
+	case MODE_TABLE:
+		break;
+	}
+	return table_action(a, act, now);
+}
+
+static void history_move(struct app *a, bool up)
+{
+	if (up) {
+		if (!a->hist_pos)
+			return;
+		a->hist_pos--;
+	} else {
+		if (a->hist_pos >= a->nhistory)
+			return;
+		a->hist_pos++;
+	}
+	edit_set(&a->edit, a->hist_pos < a->nhistory ? a->history[a->hist_pos] : "");
+}
+
+static unsigned search_update(struct app *a)
+{
+	bool narrow = a->search[0] && strstr(a->edit.text, a->search) &&
+		      strlen(a->edit.text) > strlen(a->search);
+
+	/* a longer text can only match fewer rows: look at the current ones */
+	snprintf(a->search, sizeof(a->search), "%s", a->edit.text);
+	refilter(a, narrow);
+	return APP_REDRAW;
+}
+
+static unsigned prompt_key(struct app *a, int key, int64_t now)
+{
+	enum action act = keys_prompt_action(key);
+	bool handled;
+
+	if (act != ACT_NONE) {
+		/* a function key leaves the prompt (a search stays active) */
+		a->prompt = PROMPT_NONE;
+		return APP_REDRAW | app_do(a, act, now);
+	}
+	if (key == KC_ENTER) {
+		if (a->prompt == PROMPT_SEARCH) {
+			a->prompt = PROMPT_NONE;
+			if (a->search[0])
+				app_message(a, false, now, P_("%zu socket matches \"%s\"",
+							      "%zu sockets match \"%s\"", a->nrows),
+					    a->nrows, a->search);
+			return APP_REDRAW;
+		} else {
+			char err[256];
+
+			if (app_set_filter(a, a->edit.text, err, sizeof(err)) < 0) {
+				app_message(a, true, now, "%s", err);
+				if (a->filter_err_col <= a->edit.len)
+					a->edit.cur = a->filter_err_col;
+				return APP_REDRAW;
+			}
+			history_add(a, a->edit.text);
+			a->prompt = PROMPT_NONE;
+			if (a->filter_text[0])
+				app_message(a, false, now, _("filter: %s"), a->filter_text);
+			else
+				app_message(a, false, now, "%s", _("filter cleared"));
+			return APP_REDRAW | APP_FILTER;
+		}
+	}
+	if (key == KC_ESC) {
+		if (a->prompt == PROMPT_SEARCH && a->search[0]) {
+			a->search[0] = '\0';
+			refilter(a, false);
+		}
+		a->prompt = PROMPT_NONE;
+		return APP_REDRAW;
+	}
+	if (key == KC_UP || key == KC_DOWN) {
+		if (a->prompt == PROMPT_FILTER)
+			history_move(a, key == KC_UP);
+		else
+			table_action(a, key == KC_UP ? ACT_UP : ACT_DOWN, now);
+		return APP_REDRAW;
+	}
+	if (key == KC_PGUP || key == KC_PGDN) {
+		if (a->prompt == PROMPT_SEARCH)
+			table_action(a, key == KC_PGUP ? ACT_PGUP : ACT_PGDN, now);
+		return APP_REDRAW;
+	}
+	if (edit_key(&a->edit, key, &handled)) {
+		if (a->prompt == PROMPT_SEARCH)
+			return search_update(a);
+		return APP_REDRAW;
+	}
+	return handled ? APP_REDRAW : 0;
+}
+
+unsigned app_key(struct app *a, int key, int64_t now)
+{
+	unsigned had_msg = a->msg[0] ? APP_REDRAW : 0;
+
+	/* a message lasts until the next key */
+	message_clear(a);
+	if (a->prompt != PROMPT_NONE)
+		return had_msg | prompt_key(a, key, now);
+	return had_msg | app_do(a, keys_action(key), now);
+}

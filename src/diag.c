@@ -1,0 +1,726 @@
+/* diag.c - the netlink sock_diag socket, its requests and its retries. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <linux/unix_diag.h>
+
+#include "clock.h"
+#include "diag.h"
+#include "diag_parse.h"
+#include "xalloc.h"
+
+/* TCP/UDP/raw x inet/inet6, plus Unix. */
+#define DIAG_MAX_REQS 7
+
+/* nla_len is 16 bits: the bytecode plus its attribute header must fit. */
+#define DIAG_MAX_BYTECODE (UINT16_MAX - MNL_ATTR_HDRLEN)
+
+/* Request header sizes: the larger of the two request structs. */
+#define DIAG_REQ_HDR_LEN                                                       \
+	(MNL_ALIGN(sizeof(struct nlmsghdr)) +                                  \
+	 MNL_ALIGN(sizeof(struct inet_diag_req_v2) > sizeof(struct unix_diag_req) \
+			   ? sizeof(struct inet_diag_req_v2)                   \
+			   : sizeof(struct unix_diag_req)))
+
+struct diag_req {
+	uint8_t proto;  /* enum sock_proto */
+	uint8_t family; /* AF_INET, AF_INET6, AF_UNIX */
+};
+
+struct diag {
+	struct mnl_socket *nl; /* NULL while closed */
+	uint32_t portid;
+	const struct diag_transport_ops *ops;
+	void *ops_ctx;
+	bool real; /* ops is the real socket */
+
+	uint32_t seq;
+	char *rxbuf; /* DIAG_RECV_BUF_SIZE bytes, malloc-aligned */
+	char *txbuf;
+	size_t txcap;
+
+	uint32_t states;
+	void *bc;
+	size_t bc_len;
+
+	char *record_dir;
+	int record_fd;
+	int record_errno;
+
+	/* the cycle in flight */
+	bool busy;
+	bool idle;     /* the last step ended on EAGAIN */
+	bool answered; /* some request got an answer from the kernel */
+	struct snapshot *snap;
+	struct diag_req reqs[DIAG_MAX_REQS];
+	unsigned nreqs, cur;
+	size_t mark; /* snap->n when the current request began */
+	unsigned intr_tries, restarts;
+	struct diag_parser parser;
+
+	struct diag_stats stats;
+};
+
+static const struct diag_transport_ops real_ops;
+
+/* ---- the real socket ---- */
+
+static void sock_close(struct diag *d)
+{
+	if (d->nl)
+		mnl_socket_close(d->nl);
+	d->nl = NULL;
+	d->portid = 0;
+}
+
+static int sock_open(struct diag *d)
+{
+	struct mnl_socket *nl;
+	int fd, size = DIAG_SO_RCVBUF;
+
+	sock_close(d);
+	nl = mnl_socket_open2(NETLINK_SOCK_DIAG, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (!nl)
+		return -1;
+	fd = mnl_socket_get_fd(nl);
+	/* FORCE passes the rmem_max cap when privileged; else ask politely. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		int e = errno;
+
+		mnl_socket_close(nl);
+		errno = e;
+		return -1;
+	}
+	d->nl = nl;
+	d->portid = mnl_socket_get_portid(nl);
+	return 0;
+}
+
+static ssize_t real_send(void *ctx, const void *buf, size_t len)
+{
+	struct diag *d = ctx;
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+
+	if (!d->nl) {
+		errno = EBADF;
+		return -1;
+	}
+	return sendto(mnl_socket_get_fd(d->nl), buf, len, 0,
+		      (const struct sockaddr *)&kernel, sizeof(kernel));
+}
+
+static ssize_t real_recv(void *ctx, void *buf, size_t len)
+{
+	struct diag *d = ctx;
+
+	if (!d->nl) {
+		errno = EBADF;
+		return -1;
+	}
+	/* Only the kernel (port 0) answers dumps; anything else is dropped.
+	 * Bounded: a flood of foreign datagrams ends as EAGAIN for now. */
+	for (int i = 0; i < 64; i++) {
+		struct sockaddr_nl from;
+		struct iovec iov = { buf, len };
+		struct msghdr msg = {
+			.msg_name = &from,
+			.msg_namelen = sizeof(from),
+			.msg_iov = &iov,
+			.msg_iovlen = 1,
+		};
+		/* MSG_TRUNC: the return value is the datagram's real length. */
+		ssize_t n = recvmsg(mnl_socket_get_fd(d->nl), &msg, MSG_TRUNC);
+
+		if (n < 0)
+			return -1;
+		if (msg.msg_namelen == sizeof(from) && from.nl_family == AF_NETLINK &&
+		    from.nl_pid == 0)
+			return n;
+	}
+	errno = EAGAIN;
+	return -1;
+}
+
+static int real_reset(void *ctx)
+{
+	return sock_open(ctx);
+}
+
+static const struct diag_transport_ops real_ops = {
+	.send = real_send,
+	.recv = real_recv,
+	.reset = real_reset,
+};
+
+/* ---- public set-up ---- */
+
+struct diag *diag_open(void)
+{
+	struct diag *d = xcalloc(1, sizeof(*d));
+
+	d->record_fd = -1;
+	d->ops = &real_ops;
+	d->ops_ctx = d;
+	d->real = true;
+	/* Any start will do; what matters is that each request gets a new one. */
+	d->seq = (uint32_t)clock_now_ms();
+	if (sock_open(d) < 0) {
+		int e = errno;
+
+		free(d);
+		errno = e;
+		return NULL;
+	}
+	d->rxbuf = xmalloc(DIAG_RECV_BUF_SIZE);
+	d->txcap = DIAG_REQ_HDR_LEN;
+	d->txbuf = xmalloc(d->txcap);
+	return d;
+}
+
+static void record_close(struct diag *d)
+{
+	if (d->record_fd >= 0)
+		close(d->record_fd);
+	d->record_fd = -1;
+}
+
+void diag_free(struct diag *d)
+{
+	if (!d)
+		return;
+	record_close(d);
+	sock_close(d);
+	free(d->rxbuf);
+	free(d->txbuf);
+	free(d->bc);
+	free(d->record_dir);
+	free(d);
+}
+
+int diag_fd(const struct diag *d)
+{
+	return d->nl ? mnl_socket_get_fd(d->nl) : -1;
+}
+
+bool diag_busy(const struct diag *d)
+{
+	return d->busy;
+}
+
+const struct diag_stats *diag_get_stats(const struct diag *d)
+{
+	return &d->stats;
+}
+
+int diag_record_error(const struct diag *d)
+{
+	return d->record_errno;
+}
+
+void diag_set_inet_filter(struct diag *d, uint32_t states, const void *bytecode,
+			  size_t len)
+{
+	free(d->bc);
+	d->bc = NULL;
+	d->bc_len = 0;
+	d->states = states;
+	if (bytecode && len) {
+		d->bc = xmemdup(bytecode, len);
+		d->bc_len = len;
+	}
+	if (len <= DIAG_MAX_BYTECODE && DIAG_REQ_HDR_LEN + MNL_ATTR_HDRLEN +
+						    MNL_ALIGN(len) > d->txcap) {
+		d->txcap = DIAG_REQ_HDR_LEN + MNL_ATTR_HDRLEN + MNL_ALIGN(len);
+		free(d->txbuf);
+		d->txbuf = xmalloc(d->txcap);
+	}
+}
+
+void diag_set_transport(struct diag *d, const struct diag_transport_ops *ops,
+			void *ctx)
+{
+	if (ops) {
+		d->ops = ops;
+		d->ops_ctx = ctx;
+		d->real = false;
+	} else {
+		d->ops = &real_ops;
+		d->ops_ctx = d;
+		d->real = true;
+	}
+}
+
+void diag_set_record_dir(struct diag *d, const char *dir)
+{
+	record_close(d);
+	free(d->record_dir);
+	d->record_dir = dir ? xstrdup(dir) : NULL;
+}
+
+const char *diag_record_name(unsigned proto, unsigned family)
+{
+	static const char *const names[SP_UNIX][2] = {
+		{ "tcp-inet", "tcp-inet6" },
+		{ "udp-inet", "udp-inet6" },
+		{ "raw-inet", "raw-inet6" },
+	};
+
+	if (proto == SP_UNIX)
+		return family == AF_UNIX ? "unix" : NULL;
+	if (proto >= SP_UNIX)
+		return NULL;
+	if (family == AF_INET)
+		return names[proto][0];
+	if (family == AF_INET6)
+		return names[proto][1];
+	return NULL;
+}
+
+/* ---- recording ---- */
+
+static void record_note(struct diag *d, int e)
+{
+	if (!d->record_errno)
+		d->record_errno = e;
+	record_close(d);
+}
+
+static void record_open(struct diag *d, const struct diag_req *r)
+{
+	char path[PATH_MAX];
+	int n;
+
+	record_close(d);
+	if (!d->record_dir)
+		return;
+	n = snprintf(path, sizeof(path), "%s/%s.bin", d->record_dir,
+		     diag_record_name(r->proto, r->family));
+	if (n < 0 || (size_t)n >= sizeof(path)) {
+		record_note(d, ENAMETOOLONG);
+		return;
+	}
+	d->record_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (d->record_fd < 0)
+		record_note(d, errno);
+}
+
+static int write_all(int fd, const char *p, size_t len)
+{
+	while (len) {
+		ssize_t w = write(fd, p, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Appends one datagram, padded to netlink alignment so that a replay can
+ * walk the concatenated datagrams as one stream of messages. */
+static void record_write(struct diag *d, const void *buf, size_t len)
+{
+	static const char zeros[NLMSG_ALIGNTO];
+	size_t pad = NLMSG_ALIGN(len) - len;
+
+	if (d->record_fd < 0)
+		return;
+	if (write_all(d->record_fd, buf, len) < 0 ||
+	    (pad && write_all(d->record_fd, zeros, pad) < 0))
+		record_note(d, errno ? errno : EIO);
+}
+
+/* ---- requests ---- */
+
+static uint8_t inet_protocol(unsigned proto)
+{
+	switch (proto) {
+	case SP_TCP: return IPPROTO_TCP;
+	case SP_UDP: return IPPROTO_UDP;
+	default: return IPPROTO_RAW;
+	}
+}
+
+/* Builds the request for r into d->txbuf; returns its length, or 0 with
+ * errno EMSGSIZE if the bytecode cannot fit an attribute. */
+static size_t build_request(struct diag *d, const struct diag_req *r, uint32_t seq)
+{
+	struct nlmsghdr *nlh;
+	uint32_t states = d->states ? d->states : ~0u;
+
+	memset(d->txbuf, 0, DIAG_REQ_HDR_LEN);
+	nlh = mnl_nlmsg_put_header(d->txbuf);
+	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = seq;
+	if (r->proto == SP_UNIX) {
+		struct unix_diag_req *u = mnl_nlmsg_put_extra_header(nlh, sizeof(*u));
+
+		u->sdiag_family = AF_UNIX;
+		u->udiag_states = states;
+		u->udiag_show = diag_parse_unix_show();
+		u->udiag_cookie[0] = INET_DIAG_NOCOOKIE;
+		u->udiag_cookie[1] = INET_DIAG_NOCOOKIE;
+	} else {
+		struct inet_diag_req_v2 *q = mnl_nlmsg_put_extra_header(nlh, sizeof(*q));
+
+		q->sdiag_family = r->family;
+		q->sdiag_protocol = inet_protocol(r->proto);
+		q->idiag_states = states;
+		/* Only TCP has tcp_info, congestion control and meminfo worth
+		 * the bytes; UDP and raw give queues in the header. */
+		if (r->proto == SP_TCP)
+			q->idiag_ext = (1u << (INET_DIAG_INFO - 1)) |
+				       (1u << (INET_DIAG_CONG - 1)) |
+				       (1u << (INET_DIAG_SKMEMINFO - 1));
+		q->id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
+		q->id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+		if (d->bc_len) {
+			if (d->bc_len > DIAG_MAX_BYTECODE) {
+				errno = EMSGSIZE;
+				return 0;
+			}
+			mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, d->bc_len, d->bc);
+		}
+	}
+	return nlh->nlmsg_len;
+}
+
+static enum snap_status status_of(int err)
+{
+	switch (err) {
+	case 0:
+		return SNAP_OK;
+	case ENOENT:
+	case EOPNOTSUPP:
+	case EPROTONOSUPPORT:
+	case EAFNOSUPPORT:
+		return SNAP_UNAVAILABLE;
+	default:
+		return SNAP_FAILED;
+	}
+}
+
+static int status_rank(enum snap_status s)
+{
+	switch (s) {
+	case SNAP_OK: return 1;
+	case SNAP_UNAVAILABLE: return 2;
+	case SNAP_FAILED: return 3;
+	default: return 0;
+	}
+}
+
+/* Merges the result of the current request into its protocol's status. */
+static void req_result(struct diag *d, int err)
+{
+	unsigned p = d->reqs[d->cur].proto;
+	enum snap_status st = status_of(err);
+
+	if (status_rank(st) > status_rank(d->snap->status[p])) {
+		d->snap->status[p] = st;
+		d->snap->error[p] = err;
+	}
+}
+
+/* Throws away whatever dump is in flight. Returns 0 or -1 with errno. */
+static int transport_reset(struct diag *d)
+{
+	d->stats.resets++;
+	if (d->ops->reset)
+		return d->ops->reset(d->ops_ctx);
+	return 0;
+}
+
+/* Sends the current request (again). Returns 0 when it is in flight, or a
+ * positive errno for this request's failure. */
+static int req_send(struct diag *d)
+{
+	const struct diag_req *r = &d->reqs[d->cur];
+	size_t len;
+	ssize_t n;
+
+	if (++d->seq == 0)
+		d->seq = 1; /* 0 would make the parser accept any sequence */
+	len = build_request(d, r, d->seq);
+	if (!len)
+		return errno;
+	diag_parser_init(&d->parser, d->snap, r->proto, d->seq, d->real ? d->portid : 0);
+	d->stats.requests++;
+	n = d->ops->send(d->ops_ctx, d->txbuf, len);
+	if (n < 0)
+		return errno ? errno : EIO;
+	if ((size_t)n != len)
+		return EMSGSIZE;
+	return 0;
+}
+
+/* Starts the current request: remembers where its records begin. */
+static int req_begin(struct diag *d)
+{
+	d->mark = d->snap->n;
+	d->intr_tries = 0;
+	d->restarts = 0;
+	record_open(d, &d->reqs[d->cur]);
+	return req_send(d);
+}
+
+static void cycle_finish(struct diag *d)
+{
+	record_close(d);
+	snapshot_finish(d->snap);
+	d->busy = false;
+	d->idle = false;
+}
+
+/* The socket is gone for good: fail what is left and end the cycle. */
+static int cycle_fatal(struct diag *d, int err)
+{
+	for (; d->cur < d->nreqs; d->cur++)
+		req_result(d, err);
+	cycle_finish(d);
+	errno = err;
+	return -1;
+}
+
+/* Moves on from the current request (its result recorded) to the next one
+ * that can be sent. Returns 0, or -1 with errno if the socket is lost. */
+static int cycle_next(struct diag *d)
+{
+	record_close(d);
+	d->cur++;
+	while (d->cur < d->nreqs) {
+		int err = req_begin(d);
+
+		if (!err)
+			return 0;
+		if (err == EBUSY) {
+			/* The socket still carries an old dump: start afresh. */
+			if (transport_reset(d) < 0)
+				return cycle_fatal(d, errno);
+			err = req_send(d);
+			if (!err)
+				return 0;
+		}
+		req_result(d, err);
+		record_close(d);
+		d->cur++;
+	}
+	cycle_finish(d);
+	return 0;
+}
+
+/* The current request failed after its dump began: the socket may still
+ * carry the rest of it, so reset before the next request. */
+static int req_fail(struct diag *d, int err)
+{
+	req_result(d, err);
+	if (transport_reset(d) < 0)
+		return cycle_fatal(d, errno);
+	return cycle_next(d);
+}
+
+/* Restarts the current request from scratch (its records dropped).
+ * reset: the socket must be reopened first. */
+static int req_restart(struct diag *d, bool reset)
+{
+	int err;
+
+	d->snap->n = d->mark;
+	if (reset && transport_reset(d) < 0)
+		return cycle_fatal(d, errno);
+	err = req_send(d);
+	if (err)
+		return req_fail(d, err);
+	return 0;
+}
+
+/* A reply ended the dump (DONE or ERROR). */
+static int req_done(struct diag *d)
+{
+	const struct diag_parser *p = &d->parser;
+
+	d->answered = true;
+	if (p->error == 0 && p->intr) {
+		if (d->intr_tries < DIAG_MAX_INTR_RETRIES) {
+			d->intr_tries++;
+			d->stats.intr_restarts++;
+			return req_restart(d, false);
+		}
+		/* Keep the last attempt: better than nothing, but say so. */
+		d->snap->inconsistent = true;
+	}
+	if (p->error == EBUSY && d->restarts < DIAG_MAX_RESTARTS) {
+		d->restarts++;
+		d->stats.other_restarts++;
+		return req_restart(d, true);
+	}
+	req_result(d, p->error);
+	return cycle_next(d);
+}
+
+static void add_parse_stats(struct diag *d)
+{
+	d->stats.skipped += d->parser.stats.skipped;
+	d->stats.bad_attrs += d->parser.stats.bad_attrs;
+	d->stats.stale += d->parser.stats.stale;
+	memset(&d->parser.stats, 0, sizeof(d->parser.stats));
+}
+
+/* Handles one received datagram (or receive error). Returns 0 or -1. */
+static int handle_recv(struct diag *d, ssize_t n)
+{
+	int r;
+
+	if (n < 0) {
+		int err = errno ? errno : EIO;
+
+		if (err == ENOBUFS && d->restarts < DIAG_MAX_RESTARTS) {
+			/* Replies were dropped: this dump has holes. */
+			d->restarts++;
+			d->stats.other_restarts++;
+			return req_restart(d, true);
+		}
+		return req_fail(d, err);
+	}
+	d->stats.datagrams++;
+	if ((size_t)n > DIAG_RECV_BUF_SIZE)
+		return req_fail(d, EMSGSIZE); /* truncated: the rest is lost */
+	record_write(d, d->rxbuf, (size_t)n);
+	r = diag_parse(&d->parser, d->rxbuf, (size_t)n);
+	add_parse_stats(d);
+	if (r > 0)
+		return 0;
+	if (r < 0)
+		return req_fail(d, EBADMSG);
+	return req_done(d);
+}
+
+/* ---- the cycle ---- */
+
+void diag_cancel(struct diag *d)
+{
+	if (!d->busy)
+		return;
+	d->busy = false;
+	d->idle = false;
+	record_close(d);
+	/* If this fails the socket stays closed; diag_start reopens it. */
+	(void)transport_reset(d);
+}
+
+int diag_start(struct diag *d, unsigned protos, unsigned families,
+	       struct snapshot *snap)
+{
+	static const uint8_t inet_protos[] = { SP_TCP, SP_UDP, SP_RAW };
+
+	diag_cancel(d);
+	if (d->real && !d->nl && sock_open(d) < 0)
+		return -1;
+	snapshot_clear(snap);
+	d->snap = snap;
+	d->nreqs = 0;
+	d->answered = false;
+	for (size_t i = 0; i < sizeof(inet_protos); i++) {
+		if (!(protos & SP_MASK(inet_protos[i])))
+			continue;
+		if (families & SF_INET)
+			d->reqs[d->nreqs++] = (struct diag_req){ inet_protos[i], AF_INET };
+		if (families & SF_INET6)
+			d->reqs[d->nreqs++] = (struct diag_req){ inet_protos[i], AF_INET6 };
+	}
+	if (protos & SP_MASK(SP_UNIX))
+		d->reqs[d->nreqs++] = (struct diag_req){ SP_UNIX, AF_UNIX };
+	d->busy = true;
+	d->idle = false;
+	/* cycle_next() moves from "cur - 1": start one before the first. */
+	d->cur = (unsigned)-1;
+	if (cycle_next(d) < 0)
+		return d->answered ? 0 : -1;
+	return 0;
+}
+
+int diag_step(struct diag *d)
+{
+	d->idle = false;
+	for (int i = 0; i < DIAG_STEP_MAX_DGRAMS && d->busy; i++) {
+		ssize_t n = d->ops->recv(d->ops_ctx, d->rxbuf, DIAG_RECV_BUF_SIZE);
+
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			d->idle = true;
+			return 1;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (handle_recv(d, n) < 0)
+			return -1;
+	}
+	return d->busy ? 1 : 0;
+}
+
+/* Waits up to DIAG_TIMEOUT_MS for the socket to become readable.
+ * Returns 1 if readable, 0 on timeout, -1 with errno. */
+static int wait_readable(struct diag *d)
+{
+	int64_t deadline = clock_now_ms() + DIAG_TIMEOUT_MS;
+
+	if (!d->real)
+		return 0; /* a test transport with nothing to say: timeout */
+	for (;;) {
+		int64_t left = deadline - clock_now_ms();
+		struct pollfd pfd = { .fd = diag_fd(d), .events = POLLIN };
+		int r;
+
+		if (left <= 0 || pfd.fd < 0)
+			return 0;
+		r = poll(&pfd, 1, (int)left);
+		if (r > 0)
+			return 1;
+		if (r == 0)
+			return 0;
+		if (errno != EINTR)
+			return -1;
+	}
+}
+
+int diag_dump(struct diag *d, unsigned protos, unsigned families,
+	      struct snapshot *snap)
+{
+	if (diag_start(d, protos, families, snap) < 0)
+		return -1;
+	while (d->busy) {
+		int r = diag_step(d);
+
+		if (r < 0)
+			return d->answered ? 0 : -1;
+		if (r == 0)
+			break;
+		if (!d->idle)
+			continue;
+		r = wait_readable(d);
+		if (r < 0)
+			r = 0; /* poll itself failed: treat as no answer */
+		if (r == 0 && req_fail(d, ETIMEDOUT) < 0)
+			return d->answered ? 0 : -1;
+	}
+	return 0;
+}
