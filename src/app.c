@@ -9,15 +9,11 @@
 
 #include "app.h"
 #include "clock.h"
+#include "filter.h"
+#include "filter_hist.h"
 #include "i18n.h"
 #include "xalloc.h"
 
-#if defined(__has_include)
-#if __has_include("filter.h")
-#define APP_HAVE_FILTER 1
-#include "filter.h"
-#endif
-#endif
 
 struct app *app_new(const struct options *o, enum esc_charset cs)
 {
@@ -43,14 +39,13 @@ struct app *app_new(const struct options *o, enum esc_charset cs)
 	a->scope_asked.families = a->families;
 	a->scope_asked.listening = a->listening;
 	a->scope_cur = a->scope_asked;
+	a->hist = filter_hist_new(APP_HISTORY);
 	return a;
 }
 
 static void filter_release(struct app *a)
 {
-#ifdef APP_HAVE_FILTER
 	filter_free(a->filter);
-#endif
 	a->filter = NULL;
 }
 
@@ -65,8 +60,9 @@ void app_free(struct app *a)
 	free(a->all);
 	free(a->rows);
 	filter_release(a);
-	for (size_t i = 0; i < a->nhistory; i++)
-		free(a->history[i]);
+	filter_hist_free(a->hist);
+	stext_free(&a->stext[0]);
+	stext_free(&a->stext[1]);
 	buf_free(&a->scratch);
 	free(a);
 }
@@ -102,47 +98,381 @@ static bool in_toggles(const struct app *a, const struct sock *s)
 
 static bool in_filter(const struct app *a, const struct sock *s)
 {
-#ifdef APP_HAVE_FILTER
-	if (a->filter)
-		return filter_matches(a->filter, s, a->pm);
-#else
-	(void)a;
-	(void)s;
-#endif
-	return true;
+	return !a->filter || filter_matches(a->filter, s, a->pm);
 }
 
-/* Case-insensitive match of the search text against the text of every
- * column shown, as it is drawn (escaped). */
-static bool in_search(struct app *a, const struct app_row *r)
+/* ---- search texts ----
+ * The search looks at the text of every shown column of every row. Making
+ * that text costs microseconds per row, too much per keystroke at 10^5
+ * sockets: it is made once per snapshot, in lower case, and a socket whose
+ * shown values did not change since the previous snapshot (same
+ * fingerprint) takes its text from the previous one. */
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+	h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+	return h;
+}
+
+static uint64_t mix_bytes(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 0x100000001b3ull;
+	return h;
+}
+
+/* A hash of everything the shown columns of s are made from. */
+static uint64_t fingerprint(const struct app *a, const struct sock *s,
+			    const struct diff_entry *d)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	h = mix(h, (uint64_t)s->proto << 24 | (uint64_t)s->family << 16 |
+			   (uint64_t)s->type << 8 | s->state);
+	h = mix(h, (uint64_t)s->recv_q << 32 | s->send_q);
+	h = mix(h, (uint64_t)s->uid << 32 | s->inode);
+	h = mix(h, (uint64_t)s->lport << 16 | s->rport);
+	h = mix(h, s->peer_inode);
+	h = mix_bytes(h, s->laddr, sizeof(s->laddr));
+	h = mix_bytes(h, s->raddr, sizeof(s->raddr));
+	h = mix_bytes(h, s->name, s->name_len);
+	h = mix(h, s->has);
+	if (a->columns & (COL_BIT(COL_RTT) | COL_BIT(COL_CWND) | COL_BIT(COL_RETRANS)))
+		h = mix(h, (uint64_t)s->tcp.rtt_us << 32 ^ (uint64_t)s->tcp.snd_cwnd << 16 ^
+				   s->tcp.total_retrans);
+	if (d && (a->columns & (COL_BIT(COL_RX) | COL_BIT(COL_TX)))) {
+		uint64_t bits[2];
+
+		memcpy(&bits[0], &d->rx_rate, sizeof(bits[0]));
+		memcpy(&bits[1], &d->tx_rate, sizeof(bits[1]));
+		h = mix(mix(h, bits[0]), bits[1] ^ d->flags);
+	}
+	if (a->pm && s->inode && (a->columns & COL_BIT(COL_PROCESS))) {
+		struct proc_owner o;
+		size_t n = procmap_owners(a->pm, s->inode, &o, 1), clen = 0;
+		const char *comm = n ? procmap_comm(a->pm, o.pid, &clen) : NULL;
+
+		h = mix(h, (uint64_t)n << 32 | (n ? (uint32_t)o.pid : 0));
+		if (comm)
+			h = mix_bytes(h, comm, clen);
+	}
+	return h;
+}
+
+/* Appends the search text of one row: its shown columns, lower case. */
+static void search_text(const struct app *a, struct buf *out, const struct sock *s,
+			const struct diff_entry *d)
 {
 	struct cell_ctx ctx = { a->pm, a->cs };
+	size_t at = out->len;
 
-	if (!a->search[0])
-		return true;
-	buf_reset(&a->scratch);
 	for (int c = 0; c < COL_MAX_; c++) {
 		if (!(a->columns & COL_BIT(c)))
 			continue;
-		cell_format(&a->scratch, (enum col)c, r->s, r->d, &ctx);
-		buf_putc(&a->scratch, '\t');
+		cell_format(out, (enum col)c, s, d, &ctx);
+		buf_putc(out, '\t');
 	}
-	return strcasestr(a->scratch.data, a->search) != NULL;
+	for (size_t i = at; i < out->len; i++)
+		if (out->data[i] >= 'A' && out->data[i] <= 'Z')
+			out->data[i] = (char)(out->data[i] - 'A' + 'a');
 }
 
-static int row_cmp(const void *pa, const void *pb, void *ctx)
+static void stext_free(struct stext *t)
 {
-	const struct app *a = ctx;
-	const struct app_row *x = pa, *y = pb;
-	int r = cell_compare(a->sort_col, x->s, x->d, y->s, y->d, a->pm);
+	free(t->fp);
+	free(t->off);
+	free(t->len);
+	buf_free(&t->text);
+	memset(t, 0, sizeof(*t));
+}
 
+/* Makes the search texts of the current snapshot, reusing the previous
+ * snapshot's where nothing shown changed. */
+static void stext_build(struct app *a)
+{
+	struct stext *t = &a->stext[a->cur], *pt = &a->stext[1 - a->cur];
+	const struct snapshot *s = &a->snaps[a->cur];
+	const struct diff *d = &a->diffs[a->cur];
+	bool reuse = a->have_prev && pt->valid && pt->columns == a->columns;
+	size_t n = s->n ? s->n : 1;
+
+	xgrow((void **)&t->fp, &t->cap, n, sizeof(*t->fp));
+	t->off = xreallocarray(t->off, t->cap, sizeof(*t->off));
+	t->len = xreallocarray(t->len, t->cap, sizeof(*t->len));
+	buf_reset(&t->text);
+	for (size_t i = 0; i < s->n; i++) {
+		const struct diff_entry *e = i < d->n ? &d->e[i] : NULL;
+		uint64_t fp = fingerprint(a, &s->socks[i], e);
+		size_t at = t->text.len;
+
+		if (reuse && e && e->prev < pt->n && pt->fp[e->prev] == fp)
+			buf_append(&t->text, pt->text.data + pt->off[e->prev], pt->len[e->prev]);
+		else
+			search_text(a, &t->text, &s->socks[i], e);
+		t->fp[i] = fp;
+		t->off[i] = at;
+		t->len[i] = t->text.len - at;
+	}
+	buf_putc(&t->text, '\0');
+	/* the texts are NUL-separated for strstr */
+	t->n = s->n;
+	t->columns = a->columns;
+	t->valid = true;
+}
+
+/* Match of the search text (lower case in a->search_lc) against a row. */
+static bool in_search(struct app *a, const struct app_row *r)
+{
+	const struct snapshot *s = &a->snaps[a->cur];
+	struct stext *t = &a->stext[a->cur];
+	size_t i;
+
+	if (!a->search[0])
+		return true;
+	if (r->flags & ROW_GONE) {
+		/* few of them: made on the spot */
+		buf_reset(&a->scratch);
+		search_text(a, &a->scratch, r->s, NULL);
+		buf_putc(&a->scratch, '\0');
+		return strstr(a->scratch.data, a->search_lc) != NULL;
+	}
+	if (!t->valid || t->columns != a->columns)
+		stext_build(a);
+	i = (size_t)(r->s - s->socks);
+	if (i >= t->n)
+		return false;
+	return memmem(t->text.data + t->off[i], t->len[i], a->search_lc, a->search_lc_len) != NULL;
+}
+
+static void set_search(struct app *a, const char *text)
+{
+	size_t i;
+
+	snprintf(a->search, sizeof(a->search), "%s", text);
+	for (i = 0; a->search[i]; i++) {
+		char c = a->search[i];
+
+		a->search_lc[i] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+	}
+	a->search_lc[i] = '\0';
+	a->search_lc_len = i;
+}
+
+/* ---- sorting ----
+ * Rows are sorted through a decorated copy: the order of cell_compare()
+ * encoded in integers next to each other in memory, so the 10^6 or so
+ * comparisons of a 10^5-socket snapshot do not chase pointers into the
+ * records. Where the integers cannot tell (long names), cell_compare()
+ * decides. */
+
+struct sortkey {
+	uint64_t k[11];     /* primary (3), proto/type, local (3), peer (3), cookie */
+	uint32_t idx;       /* into a->all */
+	uint8_t exact;      /* SK_* bits: the parts that are complete */
+};
+
+#define SK_PRIMARY 1u
+#define SK_LOCAL 2u
+
+struct sortctx {
+	const struct app *a;
+	const struct sortkey *keys;
+};
+
+static uint64_t be_bytes(const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	uint64_t v = 0;
+
+	for (size_t i = 0; i < 8; i++)
+		v = v << 8 | (i < n ? b[i] : 0);
+	return v;
+}
+
+/* Three words in the order of cell.c's address comparison; false if they
+ * are only a prefix (a long Unix name). */
+static bool addr_key(const struct sock *s, bool peer, uint64_t w[3])
+{
+	/* cell.c: IPv4, IPv6, other families by number, Unix last */
+	unsigned rank = s->family == AF_INET ? 0 : s->family == AF_INET6 ? 1
+						      : s->family == AF_UNIX ? 3 : 2;
+
+	if (s->family == AF_INET || s->family == AF_INET6) {
+		const uint8_t *a = peer ? s->raddr : s->laddr;
+
+		w[0] = (uint64_t)rank << 56 | be_bytes(a, 7) >> 8;
+		w[1] = be_bytes(a + 7, 8);
+		w[2] = (uint64_t)a[15] << 56 | (uint64_t)(peer ? s->rport : s->lport) << 40;
+		return true;
+	}
+	if (s->family != AF_UNIX) {
+		w[0] = (uint64_t)rank << 56;
+		w[1] = s->family;
+		w[2] = 0;
+		return true;
+	}
+	if (peer) {
+		w[0] = (uint64_t)rank << 56;
+		w[1] = s->peer_inode;
+		w[2] = 0;
+		return true;
+	}
+	w[0] = (uint64_t)rank << 56 | be_bytes(s->name, s->name_len < 7 ? s->name_len : 7) >> 8;
+	w[1] = s->name_len > 7 ? be_bytes(s->name + 7, s->name_len - 7u) : 0;
+	w[2] = (s->name_len > 15 ? be_bytes(s->name + 15, s->name_len - 15u) >> 8 << 8 : 0) |
+	       s->name_len;
+	return s->name_len <= 22;
+}
+
+static uint64_t state_rank(const struct sock *s)
+{
+	/* cell.c sorts states by name */
+	static const char *const order[] = {
+		"CLOSE", "CLOSE-WAIT", "CLOSING", "ESTAB", "FIN-WAIT-1", "FIN-WAIT-2",
+		"LAST-ACK", "LISTEN", "SYN-RECV", "SYN-SENT", "TIME-WAIT", "UNCONN",
+		"UNKNOWN",
+	};
+	const char *n = sock_state_name(s);
+
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		if (!strcmp(order[i], n))
+			return i;
+	return 99;
+}
+
+static uint64_t double_key(bool has, double v)
+{
+	uint64_t bits;
+
+	if (!has)
+		return 0;
+	if (v < 0)
+		v = 0;
+	memcpy(&bits, &v, sizeof(bits));
+	return (uint64_t)1 << 63 | bits;
+}
+
+static uint64_t tcp_key(const struct sock *s, uint64_t v)
+{
+	return s->proto == SP_TCP && (s->has & SOCK_HAS_TCP) ? (uint64_t)1 << 32 | v : 0;
+}
+
+/* The primary part; false if it is only a prefix. */
+static bool primary_key(const struct app *a, const struct app_row *r, uint64_t w[3])
+{
+	const struct sock *s = r->s;
+	const struct diff_entry *d = r->d;
+	bool rates = d && (d->flags & DIFF_RATES);
+
+	w[0] = w[1] = w[2] = 0;
+	switch (a->sort_col) {
+	case COL_PROTO: w[0] = (uint64_t)s->proto << 8 | s->type; return true;
+	case COL_STATE: w[0] = state_rank(s); return true;
+	case COL_RECVQ: w[0] = s->recv_q; return true;
+	case COL_SENDQ: w[0] = s->send_q; return true;
+	case COL_LOCAL: return addr_key(s, false, w);
+	case COL_PEER: return addr_key(s, true, w);
+	case COL_UID: w[0] = s->uid; return true;
+	case COL_INODE: w[0] = s->inode; return true;
+	case COL_RTT: w[0] = tcp_key(s, s->tcp.rtt_us); return true;
+	case COL_CWND: w[0] = tcp_key(s, s->tcp.snd_cwnd); return true;
+	case COL_RETRANS: w[0] = tcp_key(s, s->tcp.total_retrans); return true;
+	case COL_RX: w[0] = double_key(rates, d ? d->rx_rate : 0); return true;
+	case COL_TX: w[0] = double_key(rates, d ? d->tx_rate : 0); return true;
+	case COL_PROCESS: {
+		struct proc_owner o;
+		size_t clen = 0;
+		const char *comm;
+
+		if (!a->pm)
+			return true; /* all equal */
+		if (!s->inode || !procmap_owners(a->pm, s->inode, &o, 1)) {
+			/* no process: after all the others */
+			w[0] = w[1] = w[2] = UINT64_MAX;
+			return true;
+		}
+		comm = procmap_comm(a->pm, o.pid, &clen);
+		if (!comm)
+			clen = 0;
+		w[0] = be_bytes(comm, clen < 8 ? clen : 8);
+		w[1] = (clen > 8 ? be_bytes(comm + 8, clen - 8) >> 8 << 8 : 0) | clen;
+		w[2] = (uint32_t)o.pid;
+		return clen <= 15;
+	}
+	case COL_MAX_:
+		break;
+	}
+	return true;
+}
+
+static int cmp_words(const uint64_t *x, const uint64_t *y, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (x[i] != y[i])
+			return x[i] < y[i] ? -1 : 1;
+	return 0;
+}
+
+static int key_cmp(const void *pa, const void *pb, void *ctx)
+{
+	const struct sortctx *sc = ctx;
+	const struct sortkey *x = pa, *y = pb;
+	const struct app *a = sc->a;
+	int r;
+
+	if ((r = cmp_words(x->k, y->k, 3)))
+		goto out;
+	if (!(x->exact & y->exact & SK_PRIMARY))
+		goto full;
+	if ((r = cmp_words(x->k + 3, y->k + 3, 4)))
+		goto out;
+	if (!(x->exact & y->exact & SK_LOCAL))
+		goto full;
+	if ((r = cmp_words(x->k + 7, y->k + 7, 4)))
+		goto out;
+full:
+	{
+		const struct app_row *ra = &a->all[x->idx], *rb = &a->all[y->idx];
+
+		r = cell_compare(a->sort_col, ra->s, ra->d, rb->s, rb->d, a->pm);
+	}
+out:
 	return a->sort_reverse ? -r : r;
 }
 
 static void sort_all(struct app *a)
 {
-	if (a->nall > 1)
-		qsort_r(a->all, a->nall, sizeof(*a->all), row_cmp, a);
+	struct sortkey *keys;
+	struct app_row *tmp;
+	struct sortctx sc = { a, NULL };
+
+	if (a->nall < 2)
+		return;
+	keys = xreallocarray(NULL, a->nall, sizeof(*keys));
+	for (size_t i = 0; i < a->nall; i++) {
+		struct sortkey *k = &keys[i];
+		const struct sock *s = a->all[i].s;
+
+		k->idx = (uint32_t)i;
+		k->exact = 0;
+		if (primary_key(a, &a->all[i], k->k))
+			k->exact |= SK_PRIMARY;
+		k->k[3] = (uint64_t)s->proto << 8 | s->type;
+		if (addr_key(s, false, k->k + 4))
+			k->exact |= SK_LOCAL;
+		addr_key(s, true, k->k + 7);
+		k->k[10] = s->key.cookie;
+	}
+	sc.keys = keys;
+	qsort_r(keys, a->nall, sizeof(*keys), key_cmp, &sc);
+	tmp = xreallocarray(NULL, a->nall, sizeof(*tmp));
+	for (size_t i = 0; i < a->nall; i++)
+		tmp[i] = a->all[keys[i].idx];
+	memcpy(a->all, tmp, a->nall * sizeof(*tmp));
+	free(tmp);
+	free(keys);
 }
 
 /* Keeps top such that the selection is visible and no rows are wasted at
@@ -270,6 +600,7 @@ struct snapshot *app_spare_snapshot(struct app *a)
 	struct snapshot *s = &a->snaps[1 - a->cur];
 
 	snapshot_clear(s);
+	a->stext[1 - a->cur].valid = false;
 	a->scope_asked.protos = a->protos;
 	a->scope_asked.families = a->families;
 	a->scope_asked.listening = a->listening;
@@ -420,58 +751,22 @@ int app_delay_step(int delay_ms, bool faster)
 
 /* ---- filter ---- */
 
-static void history_add(struct app *a, const char *text)
-{
-	if (!text[0])
-		return;
-	if (a->nhistory && !strcmp(a->history[a->nhistory - 1], text))
-		return;
-	if (a->nhistory == APP_HISTORY) {
-		free(a->history[0]);
-		memmove(a->history, a->history + 1, (APP_HISTORY - 1) * sizeof(*a->history));
-		a->nhistory--;
-	}
-	a->history[a->nhistory++] = xstrdup(text);
-}
-
 int app_set_filter(struct app *a, const char *text, char *err, size_t errlen)
 {
+	struct filter_error fe;
+
+	memset(&fe, 0, sizeof(fe));
 	a->filter_err_col = 0;
-	if (!text[0]) {
-		filter_release(a);
-		a->filter_text[0] = '\0';
-		refilter(a, false);
-		return 0;
+	if (filter_apply(&a->filter, text, &fe) < 0) {
+		snprintf(err, errlen, "%s", fe.msg);
+		a->filter_err_col = fe.offset;
+		return -1;
 	}
-#ifdef APP_HAVE_FILTER
-	{
-		struct filter_error fe;
-		struct filter *f = filter_parse(text, &fe);
-
-		if (!f) {
-			snprintf(err, errlen, "%s", fe.msg);
-			a->filter_err_col = fe.col > 0 ? (size_t)fe.col - 1 : 0;
-			return -1;
-		}
+	if (a->filter && filter_is_empty(a->filter))
 		filter_release(a);
-		a->filter = f;
-		snprintf(a->filter_text, sizeof(a->filter_text), "%s", text);
-		refilter(a, false);
-		return 0;
-	}
-#else
-	snprintf(err, errlen, "%s", _("filter expressions are not available in this version"));
-	return -1;
-#endif
-}
-
-bool app_filter_available(void)
-{
-#ifdef APP_HAVE_FILTER
-	return true;
-#else
-	return false;
-#endif
+	snprintf(a->filter_text, sizeof(a->filter_text), "%s", a->filter ? text : "");
+	refilter(a, false);
+	return 0;
 }
 
 /* ---- selection ---- */
@@ -729,17 +1024,12 @@ static unsigned jump_peer(struct app *a, int64_t now)
 	return APP_REDRAW;
 }
 
-static unsigned open_prompt(struct app *a, enum app_prompt p, int64_t now)
+static unsigned open_prompt(struct app *a, enum app_prompt p)
 {
-	if (p == PROMPT_FILTER && !app_filter_available()) {
-		app_message(a, true, now, "%s",
-			    _("filter expressions are not available in this version"));
-		return APP_REDRAW;
-	}
 	a->mode = MODE_TABLE;
 	a->prompt = p;
 	edit_set(&a->edit, p == PROMPT_SEARCH ? a->search : a->filter_text);
-	a->hist_pos = a->nhistory;
+	filter_hist_reset(a->hist);
 	return APP_REDRAW;
 }
 
@@ -771,9 +1061,9 @@ static unsigned table_action(struct app *a, enum action act, int64_t now)
 		refilter(a, false);
 		return APP_REDRAW | APP_RESCOPE;
 	case ACT_SEARCH:
-		return open_prompt(a, PROMPT_SEARCH, now);
+		return open_prompt(a, PROMPT_SEARCH);
 	case ACT_FILTER:
-		return open_prompt(a, PROMPT_FILTER, now);
+		return open_prompt(a, PROMPT_FILTER);
 	case ACT_SORT:
 		a->mode = MODE_SORT;
 		a->menu_cur = a->sort_col;
@@ -837,7 +1127,7 @@ static unsigned table_action(struct app *a, enum action act, int64_t now)
 		return APP_REDRAW;
 	case ACT_BACK:
 		if (a->search[0]) {
-			a->search[0] = '\0';
+			set_search(a, "");
 			refilter(a, false);
 			app_message(a, false, now, "%s", _("search cleared"));
 		}
@@ -988,16 +1278,10 @@ unsigned app_do(struct app *a, enum action act, int64_t now)
 
 static void history_move(struct app *a, bool up)
 {
-	if (up) {
-		if (!a->hist_pos)
-			return;
-		a->hist_pos--;
-	} else {
-		if (a->hist_pos >= a->nhistory)
-			return;
-		a->hist_pos++;
-	}
-	edit_set(&a->edit, a->hist_pos < a->nhistory ? a->history[a->hist_pos] : "");
+	const char *t = up ? filter_hist_up(a->hist, a->edit.text) : filter_hist_down(a->hist);
+
+	if (t)
+		edit_set(&a->edit, t);
 }
 
 static unsigned search_update(struct app *a)
@@ -1006,7 +1290,7 @@ static unsigned search_update(struct app *a)
 		      strlen(a->edit.text) > strlen(a->search);
 
 	/* a longer text can only match fewer rows: look at the current ones */
-	snprintf(a->search, sizeof(a->search), "%s", a->edit.text);
+	set_search(a, a->edit.text);
 	refilter(a, narrow);
 	return APP_REDRAW;
 }
@@ -1032,13 +1316,14 @@ static unsigned prompt_key(struct app *a, int key, int64_t now)
 		} else {
 			char err[256];
 
+			/* kept even when wrong, so Up brings it back to fix */
+			filter_hist_add(a->hist, a->edit.text);
 			if (app_set_filter(a, a->edit.text, err, sizeof(err)) < 0) {
 				app_message(a, true, now, "%s", err);
 				if (a->filter_err_col <= a->edit.len)
 					a->edit.cur = a->filter_err_col;
 				return APP_REDRAW;
 			}
-			history_add(a, a->edit.text);
 			a->prompt = PROMPT_NONE;
 			if (a->filter_text[0])
 				app_message(a, false, now, _("filter: %s"), a->filter_text);
@@ -1049,7 +1334,7 @@ static unsigned prompt_key(struct app *a, int key, int64_t now)
 	}
 	if (key == KC_ESC) {
 		if (a->prompt == PROMPT_SEARCH && a->search[0]) {
-			a->search[0] = '\0';
+			set_search(a, "");
 			refilter(a, false);
 		}
 		a->prompt = PROMPT_NONE;

@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "cell.h"
 #include "diff.h"
 #include "escape.h"
@@ -67,6 +68,16 @@ struct app_row {
 	const struct sock *s;          /* into the current snapshot or the gone list */
 	const struct diff_entry *d;    /* NULL for gone rows */
 	unsigned flags;                /* ROW_* */
+};
+
+/* The search texts of one snapshot (one per record), see app.c. */
+struct stext {
+	uint64_t *fp;    /* fingerprint of what the text was made from */
+	size_t *off, *len;
+	size_t n, cap;
+	struct buf text;
+	unsigned columns; /* the columns the texts were made for */
+	bool valid;
 };
 
 #define APP_TEXT_MAX 512
@@ -122,11 +133,13 @@ struct app {
 	enum app_prompt prompt;
 	struct lineedit edit;
 	char search[APP_TEXT_MAX]; /* active search text ("" = none) */
+	char search_lc[APP_TEXT_MAX]; /* the same in lower case */
+	size_t search_lc_len;
+	struct stext stext[2];     /* parallel to snaps */
 	struct filter *filter;
 	char filter_text[APP_TEXT_MAX];
-	char *history[APP_HISTORY]; /* filter history, oldest first */
-	size_t nhistory, hist_pos;
-	size_t filter_err_col; /* for the prompt cursor after an error */
+	struct filter_hist *hist; /* expressions typed at the filter prompt */
+	size_t filter_err_col; /* byte offset of a filter error, for the cursor */
 
 	/* screens */
 	enum app_mode mode;
@@ -204,9 +217,6 @@ bool app_is_new(const struct diff_entry *d, int64_t now);
 /* The next time something on screen changes by itself (a highlight fades, a
  * message expires), or -1. */
 int64_t app_next_change(const struct app *a, int64_t now);
-
-/* True if this build has the filter language (filter.h). */
-bool app_filter_available(void);
 
 /* The faster/slower steps for +/- (exposed for tests). */
 int app_delay_step(int delay_ms, bool faster);

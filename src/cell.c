@@ -9,22 +9,29 @@
 #include "i18n.h"
 #include "output.h"
 
+#define COL(t, n, mn, want, mx, prio, right, opt, cut) \
+	{ t, n, mn, want, mx, prio, right, opt, cut }
+
+/* Widths leave room for the sort mark after the title. Priorities: lower
+ * survives longer on narrow screens; Proto and Local always stay. */
 static const struct col_info cols[COL_MAX_] = {
-	[COL_PROTO] = { N_("Proto"), N_("Protocol"), 5, 5, 1, false, false, CUT_END },
-	[COL_STATE] = { N_("State"), N_("State"), 10, 10, 2, false, false, CUT_END },
-	[COL_RECVQ] = { N_("Recv-Q"), N_("Receive queue"), 6, 10, 5, true, false, CUT_END },
-	[COL_SENDQ] = { N_("Send-Q"), N_("Send queue"), 6, 10, 6, true, false, CUT_END },
-	[COL_LOCAL] = { N_("Local"), N_("Local address"), 10, 60, 0, false, false, CUT_MIDDLE },
-	[COL_PEER] = { N_("Peer"), N_("Peer address"), 8, 50, 3, false, false, CUT_MIDDLE },
-	[COL_PROCESS] = { N_("Process"), N_("Process"), 7, 30, 4, false, false, CUT_END },
-	[COL_UID] = { N_("UID"), N_("User id"), 5, 10, 7, true, true, CUT_END },
-	[COL_INODE] = { N_("Inode"), N_("Inode"), 7, 10, 8, true, true, CUT_END },
-	[COL_RTT] = { N_("RTT"), N_("Round-trip time (TCP)"), 7, 9, 9, true, true, CUT_END },
-	[COL_CWND] = { N_("Cwnd"), N_("Congestion window (TCP)"), 5, 8, 10, true, true, CUT_END },
-	[COL_RETRANS] = { N_("Retr"), N_("Retransmitted segments (TCP)"), 4, 8, 11, true, true,
-			  CUT_END },
-	[COL_RX] = { N_("Rx/s"), N_("Receive rate (TCP)"), 6, 8, 12, true, true, CUT_END },
-	[COL_TX] = { N_("Tx/s"), N_("Send rate (TCP)"), 6, 8, 13, true, true, CUT_END },
+	[COL_PROTO] = COL(N_("Proto"), N_("Protocol"), 5, 5, 6, 1, false, false, CUT_END),
+	[COL_STATE] = COL(N_("State"), N_("State"), 10, 10, 11, 2, false, false, CUT_END),
+	[COL_RECVQ] = COL(N_("Recv-Q"), N_("Receive queue"), 6, 6, 10, 5, true, false, CUT_END),
+	[COL_SENDQ] = COL(N_("Send-Q"), N_("Send queue"), 6, 6, 10, 6, true, false, CUT_END),
+	[COL_LOCAL] = COL(N_("Local"), N_("Local address"), 10, 18, 60, 0, false, false,
+			  CUT_MIDDLE),
+	[COL_PEER] = COL(N_("Peer"), N_("Peer address"), 8, 15, 50, 3, false, false, CUT_MIDDLE),
+	[COL_PROCESS] = COL(N_("Process"), N_("Process"), 7, 12, 30, 4, false, false, CUT_END),
+	[COL_UID] = COL(N_("UID"), N_("User id"), 5, 5, 10, 7, true, true, CUT_END),
+	[COL_INODE] = COL(N_("Inode"), N_("Inode"), 7, 7, 10, 8, true, true, CUT_END),
+	[COL_RTT] = COL(N_("RTT"), N_("Round-trip time (TCP)"), 7, 7, 9, 9, true, true, CUT_END),
+	[COL_CWND] = COL(N_("Cwnd"), N_("Congestion window (TCP)"), 5, 5, 8, 10, true, true,
+			 CUT_END),
+	[COL_RETRANS] = COL(N_("Retr"), N_("Retransmitted segments (TCP)"), 4, 4, 8, 11, true,
+			    true, CUT_END),
+	[COL_RX] = COL(N_("Rx/s"), N_("Receive rate (TCP)"), 6, 6, 8, 12, true, true, CUT_END),
+	[COL_TX] = COL(N_("Tx/s"), N_("Send rate (TCP)"), 6, 6, 8, 13, true, true, CUT_END),
 };
 
 const struct col_info *cell_col(enum col c)

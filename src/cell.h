@@ -50,6 +50,7 @@ struct col_info {
 	const char *title;   /* N_() marked: the column heading */
 	const char *name;    /* N_() marked: longer name for menus */
 	unsigned min_w;      /* narrowest useful width */
+	unsigned want_w;     /* comfortable width: narrower, other columns go first */
 	unsigned max_w;      /* widest it grows to fit its cells */
 	unsigned prio;       /* lower survives longer on narrow screens */
 	bool right;          /* numbers: right-aligned */

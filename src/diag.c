@@ -65,6 +65,7 @@ struct diag {
 	bool busy;
 	bool idle;     /* the last step ended on EAGAIN */
 	bool answered; /* some request got an answer from the kernel */
+	int first_err; /* the first request failure of the cycle */
 	struct snapshot *snap;
 	struct diag_req reqs[DIAG_MAX_REQS];
 	unsigned nreqs, cur;
@@ -436,6 +437,8 @@ static void req_result(struct diag *d, int err)
 	unsigned p = d->reqs[d->cur].proto;
 	enum snap_status st = status_of(err);
 
+	if (err && !d->first_err)
+		d->first_err = err;
 	if (status_rank(st) > status_rank(d->snap->status[p])) {
 		d->snap->status[p] = st;
 		d->snap->error[p] = err;
@@ -640,6 +643,7 @@ int diag_start(struct diag *d, unsigned protos, unsigned families,
 	d->snap = snap;
 	d->nreqs = 0;
 	d->answered = false;
+	d->first_err = 0;
 	for (size_t i = 0; i < sizeof(inet_protos); i++) {
 		if (!(protos & SP_MASK(inet_protos[i])))
 			continue;
@@ -721,6 +725,11 @@ int diag_dump(struct diag *d, unsigned protos, unsigned families,
 			r = 0; /* poll itself failed: treat as no answer */
 		if (r == 0 && req_fail(d, ETIMEDOUT) < 0)
 			return d->answered ? 0 : -1;
+	}
+	if (d->nreqs && !d->answered) {
+		/* Not one reply: nothing to show, say why. */
+		errno = d->first_err ? d->first_err : EIO;
+		return -1;
 	}
 	return 0;
 }

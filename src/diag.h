@@ -26,6 +26,8 @@
  *    called (then its contents are unspecified: clear it before use).
  *  - diag_fd() may change after diag_step() or diag_cancel() (a socket is
  *    reopened to throw away a broken dump): read it again before each poll.
+ *    Reopening happens in the namespace the process is in then, so enter a
+ *    namespace for good (netns_enter) before diag_open(), never for a while.
  *  - Per-protocol results are in snap->status[]/snap->error[]: SNAP_OK,
  *    SNAP_UNAVAILABLE (the kernel has no diag handler: error ENOENT or
  *    EOPNOTSUPP...), SNAP_FAILED (error holds the errno; records that arrived
@@ -98,8 +100,8 @@ void diag_free(struct diag *d);
 /* Blocking full cycle: clears snap, dumps every protocol in protos (SP_MASK
  * bits) for every family in families (SF_* bits; Unix is dumped whenever
  * SP_UNIX is in protos), finishes snap. Returns 0, or -1 with errno only if
- * no request could be answered at all (no socket); per-protocol failures
- * are in snap->status/error. */
+ * not one request was answered (no socket, every send failed or timed out);
+ * per-protocol failures are in snap->status/error either way. */
 int diag_dump(struct diag *d, unsigned protos, unsigned families,
 	      struct snapshot *snap);
 
@@ -126,7 +128,8 @@ void diag_cancel(struct diag *d);
 
 /* Kernel-side filtering for inet requests from the next cycle on: states
  * is the idiag_states bitmap (1u << TCP_xxx; 0 or ~0u: all), also used as
- * udiag_states for Unix; bytecode (copied; NULL/0: none) goes out as
+ * udiag_states for Unix (whose sockets are TCP_LISTEN, TCP_ESTABLISHED or
+ * TCP_CLOSE, the latter for unconnected datagram sockets too); bytecode (copied; NULL/0: none) goes out as
  * INET_DIAG_REQ_BYTECODE. Bytecode longer than an attribute can hold makes
  * the inet requests fail with EMSGSIZE (shown in snap->status). */
 void diag_set_inet_filter(struct diag *d, uint32_t states, const void *bytecode,

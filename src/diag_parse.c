@@ -205,8 +205,10 @@ static bool unix_attr(struct sock *s, uint16_t type, const void *pl, size_t len)
 		s->has |= SOCK_HAS_NAME;
 		return true;
 	case UNIX_DIAG_PEER:
-		if (len < sizeof(uint32_t))
+		if (len < sizeof(uint32_t)) {
+			s->has &= ~SOCK_HAS_PEER;
 			return false;
+		}
 		s->peer_inode = get_u32(pl);
 		s->has |= SOCK_HAS_PEER;
 		return true;
@@ -344,6 +346,9 @@ static void parse_unix(struct diag_parser *p, const struct nlmsghdr *nlh)
 	 * asked for, no attribute means "unnamed". */
 	if (p->udiag_show & UDIAG_SHOW_NAME)
 		s->has |= SOCK_HAS_NAME;
+	/* Likewise the peer: none sent means no peer (peer_inode 0). */
+	if (p->udiag_show & UDIAG_SHOW_PEER)
+		s->has |= SOCK_HAS_PEER;
 	s->key.cookie = s->cookie;
 	s->key.inode = s->inode;
 	s->key.proto = SP_UNIX;

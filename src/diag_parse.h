@@ -16,6 +16,9 @@
  *  - a message of our dump that cannot be a socket (payload shorter than
  *    struct inet_diag_msg / unix_diag_msg, wrong address family, unknown
  *    message type): skipped and counted in stats.skipped; parsing goes on.
+ *  - Unix records: when names (peers) were asked for, a socket without a
+ *    UNIX_DIAG_NAME (_PEER) attribute is unnamed (has no peer): SOCK_HAS_NAME
+ *    (SOCK_HAS_PEER) is set with name_len (peer_inode) 0.
  *  - attributes: unknown types are skipped; a known one of the wrong size is
  *    ignored (its SOCK_HAS_ flag stays clear) and counted in
  *    stats.bad_attrs; an attribute whose nla_len is impossible ends the

@@ -75,6 +75,7 @@ void diff_compute(struct diff *d, const struct snapshot *cur,
 		const struct sock *p = prev ? snapshot_find(prev, &s->key) : NULL;
 
 		memset(e, 0, sizeof(*e));
+		e->prev = p ? (size_t)(p - prev->socks) : DIFF_NO_PREV;
 		if (!prev) {
 			e->first_seen_ms = DIFF_SEEN_ALWAYS;
 			continue;
@@ -91,12 +92,8 @@ void diff_compute(struct diff *d, const struct snapshot *cur,
 			}
 			continue;
 		}
-		{
-			size_t pi = (size_t)(p - prev->socks);
-
-			e->first_seen_ms = pd && pi < pd->n ? pd->e[pi].first_seen_ms
-							    : DIFF_SEEN_ALWAYS;
-		}
+		e->first_seen_ms = pd && e->prev < pd->n ? pd->e[e->prev].first_seen_ms
+							 : DIFF_SEEN_ALWAYS;
 		if (sock_changed(s, p)) {
 			e->flags |= DIFF_CHANGED;
 			d->nchanged++;

@@ -26,8 +26,11 @@
 #define DIFF_CHANGED 0x2u /* state, queues or byte counters moved */
 #define DIFF_RATES 0x4u   /* rx_rate/tx_rate valid */
 
+#define DIFF_NO_PREV SIZE_MAX
+
 struct diff_entry {
 	int64_t first_seen_ms; /* DIFF_SEEN_ALWAYS if present since the start */
+	size_t prev;           /* index of the same socket in prev, or DIFF_NO_PREV */
 	double rx_rate;        /* bytes per second received (TCP bytes_received) */
 	double tx_rate;        /* bytes per second sent (TCP bytes_acked) */
 	unsigned flags;        /* DIFF_* */

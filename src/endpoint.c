@@ -3,7 +3,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -16,7 +15,6 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "clock.h"
 #include "ep_priv.h"
 #include "i18n.h"
 #include "xalloc.h"
@@ -332,12 +330,12 @@ static int server_start(struct endpoint *ep, char *err, size_t errlen)
 	const char *path = epaddr_path(&ep->cfg.addr);
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
-	int one = 1, r, e;
+	int fd, one = 1, r, e;
 	mode_t old;
 
 	if (path && unix_path_prepare(ep, path, err, errlen) < 0)
 		return -1;
-	if (ep_new_socket(ep, &ep->fd) < 0) {
+	if (ep_new_socket(ep, &fd) < 0) {
 		e = errno;
 		ep_errtext(e, &ep->cfg.addr, err, errlen);
 		errno = e;
@@ -345,21 +343,21 @@ static int server_start(struct endpoint *ep, char *err, size_t errlen)
 	}
 	/* A restarted server must not wait for old TIME-WAIT connections. */
 	if (ep->cfg.transport == EP_TCP)
-		setsockopt(ep->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	/* The socket file gets 0777 & ~umask: make it ours alone whatever the
 	 * umask (single thread: nothing else runs meanwhile). */
 	old = umask(0177);
-	r = bind(ep->fd, (const struct sockaddr *)&ep->cfg.addr.sa, ep->cfg.addr.len);
+	r = bind(fd, (const struct sockaddr *)&ep->cfg.addr.sa, ep->cfg.addr.len);
 	e = errno;
 	umask(old);
 	if (r < 0) {
 		ep_errtext(e, &ep->cfg.addr, err, errlen);
-		errno = e;
-		return -1;
+		goto fail;
 	}
 	if (path) {
 		struct stat st;
 
+		/* Remember the file by inode, to remove it and only it. */
 		if (lstat(path, &st) == 0) {
 			ep->made_file = true;
 			ep->file_dev = st.st_dev;
@@ -367,20 +365,27 @@ static int server_start(struct endpoint *ep, char *err, size_t errlen)
 			ep->file_path = xstrdup(path);
 		}
 	}
-	if (getsockname(ep->fd, (struct sockaddr *)&ss, &sl) < 0 ||
+	if (getsockname(fd, (struct sockaddr *)&ss, &sl) < 0 ||
 	    epaddr_from_sockaddr(&ep->local, (struct sockaddr *)&ss, sl) < 0)
 		ep->local = ep->cfg.addr;
-	ep->inode = ep_fd_inode(ep->fd);
-	if (!ep->dgram && ep_stream_server_start(ep, err, errlen) < 0)
-		return -1;
-	ep->events = POLLIN;
-	if (ep_fd_add(ep, ep->fd, POLLIN) < 0) {
+	if (!ep->dgram && listen(fd, SOMAXCONN) < 0) {
+		e = errno;
+		ep_errtext(e, &ep->cfg.addr, err, errlen);
+		goto fail;
+	}
+	if (ep_fd_add(ep, fd, POLLIN) < 0) {
 		e = errno;
 		snprintf(err, errlen, _("cannot watch the socket: %s"), strerror(e));
-		errno = e;
-		return -1;
+		goto fail;
 	}
+	ep->fd = fd;
+	ep->events = POLLIN;
+	ep->inode = ep_fd_inode(fd);
 	return 0;
+fail:
+	close(fd);
+	errno = e;
+	return -1;
 }
 
 struct endpoint *endpoint_new(const struct endpoint_config *cfg, char *err, size_t errlen)
@@ -501,6 +506,7 @@ void endpoint_free(struct endpoint *ep)
 	free(ep->by_fd);
 	free(ep->dpeers);
 	free(ep->file_path);
+	free(ep->rlabel);
 	free(ep->greeting);
 	free(ep->private_dir);
 	free(ep->rbuf);

@@ -43,6 +43,7 @@ struct ep_peer {
 	bool shut_wr;       /* we shut our sending side */
 	bool quiet;         /* do not log each send (chat logs one summary) */
 	bool dead;          /* closing: skipped by everything, reaped soon */
+	bool registered;    /* add_fd succeeded: del_fd it before closing */
 	int64_t deadline;   /* greeting close delay; 0: none */
 };
 
@@ -55,6 +56,7 @@ struct dg_peer {
 	int64_t refill_at;   /* token bucket: last refill (ms) */
 	int64_t tokens;      /* in thousandths of a datagram */
 	bool muted;          /* over the rate: ignored until refilled */
+	bool gone;           /* its socket is gone: forget it */
 };
 
 struct endpoint {
@@ -71,6 +73,8 @@ struct endpoint {
 	uint32_t inode;
 	short events;
 	struct epaddr local, remote;
+	char *rlabel;        /* raw label of remote (datagram client) */
+	size_t rlabel_len;
 
 	/* The Unix socket file we bound, to unlink it and only it. */
 	bool made_file;
@@ -114,7 +118,6 @@ int ep_new_socket(struct endpoint *ep, int *fdp);
 char *ep_label_addr(const struct epaddr *a, size_t *len);
 
 /* ep_stream.c */
-int ep_stream_server_start(struct endpoint *ep, char *err, size_t errlen);
 int ep_stream_client_start(struct endpoint *ep);
 void ep_listener_handle(struct endpoint *ep, short revents);
 struct ep_peer *ep_peer_by_fd(struct endpoint *ep, int fd);

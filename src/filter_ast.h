@@ -28,8 +28,11 @@ enum fnode_kind {
 	FN_HOST,   /* address condition (src/dst/addr); cmp is EQ or NE */
 	FN_PATH,   /* glob over the Unix name; cmp is EQ or NE */
 	FN_COMM,   /* glob over the owners' command names; cmp EQ or NE */
-	FN_TEXT,   /* case-insensitive substring of the shown text */
+	FN_TEXT,   /* case-insensitive substring of the shown text; field:
+		    * TEXT_ADDR if the needle can occur in an address:port */
 };
+
+#define TEXT_ADDR 0x01u
 
 enum ffield {
 	FF_SPORT, /* local port */
@@ -97,7 +100,7 @@ enum ftv {
 };
 
 struct fknown {
-	int proto;       /* enum sock_proto, or -1 if unknown */
+	unsigned protos; /* SP_MASK() bits of the protocols it can have */
 	int family;      /* AF_INET, AF_INET6, AF_UNIX, or 0 if unknown */
 	uint32_t states; /* the reported states the socket can be in (bits) */
 };

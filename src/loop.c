@@ -320,9 +320,9 @@ int loop_run_once(struct loop *l, int max_wait_ms)
 	}
 	base = np;
 	for (size_t i = 0; i < l->nfds; i++, np++) {
-		/* An fd with no events is still polled for HUP/ERR; a negative
-		 * fd is skipped by poll(). */
-		l->pfds[np].fd = l->fds[i].events ? l->fds[i].fd : -1;
+		/* An fd with no events still reports HUP/ERR (its owner must
+		 * handle them); a removed one (-1) is skipped by poll(). */
+		l->pfds[np].fd = l->fds[i].fd;
 		l->pfds[np].events = l->fds[i].events;
 		l->pfds[np].revents = 0;
 	}

@@ -1,7 +1,182 @@
-/* main.c - sockview entry point (being written). */
+/* main.c - sockview: locale, options, batch mode or the terminal UI. */
 #include "config.h"
 
-int main(void)
+#include <errno.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "buf.h"
+#include "collect.h"
+#include "escape.h"
+#include "filter.h"
+#include "i18n.h"
+#include "netns.h"
+#include "options.h"
+#include "output.h"
+#include "snapshot.h"
+#include "ui.h"
+#include "xalloc.h"
+
+#define EXIT_USAGE 2
+
+static void die_usage(const char *msg)
 {
-	return 0;
+	fprintf(stderr, "sockview: %s\n", msg);
+	fprintf(stderr, _("Try 'sockview --help' for more information.\n"));
+	exit(EXIT_USAGE);
+}
+
+/* Whether s belongs in the batch output (the kernel may send a superset). */
+static bool keep(const struct options *o, const struct filter *f,
+		 const struct procmap *pm, const struct sock *s)
+{
+	if (!(o->protos & SP_MASK(s->proto)))
+		return false;
+	if (s->family == AF_INET && !(o->families & SF_INET))
+		return false;
+	if (s->family == AF_INET6 && !(o->families & SF_INET6))
+		return false;
+	if (o->listening && !sock_is_listening(s))
+		return false;
+	return !f || filter_matches(f, s, pm);
+}
+
+/* Says on stderr which requested protocols could not be listed. */
+static void report_status(const struct options *o, const struct snapshot *snap)
+{
+	for (unsigned p = 0; p < SP_NPROTO; p++) {
+		if (snap->status[p] == SNAP_UNAVAILABLE) {
+			/* All protocols are asked for by default; only complain
+			 * about one the user named. */
+			if (o->protos != SP_MASK_ALL)
+				fprintf(stderr, _("sockview: %s sockets: not supported by this kernel (it has no sock_diag handler for them)\n"),
+					sock_proto_name(p));
+		} else if (snap->status[p] == SNAP_FAILED) {
+			fprintf(stderr, _("sockview: %s sockets: %s\n"), sock_proto_name(p),
+				strerror(snap->error[p]));
+		}
+	}
+	if (snap->inconsistent)
+		fprintf(stderr, _("sockview: the socket list changed during the dump; this snapshot may be inconsistent\n"));
+}
+
+/* Occupies closed standard descriptors with /dev/null, so that no socket
+ * opened later becomes "standard output"; returns a bit per closed one. */
+static unsigned guard_std_fds(void)
+{
+	unsigned closed = 0;
+
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF) {
+			closed |= 1u << fd;
+			if (open("/dev/null", fd ? O_WRONLY : O_RDONLY) != fd)
+				exit(EXIT_FAILURE);
+		}
+	}
+	return closed;
+}
+
+static int run_once(const struct options *o, const struct filter *f)
+{
+	struct snapshot snap;
+	struct collect *c;
+	char err[512];
+	const struct sock **rows;
+	struct output_ctx ctx;
+	struct buf out = BUF_INIT;
+	size_t n = 0;
+	int rc = 0;
+
+	c = collect_new(o, err, sizeof(err));
+	if (!c) {
+		fprintf(stderr, "sockview: %s\n", err);
+		return EXIT_FAILURE;
+	}
+	if (f)
+		collect_set_filter(c, f);
+	snapshot_init(&snap);
+	if (collect_once(c, &snap) < 0) {
+		fprintf(stderr, _("sockview: cannot list sockets: %s\n"), strerror(errno));
+		snapshot_free(&snap);
+		collect_free(c);
+		return EXIT_FAILURE;
+	}
+	rows = xcalloc(snap.n ? snap.n : 1, sizeof(*rows));
+	ctx.format = o->format;
+	ctx.cs = esc_charset_from_locale();
+	ctx.pm = collect_procmap(c);
+	for (size_t i = 0; i < snap.n; i++)
+		if (keep(o, f, ctx.pm, &snap.socks[i]))
+			rows[n++] = &snap.socks[i];
+	output_format(&out, &ctx, rows, n);
+	if (output_flush(stdout, &out) < 0) {
+		if (errno != EPIPE)
+			fprintf(stderr, _("sockview: write error: %s\n"), strerror(errno));
+		rc = EXIT_FAILURE;
+	}
+	report_status(o, &snap);
+	buf_free(&out);
+	free(rows);
+	snapshot_free(&snap);
+	collect_free(c);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	struct filter *f = NULL;
+	char err[512];
+	unsigned closed_fds;
+	int rc;
+
+	closed_fds = guard_std_fds();
+	setlocale(LC_ALL, "");
+#ifdef ENABLE_NLS
+	bindtextdomain(PACKAGE, LOCALEDIR);
+	textdomain(PACKAGE);
+#endif
+	/* Peers that reset must never kill us: writes report EPIPE instead. */
+	signal(SIGPIPE, SIG_IGN);
+
+	switch (options_parse(&o, argc, argv, err, sizeof(err))) {
+	case OPT_HELP:
+		fputs(options_help(), stdout);
+		return fflush(stdout) == EOF ? EXIT_FAILURE : EXIT_SUCCESS;
+	case OPT_VERSION:
+		printf("sockview %s\n", PACKAGE_VERSION);
+		return fflush(stdout) == EOF ? EXIT_FAILURE : EXIT_SUCCESS;
+	case OPT_USAGE:
+		die_usage(err);
+		break;
+	case OPT_RUN:
+		break;
+	}
+
+	if (o.once && (closed_fds & 2u)) {
+		fprintf(stderr, _("sockview: standard output is closed: nowhere to print the snapshot\n"));
+		return EXIT_FAILURE;
+	}
+	if (o.filter) {
+		struct filter_error ferr;
+
+		f = filter_parse(o.filter, &ferr);
+		if (!f)
+			die_usage(ferr.msg);
+	}
+	if (o.netns && netns_enter(o.netns, err, sizeof(err)) < 0) {
+		int code = errno == ENOENT ? EXIT_USAGE : EXIT_FAILURE;
+
+		fprintf(stderr, "sockview: %s\n", err);
+		filter_free(f);
+		return code;
+	}
+	rc = o.once ? run_once(&o, f) : ui_run(&o);
+	filter_free(f);
+	return rc;
 }

@@ -327,8 +327,12 @@ static void write_json(struct buf *out, const struct output_ctx *ctx,
 		else
 			buf_puts(out, ", \"uid\": null");
 		buf_printf(out, ", \"cookie\": %llu", (unsigned long long)s->cookie);
-		if (s->proto == SP_UNIX && (s->has & SOCK_HAS_PEER))
-			buf_printf(out, ", \"peer_inode\": %u", s->peer_inode);
+		if (s->proto == SP_UNIX) {
+			if ((s->has & SOCK_HAS_PEER) && s->peer_inode)
+				buf_printf(out, ", \"peer_inode\": %u", s->peer_inode);
+			else
+				buf_puts(out, ", \"peer_inode\": null");
+		}
 		if (s->proto == SP_TCP && (s->has & SOCK_HAS_TCP))
 			json_tcp(out, s);
 		json_processes(out, ctx->pm, s);

@@ -38,6 +38,9 @@
  * status (after Name:, escaped, at most 64 * 4 bytes). */
 #define STAT_READ 512
 #define STATUS_READ 1024
+/* Wanted inodes beyond this many are ignored (the list comes from a dump,
+ * whose size the kernel decides). */
+#define WANT_MAX ((size_t)1 << 22)
 
 struct pstate {
 	int32_t pid;
@@ -73,6 +76,8 @@ struct procscan {
 	int32_t changed_cursor; /* last pid read by each phase */
 	int32_t slice_cursor;
 	struct iset wanted, wanted_next;
+	uint32_t *fresh; /* wanted inodes not seen before, until the next update */
+	size_t nfresh, fresh_cap;
 	size_t hunt_left; /* processes still to reread for the hunt */
 	struct procscan_stats st;
 };
@@ -104,7 +109,7 @@ static void iset_reset(struct iset *s, size_t n)
 {
 	unsigned bits = 4;
 
-	while (((size_t)1 << bits) < n * 2 && bits < 31)
+	while (((size_t)1 << bits) < n * 2)
 		bits++;
 	if (bits != s->bits) {
 		free(s->tab);
@@ -344,6 +349,10 @@ int procscan_probe(int rootfd, int32_t pid, bool size_probe, struct procscan_sig
 		return 0;
 	}
 	sig_from_stat(sig, &st);
+	if (!S_ISDIR(st.st_mode)) {
+		sig->nfds = -1; /* fake trees only: nothing to read */
+		return 0;
+	}
 	if (size_probe) {
 		sig->nfds = st.st_size;
 		return 0;
@@ -394,6 +403,7 @@ void procscan_free(struct procscan *ps)
 	free(ps->dbuf);
 	free(ps->wanted.tab);
 	free(ps->wanted_next.tab);
+	free(ps->fresh);
 	free(ps);
 }
 
@@ -496,6 +506,19 @@ static void mark_gone(struct procscan *ps, struct pstate *p, struct procmap *map
 	ps->st.gone++;
 }
 
+/* True if the file could not be read because the process is gone (rather
+ * than because this file is missing, which happens only in fake trees). */
+static bool vanished(int rootfd, int32_t pid, int err)
+{
+	char path[16];
+	struct stat st;
+
+	if (!is_gone_errno(err))
+		return false;
+	pid_path(path, sizeof path, pid, NULL);
+	return fstatat(rootfd, path, &st, 0) < 0;
+}
+
 /* Reads the name and real uid of a process; false if it vanished. */
 static bool read_identity(int rootfd, int32_t pid, struct procmap *map)
 {
@@ -508,7 +531,7 @@ static bool read_identity(int rootfd, int32_t pid, struct procmap *map)
 
 	pid_path(path, sizeof path, pid, "stat");
 	n = read_small(rootfd, path, buf, STAT_READ);
-	if (n < 0 && is_gone_errno(errno))
+	if (n < 0 && vanished(rootfd, pid, errno))
 		return false;
 	if (n > 0) {
 		const char *name;
@@ -522,7 +545,7 @@ static bool read_identity(int rootfd, int32_t pid, struct procmap *map)
 
 	pid_path(path, sizeof path, pid, "status");
 	n = read_small(rootfd, path, buf, STATUS_READ);
-	if (n < 0 && is_gone_errno(errno))
+	if (n < 0 && vanished(rootfd, pid, errno))
 		return false;
 	if (n > 0) {
 		buf[n] = '\0';
@@ -608,9 +631,9 @@ static size_t scan_proc(struct procscan *ps, int rootfd, struct pstate *p, struc
 	while ((name = dirwalk_next(&w, &type))) {
 		int32_t fd;
 
+		entries++; /* as count_entries() does, for the same signature */
 		if (!parse_fd(name, &fd))
 			continue;
-		entries++;
 		links++;
 
 		ssize_t n = readlinkat(dfd, name, link, sizeof link);
@@ -763,6 +786,7 @@ int procscan_full(struct procscan *ps, struct procmap *map)
 	ps->changed_cursor = 0;
 	ps->slice_cursor = 0;
 	ps->hunt_left = 0; /* every wanted inode was just looked for */
+	ps->nfresh = 0;
 	finish_call(ps, map);
 	return 0;
 }
@@ -828,7 +852,20 @@ int procscan_update(struct procscan *ps, struct procmap *map,
 		ps->changed_cursor = p->pid;
 	}
 
+	/* Fresh wanted inodes that the changed processes did not explain:
+	 * some process swapped sockets without changing its fd count. */
+	for (size_t i = 0; i < ps->nfresh; i++) {
+		if (!procmap_is_owned(map, ps->fresh[i])) {
+			ps->hunt_left = n ? n : 1;
+			break;
+		}
+	}
+	ps->nfresh = 0;
+
 	/* Slice phase: unchanged processes, round-robin by pid. */
+	if (!b->hunt)
+		ps->hunt_left = 0; /* hunting disabled by the caller */
+
 	size_t limit = ps->hunt_left ? b->hunt : b->slice;
 
 	used = 0;
@@ -857,12 +894,18 @@ size_t procscan_want_inodes(struct procscan *ps, const uint32_t *inodes, size_t 
 {
 	size_t fresh = 0;
 
+	if (n > WANT_MAX)
+		n = WANT_MAX;
 	iset_reset(&ps->wanted_next, n);
 	for (size_t i = 0; i < n; i++) {
 		if (inodes[i] == 0 || iset_has(&ps->wanted_next, inodes[i]))
 			continue;
-		if (!iset_has(&ps->wanted, inodes[i]))
+		if (!iset_has(&ps->wanted, inodes[i])) {
+			xgrow((void **)&ps->fresh, &ps->fresh_cap, ps->nfresh + 1,
+			      sizeof *ps->fresh);
+			ps->fresh[ps->nfresh++] = inodes[i];
 			fresh++;
+		}
 		iset_add(&ps->wanted_next, inodes[i]);
 	}
 
@@ -870,7 +913,5 @@ size_t procscan_want_inodes(struct procscan *ps, const uint32_t *inodes, size_t 
 
 	ps->wanted = ps->wanted_next;
 	ps->wanted_next = t;
-	if (fresh)
-		ps->hunt_left = ps->nprocs ? ps->nprocs : 1;
 	return fresh;
 }

@@ -30,8 +30,9 @@
  * Contract:
  *   - Call order: procscan_new, then procscan_full once (or let the first
  *     procscan_update calls do the initial scan within their budget), then
- *     procscan_update on each refresh, [procscan_want_inodes after a socket
- *     dump], procscan_free.
+ *     on each refresh, after the socket dump: [procscan_want_inodes with
+ *     the dump's ownerless sockets,] procscan_update; finally
+ *     procscan_free. procscan_stats may be read after any call.
  *   - One scanner feeds one map: pass the same procmap to every call, and
  *     do not write to it in between, since the scanner remembers what it
  *     put there. procscan_full clears the map first, so it can be given a
@@ -63,10 +64,14 @@ struct procscan_budget {
 	size_t hunt;    /* replaces slice while hunting (procscan_want_inodes) */
 };
 
-/* Measured on a 2-CPU VM (bench/proc_bench.c): ~1 us per link read, ~10 us
- * per process opened; a call with this budget costs at most ~30 ms, and
- * ~3 ms on a quiet machine. */
-#define PROCSCAN_BUDGET_DEFAULT { .changed = 30000, .slice = 2000, .hunt = 20000 }
+/* Measured on a 2-CPU VM, Linux 6.18 (bench/proc_bench.c): ~5 us per link
+ * read (the kernel's readlink on /proc/PID/fd), ~3 us per process probed,
+ * ~30 us more per process holding sockets (stat + status). With these
+ * limits a call costs at most ~75 ms plus two processes; on a quiet machine
+ * with 10^4 socket fds ~3.5 ms (10^5: ~7 ms) instead of ~55 ms (~530 ms)
+ * for a full scan. A fd swap invisible to the probe is seen within
+ * ceil(all links / 500) calls, or in the next call once the hunt starts. */
+#define PROCSCAN_BUDGET_DEFAULT { .changed = 10000, .slice = 500, .hunt = 5000 }
 
 /* What the last call did; valid until the next call. */
 struct procscan_stats {
@@ -101,12 +106,18 @@ int procscan_update(struct procscan *ps, struct procmap *map,
 		    const struct procscan_budget *b);
 
 /* Tells the scanner which socket inodes of the latest dump have no owner in
- * the map (inode 0 is ignored; the caller's array is not kept). Sockets
- * without owners are normal (kernel sockets, other users' processes, fds in
- * flight), so only inodes it has not been told about before start a hunt:
- * the following updates reread unchanged processes with the larger `hunt`
- * budget until one full round-robin cycle is done or every wanted inode has
- * an owner. Returns the number of inodes new to the scanner. */
+ * the map; call it before procscan_update (inode 0 is ignored; the array is
+ * copied). Sockets without owners are normal (kernel sockets, other users'
+ * processes, fds in flight), so only "fresh" inodes, which the previous call
+ * did not list, count. If one of them is still unowned after the next
+ * update has reread the new and changed processes (a process swapped
+ * sockets without changing its fd count), a hunt starts: updates reread
+ * unchanged processes with the `hunt` budget instead of `slice` until one
+ * full round-robin cycle is done or every wanted inode has an owner.
+ * Unprivileged callers should leave out sockets of other uids (sock_diag
+ * gives each socket's uid): their processes are hidden, so every new one
+ * would start a hunt that cannot succeed. Returns the number of fresh
+ * inodes. */
 size_t procscan_want_inodes(struct procscan *ps, const uint32_t *inodes, size_t n);
 
 /* The statistics of the last procscan_full or procscan_update. */

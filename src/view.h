@@ -88,7 +88,8 @@ struct view {
 	bool cursor_on;
 	int cursor_x, cursor_y;
 
-	struct buf scratch;
+	struct buf scratch;  /* escaping one string at a time */
+	struct buf cellbuf;  /* the table's cells, the prompt's text */
 };
 
 void view_init(struct view *v);

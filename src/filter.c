@@ -1,0 +1,1425 @@
+/* filter.c - parser and evaluator of the filter language (SPEC §6).
+ *
+ * Grammar (the man page has the user's version):
+ *   expr    := and_expr { ("or" | "||") and_expr }
+ *   and_expr:= unary { ["and" | "&&"] unary }      juxtaposition is "and"
+ *   unary   := ("not" | "!") unary | "(" expr ")" | term
+ *   term    := protocol | family | "state" S | "exclude" S
+ *            | ("port" | "sport" | "dport") [op] PORT
+ *            | ("src" | "dst" | "addr") ["=" | "!="] HOST
+ *            | "path" ["=" | "!="] GLOB | "comm" ["=" | "!="] GLOB
+ *            | ("pid" | "inode" | "user" | "uid") [op] VALUE
+ *            | WORD                                  text match
+ * Everything a term needs (ports of services, uids of users, compiled
+ * globs, lowered needles) is worked out here, so evaluation is pure. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+#include "escape.h"
+#include "filter.h"
+#include "filter_ast.h"
+#include "i18n.h"
+#include "xalloc.h"
+
+#define BIT(n) (1u << (n))
+#define SYN_RECV_BITS (BIT(SS_SYN_RECV) | BIT(SS_NEW_SYN_RECV))
+
+/* ---- name lookups ---------------------------------------------------- */
+
+static int sys_service(const char *name, void *ctx)
+{
+	struct servent *se = getservbyname(name, NULL);
+
+	(void)ctx;
+	return se ? ntohs((uint16_t)se->s_port) : -1;
+}
+
+static long sys_user(const char *name, void *ctx)
+{
+	struct passwd *pw = getpwnam(name);
+
+	(void)ctx;
+	return pw ? (long)pw->pw_uid : -1;
+}
+
+/* ---- parser state and errors ----------------------------------------- */
+
+struct fparser {
+	const char *text;
+	struct flex lx;
+	size_t pos; /* index of the current token */
+	struct filter *f;
+	struct filter_error *err;
+	struct filter_names names;
+	int depth;
+	char tok[96]; /* the offending token, escaped, for messages */
+};
+
+/* Records where the error is and prepares the escaped token for the
+ * message; the caller then formats err->msg with a literal format. */
+static void err_at(struct fparser *p, size_t off, size_t len)
+{
+	struct filter_error *e = p->err;
+	struct buf b = BUF_INIT;
+	size_t show = len < 40 ? len : 40;
+	size_t keep = len < sizeof(e->token) - 1 ? len : sizeof(e->token) - 1;
+
+	e->offset = off;
+	e->length = len;
+	e->column = flex_column(p->text, off);
+	memcpy(e->token, p->text + off, keep);
+	e->token[keep] = '\0';
+	esc_display(&b, p->text + off, show, ESC_UTF8);
+	if (show < len)
+		buf_puts(&b, "...");
+	snprintf(p->tok, sizeof(p->tok), "%s", b.data ? b.data : "");
+	buf_free(&b);
+}
+
+#define PFAIL(p, off, len, ...)                                               \
+	do {                                                                  \
+		err_at((p), (off), (len));                                    \
+		snprintf((p)->err->msg, sizeof((p)->err->msg), __VA_ARGS__);  \
+	} while (0)
+
+static const struct ftok *peek(const struct fparser *p)
+{
+	return &p->lx.toks[p->pos];
+}
+
+static const struct ftok *take(struct fparser *p)
+{
+	const struct ftok *t = &p->lx.toks[p->pos];
+
+	if (t->kind != FT_END)
+		p->pos++;
+	return t;
+}
+
+static const char *value(const struct fparser *p, const struct ftok *t)
+{
+	return flex_value(&p->lx, t);
+}
+
+/* Where a part [sub, sub+n) of a word's value stands in the source: exact
+ * when the word was written plainly, else the whole token. */
+static void sub_span(const struct ftok *t, size_t sub, size_t n, size_t *off, size_t *len)
+{
+	if (!t->quoted && t->vlen == t->len && sub + n <= t->len) {
+		*off = t->off + sub;
+		*len = n;
+	} else {
+		*off = t->off;
+		*len = t->len;
+	}
+}
+
+/* ---- nodes and pool --------------------------------------------------- */
+
+static uint32_t node_new(struct filter *f, enum fnode_kind kind)
+{
+	struct fnode *n;
+
+	xgrow((void **)&f->nodes, &f->cap, f->n + 1, sizeof(*f->nodes));
+	n = &f->nodes[f->n];
+	memset(n, 0, sizeof(*n));
+	n->kind = (uint8_t)kind;
+	n->child = FN_NONE;
+	n->next = FN_NONE;
+	return (uint32_t)f->n++;
+}
+
+static uint32_t node_not(struct filter *f, uint32_t child)
+{
+	uint32_t n = node_new(f, FN_NOT);
+
+	f->nodes[n].child = child;
+	return n;
+}
+
+static void pool_add(struct filter *f, const char *s, size_t n, uint32_t *off, uint32_t *len)
+{
+	xgrow((void **)&f->pool, &f->pool_cap, f->pool_len + n + 1, 1);
+	memcpy(f->pool + f->pool_len, s, n);
+	f->pool[f->pool_len + n] = '\0';
+	*off = (uint32_t)f->pool_len;
+	*len = (uint32_t)n;
+	f->pool_len += n + 1;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static char lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* Decodes the escapes of a word into out (at most strlen(v) bytes):
+ * "\xHH" is the byte HH, "\c" is c. With glob set, each decoded byte is
+ * kept behind a backslash so that the matcher takes it literally. */
+static size_t unescape(const char *v, char *out, bool glob, bool fold)
+{
+	size_t o = 0;
+
+	while (*v) {
+		char c = *v++;
+
+		if (c == '\\' && *v) {
+			if (v[0] == 'x' && hexval(v[1]) >= 0 && hexval(v[2]) >= 0) {
+				c = (char)(hexval(v[1]) * 16 + hexval(v[2]));
+				v += 3;
+			} else {
+				c = *v++;
+			}
+			if (glob)
+				out[o++] = '\\';
+			out[o++] = c;
+			continue;
+		}
+		out[o++] = fold ? lower(c) : c;
+	}
+	return o;
+}
+
+/* Stores the word as a compiled glob or lowered needle in n's string. */
+static void store_word(struct filter *f, uint32_t n, const char *v, bool glob)
+{
+	size_t cap = 2 * strlen(v) + 1;
+	char *tmp = xmalloc(cap);
+	size_t len = unescape(v, tmp, glob, !glob);
+
+	pool_add(f, tmp, len, &f->nodes[n].u.str.off, &f->nodes[n].u.str.len);
+	free(tmp);
+}
+
+/* ---- values ------------------------------------------------------------ */
+
+/* Parses a decimal number up to max; false on anything else. */
+static bool parse_num(const char *s, size_t n, uint64_t max, uint32_t *out)
+{
+	uint64_t v = 0;
+
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+		if (v > max)
+			return false;
+	}
+	*out = (uint32_t)v;
+	return true;
+}
+
+/* Parses s[0..n) (value of word t at offset sub) as a port: an optional
+ * ':' then a number or a service name. -1 with the error set. */
+static int parse_port(struct fparser *p, const struct ftok *t, const char *s, size_t n,
+		      size_t sub)
+{
+	uint32_t v;
+	size_t off, len;
+	char name[64];
+	int port;
+
+	if (n > 0 && s[0] == ':') {
+		s++;
+		n--;
+		sub++;
+	}
+	sub_span(t, sub, n, &off, &len);
+	if (parse_num(s, n, 65535, &v))
+		return (int)v;
+	if (n == 0 || (s[0] >= '0' && s[0] <= '9') || n >= sizeof(name) ||
+	    memchr(s, '\\', n)) {
+		PFAIL(p, off, len, _("filter: bad port '%s' at column %u (0-65535 or a service name)"),
+		      p->tok, p->err->column);
+		return -1;
+	}
+	memcpy(name, s, n);
+	name[n] = '\0';
+	port = p->names.service(name, p->names.ctx);
+	if (port < 0 || port > 65535) {
+		PFAIL(p, off, len, _("filter: unknown service '%s' at column %u"), p->tok,
+		      p->err->column);
+		return -1;
+	}
+	return port;
+}
+
+/* The next token must be a word: takes it, or fails with msg (which has
+ * one %u for the column) at the token that is there instead. */
+#define NEED_WORD(p, tokvar, msg)                                                   \
+	do {                                                                        \
+		const struct ftok *nw_ = peek(p);                                   \
+		if (nw_->kind != FT_WORD) {                                         \
+			PFAIL((p), nw_->off, nw_->len, msg, (p)->err->column);      \
+			return FN_NONE;                                             \
+		}                                                                   \
+		(tokvar) = take(p);                                                 \
+	} while (0)
+
+/* Reads an optional comparison after a keyword. With all_ops false only
+ * "=" and "!=" are allowed; with it, also < <= > >= and their word forms
+ * (eq ne neq lt le gt ge, when a value follows). Returns -1 on error. */
+static int parse_op(struct fparser *p, bool all_ops)
+{
+	static const struct {
+		const char *w;
+		enum fcmp c;
+	} words[] = {
+		{ "eq", FC_EQ }, { "ne", FC_NE }, { "neq", FC_NE }, { "lt", FC_LT },
+		{ "le", FC_LE }, { "gt", FC_GT }, { "ge", FC_GE },
+	};
+	const struct ftok *t = peek(p);
+
+	if (t->kind == FT_CMP) {
+		if (!all_ops && t->cmp != FC_EQ && t->cmp != FC_NE) {
+			PFAIL(p, t->off, t->len, _("filter: unexpected '%s' at column %u"), p->tok,
+			      p->err->column);
+			return -1;
+		}
+		take(p);
+		return (int)t->cmp;
+	}
+	if (all_ops && t->kind == FT_WORD && !t->quoted &&
+	    p->lx.toks[p->pos + 1].kind == FT_WORD) {
+		for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+			if (!strcasecmp(value(p, t), words[i].w)) {
+				take(p);
+				return (int)words[i].c;
+			}
+	}
+	return FC_EQ;
+}
+
+/* ---- terms ------------------------------------------------------------- */
+
+struct state_word {
+	const char *name; /* lower case, without '-' and '_' */
+	uint32_t mask;
+};
+
+#define CONNECTED_BITS                                                              \
+	(BIT(SS_ESTABLISHED) | BIT(SS_SYN_SENT) | BIT(SS_FIN_WAIT1) | BIT(SS_FIN_WAIT2) | \
+	 BIT(SS_CLOSE_WAIT) | BIT(SS_LAST_ACK) | BIT(SS_CLOSING))
+#define BUCKET_BITS (SYN_RECV_BITS | BIT(SS_TIME_WAIT))
+
+static const struct state_word state_words[] = {
+	{ "established", BIT(SS_ESTABLISHED) },
+	{ "estab", BIT(SS_ESTABLISHED) },
+	{ "synsent", BIT(SS_SYN_SENT) },
+	{ "synrecv", SYN_RECV_BITS },
+	{ "synreceived", SYN_RECV_BITS },
+	{ "finwait1", BIT(SS_FIN_WAIT1) },
+	{ "finwait2", BIT(SS_FIN_WAIT2) },
+	{ "timewait", BIT(SS_TIME_WAIT) },
+	{ "closed", BIT(SS_CLOSE) },
+	{ "close", BIT(SS_CLOSE) },
+	{ "unconn", BIT(SS_CLOSE) },
+	{ "unconnected", BIT(SS_CLOSE) },
+	{ "closewait", BIT(SS_CLOSE_WAIT) },
+	{ "lastack", BIT(SS_LAST_ACK) },
+	{ "listening", BIT(SS_LISTEN) },
+	{ "listen", BIT(SS_LISTEN) },
+	{ "closing", BIT(SS_CLOSING) },
+	{ "all", 0xffffffffu },
+	{ "connected", CONNECTED_BITS },
+	{ "synchronized", CONNECTED_BITS & ~BIT(SS_SYN_SENT) },
+	{ "bucket", BUCKET_BITS },
+	{ "big", CONNECTED_BITS | BIT(SS_LISTEN) | BIT(SS_CLOSE) },
+};
+
+static bool state_lookup(const char *v, uint32_t *mask)
+{
+	char norm[32];
+	size_t n = 0;
+
+	for (; *v; v++) {
+		if (*v == '-' || *v == '_')
+			continue;
+		if (n + 1 >= sizeof(norm))
+			return false;
+		norm[n++] = lower(*v);
+	}
+	norm[n] = '\0';
+	for (size_t i = 0; i < sizeof(state_words) / sizeof(state_words[0]); i++)
+		if (!strcmp(norm, state_words[i].name)) {
+			*mask = state_words[i].mask;
+			return true;
+		}
+	return false;
+}
+
+static uint32_t term_state(struct fparser *p, bool exclude)
+{
+	const struct ftok *t;
+	uint32_t mask, n;
+	int op = parse_op(p, false);
+
+	if (op < 0)
+		return FN_NONE;
+	NEED_WORD(p, t, _("filter: missing state name at column %u"));
+	if (!state_lookup(value(p, t), &mask)) {
+		PFAIL(p, t->off, t->len, _("filter: unknown state '%s' at column %u"), p->tok,
+		      p->err->column);
+		return FN_NONE;
+	}
+	n = node_new(p->f, FN_STATE);
+	p->f->nodes[n].u.mask = mask;
+	if (exclude != (op == FC_NE))
+		n = node_not(p->f, n);
+	return n;
+}
+
+static uint32_t term_port(struct fparser *p, enum ffield field)
+{
+	const struct ftok *t;
+	const char *v;
+	uint32_t n;
+	int port, op = parse_op(p, true);
+
+	if (op < 0)
+		return FN_NONE;
+	NEED_WORD(p, t, _("filter: missing port at column %u"));
+	v = value(p, t);
+	port = parse_port(p, t, v, strlen(v), 0);
+	if (port < 0)
+		return FN_NONE;
+	n = node_new(p->f, FN_NUM);
+	p->f->nodes[n].field = (uint8_t)field;
+	p->f->nodes[n].cmp = (uint8_t)op;
+	p->f->nodes[n].u.num = (uint32_t)port;
+	return n;
+}
+
+static bool parse_prefix(const char *s, size_t n, unsigned max, uint8_t *plen)
+{
+	uint32_t v;
+
+	if (!parse_num(s, n, max, &v))
+		return false;
+	*plen = (uint8_t)v;
+	return true;
+}
+
+/* Parses a host condition: [ADDR][/LEN][:PORT], [V6][/LEN][:PORT], a bare
+ * V6[/LEN], "*" or ":PORT". Fills h (side and cmp set by the caller). */
+static int parse_host(struct fparser *p, const struct ftok *t, struct fhost *h)
+{
+	const char *v = value(p, t);
+	size_t n = strlen(v);
+	size_t a0 = 0, a1 = 0, p0 = 0, p1 = 0, q0 = 0, q1 = 0; /* addr, prefix, port */
+	bool has_pfx = false, has_port = false, v6 = false;
+	size_t off, len;
+	char abuf[INET6_ADDRSTRLEN + 1];
+	unsigned colons = 0;
+
+	memset(h, 0, sizeof(*h));
+	h->port = -1;
+	for (size_t i = 0; i < n; i++)
+		colons += v[i] == ':';
+	if (n > 0 && v[0] == '[') {
+		const char *close = memchr(v, ']', n);
+		const char *slash;
+		size_t rest;
+
+		if (!close)
+			goto bad_addr_all;
+		a0 = 1;
+		a1 = (size_t)(close - v);
+		slash = memchr(v + 1, '/', a1 - 1);
+		if (slash) {
+			has_pfx = true;
+			p0 = (size_t)(slash - v) + 1;
+			p1 = a1;
+			a1 = p0 - 1;
+		}
+		rest = a1 + (has_pfx ? p1 - a1 : 0) + 1;
+		if (!has_pfx && rest < n && v[rest] == '/') {
+			const char *c = memchr(v + rest, ':', n - rest);
+
+			has_pfx = true;
+			p0 = rest + 1;
+			p1 = c ? (size_t)(c - v) : n;
+			rest = p1;
+		}
+		if (rest < n) {
+			if (v[rest] != ':') {
+				sub_span(t, rest, n - rest, &off, &len);
+				PFAIL(p, off, len, _("filter: bad address '%s' at column %u"), p->tok,
+				      p->err->column);
+				return -1;
+			}
+			has_port = true;
+			q0 = rest + 1;
+			q1 = n;
+		}
+		v6 = true;
+	} else if (colons >= 2) {
+		const char *slash = memchr(v, '/', n);
+
+		a1 = slash ? (size_t)(slash - v) : n;
+		if (slash) {
+			has_pfx = true;
+			p0 = a1 + 1;
+			p1 = n;
+		}
+		v6 = true;
+	} else {
+		const char *colon = memchr(v, ':', n);
+		const char *slash;
+
+		a1 = colon ? (size_t)(colon - v) : n;
+		if (colon) {
+			has_port = true;
+			q0 = a1 + 1;
+			q1 = n;
+		}
+		slash = memchr(v, '/', a1);
+		if (slash) {
+			has_pfx = true;
+			p0 = (size_t)(slash - v) + 1;
+			p1 = a1;
+			a1 = p0 - 1;
+		}
+	}
+
+	if (a1 - a0 == 0 || (a1 - a0 == 1 && v[a0] == '*')) {
+		/* any address */
+		if (has_pfx) {
+			sub_span(t, p0, p1 - p0, &off, &len);
+			PFAIL(p, off, len, _("filter: bad prefix length '%s' at column %u"), p->tok,
+			      p->err->column);
+			return -1;
+		}
+		if (v6 && a1 == a0 && v[0] != '[')
+			goto bad_addr_all;
+	} else {
+		if (a1 - a0 >= sizeof(abuf))
+			goto bad_addr;
+		memcpy(abuf, v + a0, a1 - a0);
+		abuf[a1 - a0] = '\0';
+		if (inet_pton(AF_INET6, abuf, h->addr) == 1 && (v6 || strchr(abuf, ':'))) {
+			h->family = AF_INET6;
+		} else if (inet_pton(AF_INET, abuf, h->addr) == 1) {
+			h->family = AF_INET;
+		} else {
+			goto bad_addr;
+		}
+		h->plen = h->family == AF_INET ? 32 : 128;
+		if (has_pfx &&
+		    !parse_prefix(v + p0, p1 - p0, h->family == AF_INET ? 32 : 128, &h->plen)) {
+			sub_span(t, p0, p1 - p0, &off, &len);
+			PFAIL(p, off, len, _("filter: bad prefix length '%s' at column %u"), p->tok,
+			      p->err->column);
+			return -1;
+		}
+	}
+	if (has_port) {
+		int port = parse_port(p, t, v + q0, q1 - q0, q0);
+
+		if (port < 0)
+			return -1;
+		h->port = port;
+	}
+	return 0;
+
+bad_addr:
+	sub_span(t, a0, a1 - a0, &off, &len);
+	PFAIL(p, off, len, _("filter: bad address '%s' at column %u"), p->tok, p->err->column);
+	return -1;
+bad_addr_all:
+	PFAIL(p, t->off, t->len, _("filter: bad address '%s' at column %u"), p->tok,
+	      p->err->column);
+	return -1;
+}
+
+static uint32_t term_host(struct fparser *p, enum fside side)
+{
+	const struct ftok *t;
+	struct fhost h;
+	uint32_t n;
+	int op = parse_op(p, false);
+
+	if (op < 0)
+		return FN_NONE;
+	NEED_WORD(p, t, _("filter: missing address at column %u"));
+	if (parse_host(p, t, &h) < 0)
+		return FN_NONE;
+	h.side = (uint8_t)side;
+	n = node_new(p->f, FN_HOST);
+	p->f->nodes[n].cmp = (uint8_t)op;
+	p->f->nodes[n].u.host = h;
+	return n;
+}
+
+static uint32_t term_glob(struct fparser *p, enum fnode_kind kind)
+{
+	const struct ftok *t;
+	uint32_t n;
+	int op = parse_op(p, false);
+
+	if (op < 0)
+		return FN_NONE;
+	if (kind == FN_PATH)
+		NEED_WORD(p, t, _("filter: missing pattern at column %u"));
+	else
+		NEED_WORD(p, t, _("filter: missing name at column %u"));
+	n = node_new(p->f, kind);
+	p->f->nodes[n].cmp = (uint8_t)op;
+	store_word(p->f, n, value(p, t), true);
+	return n;
+}
+
+static uint32_t term_num(struct fparser *p, enum ffield field)
+{
+	const struct ftok *t;
+	const char *v;
+	uint32_t n, num;
+	int op = parse_op(p, true);
+
+	if (op < 0)
+		return FN_NONE;
+	if (field == FF_UID) {
+		NEED_WORD(p, t, _("filter: missing user at column %u"));
+		v = value(p, t);
+		if (!parse_num(v, strlen(v), UINT32_MAX - 1, &num)) {
+			long uid = -1;
+
+			if (!(v[0] >= '0' && v[0] <= '9') && !strchr(v, '\\'))
+				uid = p->names.user(v, p->names.ctx);
+			if (uid < 0 || uid > (long)UINT32_MAX - 1) {
+				PFAIL(p, t->off, t->len, _("filter: unknown user '%s' at column %u"),
+				      p->tok, p->err->column);
+				return FN_NONE;
+			}
+			num = (uint32_t)uid;
+		}
+	} else {
+		NEED_WORD(p, t, _("filter: missing number at column %u"));
+		v = value(p, t);
+		if (!parse_num(v, strlen(v), field == FF_PID ? INT32_MAX : UINT32_MAX, &num)) {
+			PFAIL(p, t->off, t->len, _("filter: bad number '%s' at column %u"), p->tok,
+			      p->err->column);
+			return FN_NONE;
+		}
+	}
+	n = node_new(p->f, FN_NUM);
+	p->f->nodes[n].field = (uint8_t)field;
+	p->f->nodes[n].cmp = (uint8_t)op;
+	p->f->nodes[n].u.num = num;
+	return n;
+}
+
+static uint32_t term_word(struct fparser *p)
+{
+	const struct ftok *t = take(p);
+	const char *v = value(p, t);
+	uint32_t n;
+	int proto;
+
+	if (!t->quoted) {
+		char lw[16];
+		size_t i;
+
+		for (i = 0; v[i] && i + 1 < sizeof(lw); i++)
+			lw[i] = lower(v[i]);
+		lw[i] = '\0';
+		if (v[i])
+			lw[0] = '\0'; /* too long to be a keyword */
+		proto = sock_proto_parse(lw);
+		if (proto >= 0) {
+			n = node_new(p->f, FN_PROTO);
+			p->f->nodes[n].u.mask = SP_MASK((unsigned)proto);
+			return n;
+		}
+		if (!strcmp(lw, "inet") || !strcmp(lw, "ipv4") || !strcmp(lw, "inet6") ||
+		    !strcmp(lw, "ipv6")) {
+			n = node_new(p->f, FN_FAMILY);
+			p->f->nodes[n].u.family = strchr(lw, '6') ? AF_INET6 : AF_INET;
+			return n;
+		}
+		if (!strcmp(lw, "state"))
+			return term_state(p, false);
+		if (!strcmp(lw, "exclude") || !strcmp(lw, "excl"))
+			return term_state(p, true);
+		if (!strcmp(lw, "sport"))
+			return term_port(p, FF_SPORT);
+		if (!strcmp(lw, "dport"))
+			return term_port(p, FF_DPORT);
+		if (!strcmp(lw, "port"))
+			return term_port(p, FF_PORT);
+		if (!strcmp(lw, "src"))
+			return term_host(p, FS_SRC);
+		if (!strcmp(lw, "dst"))
+			return term_host(p, FS_DST);
+		if (!strcmp(lw, "addr"))
+			return term_host(p, FS_ANY);
+		if (!strcmp(lw, "path"))
+			return term_glob(p, FN_PATH);
+		if (!strcmp(lw, "comm"))
+			return term_glob(p, FN_COMM);
+		if (!strcmp(lw, "pid"))
+			return term_num(p, FF_PID);
+		if (!strcmp(lw, "user") || !strcmp(lw, "uid"))
+			return term_num(p, FF_UID);
+		if (!strcmp(lw, "inode"))
+			return term_num(p, FF_INODE);
+	}
+	n = node_new(p->f, FN_TEXT);
+	store_word(p->f, n, v, false);
+	{
+		const struct fnode *nd = &p->f->nodes[n];
+
+		if (strspn(p->f->pool + nd->u.str.off, "0123456789abcdef.:[]") == nd->u.str.len)
+			p->f->nodes[n].field |= TEXT_ADDR;
+	}
+	return n;
+}
+
+/* ---- expressions ------------------------------------------------------- */
+
+static uint32_t parse_or(struct fparser *p);
+
+static uint32_t fail_unexpected(struct fparser *p, const struct ftok *t)
+{
+	PFAIL(p, t->off, t->len, _("filter: unexpected '%s' at column %u"), p->tok,
+	      p->err->column);
+	return FN_NONE;
+}
+
+static bool enter(struct fparser *p, const struct ftok *t)
+{
+	if (++p->depth > FILTER_MAX_DEPTH) {
+		PFAIL(p, t->off, t->len, _("filter: expression nested too deeply at column %u"),
+		      p->err->column);
+		return false;
+	}
+	return true;
+}
+
+static uint32_t parse_primary(struct fparser *p)
+{
+	const struct ftok *t = peek(p);
+	uint32_t c;
+
+	switch (t->kind) {
+	case FT_LPAREN:
+		if (!enter(p, t))
+			return FN_NONE;
+		take(p);
+		c = parse_or(p);
+		if (c == FN_NONE)
+			return FN_NONE;
+		if (peek(p)->kind == FT_END) {
+			PFAIL(p, t->off, t->len, _("filter: unclosed '(' at column %u"),
+			      p->err->column);
+			return FN_NONE;
+		}
+		if (peek(p)->kind != FT_RPAREN)
+			return fail_unexpected(p, peek(p));
+		take(p);
+		p->depth--;
+		return c;
+	case FT_WORD:
+		return term_word(p);
+	case FT_END: {
+		/* Something was expected after the previous token. */
+		const struct ftok *prev = &p->lx.toks[p->pos - 1];
+		size_t end = t->off;
+
+		err_at(p, prev->off, prev->len);
+		p->err->offset = end;
+		p->err->length = 0;
+		p->err->column = flex_column(p->text, end);
+		p->err->token[0] = '\0';
+		snprintf(p->err->msg, sizeof(p->err->msg),
+			 _("filter: missing operand after '%s' at column %u"), p->tok,
+			 p->err->column);
+		return FN_NONE;
+	}
+	default:
+		return fail_unexpected(p, t);
+	}
+}
+
+static uint32_t parse_unary(struct fparser *p)
+{
+	const struct ftok *t = peek(p);
+	uint32_t c;
+
+	if (t->kind != FT_NOT)
+		return parse_primary(p);
+	if (!enter(p, t))
+		return FN_NONE;
+	take(p);
+	c = parse_unary(p);
+	if (c == FN_NONE)
+		return FN_NONE;
+	p->depth--;
+	return node_not(p->f, c);
+}
+
+/* Parses operands joined by op (n-ary node of kind); sub parses one. */
+static uint32_t parse_list(struct fparser *p, enum fnode_kind kind,
+			   uint32_t (*sub)(struct fparser *))
+{
+	uint32_t first = sub(p), last, n = FN_NONE;
+
+	if (first == FN_NONE)
+		return FN_NONE;
+	last = first;
+	for (;;) {
+		const struct ftok *t = peek(p);
+		uint32_t c;
+
+		if (kind == FN_OR) {
+			if (t->kind != FT_OR)
+				break;
+			take(p);
+		} else if (t->kind == FT_AND) {
+			take(p);
+		} else if (t->kind != FT_WORD && t->kind != FT_LPAREN && t->kind != FT_NOT) {
+			break; /* juxtaposition means "and" only before an operand */
+		}
+		c = sub(p);
+		if (c == FN_NONE)
+			return FN_NONE;
+		if (n == FN_NONE) {
+			n = node_new(p->f, kind);
+			p->f->nodes[n].child = first;
+		}
+		p->f->nodes[last].next = c;
+		last = c;
+	}
+	return n == FN_NONE ? first : n;
+}
+
+static uint32_t parse_and(struct fparser *p)
+{
+	return parse_list(p, FN_AND, parse_unary);
+}
+
+static uint32_t parse_or(struct fparser *p)
+{
+	return parse_list(p, FN_OR, parse_and);
+}
+
+static void lex_error(struct fparser *p)
+{
+	size_t off = p->lx.err_off;
+
+	switch (p->lx.error) {
+	case FLEX_BAD_CHAR:
+		PFAIL(p, off, 1, _("filter: unexpected '%s' at column %u"), p->tok, p->err->column);
+		break;
+	case FLEX_UNTERMINATED:
+		PFAIL(p, off, 1, _("filter: unterminated quote at column %u"), p->err->column);
+		break;
+	case FLEX_TRAILING_BACKSLASH:
+	default:
+		PFAIL(p, off, 1, _("filter: backslash at the end at column %u"), p->err->column);
+		break;
+	}
+}
+
+struct filter *filter_parse_with(const char *text, const struct filter_names *names,
+				 struct filter_error *err)
+{
+	struct filter_error dummy;
+	struct fparser p;
+	struct filter *f;
+	uint32_t root;
+	size_t len;
+
+	if (!err)
+		err = &dummy;
+	memset(err, 0, sizeof(*err));
+	memset(&p, 0, sizeof(p));
+	if (!text)
+		text = "";
+	len = strlen(text);
+	p.text = text;
+	p.err = err;
+	p.names.service = names && names->service ? names->service : sys_service;
+	p.names.user = names && names->user ? names->user : sys_user;
+	p.names.ctx = names ? names->ctx : NULL;
+	if (len > FILTER_MAX_LEN) {
+		PFAIL(&p, FILTER_MAX_LEN, len - FILTER_MAX_LEN,
+		      _("filter: expression too long at column %u (at most %d bytes)"),
+		      p.err->column, FILTER_MAX_LEN);
+		return NULL;
+	}
+	if (flex_run(&p.lx, text, len) < 0) {
+		lex_error(&p);
+		flex_free(&p.lx);
+		return NULL;
+	}
+	f = xcalloc(1, sizeof(*f));
+	f->text = xstrdup(text);
+	p.f = f;
+	if (p.lx.n == 1) {
+		root = node_new(f, FN_ALL);
+	} else {
+		root = parse_or(&p);
+		if (root != FN_NONE && peek(&p)->kind != FT_END)
+			root = fail_unexpected(&p, peek(&p));
+	}
+	flex_free(&p.lx);
+	if (root == FN_NONE) {
+		filter_free(f);
+		return NULL;
+	}
+	f->root = root;
+	return f;
+}
+
+struct filter *filter_parse(const char *text, struct filter_error *err)
+{
+	return filter_parse_with(text, NULL, err);
+}
+
+void filter_free(struct filter *f)
+{
+	if (!f)
+		return;
+	free(f->text);
+	free(f->nodes);
+	free(f->pool);
+	free(f);
+}
+
+const char *filter_text(const struct filter *f)
+{
+	return f ? f->text : "";
+}
+
+bool filter_is_empty(const struct filter *f)
+{
+	return !f || f->nodes[f->root].kind == FN_ALL;
+}
+
+/* ---- matching ----------------------------------------------------------- */
+
+bool filter_glob(const char *pat, size_t plen, const char *s, size_t slen)
+{
+	size_t pi = 0, si = 0, star_p = SIZE_MAX, star_s = 0;
+
+	while (si < slen) {
+		if (pi < plen) {
+			char c = pat[pi];
+
+			if (c == '*') {
+				star_p = ++pi;
+				star_s = si;
+				continue;
+			}
+			if (c == '?') {
+				pi++;
+				si++;
+				continue;
+			}
+			if (c == '[') {
+				size_t j = pi + 1;
+				bool neg = false, hit = false, closed = false;
+				unsigned char b = (unsigned char)s[si];
+
+				if (j < plen && (pat[j] == '!' || pat[j] == '^')) {
+					neg = true;
+					j++;
+				}
+				for (bool first = true; j < plen; first = false) {
+					unsigned char lo, hi;
+
+					if (pat[j] == ']' && !first) {
+						closed = true;
+						break;
+					}
+					if (pat[j] == '\\' && j + 1 < plen)
+						j++;
+					lo = hi = (unsigned char)pat[j++];
+					if (j + 1 < plen && pat[j] == '-' && pat[j + 1] != ']') {
+						j++;
+						if (pat[j] == '\\' && j + 1 < plen)
+							j++;
+						hi = (unsigned char)pat[j++];
+					}
+					if (b >= lo && b <= hi)
+						hit = true;
+				}
+				if (closed) {
+					if (hit != neg) {
+						pi = j + 1;
+						si++;
+						continue;
+					}
+					goto mismatch;
+				}
+				/* no closing ']': the '[' is an ordinary byte */
+			}
+			if (c == '\\' && pi + 1 < plen) {
+				if (pat[pi + 1] == s[si]) {
+					pi += 2;
+					si++;
+					continue;
+				}
+				goto mismatch;
+			}
+			if (c == s[si]) {
+				pi++;
+				si++;
+				continue;
+			}
+		}
+mismatch:
+		if (star_p == SIZE_MAX)
+			return false;
+		pi = star_p;
+		si = ++star_s;
+	}
+	while (pi < plen && pat[pi] == '*')
+		pi++;
+	return pi == plen;
+}
+
+static bool is_inet(const struct sock *s)
+{
+	return s->family == AF_INET || s->family == AF_INET6;
+}
+
+static bool cmp_num(uint32_t a, unsigned cmp, uint32_t b)
+{
+	switch (cmp) {
+	case FC_EQ: return a == b;
+	case FC_NE: return a != b;
+	case FC_LT: return a < b;
+	case FC_LE: return a <= b;
+	case FC_GT: return a > b;
+	case FC_GE: return a >= b;
+	default: return false;
+	}
+}
+
+/* The owners of s, in buf when they fit, else in *heap (caller frees). */
+#define OWNERS_STACK 32
+static size_t owners_of(const struct sock *s, const struct procmap *pm, struct proc_owner *buf,
+			struct proc_owner **out, struct proc_owner **heap)
+{
+	size_t n;
+
+	*out = buf;
+	*heap = NULL;
+	if (!pm || s->inode == 0)
+		return 0;
+	n = procmap_owners(pm, s->inode, buf, OWNERS_STACK);
+	if (n > OWNERS_STACK) {
+		*heap = xreallocarray(NULL, n, sizeof(**heap));
+		n = procmap_owners(pm, s->inode, *heap, n);
+		*out = *heap;
+	}
+	return n;
+}
+
+static bool match_owners(const struct filter *f, const struct fnode *nd, const struct sock *s,
+			 const struct procmap *pm)
+{
+	struct proc_owner buf[OWNERS_STACK], *o, *heap;
+	size_t n = owners_of(s, pm, buf, &o, &heap);
+	bool any = false;
+
+	for (size_t i = 0; i < n && !any; i++) {
+		if (nd->kind == FN_COMM) {
+			size_t clen;
+			const char *c = procmap_comm(pm, o[i].pid, &clen);
+
+			any = c && filter_glob(f->pool + nd->u.str.off, nd->u.str.len, c, clen);
+		} else {
+			uint32_t pid = (uint32_t)o[i].pid;
+
+			/* "pid != N" holds when no owner is N (below). */
+			any = nd->cmp == FC_NE ? pid == nd->u.num : cmp_num(pid, nd->cmp, nd->u.num);
+		}
+	}
+	free(heap);
+	if (nd->cmp == FC_NE)
+		return n > 0 && !any;
+	return any;
+}
+
+static bool prefix_eq(const uint8_t *a, const uint8_t *b, unsigned bits)
+{
+	unsigned full = bits / 8, rest = bits % 8;
+
+	if (memcmp(a, b, full))
+		return false;
+	if (rest) {
+		uint8_t mask = (uint8_t)(0xff << (8 - rest));
+
+		return ((a[full] ^ b[full]) & mask) == 0;
+	}
+	return true;
+}
+
+/* One side of a host condition, with the kernel's meaning of
+ * inet_diag_hostcond: an IPv4 condition also matches v4-mapped IPv6. */
+static bool host_side(const struct fhost *h, const struct sock *s, bool peer)
+{
+	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+	const uint8_t *a = peer ? s->raddr : s->laddr;
+	int port = peer ? s->rport : s->lport;
+
+	if (h->port >= 0 && h->port != port)
+		return false;
+	if (h->family && h->family != s->family)
+		return s->family == AF_INET6 && h->family == AF_INET &&
+		       !memcmp(a, mapped, sizeof(mapped)) && prefix_eq(a + 12, h->addr, h->plen);
+	return h->plen == 0 || prefix_eq(a, h->addr, h->plen);
+}
+
+/* The Unix name as shown (abstract with '@'); false if unnamed. */
+static bool unix_name(const struct sock *s, char *buf, size_t *len)
+{
+	size_t n = s->name_len < SOCK_NAME_MAX ? s->name_len : SOCK_NAME_MAX;
+
+	if (s->family != AF_UNIX || n == 0)
+		return false;
+	if (s->name[0] == '\0') {
+		buf[0] = '@';
+		memcpy(buf + 1, s->name + 1, n - 1);
+		*len = n;
+	} else {
+		const char *nul = memchr(s->name, '\0', n);
+
+		*len = nul ? (size_t)(nul - s->name) : n;
+		memcpy(buf, s->name, *len);
+	}
+	return true;
+}
+
+static bool ci_contains(const char *h, size_t hn, const char *needle, size_t nn)
+{
+	if (nn == 0)
+		return true;
+	for (size_t i = 0; i + nn <= hn; i++) {
+		size_t j = 0;
+
+		while (j < nn && lower(h[i + j]) == needle[j])
+			j++;
+		if (j == nn)
+			return true;
+	}
+	return false;
+}
+
+static size_t put_uint(char *p, unsigned v)
+{
+	char tmp[12];
+	size_t n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (i = 0; i < n; i++)
+		p[i] = tmp[n - 1 - i];
+	return n;
+}
+
+/* "a.b.c.d:port" or "[v6]:port" into buf (at least 64 bytes), without
+ * printf: this runs for every record when a bare word is matched. */
+static size_t fmt_endpoint(const struct sock *s, bool peer, char *buf)
+{
+	const uint8_t *a = peer ? s->raddr : s->laddr;
+	size_t n = 0;
+
+	if (s->family == AF_INET) {
+		for (int i = 0; i < 4; i++) {
+			if (i)
+				buf[n++] = '.';
+			n += put_uint(buf + n, a[i]);
+		}
+	} else {
+		buf[n++] = '[';
+		if (inet_ntop(AF_INET6, a, buf + n, INET6_ADDRSTRLEN))
+			n += strlen(buf + n);
+		buf[n++] = ']';
+	}
+	buf[n++] = ':';
+	n += put_uint(buf + n, peer ? s->rport : s->lport);
+	return n;
+}
+
+static bool match_text(const struct filter *f, const struct fnode *nd, const struct sock *s,
+		       const struct procmap *pm)
+{
+	const char *needle = f->pool + nd->u.str.off;
+	size_t nn = nd->u.str.len, len;
+	char buf[SOCK_NAME_MAX + 64];
+	const char *str;
+
+	str = sock_proto_name(s->proto);
+	if (ci_contains(str, strlen(str), needle, nn))
+		return true;
+	str = sock_state_name(s);
+	if (ci_contains(str, strlen(str), needle, nn))
+		return true;
+	if (is_inet(s)) {
+		/* formatting addresses is the costly part: skip it for words
+		 * that cannot occur in "[2001:db8::1]:80" */
+		if (nd->field & TEXT_ADDR) {
+			len = fmt_endpoint(s, false, buf);
+			if (ci_contains(buf, len, needle, nn))
+				return true;
+			len = fmt_endpoint(s, true, buf);
+			if (ci_contains(buf, len, needle, nn))
+				return true;
+		}
+	} else if (unix_name(s, buf, &len) && ci_contains(buf, len, needle, nn)) {
+		return true;
+	}
+	if (pm && s->inode) {
+		struct proc_owner obuf[OWNERS_STACK], *o, *heap;
+		size_t n = owners_of(s, pm, obuf, &o, &heap);
+		bool hit = false;
+
+		for (size_t i = 0; i < n && !hit; i++) {
+			size_t clen;
+			const char *c = procmap_comm(pm, o[i].pid, &clen);
+
+			hit = c && ci_contains(c, clen, needle, nn);
+		}
+		free(heap);
+		return hit;
+	}
+	return false;
+}
+
+static bool eval(const struct filter *f, uint32_t i, const struct sock *s,
+		 const struct procmap *pm)
+{
+	const struct fnode *nd = &f->nodes[i];
+	bool r;
+
+	switch (nd->kind) {
+	case FN_ALL:
+		return true;
+	case FN_AND:
+		for (uint32_t c = nd->child; c != FN_NONE; c = f->nodes[c].next)
+			if (!eval(f, c, s, pm))
+				return false;
+		return true;
+	case FN_OR:
+		for (uint32_t c = nd->child; c != FN_NONE; c = f->nodes[c].next)
+			if (eval(f, c, s, pm))
+				return true;
+		return false;
+	case FN_NOT:
+		return !eval(f, nd->child, s, pm);
+	case FN_PROTO:
+		return s->proto < 32 && (nd->u.mask & SP_MASK(s->proto));
+	case FN_FAMILY:
+		return s->family == nd->u.family;
+	case FN_STATE:
+		return s->state < 32 && (nd->u.mask & BIT(s->state));
+	case FN_NUM:
+		switch (nd->field) {
+		case FF_SPORT:
+			return is_inet(s) && cmp_num(s->lport, nd->cmp, nd->u.num);
+		case FF_DPORT:
+			return is_inet(s) && cmp_num(s->rport, nd->cmp, nd->u.num);
+		case FF_PORT:
+			if (!is_inet(s))
+				return false;
+			if (nd->cmp == FC_NE)
+				return s->lport != nd->u.num && s->rport != nd->u.num;
+			return cmp_num(s->lport, nd->cmp, nd->u.num) ||
+			       cmp_num(s->rport, nd->cmp, nd->u.num);
+		case FF_UID:
+			return (s->has & SOCK_HAS_UID) && cmp_num(s->uid, nd->cmp, nd->u.num);
+		case FF_INODE:
+			return cmp_num(s->inode, nd->cmp, nd->u.num);
+		case FF_PID:
+			return match_owners(f, nd, s, pm);
+		default:
+			return false;
+		}
+	case FN_HOST:
+		if (!is_inet(s))
+			return false;
+		switch (nd->u.host.side) {
+		case FS_SRC:
+			r = host_side(&nd->u.host, s, false);
+			break;
+		case FS_DST:
+			r = host_side(&nd->u.host, s, true);
+			break;
+		default:
+			r = host_side(&nd->u.host, s, false) || host_side(&nd->u.host, s, true);
+			break;
+		}
+		return nd->cmp == FC_NE ? !r : r;
+	case FN_PATH: {
+		char buf[SOCK_NAME_MAX];
+		size_t len;
+
+		if (!unix_name(s, buf, &len))
+			return false;
+		r = filter_glob(f->pool + nd->u.str.off, nd->u.str.len, buf, len);
+		return nd->cmp == FC_NE ? !r : r;
+	}
+	case FN_COMM:
+		return match_owners(f, nd, s, pm);
+	case FN_TEXT:
+		return match_text(f, nd, s, pm);
+	default:
+		return false;
+	}
+}
+
+bool filter_matches(const struct filter *f, const struct sock *s, const struct procmap *pm)
+{
+	return !f || eval(f, f->root, s, pm);
+}
+
+/* ---- what can match at all ---------------------------------------------- */
+
+#define INET_PROTOS (SP_MASK(SP_TCP) | SP_MASK(SP_UDP) | SP_MASK(SP_RAW))
+
+static bool known_unix(const struct fknown *k)
+{
+	return k->protos == SP_MASK(SP_UNIX) || k->family == AF_UNIX;
+}
+
+static bool known_inet(const struct fknown *k)
+{
+	return !(k->protos & SP_MASK(SP_UNIX)) || k->family == AF_INET ||
+	       k->family == AF_INET6;
+}
+
+static enum ftv tv_of(bool b)
+{
+	return b ? FTV_TRUE : FTV_FALSE;
+}
+
+enum ftv filter_eval3(const struct filter *f, uint32_t i, const struct fknown *k)
+{
+	const struct fnode *nd = &f->nodes[i];
+	enum ftv r, acc;
+
+	switch (nd->kind) {
+	case FN_ALL:
+		return FTV_TRUE;
+	case FN_AND:
+	case FN_OR: {
+		enum ftv stop = nd->kind == FN_AND ? FTV_FALSE : FTV_TRUE;
+
+		acc = nd->kind == FN_AND ? FTV_TRUE : FTV_FALSE;
+		for (uint32_t c = nd->child; c != FN_NONE; c = f->nodes[c].next) {
+			r = filter_eval3(f, c, k);
+			if (r == stop)
+				return stop;
+			if (r == FTV_MAYBE)
+				acc = FTV_MAYBE;
+		}
+		return acc;
+	}
+	case FN_NOT:
+		r = filter_eval3(f, nd->child, k);
+		return r == FTV_MAYBE ? r : tv_of(r == FTV_FALSE);
+	case FN_PROTO: {
+		unsigned possible = k->protos;
+
+		if (known_unix(k))
+			possible &= SP_MASK(SP_UNIX);
+		else if (known_inet(k))
+			possible &= INET_PROTOS;
+		if (!(possible & nd->u.mask))
+			return FTV_FALSE;
+		return (possible & ~nd->u.mask) ? FTV_MAYBE : FTV_TRUE;
+	}
+	case FN_FAMILY:
+		if (k->family)
+			return tv_of(k->family == nd->u.family);
+		return known_unix(k) ? FTV_FALSE : FTV_MAYBE;
+	case FN_STATE:
+		if (!(k->states & nd->u.mask))
+			return FTV_FALSE;
+		return (k->states & ~nd->u.mask) ? FTV_MAYBE : FTV_TRUE;
+	case FN_NUM:
+		if (nd->field == FF_SPORT || nd->field == FF_DPORT || nd->field == FF_PORT)
+			return known_unix(k) ? FTV_FALSE : FTV_MAYBE;
+		return FTV_MAYBE;
+	case FN_HOST:
+		return known_unix(k) ? FTV_FALSE : FTV_MAYBE;
+	case FN_PATH:
+		return known_inet(k) ? FTV_FALSE : FTV_MAYBE;
+	default:
+		return FTV_MAYBE;
+	}
+}
+
+unsigned filter_protos(const struct filter *f)
+{
+	unsigned m = 0;
+
+	if (!f)
+		return SP_MASK_ALL;
+	for (int p = 0; p < SP_NPROTO; p++) {
+		struct fknown k = { SP_MASK((unsigned)p), p == SP_UNIX ? AF_UNIX : 0, 0xffffffffu };
+
+		if (filter_eval3(f, f->root, &k) != FTV_FALSE)
+			m |= SP_MASK((unsigned)p);
+	}
+	return m;
+}
+
+unsigned filter_families(const struct filter *f, unsigned proto)
+{
+	unsigned m = 0;
+
+	if (proto >= SP_NPROTO)
+		return 0;
+	if (proto == SP_UNIX)
+		return (filter_protos(f) & SP_MASK(SP_UNIX)) ? SF_ALL : 0;
+	if (!f)
+		return SF_ALL;
+	for (int i = 0; i < 2; i++) {
+		struct fknown k = { SP_MASK(proto), i ? AF_INET6 : AF_INET, 0xffffffffu };
+
+		if (filter_eval3(f, f->root, &k) != FTV_FALSE)
+			m |= i ? SF_INET6 : SF_INET;
+	}
+	return m;
+}
+
+bool filter_uses_processes(const struct filter *f)
+{
+	if (!f)
+		return false;
+	for (size_t i = 0; i < f->n; i++) {
+		const struct fnode *nd = &f->nodes[i];
+
+		if (nd->kind == FN_COMM || nd->kind == FN_TEXT ||
+		    (nd->kind == FN_NUM && nd->field == FF_PID))
+			return true;
+	}
+	return false;
+}

@@ -1,0 +1,243 @@
+/* ui_term.c - terminal set-up, input and painting with curses. */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "escape.h"
+#include "i18n.h"
+#include "keys.h"
+#include "ui_color.h"
+#include "ui_term.h"
+#include "xalloc.h"
+
+struct ui_term {
+	SCREEN *scr;
+	attr_t attrs[VS_MAX_];
+	bool cursor_shown;
+	bool clear_next;
+};
+
+struct ui_term *ui_term_open(bool color, char *err, size_t errlen)
+{
+	const char *term = getenv("TERM");
+	struct ui_term *t;
+	SCREEN *scr;
+
+	if (!term || !*term) {
+		snprintf(err, errlen, "%s", _("TERM is not set: cannot drive the terminal"));
+		return NULL;
+	}
+	scr = newterm(NULL, stdout, stdin);
+	if (!scr) {
+		snprintf(err, errlen, _("unknown terminal type '%s' (TERM): cannot drive the terminal"),
+			 term);
+		return NULL;
+	}
+	t = xcalloc(1, sizeof(*t));
+	t->scr = scr;
+	set_term(scr);
+	cbreak();   /* Ctrl-C stays a signal, handled by the loop */
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	leaveok(stdscr, FALSE);
+	mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED,
+		  NULL);
+	mouseinterval(150);
+	ui_color_init(t->attrs, color && has_colors());
+	ui_term_resize(t);
+	return t;
+}
+
+void ui_term_close(struct ui_term *t)
+{
+	if (!t)
+		return;
+	curs_set(1);
+	endwin();
+	delscreen(t->scr);
+	free(t);
+}
+
+void ui_term_emergency(void)
+{
+	if (stdscr && !isendwin())
+		endwin();
+}
+
+void ui_term_resize(struct ui_term *t)
+{
+	struct winsize ws;
+
+	(void)t;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+		resizeterm(ws.ws_row, ws.ws_col);
+	t->clear_next = true;
+}
+
+void ui_term_size(const struct ui_term *t, int *width, int *height)
+{
+	(void)t;
+	*width = COLS > 0 ? COLS : 0;
+	*height = LINES > 0 ? LINES : 0;
+}
+
+static int map_key(int ch)
+{
+	switch (ch) {
+	case KEY_UP: return KC_UP;
+	case KEY_DOWN: return KC_DOWN;
+	case KEY_LEFT: return KC_LEFT;
+	case KEY_RIGHT: return KC_RIGHT;
+	case KEY_PPAGE: return KC_PGUP;
+	case KEY_NPAGE: return KC_PGDN;
+	case KEY_HOME: return KC_HOME;
+	case KEY_END: return KC_END;
+	case KEY_ENTER: return KC_ENTER;
+	case '\r':
+	case '\n': return KC_ENTER;
+	case 0x1b: return KC_ESC;
+	case KEY_BACKSPACE:
+	case 0x7f:
+	case 0x08: return KC_BACKSPACE;
+	case KEY_DC: return KC_DELETE;
+	case '\t': return KC_TAB;
+	case KEY_BTAB: return KC_BTAB;
+	case KEY_RESIZE: return KC_RESIZE;
+	default: break;
+	}
+	if (ch >= KEY_F(1) && ch <= KEY_F(12))
+		return KC_F1 + (ch - KEY_F(1));
+	if (ch >= KEY_MIN)
+		return KC_NONE; /* a key sockview does not use */
+	return ch;
+}
+
+/* Decodes the bytes of one UTF-8 character whose first byte is c0; the rest
+ * are read without waiting. Invalid input gives U+FFFD. */
+static int read_utf8(int c0)
+{
+	int need, cp;
+
+	if (c0 < 0x80)
+		return c0;
+	if ((c0 & 0xe0) == 0xc0) {
+		need = 1;
+		cp = c0 & 0x1f;
+	} else if ((c0 & 0xf0) == 0xe0) {
+		need = 2;
+		cp = c0 & 0x0f;
+	} else if ((c0 & 0xf8) == 0xf0) {
+		need = 3;
+		cp = c0 & 0x07;
+	} else {
+		return 0xfffd;
+	}
+	while (need-- > 0) {
+		int c = getch();
+
+		if (c == ERR || (c & 0xc0) != 0x80) {
+			if (c != ERR)
+				ungetch(c);
+			return 0xfffd;
+		}
+		cp = (cp << 6) | (c & 0x3f);
+	}
+	return cp;
+}
+
+bool ui_term_read(struct ui_term *t, struct ui_event *ev)
+{
+	int ch = getch();
+
+	(void)t;
+	memset(ev, 0, sizeof(*ev));
+	if (ch == ERR)
+		return false;
+	if (ch == KEY_MOUSE) {
+		MEVENT me;
+
+		ev->key = KC_MOUSE;
+		if (getmouse(&me) != OK)
+			return true; /* mouse = NONE: ignored */
+		ev->x = me.x;
+		ev->y = me.y;
+		if (me.bstate & BUTTON1_DOUBLE_CLICKED)
+			ev->mouse = UI_MOUSE_DOUBLE;
+		else if (me.bstate & BUTTON1_CLICKED)
+			ev->mouse = UI_MOUSE_CLICK;
+		else if (me.bstate & BUTTON4_PRESSED)
+			ev->mouse = UI_MOUSE_WHEEL_UP;
+		else if (me.bstate & BUTTON5_PRESSED)
+			ev->mouse = UI_MOUSE_WHEEL_DOWN;
+		return true;
+	}
+	/* getch() hands over the bytes of a multibyte character one by one;
+	 * text for the prompt is UTF-8 (in other locales, bytes >= 0x80 are
+	 * not taken as text) */
+	if (ch >= 0x80 && ch < 0x100 && esc_charset_from_locale() == ESC_UTF8)
+		ch = read_utf8(ch);
+	else if (ch >= 0x80 && ch < 0x100)
+		ch = KC_NONE;
+	ev->key = map_key(ch);
+	return true;
+}
+
+void ui_term_clear(struct ui_term *t)
+{
+	t->clear_next = true;
+}
+
+void ui_term_draw(struct ui_term *t, const struct view *v)
+{
+	static const char spaces[] = "                                                                ";
+
+	if (t->clear_next) {
+		clearok(curscr, TRUE);
+		t->clear_next = false;
+	}
+	for (int y = 0; y < v->height && y < LINES; y++) {
+		const struct view_line *l = &v->lines[y];
+		size_t x = 0;
+
+		move(y, 0);
+		for (size_t i = 0; i < l->n; i++) {
+			const struct view_span *sp = &v->spans[l->first + i];
+
+			attrset(t->attrs[sp->style]);
+			addnstr(view_span_text(v, sp), (int)sp->len);
+			x += sp->width;
+		}
+		attrset(t->attrs[l->fill]);
+		while (x < (size_t)v->width && x < (size_t)COLS) {
+			size_t n = (size_t)COLS - x;
+
+			if (n > sizeof(spaces) - 1)
+				n = sizeof(spaces) - 1;
+			/* the last cell of the screen: addnstr returns ERR there
+			 * (the cursor cannot advance) but the cell is drawn */
+			addnstr(spaces, (int)n);
+			x += n;
+		}
+	}
+	attrset(A_NORMAL);
+	if (v->cursor_on) {
+		if (!t->cursor_shown)
+			curs_set(1);
+		t->cursor_shown = true;
+		move(v->cursor_y, v->cursor_x);
+	} else {
+		if (t->cursor_shown)
+			curs_set(0);
+		t->cursor_shown = false;
+	}
+	refresh();
+}

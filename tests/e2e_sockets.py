@@ -1,0 +1,105 @@
+"""Opens loopback and Unix sockets for the end-to-end tests, then waits.
+
+Usage: e2e_sockets.py OUTFILE MODE [ARGS]
+
+  basic DIR     a TCP listener on 127.0.0.1:P (P chosen by the kernel), a UDP
+                socket on 127.0.0.1:P, a Unix listener DIR/sv-e2e-P.sock, a
+                second TCP listener on 127.0.0.3:P, and an established
+                connection from 127.0.0.2:C to 127.0.0.1:P ("hello" one way,
+                "world!" the other). On SIGUSR1 the client sends 1000 more
+                bytes, which the server reads.
+  listen ADDR PORT
+                a TCP listener on ADDR:PORT.
+
+When the sockets are open it writes KEY=VALUE lines to OUTFILE (atomically)
+and sleeps until it is killed (the test kills it by PID). Only loopback and
+Unix sockets are used.
+"""
+
+import os
+import signal
+import socket
+import sys
+
+
+def write_out(path, values):
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        for k, v in values.items():
+            f.write("%s=%s\n" % (k, v))
+    os.rename(tmp, path)
+
+
+def mode_basic(out, directory):
+    keep = []
+    lst = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    lst.bind(("127.0.0.1", 0))
+    lst.listen(8)
+    port = lst.getsockname()[1]
+    keep.append(lst)
+
+    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    udp.bind(("127.0.0.1", port))
+    keep.append(udp)
+
+    lst3 = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    lst3.bind(("127.0.0.3", port))
+    lst3.listen(8)
+    keep.append(lst3)
+
+    path = os.path.join(directory, "sv-e2e-%d.sock" % port)
+    ux = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    ux.bind(path)
+    ux.listen(8)
+    keep.append(ux)
+
+    cli = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    cli.bind(("127.0.0.2", 0))
+    cli.connect(("127.0.0.1", port))
+    srv, _ = lst.accept()
+    keep.extend([cli, srv])
+    cli.sendall(b"hello")
+    got = b""
+    while len(got) < 5:
+        got += srv.recv(5 - len(got))
+    srv.sendall(b"world!")
+    got = b""
+    while len(got) < 6:
+        got += cli.recv(6 - len(got))
+
+    def more(signum, frame):
+        cli.sendall(b"x" * 1000)
+        n = 0
+        while n < 1000:
+            n += len(srv.recv(1000 - n))
+
+    signal.signal(signal.SIGUSR1, more)
+    write_out(out, {"PORT": port, "CPORT": cli.getsockname()[1], "UNIX": path,
+                    "PID": os.getpid()})
+    return keep
+
+
+def mode_listen(out, addr, port):
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.bind((addr, int(port)))
+    s.listen(8)
+    write_out(out, {"PORT": s.getsockname()[1], "PID": os.getpid()})
+    return [s]
+
+
+def main():
+    out, mode = sys.argv[1], sys.argv[2]
+    if mode == "basic":
+        keep = mode_basic(out, sys.argv[3])
+    elif mode == "listen":
+        keep = mode_listen(out, sys.argv[3], sys.argv[4])
+    else:
+        sys.exit("unknown mode " + mode)
+    signal.signal(signal.SIGTERM, lambda s, f: sys.exit(0))
+    while True:
+        signal.pause()
+    del keep
+
+
+if __name__ == "__main__":
+    main()

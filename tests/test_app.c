@@ -1,0 +1,771 @@
+/* test_app.c - the live view's state and actions, without a terminal. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "app.h"
+#include "clock.h"
+#include "procmap.h"
+#include "uitest.h"
+
+#define NOW 100000
+
+/* Types s into the app key by key. */
+static void type(struct app *a, const char *s)
+{
+	for (; *s; s++)
+		app_key(a, (unsigned char)*s, NOW);
+}
+
+static bool has_row(const struct app *a, uint64_t cookie)
+{
+	for (size_t i = 0; i < a->nrows; i++)
+		if (a->rows[i].s->key.cookie == cookie)
+			return true;
+	return false;
+}
+
+static const struct app_row *find_row(const struct app *a, uint64_t cookie)
+{
+	for (size_t i = 0; i < a->nrows; i++)
+		if (a->rows[i].s->key.cookie == cookie)
+			return &a->rows[i];
+	return NULL;
+}
+
+/* The row of the socket with this cookie; fails the test if there is none. */
+static const struct app_row *row_of(const struct app *a, uint64_t cookie)
+{
+	static const struct diff_entry none;
+	static const struct sock nosock;
+	static const struct app_row missing = { &nosock, &none, 0 };
+	const struct app_row *r = find_row(a, cookie);
+
+	if (!r) {
+		fail_msg("no row for cookie %llu", (unsigned long long)cookie);
+		return &missing;
+	}
+	return r;
+}
+
+/* The diff entry of a row that must have one. */
+static const struct diff_entry *entry_of(const struct app_row *r)
+{
+	static const struct diff_entry none;
+
+	if (!r->d) {
+		fail_msg("row has no diff entry");
+		return &none;
+	}
+	return r->d;
+}
+
+static uint64_t sel_cookie(const struct app *a)
+{
+	const struct app_row *r = app_selected(a);
+
+	return r ? r->s->key.cookie : 0;
+}
+
+/* A small machine: a TCP listener on 8080, an established loopback pair on
+ * it, a TIME-WAIT, a UDP socket on v6, a Unix listener and a Unix pair. */
+static void fill_basic(struct snapshot *s)
+{
+	ut_inet(s, SP_TCP, SS_LISTEN, "0.0.0.0", 8080, "0.0.0.0", 0, 1, 101);
+	ut_inet(s, SP_TCP, SS_ESTABLISHED, "127.0.0.1", 8080, "127.0.0.1", 40000, 2, 102);
+	ut_inet(s, SP_TCP, SS_ESTABLISHED, "127.0.0.1", 40000, "127.0.0.1", 8080, 3, 103);
+	ut_inet(s, SP_TCP, SS_TIME_WAIT, "127.0.0.1", 40001, "127.0.0.1", 8080, 4, 0);
+	ut_inet(s, SP_UDP, SS_CLOSE, "::1", 5353, "::", 0, 5, 105);
+	ut_unix(s, SOCK_STREAM, SS_LISTEN, "/run/test.sock", 14, 201, 0);
+	ut_unix(s, SOCK_STREAM, SS_ESTABLISHED, "", 0, 202, 203);
+	ut_unix(s, SOCK_STREAM, SS_ESTABLISHED, "/run/test.sock", 14, 203, 202);
+}
+
+struct fixture {
+	struct app *a;
+	struct procmap *pm;
+};
+
+static struct app *new_app(void)
+{
+	struct options o;
+
+	ut_options(&o);
+	return app_new(&o, ESC_UTF8);
+}
+
+static void commit_basic(struct app *a, const struct procmap *pm, int64_t when)
+{
+	struct snapshot *s = app_spare_snapshot(a);
+
+	fill_basic(s);
+	ut_finish(s, when);
+	app_commit_snapshot(a, pm, when);
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	f->a = new_app();
+	f->pm = procmap_new();
+	procmap_set_proc(f->pm, 4242, "server", 6, 1000);
+	procmap_add_owner(f->pm, 101, 4242, 3);
+	procmap_add_owner(f->pm, 102, 4242, 4);
+	procmap_set_proc(f->pm, 4343, "client", 6, 1000);
+	procmap_add_owner(f->pm, 103, 4343, 3);
+	app_set_page(f->a, 5);
+	commit_basic(f->a, f->pm, NOW);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	app_free(f->a);
+	procmap_free(f->pm);
+	free(f);
+	return 0;
+}
+
+static void test_first_snapshot(void **state)
+{
+	struct fixture *f = *state;
+	struct app *a = f->a;
+
+	assert_true(a->have_snap);
+	assert_int_equal(a->nrows, 8);
+	assert_int_equal(a->total, 8);
+	assert_int_equal(a->totals[SP_TCP][SS_ESTABLISHED], 2);
+	assert_int_equal(a->totals[SP_TCP][SS_LISTEN], 1);
+	assert_int_equal(a->totals[SP_UNIX][SS_ESTABLISHED], 2);
+	/* nothing is "new" in the first snapshot */
+	for (size_t i = 0; i < a->nrows; i++)
+		assert_false(app_is_new(a->rows[i].d, NOW));
+	/* default order: by protocol, TCP first */
+	assert_int_equal(a->rows[0].s->proto, SP_TCP);
+	assert_int_equal(a->rows[a->nrows - 1].s->proto, SP_UNIX);
+}
+
+static void test_toggles(void **state)
+{
+	struct fixture *f = *state;
+	struct app *a = f->a;
+	unsigned fx;
+
+	fx = app_key(a, 't', NOW);
+	assert_true(fx & APP_RESCOPE);
+	assert_true(fx & APP_REDRAW);
+	assert_false(has_row(a, 1));
+	assert_int_equal(a->nrows, 4);
+	assert_non_null(strstr(a->msg, "TCP"));
+	app_key(a, 't', NOW);
+	assert_true(has_row(a, 1));
+	assert_int_equal(a->nrows, 8);
+
+	app_key(a, 'u', NOW);
+	assert_false(has_row(a, 5));
+	assert_int_equal(a->nrows, 7);
+	app_key(a, 'u', NOW);
+	app_key(a, 'x', NOW);
+	assert_int_equal(a->nrows, 5);
+	assert_false(has_row(a, 201));
+	app_key(a, 'x', NOW);
+	assert_int_equal(a->nrows, 8);
+	app_key(a, 'w', NOW);
+	assert_false(a->protos & SP_MASK(SP_RAW));
+	assert_int_equal(a->nrows, 8);
+	app_key(a, 'w', NOW);
+
+	/* the last protocol cannot be hidden */
+	app_key(a, 't', NOW);
+	app_key(a, 'u', NOW);
+	app_key(a, 'w', NOW);
+	fx = app_key(a, 'x', NOW);
+	assert_false(fx & APP_RESCOPE);
+	assert_true(a->msg_error);
+	assert_int_equal(a->protos, SP_MASK(SP_UNIX));
+}
+
+static void test_families_listening(void **state)
+{
+	struct fixture *f = *state;
+	struct app *a = f->a;
+
+	app_key(a, '4', NOW);
+	assert_int_equal(a->families, SF_INET);
+	assert_false(has_row(a, 5)); /* the IPv6 UDP socket */
+	assert_true(has_row(a, 201)); /* Unix stays */
+	app_key(a, '6', NOW);
+	assert_int_equal(a->families, SF_INET6);
+	assert_true(has_row(a, 5));
+	assert_false(has_row(a, 1));
+	app_key(a, '6', NOW);
+	assert_int_equal(a->families, SF_ALL);
+	assert_int_equal(a->nrows, 8);
+
+	assert_true(app_key(a, 'l', NOW) & APP_RESCOPE);
+	assert_true(a->listening);
+	/* TCP LISTEN, the unconnected UDP socket, the Unix listener */
+	assert_int_equal(a->nrows, 3);
+	assert_true(has_row(a, 1));
+	assert_true(has_row(a, 5));
+	assert_true(has_row(a, 201));
+	app_key(a, 'l', NOW);
+	assert_int_equal(a->nrows, 8);
+}
+
+static void test_search(void **state)
+{
+	struct fixture *f = *state;
+	struct app *a = f->a;
+
+	app_key(a, '/', NOW);
+	assert_int_equal(a->prompt, PROMPT_SEARCH);
+	type(a, "4000");
+	/* the two sockets with port 40000 in an address, and 40001 */
+	assert_int_equal(a->nrows, 3);
+	assert_string_equal(a->search, "4000");
+	type(a, "1");
+	assert_int_equal(a->nrows, 1);
+	assert_true(has_row(a, 4));
+	/* backspace widens again */
+	app_key(a, KC_BACKSPACE, NOW);
+	assert_int_equal(a->nrows, 3);
+	/* process names match too, case-insensitively */
+	app_key(a, KC_CTRL('u'), NOW);
+	type(a, "CLIENT");
+	assert_int_equal(a->nrows, 1);
+	assert_true(has_row(a, 3));
+	/* Enter keeps the search, letters are then keys again */
+	app_key(a, KC_ENTER, NOW);
+	assert_int_equal(a->prompt, PROMPT_NONE);
+	assert_int_equal(a->nrows, 1);
+	/* the search survives a refresh */
+	commit_basic(a, f->pm, NOW + 1000);
+	assert_int_equal(a->nrows, 1);
+	/* Esc clears it */
+	app_key(a, KC_ESC, NOW);
+	assert_string_equal(a->search, "");
+	assert_int_equal(a->nrows, 8);
+	/* Esc inside the prompt clears too */
+	app_key(a, '/', NOW);
+	type(a, "unix-nothing-matches");
+	assert_int_equal(a->nrows, 0);
+	assert_null(app_selected(a));
+	app_key(a, KC_ESC, NOW);
+	assert_int_equal(a->nrows, 8);
+	assert_int_equal(a->prompt, PROMPT_NONE);
+}
+
+static void test_search_letters_are_text(void **state)
+{
+	struct fixture *f = *state;
+	struct app *a = f->a;
+
+	app_key(a, '/', NOW);
+	/* q and t would quit / toggle outside the prompt */
+	assert_int_equal(app_key(a, 'q', NOW) & APP_QUIT, 0);
+	app_key(a, 't', NOW);
+	assert_true(a->protos & SP_MASK(SP_TCP));
+	assert_string_equal(a->edit.text, "qt");
+	/* F10 still quits from the prompt */
+	assert_true(app_key(a, KC_F10, NOW) & APP_QUIT);
+}
+
+static void test_sort(void **state)
+{
+	struct fixture *f = *state;
+	struct app *a = f->a;
+
+	/* sort by local address via the menu */
+	app_key(a, 's', NOW);
+	assert_int_equal(a->mode, MODE_SORT);
+	assert_int_equal(a->menu_cur, COL_PROTO);
+	for (int i = 0; i < COL_LOCAL - COL_PROTO; i++)
+		app_key(a, KC_DOWN, NOW);
+	app_key(a, KC_ENTER, NOW);
+	assert_int_equal(a->mode, MODE_TABLE);
+	assert_int_equal(a->sort_col, COL_LOCAL);
+	/* IPv4 first: 0.0.0.0:8080 */
+	assert_int_equal(a->rows[0].s->key.cookie, 1);
+	/* Unix last, by name: "" < "/run/test.sock" */
+	assert_int_equal(a->rows[5].s->key.cookie, 202);
+	app_key(a, 'r', NOW);
+	assert_true(a->sort_reverse);
+	assert_int_equal(a->rows[a->nrows - 1].s->key.cookie, 1);
+	/* the header click: same column reverses, another one sorts */
+	app_sort_by(a, COL_LOCAL);
+	assert_false(a->sort_reverse);
+	app_sort_by(a, COL_PROCESS);
+	assert_int_equal(a->sort_col, COL_PROCESS);
+	/* "client" < "server"; sockets without a process last */
+	assert_int_equal(a->rows[0].s->key.cookie, 3);
+	assert_int_equal(a->rows[1].s->key.cookie, 1);
+	assert_int_equal(a->rows[2].s->key.cookie, 2);
+	/* the menu: Esc cancels */
+	app_key(a, KC_F6, NOW);
+	app_key(a, KC_DOWN, NOW);
+	app_key(a, KC_ESC, NOW);
+	assert_int_equal(a->sort_col, COL_PROCESS);
+	assert_int_equal(a->mode, MODE_TABLE);
+}
+
+static void test_navigation(void **state)
+{
+	struct fixture *f = *state;
+	struct app *a = f->a;
+
+	app_set_page(a, 3);
+	assert_int_equal(a->sel, 0);
+	app_key(a, KC_DOWN, NOW);
+	app_key(a, 'j', NOW);
+	assert_int_equal(a->sel, 2);
+	assert_int_equal(a->top, 0);
+	app_key(a, KC_DOWN, NOW);
+	assert_int_equal(a->sel, 3);
+	assert_int_equal(a->top, 1);
+	app_key(a, KC_END, NOW);
+	assert_int_equal(a->sel, 7);
+	assert_int_equal(a->top, 5);
+	app_key(a, KC_DOWN, NOW); /* stays at the end */
+	assert_int_equal(a->sel, 7);
+	app_key(a, KC_PGUP, NOW);
+	assert_int_equal(a->sel, 4);
+	app_key(a, 'k', NOW);
+	assert_int_equal(a->sel, 3);
+	app_key(a, KC_HOME, NOW);
+	assert_int_equal(a->sel, 0);
+	assert_int_equal(a->top, 0);
+	app_key(a, KC_PGDN, NOW);
+	assert_int_equal(a->sel, 3);
+	assert_int_equal(app_select_row(a, 6), APP_REDRAW);
+	assert_int_equal(a->sel, 6);
+	assert_int_equal(app_select_row(a, 99), 0);
+	assert_int_equal(a->sel, 6);
+}
+
+static void test_selection_by_key(void **state)
+{
+	struct fixture *f = *state;
+	struct app *a = f->a;
+	struct snapshot *s;
+	uint64_t want;
+	size_t before;
+
+	app_select_row(a, 2);
+	want = sel_cookie(a);
+	before = a->sel;
+	/* a new snapshot where two sockets sort before the selected one */
+	s = app_spare_snapshot(a);
+	ut_inet(s, SP_TCP, SS_LISTEN, "0.0.0.0", 22, "0.0.0.0", 0, 50, 150);
+	ut_inet(s, SP_TCP, SS_LISTEN, "0.0.0.0", 23, "0.0.0.0", 0, 51, 151);
+	fill_basic(s);
+	ut_finish(s, NOW + 1000);
+	app_commit_snapshot(a, f->pm, NOW + 1000);
+	assert_int_equal(sel_cookie(a), want);
+	assert_int_equal(a->sel, before + 2);
+	/* the new ones are new, the old ones are not */
+	assert_true(app_is_new(row_of(a, 50)->d, NOW + 1000));
+	assert_false(app_is_new(row_of(a, 1)->d, NOW + 1000));
+	/* highlight fades after APP_NEW_MS */
+	assert_false(app_is_new(row_of(a, 50)->d, NOW + 1000 + APP_NEW_MS));
+	assert_int_equal(app_next_change(a, NOW + 1000), NOW + 1000 + APP_NEW_MS);
+	/* ... and stays faded in the next snapshot (first-seen carries over) */
+	s = app_spare_snapshot(a);
+	ut_inet(s, SP_TCP, SS_LISTEN, "0.0.0.0", 22, "0.0.0.0", 0, 50, 150);
+	fill_basic(s);
+	ut_finish(s, NOW + 2000);
+	app_commit_snapshot(a, f->pm, NOW + 2000);
+	assert_true(app_is_new(row_of(a, 50)->d, NOW + 2000));
+	assert_false(app_is_new(row_of(a, 50)->d, NOW + 5000));
+	/* the one that went is still a row, dimmed, for one refresh */
+	assert_true(row_of(a, 51)->flags & ROW_GONE);
+	assert_null(row_of(a, 51)->d);
+	assert_int_equal(sel_cookie(a), want);
+	commit_basic(a, f->pm, NOW + 3000);
+	assert_null(find_row(a, 51));
+	assert_int_equal(sel_cookie(a), want);
+}
+
+static void test_selection_gone(void **state)
+{
+	struct fixture *f = *state;
+	struct app *a = f->a;
+	struct snapshot *s;
+
+	/* select the last Unix socket, then it disappears */
+	app_key(a, KC_END, NOW);
+	assert_int_equal(sel_cookie(a), 203);
+	s = app_spare_snapshot(a);
+	ut_inet(s, SP_TCP, SS_LISTEN, "0.0.0.0", 8080, "0.0.0.0", 0, 1, 101);
+	ut_unix(s, SOCK_STREAM, SS_LISTEN, "/run/test.sock", 14, 201, 0);
+	ut_finish(s, NOW + 1000);
+	app_commit_snapshot(a, f->pm, NOW + 1000);
+	/* still selected while it is shown as gone */
+	assert_int_equal(sel_cookie(a), 203);
+	assert_true(app_selected(a)->flags & ROW_GONE);
+	/* then the selection moves to a neighbour, never out of range */
+	s = app_spare_snapshot(a);
+	ut_inet(s, SP_TCP, SS_LISTEN, "0.0.0.0", 8080, "0.0.0.0", 0, 1, 101);
+	ut_finish(s, NOW + 2000);
+	app_commit_snapshot(a, f->pm, NOW + 2000);
+	assert_non_null(app_selected(a));
+	assert_true(a->sel < a->nrows);
+}
+
+static void test_scope_not_new(void **state)
+{
+	struct fixture *f = *state;
+	struct app *a = f->a;
+	struct snapshot *s;
+
+	/* hide TCP: the next dump does not ask for it */
+	app_key(a, 't', NOW);
+	s = app_spare_snapshot(a);
+	assert_false(a->scope_asked.protos & SP_MASK(SP_TCP));
+	fill_basic(s);
+	for (size_t i = 0; i < s->n;)
+		if (s->socks[i].proto == SP_TCP)
+			s->socks[i] = s->socks[--s->n];
+		else
+			i++;
+	ut_finish(s, NOW + 1000);
+	app_commit_snapshot(a, f->pm, NOW + 1000);
+	/* hidden is not gone */
+	for (size_t i = 0; i < a->nrows; i++)
+		assert_false(a->rows[i].flags & ROW_GONE);
+	/* shown again: TCP sockets are back but not "new" */
+	app_key(a, 't', NOW);
+	commit_basic(a, f->pm, NOW + 2000);
+	assert_false(app_is_new(row_of(a, 1)->d, NOW + 2000));
+}
+
+static void test_rates(void **state)
+{
+	struct fixture *f = *state;
+	struct app *a = f->a;
+	struct snapshot *s;
+	struct sock *r;
+	const struct app_row *row;
+
+	s = app_spare_snapshot(a);
+	r = ut_inet(s, SP_TCP, SS_ESTABLISHED, "127.0.0.1", 1, "127.0.0.1", 2, 900, 9000);
+	r->has |= SOCK_HAS_TCP;
+	r->tcp.bytes_received = 1000;
+	r->tcp.bytes_acked = 500;
+	ut_finish(s, NOW + 1000);
+	app_commit_snapshot(a, f->pm, NOW + 1000);
+	s = app_spare_snapshot(a);
+	r = ut_inet(s, SP_TCP, SS_ESTABLISHED, "127.0.0.1", 1, "127.0.0.1", 2, 900, 9000);
+	r->has |= SOCK_HAS_TCP;
+	r->tcp.bytes_received = 3000;
+	r->tcp.bytes_acked = 1500;
+	ut_finish(s, NOW + 1500);
+	app_commit_snapshot(a, f->pm, NOW + 1500);
+	row = row_of(a, 900);
+	assert_true(entry_of(row)->flags & DIFF_RATES);
+	assert_true(entry_of(row)->flags & DIFF_CHANGED);
+	/* 2000 bytes in 500 ms, 1000 bytes in 500 ms */
+	assert_true(entry_of(row)->rx_rate > 3999.0 && entry_of(row)->rx_rate < 4001.0);
+	assert_true(entry_of(row)->tx_rate > 1999.0 && entry_of(row)->tx_rate < 2001.0);
+	assert_ptr_equal(app_diff_of(a, row->s), row->d);
+}
+
+static void test_peer(void **state)
+{
+	struct fixture *f = *state;
+	struct app *a = f->a;
+
+	/* TCP: 127.0.0.1:8080 <-> 127.0.0.1:40000 */
+	assert_true(app_select_key(a, &row_of(a, 2)->s->key));
+	app_key(a, 'p', NOW);
+	assert_int_equal(sel_cookie(a), 3);
+	assert_false(a->msg_error);
+	app_key(a, 'p', NOW);
+	assert_int_equal(sel_cookie(a), 2);
+	/* the listener has no peer */
+	app_select_key(a, &row_of(a, 1)->s->key);
+	app_key(a, 'p', NOW);
+	assert_int_equal(sel_cookie(a), 1);
+	assert_true(a->msg_error);
+	/* Unix by peer inode */
+	app_select_key(a, &row_of(a, 202)->s->key);
+	app_key(a, 'p', NOW);
+	assert_int_equal(sel_cookie(a), 203);
+	/* a peer hidden by the search: the selection stays, a message says why */
+	app_key(a, '/', NOW);
+	type(a, "test.sock");
+	app_key(a, KC_ENTER, NOW);
+	assert_int_equal(sel_cookie(a), 203);
+	app_key(a, 'p', NOW);
+	assert_int_equal(sel_cookie(a), 203);
+	assert_true(a->msg_error);
+	assert_non_null(strstr(a->msg, "hidden"));
+}
+
+static void test_details(void **state)
+{
+	struct fixture *f = *state;
+	struct app *a = f->a;
+	const struct sock *s;
+	bool gone;
+
+	app_select_key(a, &row_of(a, 2)->s->key);
+	app_key(a, KC_ENTER, NOW);
+	assert_int_equal(a->mode, MODE_DETAILS);
+	s = app_details_sock(a, &gone);
+	assert_non_null(s);
+	assert_false(gone);
+	assert_int_equal(s->key.cookie, 2);
+	/* arrows scroll the details, not the table */
+	app_key(a, KC_DOWN, NOW);
+	assert_int_equal(a->scroll, 1);
+	assert_int_equal(sel_cookie(a), 2);
+	/* p in the details follows the peer */
+	app_key(a, 'p', NOW);
+	s = app_details_sock(a, &gone);
+	assert_non_null(s);
+	assert_int_equal(s ? s->key.cookie : 0, 3);
+	assert_int_equal(a->scroll, 0);
+	/* the socket closes: the details keep its last values */
+	{
+		struct snapshot *sp = app_spare_snapshot(a);
+
+		ut_inet(sp, SP_TCP, SS_LISTEN, "0.0.0.0", 8080, "0.0.0.0", 0, 1, 101);
+		ut_finish(sp, NOW + 1000);
+		app_commit_snapshot(a, f->pm, NOW + 1000);
+	}
+	s = app_details_sock(a, &gone);
+	assert_non_null(s);
+	assert_true(gone);
+	assert_int_equal(s->key.cookie, 3);
+	app_key(a, KC_ESC, NOW);
+	assert_int_equal(a->mode, MODE_TABLE);
+}
+
+static void test_help_and_columns(void **state)
+{
+	struct fixture *f = *state;
+	struct app *a = f->a;
+
+	app_key(a, '?', NOW);
+	assert_int_equal(a->mode, MODE_HELP);
+	app_key(a, KC_ESC, NOW);
+	assert_int_equal(a->mode, MODE_TABLE);
+	app_key(a, KC_F1, NOW);
+	assert_int_equal(a->mode, MODE_HELP);
+	/* another key leaves the help and acts */
+	app_key(a, 't', NOW);
+	assert_int_equal(a->mode, MODE_TABLE);
+	assert_false(a->protos & SP_MASK(SP_TCP));
+
+	assert_false(a->columns & COL_BIT(COL_UID));
+	app_key(a, 'c', NOW);
+	assert_int_equal(a->mode, MODE_COLUMNS);
+	app_key(a, ' ', NOW); /* the first optional column: UID */
+	assert_true(a->columns & COL_BIT(COL_UID));
+	app_key(a, KC_DOWN, NOW);
+	app_key(a, KC_ENTER, NOW);
+	assert_true(a->columns & COL_BIT(COL_INODE));
+	app_key(a, ' ', NOW);
+	assert_false(a->columns & COL_BIT(COL_INODE));
+	app_key(a, KC_ESC, NOW);
+	assert_int_equal(a->mode, MODE_TABLE);
+	/* optional columns are searchable once shown */
+	app_key(a, '/', NOW);
+	type(a, "1000");
+	/* TCP is hidden: of the uid-1000 inet sockets only the UDP one */
+	assert_int_equal(a->nrows, 1);
+	assert_true(has_row(a, 5));
+	app_key(a, KC_ESC, NOW);
+}
+
+static void test_pause_delay_quit(void **state)
+{
+	struct fixture *f = *state;
+	struct app *a = f->a;
+	unsigned fx;
+
+	fx = app_key(a, ' ', NOW);
+	assert_true(a->paused);
+	assert_true(fx & APP_TIMING);
+	fx = app_key(a, ' ', NOW);
+	assert_false(a->paused);
+	assert_true(fx & APP_REFRESH);
+
+	fx = app_key(a, '+', NOW);
+	assert_true(fx & APP_TIMING);
+	assert_int_equal(a->delay_ms, 500);
+	app_key(a, '-', NOW);
+	app_key(a, '-', NOW);
+	assert_int_equal(a->delay_ms, 2000);
+	assert_int_equal(app_delay_step(100, true), 100);
+	assert_int_equal(app_delay_step(1500, true), 1000);
+	assert_int_equal(app_delay_step(1500, false), 2000);
+	assert_int_equal(app_delay_step(3600000, false), 3600000);
+
+	assert_true(app_key(a, 'q', NOW) & APP_QUIT);
+	assert_true(app_key(a, KC_F10, NOW) & APP_QUIT);
+}
+
+static void test_endpoint_keys(void **state)
+{
+	struct fixture *f = *state;
+	struct app *a = f->a;
+	const int keys[] = { 'n', KC_F2, KC_TAB, KC_BTAB, KC_F8 };
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		app_key(a, keys[i], NOW);
+		assert_string_equal(a->msg, "no endpoints yet");
+		assert_int_equal(a->mode, MODE_TABLE);
+	}
+	app_key(a, KC_F9, NOW);
+	assert_true(a->msg_error);
+	/* the message lasts until the next key */
+	app_key(a, 'j', NOW);
+	assert_string_equal(a->msg, "");
+}
+
+static void test_filter(void **state)
+{
+	struct fixture *f = *state;
+	struct app *a = f->a;
+	unsigned fx;
+
+	app_key(a, 'f', NOW);
+	assert_int_equal(a->prompt, PROMPT_FILTER);
+	type(a, "tcp and state listen");
+	fx = app_key(a, KC_ENTER, NOW);
+	assert_true(fx & APP_FILTER);
+	assert_int_equal(a->prompt, PROMPT_NONE);
+	assert_string_equal(a->filter_text, "tcp and state listen");
+	assert_int_equal(a->nrows, 1);
+	assert_true(has_row(a, 1));
+
+	/* a bad expression: message, prompt stays, old filter stays */
+	app_key(a, KC_F4, NOW);
+	assert_string_equal(a->edit.text, "tcp and state listen");
+	app_key(a, KC_CTRL('u'), NOW);
+	type(a, "port ) 22");
+	fx = app_key(a, KC_ENTER, NOW);
+	assert_false(fx & APP_FILTER);
+	assert_int_equal(a->prompt, PROMPT_FILTER);
+	assert_true(a->msg_error);
+	assert_true(a->msg[0] != '\0');
+	assert_string_equal(a->filter_text, "tcp and state listen");
+	assert_int_equal(a->nrows, 1);
+	/* Esc cancels */
+	app_key(a, KC_ESC, NOW);
+	assert_int_equal(a->prompt, PROMPT_NONE);
+
+	/* history: Up recalls earlier expressions, the wrong one too */
+	app_key(a, 'f', NOW);
+	app_key(a, KC_CTRL('u'), NOW);
+	type(a, "unix");
+	app_key(a, KC_ENTER, NOW);
+	assert_int_equal(a->nrows, 3);
+	app_key(a, 'f', NOW);
+	assert_string_equal(a->edit.text, "unix");
+	app_key(a, KC_UP, NOW);
+	assert_string_equal(a->edit.text, "unix");
+	app_key(a, KC_UP, NOW);
+	assert_string_equal(a->edit.text, "port ) 22");
+	app_key(a, KC_UP, NOW);
+	assert_string_equal(a->edit.text, "tcp and state listen");
+	app_key(a, KC_DOWN, NOW);
+	assert_string_equal(a->edit.text, "port ) 22");
+	app_key(a, KC_CTRL('u'), NOW);
+	/* empty clears the filter */
+	fx = app_key(a, KC_ENTER, NOW);
+	assert_true(fx & APP_FILTER);
+	assert_string_equal(a->filter_text, "");
+	assert_null(a->filter);
+	assert_int_equal(a->nrows, 8);
+}
+
+static void test_line_editor(void **state)
+{
+	struct fixture *f = *state;
+	struct app *a = f->a;
+
+	app_key(a, '/', NOW);
+	type(a, "ab");
+	app_key(a, 0xe9, NOW);   /* é: two bytes */
+	app_key(a, 0x4e2d, NOW); /* 中: three bytes */
+	assert_string_equal(a->edit.text, "ab\xc3\xa9\xe4\xb8\xad");
+	app_key(a, KC_LEFT, NOW);
+	assert_int_equal(a->edit.cur, 4);
+	app_key(a, KC_BACKSPACE, NOW);
+	assert_string_equal(a->edit.text, "ab\xe4\xb8\xad");
+	app_key(a, KC_HOME, NOW);
+	app_key(a, KC_DELETE, NOW);
+	assert_string_equal(a->edit.text, "b\xe4\xb8\xad");
+	app_key(a, KC_END, NOW);
+	type(a, " cd");
+	app_key(a, KC_CTRL('w'), NOW);
+	assert_string_equal(a->edit.text, "b\xe4\xb8\xad ");
+	/* control characters are not inserted */
+	app_key(a, 0x1b, NOW);
+	app_key(a, 0x9b, NOW);
+	assert_string_equal(a->edit.text, "b\xe4\xb8\xad ");
+	app_key(a, KC_ESC, NOW);
+}
+
+static void test_empty_app(void **state)
+{
+	struct app *a = new_app();
+
+	(void)state;
+	/* keys before any snapshot do not crash */
+	assert_null(app_selected(a));
+	app_key(a, KC_DOWN, NOW);
+	app_key(a, KC_END, NOW);
+	app_key(a, KC_ENTER, NOW);
+	assert_int_equal(a->mode, MODE_TABLE);
+	app_key(a, 'p', NOW);
+	app_key(a, 'r', NOW);
+	app_key(a, '/', NOW);
+	type(a, "x");
+	app_key(a, KC_ESC, NOW);
+	assert_int_equal(app_next_change(a, NOW), -1);
+	app_free(a);
+	app_free(NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_first_snapshot, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_toggles, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_families_listening, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_search, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_search_letters_are_text, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sort, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_navigation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_selection_by_key, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_selection_gone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scope_not_new, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rates, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_peer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_details, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_help_and_columns, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pause_delay_quit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_endpoint_keys, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_filter, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_line_editor, setup, teardown),
+		cmocka_unit_test(test_empty_app),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

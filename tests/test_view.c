@@ -1,0 +1,624 @@
+/* test_view.c - the view model: cell text, escaping, layout, screens. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "app.h"
+#include "cell.h"
+#include "procmap.h"
+#include "uitest.h"
+#include "view.h"
+
+#define NOW 500000
+
+struct fx {
+	struct app *a;
+	struct procmap *pm;
+	struct view v;
+	struct buf line;
+};
+
+static void fill(struct snapshot *s)
+{
+	struct sock *r;
+
+	ut_inet(s, SP_TCP, SS_LISTEN, "0.0.0.0", 8080, "0.0.0.0", 0, 1, 101);
+	r = ut_inet(s, SP_TCP, SS_ESTABLISHED, "127.0.0.1", 8080, "127.0.0.1", 40000, 2, 102);
+	r->has |= SOCK_HAS_TCP | SOCK_HAS_CONG;
+	r->tcp.rtt_us = 1250;
+	r->tcp.rttvar_us = 500;
+	r->tcp.snd_cwnd = 10;
+	r->tcp.snd_ssthresh = 0x7fffffff;
+	r->tcp.snd_mss = 32768;
+	r->tcp.bytes_acked = 12345;
+	r->tcp.bytes_received = 678;
+	r->tcp.total_retrans = 3;
+	strcpy(r->cong, "cubic");
+	ut_inet(s, SP_TCP, SS_ESTABLISHED, "127.0.0.1", 40000, "127.0.0.1", 8080, 3, 103);
+	ut_inet(s, SP_UDP, SS_CLOSE, "fe80::1234:5678:9abc:def0", 5353, "::", 0, 5, 105);
+	/* an abstract name with an escape sequence and a newline in it */
+	ut_unix(s, SOCK_STREAM, SS_LISTEN, "\0evil\x1b]0;pwned\x07\nname", 20, 201, 0);
+	/* a long path */
+	ut_unix(s, SOCK_DGRAM, SS_CLOSE,
+		"/run/user/1000/some/very/deep/directory/structure/for/testing/app.sock", 71, 202, 0);
+}
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	struct options o;
+	struct snapshot *s;
+
+	ut_options(&o);
+	f->a = app_new(&o, ESC_UTF8);
+	f->pm = procmap_new();
+	procmap_set_proc(f->pm, 77, "srv\x1b[31m", 8, 0);
+	procmap_add_owner(f->pm, 101, 77, 3);
+	procmap_add_owner(f->pm, 102, 77, 4);
+	procmap_set_proc(f->pm, 78, "other", 5, 0);
+	procmap_add_owner(f->pm, 102, 78, 5);
+	s = app_spare_snapshot(f->a);
+	fill(s);
+	ut_finish(s, NOW);
+	app_commit_snapshot(f->a, f->pm, NOW);
+	view_init(&f->v);
+	buf_init(&f->line, 0);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	view_free(&f->v);
+	buf_free(&f->line);
+	app_free(f->a);
+	procmap_free(f->pm);
+	free(f);
+	return 0;
+}
+
+/* Checks every line of the screen: no control bytes, no wider than the
+ * screen; returns the whole screen as one string (lines joined by '\n'). */
+static const char *screen(struct fx *f, struct buf *all)
+{
+	buf_reset(all);
+	for (int y = 0; y < f->v.height; y++) {
+		const struct view_line *l = &f->v.lines[y];
+		size_t w = 0;
+
+		for (size_t i = 0; i < l->n; i++) {
+			const struct view_span *sp = &f->v.spans[l->first + i];
+			const unsigned char *t = (const unsigned char *)view_span_text(&f->v, sp);
+
+			for (size_t k = 0; k < sp->len; k++)
+				assert_true(t[k] >= 0x20 && t[k] != 0x7f);
+			assert_int_equal(esc_width((const char *)t, sp->len, f->v.cs), sp->width);
+			w += sp->width;
+		}
+		assert_true(w <= (size_t)f->v.width);
+		view_line_text(&f->v, y, &f->line);
+		buf_puts(all, f->line.data);
+		buf_putc(all, '\n');
+	}
+	buf_putc(all, '\0');
+	return all->data;
+}
+
+static int find_line(struct fx *f, const char *needle)
+{
+	for (int y = 0; y < f->v.height; y++) {
+		view_line_text(&f->v, y, &f->line);
+		if (strstr(f->line.data, needle))
+			return y;
+	}
+	return -1;
+}
+
+static void test_cells(void **state)
+{
+	struct fx *f = *state;
+	const struct snapshot *s = app_snapshot(f->a);
+	struct cell_ctx ctx = { f->pm, ESC_UTF8 };
+	struct buf b = BUF_INIT;
+	const struct sock *listener = NULL, *est = NULL, *abs = NULL, *v6 = NULL;
+	char tmp[32];
+
+	for (size_t i = 0; i < s->n; i++) {
+		switch (s->socks[i].key.cookie) {
+		case 1: listener = &s->socks[i]; break;
+		case 2: est = &s->socks[i]; break;
+		case 201: abs = &s->socks[i]; break;
+		case 5: v6 = &s->socks[i]; break;
+		}
+	}
+	assert_int_equal(cell_format(&b, COL_PROTO, listener, NULL, &ctx), 3);
+	assert_string_equal(b.data, "tcp");
+	buf_reset(&b);
+	cell_format(&b, COL_LOCAL, listener, NULL, &ctx);
+	assert_string_equal(b.data, "0.0.0.0:8080");
+	buf_reset(&b);
+	cell_format(&b, COL_PEER, listener, NULL, &ctx);
+	assert_string_equal(b.data, "*:*");
+	buf_reset(&b);
+	cell_format(&b, COL_LOCAL, v6, NULL, &ctx);
+	assert_string_equal(b.data, "[fe80::1234:5678:9abc:def0]:5353");
+	buf_reset(&b);
+	cell_format(&b, COL_STATE, v6, NULL, &ctx);
+	assert_string_equal(b.data, "UNCONN");
+	buf_reset(&b);
+	/* the escape sequence in the name becomes visible text */
+	cell_format(&b, COL_LOCAL, abs, NULL, &ctx);
+	assert_string_equal(b.data, "@evil\\x1b]0;pwned\\x07\\nname");
+	buf_reset(&b);
+	cell_format(&b, COL_PROTO, abs, NULL, &ctx);
+	assert_string_equal(b.data, "u_str");
+	buf_reset(&b);
+	/* the process: escaped command, pid, and how many more */
+	cell_format(&b, COL_PROCESS, est, NULL, &ctx);
+	assert_string_equal(b.data, "srv\\x1b[31m/77,+1");
+	buf_reset(&b);
+	cell_format(&b, COL_PROCESS, v6, NULL, &ctx);
+	assert_string_equal(b.data, "");
+	buf_reset(&b);
+	cell_format(&b, COL_RTT, est, NULL, &ctx);
+	assert_string_equal(b.data, "1.2ms");
+	buf_reset(&b);
+	cell_format(&b, COL_RTT, listener, NULL, &ctx);
+	assert_string_equal(b.data, "");
+	buf_reset(&b);
+	cell_format(&b, COL_RETRANS, est, NULL, &ctx);
+	assert_string_equal(b.data, "3");
+	buf_reset(&b);
+	cell_format(&b, COL_UID, est, NULL, &ctx);
+	assert_string_equal(b.data, "1000");
+	buf_reset(&b);
+	{
+		struct diff_entry d = { .rx_rate = 1536.0, .tx_rate = 3.0 * 1024 * 1024,
+					 .flags = DIFF_RATES };
+
+		cell_format(&b, COL_RX, est, &d, &ctx);
+		assert_string_equal(b.data, "1.5K");
+		buf_reset(&b);
+		cell_format(&b, COL_TX, est, &d, &ctx);
+		assert_string_equal(b.data, "3.0M");
+		buf_reset(&b);
+	}
+	cell_rate(0.2, tmp, sizeof(tmp));
+	assert_string_equal(tmp, "0");
+	cell_rate(999, tmp, sizeof(tmp));
+	assert_string_equal(tmp, "999");
+	cell_usec(850, tmp, sizeof(tmp));
+	assert_string_equal(tmp, "850us");
+	cell_usec(2500000, tmp, sizeof(tmp));
+	assert_string_equal(tmp, "2500ms");
+	cell_usec(25000000, tmp, sizeof(tmp));
+	assert_string_equal(tmp, "25.0s");
+	buf_free(&b);
+}
+
+static void test_fit(void **state)
+{
+	struct buf b = BUF_INIT;
+	const char *path = "/run/user/1000/bus";
+	size_t w;
+
+	(void)state;
+	w = view_fit(&b, path, strlen(path), strlen(path), 30, CUT_MIDDLE, ESC_UTF8);
+	assert_int_equal(w, strlen(path));
+	assert_string_equal(b.data, path);
+	buf_reset(&b);
+	/* middle: both ends stay, an ellipsis shows the cut */
+	w = view_fit(&b, path, strlen(path), strlen(path), 11, CUT_MIDDLE, ESC_UTF8);
+	assert_int_equal(w, 11);
+	assert_string_equal(b.data, "/run/\xe2\x80\xa6" "0/bus");
+	buf_reset(&b);
+	w = view_fit(&b, "[::1]:5000", 10, 10, 8, CUT_MIDDLE, ESC_ASCII);
+	assert_int_equal(w, 8);
+	assert_string_equal(b.data, "[::~5000");
+	buf_reset(&b);
+	w = view_fit(&b, "python3-server", 14, 14, 8, CUT_END, ESC_UTF8);
+	assert_int_equal(w, 8);
+	assert_string_equal(b.data, "python3\xe2\x80\xa6");
+	buf_reset(&b);
+	/* wide characters are never split */
+	w = view_fit(&b, "\xe4\xb8\xad\xe6\x96\x87\xe5\xad\x97", 9, 6, 4, CUT_END, ESC_UTF8);
+	assert_true(w <= 4);
+	assert_string_equal(b.data, "\xe4\xb8\xad\xe2\x80\xa6");
+	buf_reset(&b);
+	assert_int_equal(view_fit(&b, "abc", 3, 3, 1, CUT_END, ESC_UTF8), 1);
+	assert_int_equal(view_fit(&b, "abc", 3, 3, 0, CUT_END, ESC_UTF8), 0);
+	buf_free(&b);
+}
+
+static void check_layout(const struct view_col *c, int n, int width)
+{
+	for (int i = 0; i < n; i++) {
+		assert_true(c[i].w >= 1);
+		assert_true(c[i].x + c[i].w <= width);
+		if (i)
+			assert_true(c[i].x > c[i - 1].x + c[i - 1].w - 1);
+	}
+}
+
+static bool placed(const struct view_col *c, int n, enum col col)
+{
+	for (int i = 0; i < n; i++)
+		if (c[i].c == col)
+			return true;
+	return false;
+}
+
+static void test_layout(void **state)
+{
+	size_t nat[COL_MAX_];
+	struct view_col c[COL_MAX_];
+	int n;
+
+	(void)state;
+	for (int i = 0; i < COL_MAX_; i++)
+		nat[i] = cell_col((enum col)i)->min_w;
+	nat[COL_LOCAL] = 40;
+	nat[COL_PEER] = 30;
+	nat[COL_PROCESS] = 20;
+
+	/* wide: everything at its natural width */
+	n = view_layout(COL_DEFAULT_SET, nat, 200, c);
+	assert_int_equal(n, 7);
+	check_layout(c, n, 200);
+	assert_int_equal(c[0].c, COL_PROTO);
+	assert_int_equal(c[0].x, 0);
+	assert_int_equal(c[4].c, COL_LOCAL);
+	assert_int_equal(c[4].w, 40);
+
+	/* 80: all seven, the flexible ones shrunk to share the width */
+	n = view_layout(COL_DEFAULT_SET, nat, 80, c);
+	assert_int_equal(n, 7);
+	check_layout(c, n, 80);
+	assert_int_equal(c[n - 1].x + c[n - 1].w, 80);
+	assert_true(c[4].w < 40);
+
+	/* 60: the least important column gives way first */
+	n = view_layout(COL_DEFAULT_SET, nat, 60, c);
+	check_layout(c, n, 60);
+	assert_false(placed(c, n, COL_SENDQ));
+	assert_true(placed(c, n, COL_PEER));
+
+	/* 40: the least important columns give way */
+	n = view_layout(COL_DEFAULT_SET, nat, 40, c);
+	check_layout(c, n, 40);
+	assert_true(placed(c, n, COL_LOCAL));
+	assert_true(placed(c, n, COL_PROTO));
+	assert_false(placed(c, n, COL_SENDQ));
+
+	/* 20: protocol and local address */
+	n = view_layout(COL_DEFAULT_SET, nat, 20, c);
+	check_layout(c, n, 20);
+	assert_int_equal(n, 2);
+	assert_int_equal(c[0].c, COL_PROTO);
+	assert_int_equal(c[1].c, COL_LOCAL);
+
+	/* optional columns come before nothing else but go first */
+	n = view_layout(COL_DEFAULT_SET | COL_BIT(COL_UID) | COL_BIT(COL_RTT), nat, 120, c);
+	check_layout(c, n, 120);
+	assert_true(placed(c, n, COL_UID));
+	n = view_layout(COL_DEFAULT_SET | COL_BIT(COL_UID) | COL_BIT(COL_RTT), nat, 70, c);
+	check_layout(c, n, 70);
+	assert_false(placed(c, n, COL_RTT));
+	assert_true(placed(c, n, COL_PEER));
+
+	/* tiny and absurd widths */
+	n = view_layout(COL_DEFAULT_SET, nat, 3, c);
+	assert_int_equal(n, 1);
+	assert_true(c[0].w <= 3);
+	assert_int_equal(view_layout(COL_DEFAULT_SET, nat, 0, c), 0);
+}
+
+static void test_screen_120(void **state)
+{
+	struct fx *f = *state;
+	struct buf all = BUF_INIT;
+	const char *txt;
+	int y;
+
+	view_build(&f->v, f->a, 120, 40, NOW);
+	assert_false(f->v.too_small);
+	txt = screen(f, &all);
+	/* header: totals, refresh, filter */
+	assert_non_null(strstr(txt, "6 sockets"));
+	assert_non_null(strstr(txt, "TCP 3 (estab 2, listen 1, timewait 0)"));
+	assert_non_null(strstr(txt, "Refresh 1 s"));
+	assert_non_null(strstr(txt, "Filter none"));
+	/* titles, with the sort mark on Proto */
+	y = find_line(f, "Recv-Q");
+	assert_int_equal(y, f->v.colhead_y);
+	assert_non_null(strstr(f->line.data, "Proto\xe2\x96\xb2"));
+	assert_non_null(strstr(f->line.data, "Local"));
+	assert_non_null(strstr(f->line.data, "Process"));
+	/* rows: the first is the selected listener */
+	view_line_text(&f->v, f->v.rows_y, &f->line);
+	assert_non_null(strstr(f->line.data, "tcp"));
+	assert_non_null(strstr(f->line.data, "LISTEN"));
+	assert_non_null(strstr(f->line.data, "0.0.0.0:8080"));
+	assert_int_equal(f->v.lines[f->v.rows_y].fill, VS_SELECTED);
+	/* escaped names, whole at this width */
+	assert_non_null(strstr(txt, "@evil\\x1b]0;pwned\\x07\\nname"));
+	assert_non_null(strstr(txt, "srv\\x1b[31m/77,+1"));
+	/* footer */
+	view_line_text(&f->v, 39, &f->line);
+	assert_non_null(strstr(f->line.data, "F1Help"));
+	assert_non_null(strstr(f->line.data, "F10Quit"));
+	/* the page size went to the app */
+	assert_int_equal(f->a->page, (size_t)f->v.rows_h);
+	assert_int_equal(f->v.rows_h, 40 - 3 - 1 - 1);
+	buf_free(&all);
+}
+
+static void test_screen_80_shortens(void **state)
+{
+	struct fx *f = *state;
+	struct buf all = BUF_INIT;
+	const char *txt;
+
+	view_build(&f->v, f->a, 60, 24, NOW);
+	txt = screen(f, &all);
+	/* the long path is shortened visibly, keeping its file name */
+	assert_null(strstr(txt, "/run/user/1000/some/very/deep/directory/structure/for/testing/app.sock"));
+	assert_non_null(strstr(txt, "\xe2\x80\xa6"));
+	assert_non_null(strstr(txt, "app.sock"));
+	buf_free(&all);
+}
+
+static void test_screen_small(void **state)
+{
+	struct fx *f = *state;
+	struct buf all = BUF_INIT;
+	const char *txt;
+
+	/* 20x6: header, titles, three rows, footer */
+	view_build(&f->v, f->a, 20, 6, NOW);
+	assert_false(f->v.too_small);
+	txt = screen(f, &all);
+	assert_int_equal(f->v.colhead_y, 1);
+	assert_int_equal(f->v.rows_h, 3);
+	assert_non_null(strstr(txt, "Proto"));
+	assert_non_null(strstr(txt, "tcp"));
+	assert_int_equal(f->a->page, 3);
+	/* smaller: a notice, never a crash */
+	view_build(&f->v, f->a, 19, 6, NOW);
+	assert_true(f->v.too_small);
+	txt = screen(f, &all);
+	assert_non_null(strstr(txt, "terminal too"));
+	view_build(&f->v, f->a, 20, 5, NOW);
+	assert_true(f->v.too_small);
+	view_build(&f->v, f->a, 1, 1, NOW);
+	screen(f, &all);
+	view_build(&f->v, f->a, 0, 0, NOW);
+	screen(f, &all);
+	/* and back */
+	view_build(&f->v, f->a, 80, 24, NOW);
+	assert_false(f->v.too_small);
+	screen(f, &all);
+	buf_free(&all);
+}
+
+static void test_screen_ascii(void **state)
+{
+	struct fx *f = *state;
+	struct buf all = BUF_INIT;
+	const char *txt;
+	struct options o;
+	struct app *a;
+	struct snapshot *s;
+
+	(void)f;
+	ut_options(&o);
+	a = app_new(&o, ESC_ASCII);
+	s = app_spare_snapshot(a);
+	ut_unix(s, SOCK_STREAM, SS_LISTEN, "/tmp/caf\xc3\xa9.sock", 15, 9, 0);
+	ut_finish(s, NOW);
+	app_commit_snapshot(a, NULL, NOW);
+	f->a->cs = ESC_ASCII;
+	view_build(&f->v, a, 80, 24, NOW);
+	txt = screen(f, &all);
+	for (const char *p = txt; *p; p++)
+		assert_true((unsigned char)*p < 0x80);
+	assert_non_null(strstr(txt, "/tmp/caf\\xc3\\xa9.sock"));
+	assert_non_null(strstr(txt, "Proto^"));
+	app_free(a);
+	buf_free(&all);
+}
+
+static void test_new_and_gone_styles(void **state)
+{
+	struct fx *f = *state;
+	struct snapshot *s;
+	int ynew = -1, ygone = -1;
+
+	s = app_spare_snapshot(f->a);
+	fill(s);
+	ut_inet(s, SP_TCP, SS_LISTEN, "0.0.0.0", 9999, "0.0.0.0", 0, 99, 199);
+	/* drop the UDP socket: it will show as gone */
+	for (size_t i = 0; i < s->n; i++)
+		if (s->socks[i].key.cookie == 5)
+			s->socks[i] = s->socks[--s->n];
+	ut_finish(s, NOW + 1000);
+	app_commit_snapshot(f->a, f->pm, NOW + 1000);
+	view_build(&f->v, f->a, 120, 40, NOW + 1000);
+	ynew = find_line(f, "0.0.0.0:9999");
+	ygone = find_line(f, "5353");
+	assert_true(ynew > 0 && ygone > 0);
+	assert_int_equal(f->v.lines[ynew].fill, VS_NEW);
+	assert_int_equal(f->v.lines[ygone].fill, VS_GONE);
+	/* a few seconds later: no longer highlighted */
+	view_build(&f->v, f->a, 120, 40, NOW + 1000 + APP_NEW_MS);
+	assert_int_equal(f->v.lines[find_line(f, "0.0.0.0:9999")].fill, VS_NORMAL);
+}
+
+static void test_details_screen(void **state)
+{
+	struct fx *f = *state;
+	struct buf all = BUF_INIT;
+	const char *txt;
+
+	/* the established TCP socket with tcp_info */
+	for (size_t i = 0; i < f->a->nrows; i++)
+		if (f->a->rows[i].s->key.cookie == 2)
+			app_select_row(f->a, i);
+	app_key(f->a, KC_ENTER, NOW);
+	view_build(&f->v, f->a, 120, 40, NOW);
+	txt = screen(f, &all);
+	assert_non_null(strstr(txt, "Details of tcp 127.0.0.1:8080"));
+	assert_non_null(strstr(txt, "connected: data can flow both ways"));
+	assert_non_null(strstr(txt, "RTT"));
+	assert_non_null(strstr(txt, "1.2ms (variation 500us)"));
+	assert_non_null(strstr(txt, "cubic"));
+	assert_non_null(strstr(txt, "cwnd 10 segments, ssthresh infinite"));
+	assert_non_null(strstr(txt, "acked 12345, received 678"));
+	assert_non_null(strstr(txt, "pid 77, fd 4, uid 0, command srv\\x1b[31m"));
+	assert_non_null(strstr(txt, "pid 78, fd 5"));
+	assert_non_null(strstr(txt, "no file permissions"));
+	/* its local peer is in the snapshot */
+	assert_non_null(strstr(txt, "inode 103, ESTAB (p jumps to it)"));
+	/* a small screen still works, and scrolling is clamped */
+	f->a->scroll = 1000;
+	view_build(&f->v, f->a, 20, 6, NOW);
+	screen(f, &all);
+	assert_true(f->a->scroll < 1000);
+	app_key(f->a, KC_ESC, NOW);
+
+	/* the abstract Unix listener */
+	for (size_t i = 0; i < f->a->nrows; i++)
+		if (f->a->rows[i].s->key.cookie == 201)
+			app_select_row(f->a, i);
+	app_key(f->a, KC_ENTER, NOW);
+	view_build(&f->v, f->a, 120, 40, NOW);
+	txt = screen(f, &all);
+	assert_non_null(strstr(txt, "waiting for incoming connections"));
+	assert_non_null(strstr(txt, "Abstract name"));
+	assert_non_null(strstr(txt, "anyone in the network namespace can connect"));
+	assert_non_null(strstr(txt, "none (not connected)"));
+	buf_free(&all);
+}
+
+static void test_help_screen(void **state)
+{
+	struct fx *f = *state;
+	struct buf all = BUF_INIT;
+	const char *txt;
+
+	app_key(f->a, '?', NOW);
+	view_build(&f->v, f->a, 100, 40, NOW);
+	txt = screen(f, &all);
+	assert_non_null(strstr(txt, "sockview keys"));
+	assert_non_null(strstr(txt, "show/hide TCP, UDP, Unix, raw sockets"));
+	assert_non_null(strstr(txt, "jump to the local peer socket"));
+	view_build(&f->v, f->a, 20, 6, NOW);
+	screen(f, &all);
+	buf_free(&all);
+}
+
+static void test_prompt_cursor(void **state)
+{
+	struct fx *f = *state;
+	struct buf all = BUF_INIT;
+
+	app_key(f->a, '/', NOW);
+	app_key(f->a, '8', NOW);
+	app_key(f->a, '0', NOW);
+	view_build(&f->v, f->a, 80, 24, NOW);
+	screen(f, &all);
+	view_line_text(&f->v, 23, &f->line);
+	assert_non_null(strstr(f->line.data, "Search: 80"));
+	assert_true(f->v.cursor_on);
+	assert_int_equal(f->v.cursor_y, 23);
+	assert_int_equal(f->v.cursor_x, 10);
+	/* a long text scrolls so the cursor stays on screen */
+	for (int i = 0; i < 40; i++)
+		app_key(f->a, 'z', NOW);
+	view_build(&f->v, f->a, 20, 6, NOW);
+	screen(f, &all);
+	assert_true(f->v.cursor_x < 20);
+	assert_true(f->v.cursor_x > 8);
+	buf_free(&all);
+}
+
+static void test_sort_menu_screen(void **state)
+{
+	struct fx *f = *state;
+	struct buf all = BUF_INIT;
+	const char *txt;
+
+	app_key(f->a, 's', NOW);
+	view_build(&f->v, f->a, 80, 24, NOW);
+	txt = screen(f, &all);
+	assert_non_null(strstr(txt, "Sort by"));
+	assert_non_null(strstr(txt, " * Protocol"));
+	assert_non_null(strstr(txt, "Local address"));
+	app_key(f->a, KC_ESC, NOW);
+	app_key(f->a, 'c', NOW);
+	view_build(&f->v, f->a, 80, 24, NOW);
+	txt = screen(f, &all);
+	assert_non_null(strstr(txt, "[ ] User id"));
+	app_key(f->a, ' ', NOW);
+	view_build(&f->v, f->a, 80, 24, NOW);
+	txt = screen(f, &all);
+	assert_non_null(strstr(txt, "[x] User id"));
+	app_key(f->a, KC_ESC, NOW);
+	view_build(&f->v, f->a, 120, 24, NOW);
+	assert_true(find_line(f, "UID") == f->v.colhead_y);
+	buf_free(&all);
+}
+
+static void test_state_explain(void **state)
+{
+	struct sock s;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	s.proto = SP_TCP;
+	s.state = SS_TIME_WAIT;
+	assert_non_null(strstr(view_state_explain(&s), "late packets"));
+	s.state = SS_CLOSE_WAIT;
+	assert_non_null(strstr(view_state_explain(&s), "not closed its socket"));
+	s.state = SS_LISTEN;
+	assert_non_null(strstr(view_state_explain(&s), "incoming connections"));
+	s.proto = SP_UDP;
+	s.type = SOCK_DGRAM;
+	s.state = SS_CLOSE;
+	assert_non_null(strstr(view_state_explain(&s), "datagrams"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_cells, setup, teardown),
+		cmocka_unit_test(test_fit),
+		cmocka_unit_test(test_layout),
+		cmocka_unit_test_setup_teardown(test_screen_120, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_screen_80_shortens, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_screen_small, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_screen_ascii, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_new_and_gone_styles, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_details_screen, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_help_screen, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_prompt_cursor, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sort_menu_screen, setup, teardown),
+		cmocka_unit_test(test_state_explain),
+	};
+
+	/* display widths of non-ASCII text come from the locale */
+	if (!setlocale(LC_ALL, "C.UTF-8"))
+		setlocale(LC_ALL, "C.utf8");
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
