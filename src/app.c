@@ -43,6 +43,8 @@ struct app *app_new(const struct options *o, enum esc_charset cs)
 	return a;
 }
 
+static void stext_free(struct stext *t);
+
 static void filter_release(struct app *a)
 {
 	filter_free(a->filter);
@@ -59,6 +61,7 @@ void app_free(struct app *a)
 	diff_free(&a->diffs[1]);
 	free(a->all);
 	free(a->rows);
+	free(a->sortbuf);
 	filter_release(a);
 	filter_hist_free(a->hist);
 	stext_free(&a->stext[0]);
@@ -450,7 +453,9 @@ static void sort_all(struct app *a)
 
 	if (a->nall < 2)
 		return;
-	keys = xreallocarray(NULL, a->nall, sizeof(*keys));
+	/* kept between sorts: fresh pages for 10^5 keys cost more than sorting */
+	xgrow(&a->sortbuf, &a->sortbuf_cap, a->nall * sizeof(*keys), 1);
+	keys = a->sortbuf;
 	for (size_t i = 0; i < a->nall; i++) {
 		struct sortkey *k = &keys[i];
 		const struct sock *s = a->all[i].s;
@@ -467,12 +472,13 @@ static void sort_all(struct app *a)
 	}
 	sc.keys = keys;
 	qsort_r(keys, a->nall, sizeof(*keys), key_cmp, &sc);
-	tmp = xreallocarray(NULL, a->nall, sizeof(*tmp));
+	/* permute through the rows array (rebuilt from all right after) */
+	xgrow((void **)&a->rows, &a->rows_cap, a->nall, sizeof(*a->rows));
+	tmp = a->rows;
 	for (size_t i = 0; i < a->nall; i++)
 		tmp[i] = a->all[keys[i].idx];
 	memcpy(a->all, tmp, a->nall * sizeof(*tmp));
-	free(tmp);
-	free(keys);
+	a->nrows = 0;
 }
 
 /* Keeps top such that the selection is visible and no rows are wasted at
@@ -539,7 +545,7 @@ static void reselect(struct app *a)
 static void refilter(struct app *a, bool narrow)
 {
 	const struct app_row *src = narrow ? a->rows : a->all;
-	size_t n = narrow ? a->nrows : a->nall, out = 0;
+	size_t n = narrow ? a->nrows : a->nall, out = 0, gone = 0;
 
 	if (!narrow)
 		xgrow((void **)&a->rows, &a->rows_cap, a->nall ? a->nall : 1, sizeof(*a->rows));
@@ -552,8 +558,11 @@ static void refilter(struct app *a, bool narrow)
 			continue;
 		/* out <= i: in-place compaction is safe when narrowing */
 		a->rows[out++] = *r;
+		if (r->flags & ROW_GONE)
+			gone++;
 	}
 	a->nrows = out;
+	a->nlive = out - gone;
 	reselect(a);
 }
 

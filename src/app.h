@@ -118,8 +118,11 @@ struct app {
 	size_t nall, all_cap;
 	struct app_row *rows; /* those that pass toggles, filter and search */
 	size_t nrows, rows_cap;
+	size_t nlive;         /* rows that are not gone sockets */
 	enum col sort_col;
 	bool sort_reverse;
+	void *sortbuf;        /* scratch for sorting, kept between sorts */
+	size_t sortbuf_cap;
 	unsigned columns; /* COL_BIT set of columns shown */
 
 	/* selection and scrolling */

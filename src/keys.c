@@ -102,7 +102,8 @@ static const struct key_help help[] = {
 	{ "F8", N_("close the focused pane") },
 	{ "F9", N_("destroy the selected socket (not available yet)") },
 	{ "Ctrl-L", N_("redraw the screen") },
-	{ N_("mouse"), N_("click a row to select it, a column title to sort by it") },
+	{ N_("mouse"), N_("click a row to select it (double click: details), a column title "
+			  "to sort by it (again: reverse), the wheel scrolls") },
 };
 
 const struct key_help *keys_help(size_t *n)

@@ -466,7 +466,7 @@ static void header_status(struct lb *b, const struct app *a)
 	}
 	if (a->have_snap) {
 		ln_puts(b, _("  Shown "), VS_HEADER);
-		ln_printf(b, VS_HEADER_KEY, "%zu", a->nrows);
+		ln_printf(b, VS_HEADER_KEY, "%zu", a->nlive);
 	}
 }
 

@@ -77,6 +77,24 @@ tl_keys Enter
 tl_wait_for "Details of tcp 127\.0\.0\.3:$P" || tl_fail "the selection moved to another socket"
 tl_keys Escape
 
+# A Unix listener: its path, the socket file's owner and mode, and why
+# they matter.
+UNIXPATH=$(tl_get "$TL_TMP/s1" UNIX)
+tl_keys /
+tl_keys C-u
+tl_text "sv-e2e-$P.sock"
+tl_keys Enter
+tl_wait_for "^u_str +LISTEN .*sv-e2e-$P\.sock" || tl_fail "Unix listener not shown"
+tl_keys Home
+tl_keys Enter
+tl_wait_for "Details of u_str $UNIXPATH" || tl_fail "no details of the Unix listener"
+tl_wait_for "^Path +$UNIXPATH" || tl_fail "no path in the Unix details"
+tl_wait_for "^Socket file +srwx[-rwx]{6} owner [0-9]+, group [0-9]+" || tl_fail "no owner and mode of the socket file"
+tl_wait_for "Unix sockets obey file permissions" || tl_fail "no word on permissions"
+tl_wait_for "^Peer inode +none \(not connected\)" || tl_fail "no peer line"
+tl_wait_for "^Owner +pid $HELPER, fd [0-9]+" || tl_fail "no owning process of the Unix socket"
+tl_keys Escape
+
 tl_keys q
 tl_wait_for '^SV-EXIT=0$' || tl_fail "q did not quit"
 tl_check_shell_back q

@@ -76,7 +76,8 @@ def main():
     out["unix_abstract"] = {"name": "@" + aname, "inode": ino(ua)}
     if args.hostile:
         hs = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        raw = b"\0svevil\x1b]0;PWNED\x07\x1b[2J\n\r\x7f\xc2\x9b\xe2\x80\xae\xff\x00end"
+        raw = (b"\0svevil\x1b]0;PWNED\x07\x1b[2J\n\r\x7f\xc2\x9b\xe2\x80\xae\xff\x00end"
+               + str(os.getpid()).encode())
         hs.bind(raw)
         hs.listen(1)
         hp = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
