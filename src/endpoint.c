@@ -491,7 +491,6 @@ void endpoint_close(struct endpoint *ep)
 		ep->state = EP_STATE_CLOSED;
 		ep_note(ep, TR_INFO, NULL, 0, "%s", _("closed"));
 	}
-	ep->state = ep->state == EP_STATE_FAILED ? EP_STATE_FAILED : EP_STATE_CLOSED;
 	ep->accept_resume = 0;
 	ep->connect_deadline = 0;
 	ep->dirty = true;

@@ -56,7 +56,8 @@
 
 enum ep_kind {
 	EP_ECHO,     /* sends back every byte to its sender */
-	EP_CHAT,     /* relays every message to every other client */
+	EP_CHAT,     /* relays every message to every other client (over
+		      * datagrams: to every peer that has sent something) */
 	EP_GREETING, /* sends the greeting and closes */
 	EP_SINK,     /* reads and counts, answers nothing */
 	EP_CLIENT,   /* connects (or sends datagrams) to a server */
