@@ -155,7 +155,6 @@ struct app {
 	/* live refresh */
 	bool paused;
 	int delay_ms;
-	bool refreshing; /* a dump is in flight */
 
 	/* one-line message in the footer */
 	char msg[256];

@@ -637,9 +637,14 @@ int diag_start(struct diag *d, unsigned protos, unsigned families,
 	static const uint8_t inet_protos[] = { SP_TCP, SP_UDP, SP_RAW };
 
 	diag_cancel(d);
-	if (d->real && !d->nl && sock_open(d) < 0)
-		return -1;
 	snapshot_clear(snap);
+	if (d->real && !d->nl && sock_open(d) < 0) {
+		int e = errno;
+
+		snapshot_finish(snap); /* empty, but valid to look at */
+		errno = e;
+		return -1;
+	}
 	d->snap = snap;
 	d->nreqs = 0;
 	d->answered = false;

@@ -1,4 +1,11 @@
-/* diag_parse.c - netlink sock_diag replies to socket records. */
+/* diag_parse.c - netlink sock_diag replies to socket records.
+ *
+ * The message loop is ours rather than mnl_cb_run2(): libmnl fails a whole
+ * buffer on a message of another sequence number (we drop those quietly,
+ * they belong to an abandoned dump), turns NLM_F_DUMP_INTR into an error
+ * before the dump is read to its end, and its mnl_nlmsg_ok() compares
+ * (int)nlmsg_len, letting a length of 2^31 or more through. libmnl still
+ * walks and validates the attributes (mnl_attr_ok, 16-bit lengths). */
 #include "config.h"
 
 #include <arpa/inet.h>

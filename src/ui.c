@@ -119,7 +119,6 @@ static void finish_refresh(struct ui *u, int r, int err)
 	loop_cancel_timer(u->loop, u->watchdog);
 	u->watchdog = 0;
 	nl_sync(u);
-	u->app->refreshing = false;
 	if (r == 0)
 		app_commit_snapshot(u->app, collect_procmap(u->col), now);
 	else
@@ -189,7 +188,6 @@ static void start_refresh(struct ui *u)
 		schedule_tick(u);
 		return;
 	}
-	u->app->refreshing = true;
 	nl_sync(u);
 	u->watchdog = loop_add_timer_in(u->loop, UI_DUMP_TIMEOUT_MS, on_watchdog, u);
 }

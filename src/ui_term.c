@@ -11,6 +11,7 @@
 #include "escape.h"
 #include "i18n.h"
 #include "keys.h"
+#include "ui_caps.h"
 #include "ui_color.h"
 #include "ui_term.h"
 #include "xalloc.h"
@@ -38,9 +39,21 @@ struct ui_term *ui_term_open(bool color, char *err, size_t errlen)
 			 term);
 		return NULL;
 	}
+	set_term(scr);
+	/* a terminal that cannot move the cursor (TERM=dumb) would get a
+	 * garbled screen: refuse it like an unknown one */
+	{
+		if (!ui_caps_can_move()) {
+			endwin();
+			delscreen(scr);
+			snprintf(err, errlen,
+				 _("terminal type '%s' (TERM) cannot move the cursor: cannot drive it"),
+				 term);
+			return NULL;
+		}
+	}
 	t = xcalloc(1, sizeof(*t));
 	t->scr = scr;
-	set_term(scr);
 	cbreak();   /* Ctrl-C stays a signal, handled by the loop */
 	noecho();
 	nonl();

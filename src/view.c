@@ -48,6 +48,7 @@ struct lb {
 	struct view *v;
 	int y;       /* line being built, -1 before the first */
 	size_t x;    /* columns used */
+	bool cut;    /* the line is full and ends with an ellipsis */
 };
 
 static void ln_start(struct lb *b, int y, enum view_style fill)
@@ -60,6 +61,7 @@ static void ln_start(struct lb *b, int y, enum view_style fill)
 	}
 	b->y = y;
 	b->x = 0;
+	b->cut = false;
 	l = &b->v->lines[y];
 	l->first = b->v->nspans;
 	l->n = 0;
@@ -89,6 +91,32 @@ static void span_add(struct lb *b, const char *s, size_t len, size_t w, enum vie
 	b->x += w;
 }
 
+/* Text arrived for a line that is already full: its last column becomes
+ * an ellipsis, so nothing is lost silently. The last span of the line is the
+ * last text appended, so it can be shortened in place. */
+static void ln_mark_cut(struct lb *b)
+{
+	struct view *v = b->v;
+	struct view_line *l = &v->lines[b->y];
+	struct view_span *sp;
+	size_t w = 0, n, elen;
+	const char *el;
+
+	if (b->cut || !l->n)
+		return;
+	b->cut = true;
+	sp = &v->spans[l->first + l->n - 1];
+	if (!sp->width)
+		return;
+	n = esc_prefix(v->text.data + sp->off, sp->len, sp->width - 1, v->cs, &w);
+	v->text.len = sp->off + n;
+	b->x -= sp->width - w;
+	sp->len = n;
+	sp->width = w;
+	el = ellipsis(v->cs, &elen);
+	span_add(b, el, elen, 1, sp->style);
+}
+
 /* Adds safe text of known width. Text that does not fit in the room left
  * is cut with an ellipsis in the last column, so nothing is lost silently. */
 static void ln_safe(struct lb *b, const char *s, size_t len, size_t w, enum view_style st)
@@ -96,8 +124,12 @@ static void ln_safe(struct lb *b, const char *s, size_t len, size_t w, enum view
 	size_t room = ln_room(b), elen;
 	const char *el;
 
-	if (b->y < 0 || !len || !room)
+	if (b->y < 0 || !len || b->cut)
 		return;
+	if (!room) {
+		ln_mark_cut(b);
+		return;
+	}
 	if (w <= room) {
 		span_add(b, s, len, w, st);
 		return;
@@ -107,6 +139,7 @@ static void ln_safe(struct lb *b, const char *s, size_t len, size_t w, enum view
 		span_add(b, s, len, w, st);
 	el = ellipsis(b->v->cs, &elen);
 	span_add(b, el, elen, 1, st);
+	b->cut = true;
 }
 
 /* Whitespace: cut silently at the edge. */

@@ -31,7 +31,7 @@ tl_wait_for "connected: data can flow both ways" || tl_fail "no explanation of t
 tl_wait_for "^RTT +[0-9.]+(us|ms|s) \(variation" || tl_fail "no RTT from tcp_info"
 tl_wait_for "^Window +cwnd [0-9]+ segments" || tl_fail "no cwnd from tcp_info"
 tl_wait_for "^MSS +send [0-9]+" || tl_fail "no MSS from tcp_info"
-tl_wait_for "^Bytes .*acked 6, received 5," || tl_fail "no byte counters from tcp_info"
+tl_wait_for "^Bytes +sent [0-9]+, acked [0-9]+, received 5," || tl_fail "no byte counters from tcp_info"
 tl_wait_for "^Owner +pid $HELPER, fd [0-9]+" || tl_fail "no owning process"
 tl_wait_for "^Peer socket +inode [0-9]+, ESTAB \(p jumps to it\)" || tl_fail "no local peer"
 

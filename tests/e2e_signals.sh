@@ -50,6 +50,10 @@ tl_wait_for "unknown terminal type 'no-such-terminal'" || tl_fail "no message fo
 tl_wait_for '^SV-EXIT=1$' || tl_fail "unknown TERM: status is not 1"
 tl_type "env -u TERM $SOCKVIEW; echo SV-EXIT=\$?"
 tl_wait_for "TERM is not set" || tl_fail "no message for a missing TERM"
+# a terminal that cannot move the cursor would get a garbled screen
+tl_type "TERM=dumb $SOCKVIEW; echo SV-DUMB=\$?"
+tl_wait_for "terminal type 'dumb' \(TERM\) cannot move the cursor" || tl_fail "no message for TERM=dumb"
+tl_wait_for '^SV-DUMB=1$' || tl_fail "TERM=dumb: status is not 1"
 
 # Not a terminal at all (outside tmux).
 out=$("$SOCKVIEW" </dev/null 2>&1 >/dev/null)

@@ -4,7 +4,8 @@
 # exit 2 with the position of the mistake.
 . "$TESTS_SRCDIR/lib.sh"
 
-t_holder h --comm svfilterhold
+# --hold: long enough for a loaded machine; the holder is killed at the end.
+t_holder h --comm svfilterhold --hold 1800
 H=$T_TMP/h.json
 
 # The checker: reads the holder's description and one sockview JSON output,
@@ -56,6 +57,10 @@ ALL="L4 C4 S4 L6 C6 S6 U4 U6 XS XD XA"
 check() {
 	expr=$1
 	want=$2
+	if ! kill -0 "$PID" 2>/dev/null; then
+		fail "-f '$expr': the socket holder is gone"
+		return
+	fi
 	if ! "$SOCKVIEW" --once --format=json -f "$expr" >"$T_TMP/out.json" 2>"$T_TMP/err"; then
 		fail "-f '$expr' exited with failure: $(head -c 300 "$T_TMP/err")"
 		return

@@ -499,6 +499,22 @@ static void test_peer(void **state)
 	app_key(a, 'p', NOW);
 	assert_int_equal(sel_cookie(a), 1);
 	assert_true(a->msg_error);
+	/* a dual-stack server: IPv4 client, IPv6 (mapped) server side */
+	{
+		struct snapshot *sp = app_spare_snapshot(a);
+
+		fill_basic(sp);
+		ut_inet(sp, SP_TCP, SS_ESTABLISHED, "::ffff:127.0.0.1", 9000, "::ffff:127.0.0.1",
+			41000, 60, 160);
+		ut_inet(sp, SP_TCP, SS_ESTABLISHED, "127.0.0.1", 41000, "127.0.0.1", 9000, 61, 161);
+		ut_finish(sp, NOW + 500);
+		app_commit_snapshot(a, f->pm, NOW + 500);
+	}
+	app_select_key(a, &row_of(a, 61)->s->key);
+	app_key(a, 'p', NOW);
+	assert_int_equal(sel_cookie(a), 60);
+	app_key(a, 'p', NOW);
+	assert_int_equal(sel_cookie(a), 61);
 	/* Unix by peer inode */
 	app_select_key(a, &row_of(a, 202)->s->key);
 	app_key(a, 'p', NOW);
@@ -722,6 +738,91 @@ static void test_line_editor(void **state)
 	app_key(a, KC_ESC, NOW);
 }
 
+/* The sort goes through encoded keys: its order must be cell_compare's,
+ * for every column, both ways, also where the keys only hold a prefix. */
+static void test_sort_matches_compare(void **state)
+{
+	struct app *a = new_app();
+	struct procmap *pm = procmap_new();
+	struct snapshot *s = app_spare_snapshot(a);
+	const char *names[] = {
+		"/run/a", "/run/a\0", "/run/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1",
+		"/run/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa2", "\0abstract", "", "/run/b",
+		"/run/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1",
+	};
+	const size_t lens[] = { 6, 7, 36, 36, 9, 0, 6, 36 };
+	uint64_t cookie = 1000;
+
+	(void)state;
+	procmap_set_proc(pm, 10, "averyverylongcomm", 16, 0);
+	procmap_set_proc(pm, 11, "averyverylongcomz", 16, 0);
+	procmap_set_proc(pm, 12, "short", 5, 0);
+	procmap_set_proc(pm, 13, "averyverylongcomm", 16, 0);
+	for (int i = 0; i < 40; i++) {
+		char l[64], r[64];
+		struct sock *x;
+
+		snprintf(l, sizeof(l), i % 2 ? "10.0.%d.%d" : "fe80::%x:%x", i % 3, i % 5);
+		snprintf(r, sizeof(r), i % 2 ? "10.1.0.%d" : "::%x", i % 4);
+		x = ut_inet(s, i % 3 ? SP_TCP : SP_UDP, (unsigned)(1 + i % 11), l,
+			    (unsigned)(1000 + i % 7), r, (unsigned)(i % 3 * 80), cookie++,
+			    (uint32_t)(5000 + i));
+		x->recv_q = (uint32_t)(i % 4);
+		x->send_q = (uint32_t)(i % 6);
+		x->uid = (uint32_t)(i % 2);
+		if (i % 4) {
+			x->has |= SOCK_HAS_TCP;
+			x->tcp.rtt_us = (uint32_t)(i % 5 * 100);
+			x->tcp.snd_cwnd = (uint32_t)(i % 3);
+			x->tcp.total_retrans = (uint32_t)(i % 2);
+			x->tcp.bytes_received = (uint64_t)i * 10;
+		}
+		if (i % 5)
+			procmap_add_owner(pm, (uint32_t)(5000 + i), 10 + i % 4, 3);
+	}
+	for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		struct sock *x = ut_unix(s, i % 2 ? SOCK_DGRAM : SOCK_STREAM,
+					 i % 2 ? SS_CLOSE : SS_LISTEN, names[i], lens[i],
+					 (uint32_t)(7000 + i), i % 3 ? (uint32_t)(7100 + i) : 0);
+
+		if (i % 2)
+			procmap_add_owner(pm, x->inode, 11, 4);
+	}
+	ut_finish(s, NOW);
+	app_commit_snapshot(a, pm, NOW);
+	/* a second snapshot, so that rates exist */
+	s = app_spare_snapshot(a);
+	for (size_t i = 0; i < a->snaps[1 - a->cur].n; i++) {
+		struct sock *x = snapshot_add(s);
+
+		*x = a->snaps[1 - a->cur].socks[i];
+		x->tcp.bytes_received *= 3;
+	}
+	ut_finish(s, NOW + 1000);
+	app_commit_snapshot(a, pm, NOW + 1000);
+
+	for (int c = 0; c < COL_MAX_; c++) {
+		for (int rev = 0; rev < 2; rev++) {
+			if (a->sort_col != (enum col)c)
+				app_sort_by(a, (enum col)c);
+			if (a->sort_reverse != rev)
+				app_key(a, 'r', NOW);
+			assert_int_equal(a->sort_col, c);
+			assert_int_equal(a->sort_reverse, rev);
+			for (size_t i = 1; i < a->nrows; i++) {
+				const struct app_row *x = &a->rows[i - 1], *y = &a->rows[i];
+				int r = cell_compare((enum col)c, x->s, x->d, y->s, y->d, pm);
+
+				if (rev ? r < 0 : r > 0)
+					fail_msg("column %d%s: rows %zu and %zu out of order", c,
+						 rev ? " reversed" : "", i - 1, i);
+			}
+		}
+	}
+	app_free(a);
+	procmap_free(pm);
+}
+
 static void test_empty_app(void **state)
 {
 	struct app *a = new_app();
@@ -764,6 +865,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_endpoint_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_filter, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_line_editor, setup, teardown),
+		cmocka_unit_test(test_sort_matches_compare),
 		cmocka_unit_test(test_empty_app),
 	};
 

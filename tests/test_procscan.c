@@ -74,7 +74,7 @@ static void fake_proc(const struct fake *f, int32_t pid, const char *name, size_
 	}
 	if (with_fd) {
 		pathf(path, sizeof path, f, pid, "fd");
-		assert_int_equal(mkdir(path, 0500), 0);
+		assert_int_equal(mkdir(path, 0755), 0);
 	}
 }
 
