@@ -8,12 +8,14 @@
 t_holder h --comm svfilterhold --hold 1800
 H=$T_TMP/h.json
 
-# The checker: reads the holder's description and one sockview JSON output,
-# keeps the sockets the holder owns (by inode) and compares their names with
-# the expected ones.
-cat >"$T_TMP/check.py" <<'EOF'
+# The checker, run once at the end over every output (one Python start
+# instead of one per expression): keeps the sockets the holder owns (by
+# inode) and compares their names with the expected ones. Prints ok/FAIL
+# lines; its exit status is the number of failures.
+cat >"$T_TMP/check.py" <<'PYEOF'
 import json, sys
 holder = json.load(open(sys.argv[1]))
+tmp, count = sys.argv[2], int(sys.argv[3])
 names = {
     holder["tcp4"]["listen_inode"]: "L4", holder["tcp4"]["client_inode"]: "C4",
     holder["tcp4"]["server_inode"]: "S4", holder["tcp6"]["listen_inode"]: "L6",
@@ -22,54 +24,63 @@ names = {
     holder["unix_stream"]["inode"]: "XS", holder["unix_dgram"]["inode"]: "XD",
     holder["unix_abstract"]["inode"]: "XA",
 }
-try:
-    out = json.load(open(sys.argv[2]))
-except ValueError as e:
-    print("output is not JSON: %s" % e)
-    sys.exit(1)
-got = sorted(names[o["inode"]] for o in out if o.get("inode") in names)
-want = sorted(sys.argv[3].split())
-if got != want:
-    print("got %s, want %s" % (" ".join(got) or "-", " ".join(want) or "-"))
-    sys.exit(1)
-EOF
+fails = 0
+for i in range(1, count + 1):
+    expr = open("%s/expr.%d" % (tmp, i)).read().rstrip("\n")
+    want = sorted(open("%s/want.%d" % (tmp, i)).read().split())
+    rc = int(open("%s/rc.%d" % (tmp, i)).read())
+    err = open("%s/err.%d" % (tmp, i), errors="replace").read()[:300]
+    if rc != 0:
+        print("FAIL: -f '%s' exited %d: %s" % (expr, rc, err))
+        fails += 1
+        continue
+    try:
+        out = json.load(open("%s/out.%d.json" % (tmp, i)))
+    except ValueError as e:
+        print("FAIL: -f '%s': output is not JSON: %s" % (expr, e))
+        fails += 1
+        continue
+    got = sorted(names[o["inode"]] for o in out if o.get("inode") in names)
+    if got != want:
+        print("FAIL: -f '%s': got %s, want %s"
+              % (expr, " ".join(got) or "-", " ".join(want) or "-"))
+        fails += 1
+    else:
+        print("ok: -f '%s'" % expr)
+sys.exit(min(fails, 100))
+PYEOF
 
-# Values from the holder.
-hv() {
-	"$PYTHON3" -c 'import json,sys
+# Values from the holder, as shell assignments.
+cat >"$T_TMP/vars.py" <<'PYEOF'
+import json, shlex, sys
 d = json.load(open(sys.argv[1]))
-for k in sys.argv[2].split("."):
-    d = d[k]
-print(d)' "$H" "$1"
-}
-P4=$(hv tcp4.listen_port)
-C4P=$(hv tcp4.client_port)
-P6=$(hv tcp6.listen_port)
-U4P=$(hv udp4.port)
-DIR=$(hv dir)
-PID=$(hv pid)
-XS_INODE=$(hv unix_stream.inode)
-ABSTRACT=$(hv unix_abstract.name)
+for k, v in (("P4", d["tcp4"]["listen_port"]), ("C4P", d["tcp4"]["client_port"]),
+             ("P6", d["tcp6"]["listen_port"]), ("U4P", d["udp4"]["port"]),
+             ("DIR", d["dir"]), ("PID", d["pid"]),
+             ("XS_INODE", d["unix_stream"]["inode"]),
+             ("ABSTRACT", d["unix_abstract"]["name"])):
+    print("%s=%s" % (k, shlex.quote(str(v))))
+PYEOF
+eval "$("$PYTHON3" "$T_TMP/vars.py" "$H")"
+if [ -z "$P4" ] || [ -z "$PID" ]; then
+	fail "cannot read the holder's description"
+	t_done
+fi
 MYUID=$(id -u)
 ALL="L4 C4 S4 L6 C6 S6 U4 U6 XS XD XA"
 
-# check EXPR EXPECTED...: runs sockview with the filter and compares.
+# check EXPR EXPECTED: runs sockview with the filter now; judged at the end.
+N=0
 check() {
-	expr=$1
-	want=$2
 	if ! kill -0 "$PID" 2>/dev/null; then
-		fail "-f '$expr': the socket holder is gone"
+		fail "-f '$1': the socket holder is gone"
 		return
 	fi
-	if ! "$SOCKVIEW" --once --format=json -f "$expr" >"$T_TMP/out.json" 2>"$T_TMP/err"; then
-		fail "-f '$expr' exited with failure: $(head -c 300 "$T_TMP/err")"
-		return
-	fi
-	if msg=$("$PYTHON3" "$T_TMP/check.py" "$H" "$T_TMP/out.json" "$want"); then
-		pass "-f '$expr'"
-	else
-		fail "-f '$expr': $msg"
-	fi
+	N=$((N + 1))
+	printf '%s\n' "$1" >"$T_TMP/expr.$N"
+	printf '%s\n' "$2" >"$T_TMP/want.$N"
+	"$SOCKVIEW" --once --format=json -f "$1" >"$T_TMP/out.$N.json" 2>"$T_TMP/err.$N"
+	echo $? >"$T_TMP/rc.$N"
 }
 
 check "tcp" "L4 C4 S4 L6 C6 S6"
@@ -117,20 +128,19 @@ check "not (tcp or udp or unix)" ""
 check "tcp and udp" ""
 check "" "$ALL"
 
-# Mistakes: exit 2, and the message names the place.
+# Mistakes: exit 2, nothing on standard output, and the message names the
+# place.
 bad() {
-	expr=$1
-	want=$2
-	"$SOCKVIEW" --once --format=json -f "$expr" >"$T_TMP/out.json" 2>"$T_TMP/err"
+	"$SOCKVIEW" --once --format=json -f "$1" >"$T_TMP/bad.json" 2>"$T_TMP/bad.err"
 	rc=$?
 	if [ "$rc" -ne 2 ]; then
-		fail "-f '$expr' exited $rc, want 2"
-	elif ! grep -qF -- "$want" "$T_TMP/err"; then
-		fail "-f '$expr': stderr lacks '$want': $(head -c 300 "$T_TMP/err")"
-	elif [ -s "$T_TMP/out.json" ]; then
-		fail "-f '$expr' printed a result despite the error"
+		fail "-f '$1' exited $rc, want 2"
+	elif ! grep -qF -- "$2" "$T_TMP/bad.err"; then
+		fail "-f '$1': stderr lacks \"$2\": $(head -c 300 "$T_TMP/bad.err")"
+	elif [ -s "$T_TMP/bad.json" ]; then
+		fail "-f '$1' printed a result despite the error"
 	else
-		pass "-f '$expr' rejected"
+		pass "-f '$1' rejected"
 	fi
 }
 
@@ -142,4 +152,7 @@ bad "src 10.0.0.0/40" "filter: bad prefix length '40' at column 14"
 bad "user no-such-user-here" "filter: unknown user 'no-such-user-here' at column 6"
 bad "tcp and" "filter: missing operand after 'and' at column 8"
 
+"$PYTHON3" "$T_TMP/check.py" "$H" "$T_TMP" "$N"
+T_FAILS=$((T_FAILS + $?))
+[ "$N" -eq 44 ] || fail "ran $N filter checks, expected 44"
 t_done

@@ -482,6 +482,64 @@ static void test_error_limits(void **state)
 	free(buf);
 }
 
+/* Random input never crashes the parser, and every error points inside the
+ * text (or just past its end). */
+static void test_random_input(void **state)
+{
+	(void)state;
+	static const char *const atoms[] = {
+		"tcp", "udp", "unix", "and", "or", "not", "(", ")", "!", "&&", "||", "=", "!=",
+		"<", ">=", "sport", "dport", "port", "src", "dst", "addr", "state", "path",
+		"comm", "pid", "user", "inode", "exclude", "listening", "22", ":ssh", "70000",
+		"127.0.0.1", "[::1]:80", "10.0.0.0/8", "::/0", "/33", "'", "\"", "\\", "x",
+		"@a*", "[!a]", "\xff", "\x00", " ", "\t", "&", "|", "ge", "*", ":", "[", "]",
+	};
+	struct sock t = tcp4("127.0.0.1", 22, "10.0.0.1", 80, SS_ESTABLISHED);
+	struct sock x = unix_sock("\0a\0b", 4, SOCK_STREAM, SS_LISTEN);
+	uint32_t rs = 12345;
+	size_t ok = 0;
+
+	for (int i = 0; i < 20000; i++) {
+		char text[256];
+		size_t n = 0;
+		int k = 1 + (int)((rs = rs * 1103515245u + 12345u) >> 16) % 12;
+		struct filter_error err;
+		struct filter *f;
+
+		for (int j = 0; j < k; j++) {
+			const char *a;
+
+			rs = rs * 1103515245u + 12345u;
+			a = atoms[(rs >> 16) % (sizeof(atoms) / sizeof(atoms[0]))];
+			if (n + strlen(a) + 2 >= sizeof(text))
+				break;
+			memcpy(text + n, a, strlen(a));
+			n += strlen(a);
+			rs = rs * 1103515245u + 12345u;
+			if ((rs >> 16) % 3)
+				text[n++] = ' ';
+		}
+		text[n] = '\0';
+		f = filter_parse_with(text, &names, &err);
+		if (f) {
+			ok++;
+			(void)filter_matches(f, &t, NULL);
+			(void)filter_matches(f, &x, NULL);
+			(void)filter_protos(f);
+			filter_free(f);
+			continue;
+		}
+		if (err.column < 1 || err.column > n + 1 || err.offset > n ||
+		    err.offset + err.length > n || strncmp(err.msg, "filter: ", 8) ||
+		    !strstr(err.msg, "at column"))
+			fail_msg("'%s': bad error \"%s\" (column %u, offset %zu, length %zu)", text,
+				 err.msg, err.column, err.offset, err.length);
+	}
+	/* both outcomes were exercised */
+	assert_true(ok > 1000);
+	assert_true(ok < 19000);
+}
+
 /* ---- evaluator ------------------------------------------------------------ */
 
 static void test_protocols(void **state)
@@ -1060,6 +1118,7 @@ int main(void)
 		cmocka_unit_test(test_operators),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_error_limits),
+		cmocka_unit_test(test_random_input),
 		cmocka_unit_test(test_protocols),
 		cmocka_unit_test(test_states),
 		cmocka_unit_test(test_ports),
