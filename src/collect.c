@@ -26,6 +26,8 @@ struct collect {
 	unsigned protos, families;
 	bool listening;
 	uint32_t filter_states;
+	unsigned filter_protos;   /* protocols the filter can match at all */
+	unsigned filter_families; /* IP families it can match */
 	void *bytecode;
 	size_t bytecode_len;
 	struct snapshot *snap; /* target of the cycle in flight */
@@ -65,6 +67,8 @@ struct collect *collect_new(const struct options *o, char *err, size_t errlen)
 	c->families = o->families;
 	c->listening = o->listening;
 	c->filter_states = STATES_ALL;
+	c->filter_protos = SP_MASK_ALL;
+	c->filter_families = SF_ALL;
 	push_filter(c);
 	return c;
 }
@@ -99,6 +103,16 @@ void collect_set_filter(struct collect *c, const struct filter *f)
 	c->bytecode = NULL;
 	c->bytecode_len = 0;
 	c->filter_states = STATES_ALL;
+	c->filter_protos = SP_MASK_ALL;
+	c->filter_families = SF_ALL;
+	if (f) {
+		/* skip whole dumps the filter excludes ("tcp and ...") */
+		c->filter_protos = filter_protos(f);
+		c->filter_families = 0;
+		for (unsigned p = 0; p < SP_NPROTO; p++)
+			if (p != SP_UNIX && (c->filter_protos & SP_MASK(p)))
+				c->filter_families |= filter_families(f, p);
+	}
 	if (f && filter_kernel(f, &c->filter_states, &c->bytecode, &c->bytecode_len) < 0) {
 		/* nothing the kernel can check: filter in user space only */
 		c->filter_states = STATES_ALL;
@@ -133,9 +147,20 @@ static void update_processes(struct collect *c, const struct snapshot *snap)
 	procscan_update(c->ps, c->pm, NULL);
 }
 
+/* Protocols and families worth asking the kernel for. */
+static unsigned scope_protos(const struct collect *c)
+{
+	return c->protos & c->filter_protos;
+}
+
+static unsigned scope_families(const struct collect *c)
+{
+	return c->families & c->filter_families;
+}
+
 int collect_once(struct collect *c, struct snapshot *snap)
 {
-	if (diag_dump(c->diag, c->protos, c->families, snap) < 0)
+	if (diag_dump(c->diag, scope_protos(c), scope_families(c), snap) < 0)
 		return -1;
 	update_processes(c, snap);
 	return 0;
@@ -143,7 +168,7 @@ int collect_once(struct collect *c, struct snapshot *snap)
 
 int collect_start(struct collect *c, struct snapshot *snap)
 {
-	if (diag_start(c->diag, c->protos, c->families, snap) < 0)
+	if (diag_start(c->diag, scope_protos(c), scope_families(c), snap) < 0)
 		return -1;
 	c->snap = snap;
 	return 0;
