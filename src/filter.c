@@ -78,9 +78,17 @@ static void err_at(struct fparser *p, size_t off, size_t len)
 	memcpy(e->token, p->text + off, keep);
 	e->token[keep] = '\0';
 	esc_display(&b, p->text + off, show, ESC_UTF8);
+	/* Escaping can make 40 bytes 160: cut to fit p->tok (with room for
+	 * "...") at a character boundary, never inside a UTF-8 sequence. */
+	if (b.len > sizeof(p->tok) - 4) {
+		b.len = sizeof(p->tok) - 4;
+		while (b.len && ((unsigned char)b.data[b.len] & 0xc0) == 0x80)
+			b.len--;
+		show = 0;
+	}
 	if (show < len)
 		buf_puts(&b, "...");
-	snprintf(p->tok, sizeof(p->tok), "%s", b.data ? b.data : "");
+	snprintf(p->tok, sizeof(p->tok), "%.*s", (int)b.len, b.data ? b.data : "");
 	buf_free(&b);
 }
 

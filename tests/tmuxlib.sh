@@ -69,6 +69,10 @@ tl_require() {
 tl_init() {
 	tl_require
 	TL_TMP=$(mktemp -d "${TMPDIR:-/tmp}/sv-e2e.XXXXXX") || exit 1
+	# the private server's socket lives in TL_TMP and goes with it
+	TMUX_TMPDIR=$TL_TMP
+	export TMUX_TMPDIR
+	unset TMUX
 	trap tl_cleanup EXIT
 	trap 'exit 1' INT TERM HUP
 }
