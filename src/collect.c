@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "collect.h"
 #include "diag.h"
@@ -31,6 +32,7 @@ struct collect {
 	void *bytecode;
 	size_t bytecode_len;
 	struct snapshot *snap; /* target of the cycle in flight */
+	uid_t uid;             /* effective uid: 0 sees every process */
 	uint32_t *orphans;     /* scratch: inodes without owner */
 	size_t orphans_cap;
 };
@@ -63,6 +65,7 @@ struct collect *collect_new(const struct options *o, char *err, size_t errlen)
 		c->ps = procscan_new("/proc");
 		c->pm = procmap_new();
 	}
+	c->uid = geteuid();
 	c->protos = o->protos;
 	c->families = o->families;
 	c->listening = o->listening;
@@ -122,23 +125,36 @@ void collect_set_filter(struct collect *c, const struct filter *f)
 	push_filter(c);
 }
 
-/* Brings the process map up to date after a dump: a full scan the first
- * time, then incremental updates told which new sockets lack an owner. */
-static void update_processes(struct collect *c, const struct snapshot *snap)
+/* Brings the process map up to date after a dump. Batch mode (full) reads
+ * every process once. The live view never does: incremental updates with a
+ * bounded budget per refresh (the first ones do the initial scan piecewise,
+ * so a machine with 10^5 sockets never freezes the keyboard), told which
+ * sockets of the dump still lack an owner. */
+static void update_processes(struct collect *c, const struct snapshot *snap, bool full)
 {
 	size_t n = 0;
 
 	if (!c->ps)
 		return;
-	if (!c->scanned) {
+	if (full) {
 		if (procscan_full(c->ps, c->pm) == 0)
 			c->scanned = true;
+		return;
+	}
+	if (!c->scanned) {
+		/* the first update scans new processes within its budget */
+		procscan_update(c->ps, c->pm, NULL);
+		c->scanned = true;
 		return;
 	}
 	xgrow((void **)&c->orphans, &c->orphans_cap, snap->n, sizeof(*c->orphans));
 	for (size_t i = 0; i < snap->n; i++) {
 		uint32_t ino = snap->socks[i].inode;
 
+		/* Unprivileged, other users' processes cannot be read: their
+		 * sockets would start hunts that can never succeed. */
+		if (c->uid && snap->socks[i].uid != c->uid)
+			continue;
 		if (ino && !procmap_is_owned(c->pm, ino))
 			c->orphans[n++] = ino;
 	}
@@ -162,7 +178,7 @@ int collect_once(struct collect *c, struct snapshot *snap)
 {
 	if (diag_dump(c->diag, scope_protos(c), scope_families(c), snap) < 0)
 		return -1;
-	update_processes(c, snap);
+	update_processes(c, snap, true);
 	return 0;
 }
 
@@ -179,7 +195,7 @@ int collect_step(struct collect *c)
 	int r = diag_step(c->diag);
 
 	if (r == 0 && c->snap) {
-		update_processes(c, c->snap);
+		update_processes(c, c->snap, false);
 		c->snap = NULL;
 	} else if (r < 0) {
 		c->snap = NULL;
