@@ -1,25 +1,46 @@
 /* load.c - opens and holds many sockets, spread over many processes.
  *
  * usage: load [-n SOCKETS] [-p PROCESSES] [-t SECONDS]
+ *        (defaults 1000 sockets, 200 processes, 600 seconds)
  *
- * Each process holds its share as: established TCP pairs over 127.x.y.z
- * (IPv4) and ::1 (IPv6), one listener per address family, bound UDP sockets,
- * Unix stream pairs (socketpair) and a Unix listener bound to a path. When
- * every process is ready, "ready N" is printed; all exit after SECONDS (or
- * on SIGTERM/SIGINT to the parent). For benchmarks only. */
-#define _GNU_SOURCE
+ * Each process holds its share (SOCKETS / PROCESSES, exactly) as:
+ *   - 40% established TCP over IPv4: pairs (client + accepted end) to its
+ *     own listener on 127.0.X.Y, one address per process, so connections
+ *     never run short of ephemeral ports (28k per destination address);
+ *   - 20% established TCP over IPv6 (::1), pairs to its own listener;
+ *   - 10% bound UDP sockets, on 127.0.0.1 and ::1;
+ *   - the rest Unix: a stream listener bound to a path, a tenth as
+ *     connections through that path, the remainder as socketpair()s;
+ *   - one odd socket left over becomes an unbound Unix datagram socket;
+ *   - shares under 10: one listener and one pair (IPv6 in every third
+ *     process), one UDP socket, the rest Unix.
+ * RLIMIT_NOFILE is raised as needed (by root also the hard limit). When
+ * every process is ready, the parent prints "ready N" (N sockets held) and
+ * waits; everything exits after SECONDS, on SIGTERM/SIGINT to the parent,
+ * or when the parent dies (PR_SET_PDEATHSIG). Benchmark tool only. */
+#include "config.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+/* 127.0.X.Y for process idx: Y in 1..250, X the next byte. */
+static uint32_t v4_addr(int idx)
+{
+	return 0x7f000000u | (uint32_t)(((idx / 250) & 0xff) << 8) | (uint32_t)(idx % 250 + 1);
+}
 
 static int listen_on(int family, int idx, struct sockaddr_storage *ss, socklen_t *len)
 {
@@ -34,9 +55,7 @@ static int listen_on(int family, int idx, struct sockaddr_storage *ss, socklen_t
 		struct sockaddr_in *a = (struct sockaddr_in *)ss;
 
 		a->sin_family = AF_INET;
-		/* spread over 127.0.0.0/8 so ephemeral ports never run out */
-		a->sin_addr.s_addr = htonl(0x7f000000u | (uint32_t)(((idx / 250) & 0xff) << 8) |
-					   (uint32_t)(idx % 250 + 1));
+		a->sin_addr.s_addr = htonl(v4_addr(idx));
 		*len = sizeof(*a);
 	} else {
 		struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
@@ -53,13 +72,14 @@ static int listen_on(int family, int idx, struct sockaddr_storage *ss, socklen_t
 	return fd;
 }
 
-/* Opens up to n TCP sockets as connected pairs to the listener. */
-static int tcp_pairs(int lfd, const struct sockaddr_storage *ss, socklen_t len, int n)
+/* Opens up to n sockets as connected pairs to the listener lfd at ss;
+ * returns how many are open. */
+static int pairs(int lfd, const struct sockaddr_storage *ss, socklen_t len, int type, int n)
 {
 	int made = 0;
 
 	while (made + 2 <= n) {
-		int c = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		int c = socket(ss->ss_family, type | SOCK_CLOEXEC, 0);
 		int a;
 
 		if (c < 0)
@@ -78,40 +98,78 @@ static int tcp_pairs(int lfd, const struct sockaddr_storage *ss, socklen_t len, 
 	return made;
 }
 
+static int udp_on(int family)
+{
+	struct sockaddr_storage ss = { 0 };
+	socklen_t len;
+	int u = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (u < 0)
+		return -1;
+	if (family == AF_INET) {
+		struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+
+		a->sin_family = AF_INET;
+		a->sin_addr.s_addr = htonl(0x7f000001);
+		len = sizeof(*a);
+	} else {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+
+		a->sin6_family = AF_INET6;
+		a->sin6_addr = in6addr_loopback;
+		len = sizeof(*a);
+	}
+	if (bind(u, (struct sockaddr *)&ss, len) < 0) {
+		close(u);
+		return -1;
+	}
+	return u;
+}
+
+/* Holds n sockets; writes how many it made to ready_fd, then sleeps. */
 static void child(int idx, int n, const char *dir, int ready_fd, int secs)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
-	int made = 0, l4, l6, i;
+	int made = 0, l4, l6, lu, i;
 	int tcp4 = n * 4 / 10, tcp6 = n * 2 / 10, udp = n / 10;
 
-	l4 = listen_on(AF_INET, idx, &ss, &len);
-	if (l4 >= 0) {
-		made++;
-		made += tcp_pairs(l4, &ss, len, tcp4);
+	/* Small shares (10^3 sockets over 200 processes is 5 each): one
+	 * listener and pair per process, over IPv6 in every third one, and a
+	 * UDP socket, so that every kind still shows. */
+	if (tcp4 < 3 && n >= 3) {
+		tcp4 = idx % 3 == 2 ? 0 : 3;
+		tcp6 = idx % 3 == 2 ? 3 : 0;
 	}
-	l6 = listen_on(AF_INET6, idx, &ss, &len);
-	if (l6 >= 0) {
-		made++;
-		made += tcp_pairs(l6, &ss, len, tcp6);
-	}
-	for (i = 0; i < udp; i++) {
-		int u = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-		struct sockaddr_in a = { .sin_family = AF_INET };
+	if (udp < 1 && n - tcp4 - tcp6 >= 1)
+		udp = 1;
 
-		a.sin_addr.s_addr = htonl(0x7f000001);
-		if (u < 0 || bind(u, (struct sockaddr *)&a, sizeof(a)) < 0)
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() == 1)
+		_exit(0); /* the parent died before the line above */
+	l4 = tcp4 >= 3 ? listen_on(AF_INET, idx, &ss, &len) : -1;
+	if (l4 >= 0)
+		made += 1 + pairs(l4, &ss, len, SOCK_STREAM, tcp4 - 1);
+	l6 = tcp6 >= 3 ? listen_on(AF_INET6, idx, &ss, &len) : -1;
+	if (l6 >= 0)
+		made += 1 + pairs(l6, &ss, len, SOCK_STREAM, tcp6 - 1);
+	for (i = 0; i < udp; i++) {
+		if (udp_on(i % 3 == 2 ? AF_INET6 : AF_INET) < 0)
 			break;
 		made++;
 	}
-	{
-		struct sockaddr_un su = { .sun_family = AF_UNIX };
-		int us = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (n - made >= 3) {
+		struct sockaddr_un *su = (struct sockaddr_un *)&ss;
 
-		snprintf(su.sun_path, sizeof(su.sun_path), "%s/l%d.sock", dir, idx);
-		if (us >= 0 && bind(us, (struct sockaddr *)&su, sizeof(su)) == 0 &&
-		    listen(us, 16) == 0)
+		memset(&ss, 0, sizeof(ss));
+		su->sun_family = AF_UNIX;
+		snprintf(su->sun_path, sizeof(su->sun_path), "%s/l%d.sock", dir, idx);
+		len = sizeof(*su);
+		lu = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (lu >= 0 && bind(lu, (struct sockaddr *)su, len) == 0 && listen(lu, 4096) == 0) {
 			made++;
+			made += pairs(lu, &ss, len, SOCK_STREAM, (n - made) / 10 / 2 * 2);
+		}
 	}
 	while (made + 2 <= n) {
 		int sv[2];
@@ -120,11 +178,34 @@ static void child(int idx, int n, const char *dir, int ready_fd, int secs)
 			break;
 		made += 2;
 	}
+	if (made < n && socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0) >= 0)
+		made++;
 	if (write(ready_fd, &made, sizeof(made)) != sizeof(made))
 		_exit(1);
 	close(ready_fd);
 	sleep((unsigned)secs);
 	_exit(0);
+}
+
+/* Makes room for need descriptors per process; -1 if impossible. */
+static int raise_nofile(rlim_t need)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return -1;
+	if (rl.rlim_cur >= need)
+		return 0;
+	if (rl.rlim_max < need) {
+		rl.rlim_max = need; /* root only (CAP_SYS_RESOURCE) */
+		rl.rlim_cur = need;
+		if (setrlimit(RLIMIT_NOFILE, &rl) == 0)
+			return 0;
+		getrlimit(RLIMIT_NOFILE, &rl);
+		return -1;
+	}
+	rl.rlim_cur = need;
+	return setrlimit(RLIMIT_NOFILE, &rl);
 }
 
 int main(int argc, char **argv)
@@ -133,7 +214,6 @@ int main(int argc, char **argv)
 	int pfd[2];
 	char dir[] = "/tmp/svload.XXXXXX";
 	pid_t *pids;
-	struct rlimit rl;
 	sigset_t set;
 	struct timespec ts;
 
@@ -151,24 +231,29 @@ int main(int argc, char **argv)
 		return 2;
 	if (procs > n)
 		procs = n;
-	rl.rlim_cur = rl.rlim_max = (rlim_t)(n / procs + 64);
-	if (setrlimit(RLIMIT_NOFILE, &rl) < 0) {
-		getrlimit(RLIMIT_NOFILE, &rl);
-		if (rl.rlim_cur < (rlim_t)(n / procs + 64)) {
-			fprintf(stderr, "load: RLIMIT_NOFILE too low (%lu)\n", (unsigned long)rl.rlim_cur);
-			return 1;
-		}
+	if (raise_nofile((rlim_t)(n / procs + 64)) < 0) {
+		fprintf(stderr, "load: cannot raise RLIMIT_NOFILE to %d\n", n / procs + 64);
+		return 1;
 	}
 	if (!mkdtemp(dir) || pipe(pfd) < 0) {
 		perror("load");
 		return 1;
 	}
+	/* block the signals before forking: the children reset the mask */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
 	pids = calloc((size_t)procs, sizeof(*pids));
+	if (!pids)
+		return 1;
 	for (i = 0; i < procs; i++) {
 		int share = n / procs + (i < n % procs);
 
 		pids[i] = fork();
 		if (pids[i] == 0) {
+			sigprocmask(SIG_UNBLOCK, &set, NULL);
 			close(pfd[0]);
 			child(i, share, dir, pfd[1], secs);
 		}
@@ -183,13 +268,10 @@ int main(int argc, char **argv)
 	}
 	printf("ready %d\n", total);
 	fflush(stdout);
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigprocmask(SIG_BLOCK, &set, NULL);
 	ts.tv_sec = secs;
 	ts.tv_nsec = 0;
-	sigtimedwait(&set, NULL, &ts);
+	while (sigtimedwait(&set, NULL, &ts) < 0 && errno == EINTR)
+		;
 	for (i = 0; i < procs; i++)
 		if (pids[i] > 0)
 			kill(pids[i], SIGTERM);

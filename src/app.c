@@ -1,17 +1,21 @@
 /* app.c - state and actions of the live view. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "app.h"
 #include "clock.h"
+#include "epman.h"
 #include "filter.h"
 #include "filter_hist.h"
 #include "i18n.h"
+#include "pane.h"
 #include "xalloc.h"
 
 
@@ -40,10 +44,14 @@ struct app *app_new(const struct options *o, enum esc_charset cs)
 	a->scope_asked.listening = a->listening;
 	a->scope_cur = a->scope_asked;
 	a->hist = filter_hist_new(APP_HISTORY);
+	a->focus = PANE_NONE;
+	a->pane_first = PANE_NONE;
+	ownset_init(&a->own);
 	return a;
 }
 
 static void stext_free(struct stext *t);
+static void app_after_refresh(struct app *a, int64_t now);
 
 static void filter_release(struct app *a)
 {
@@ -67,6 +75,7 @@ void app_free(struct app *a)
 	stext_free(&a->stext[0]);
 	stext_free(&a->stext[1]);
 	buf_free(&a->scratch);
+	ownset_free(&a->own);
 	free(a);
 }
 
@@ -80,6 +89,7 @@ void app_message(struct app *a, bool error, int64_t now, const char *fmt, ...)
 	vsnprintf(a->msg, sizeof(a->msg), fmt, ap);
 	va_end(ap);
 	a->msg_error = error;
+	a->msg_escaped = false;
 	a->msg_until = now + APP_MSG_MS;
 }
 
@@ -87,6 +97,7 @@ static void message_clear(struct app *a)
 {
 	a->msg[0] = '\0';
 	a->msg_error = false;
+	a->msg_escaped = false;
 	a->msg_until = 0;
 }
 
@@ -161,6 +172,12 @@ static uint64_t fingerprint(const struct app *a, const struct sock *s,
 		if (comm)
 			h = mix_bytes(h, comm, clen);
 	}
+	if (a->columns & COL_BIT(COL_PROCESS)) {
+		unsigned tag = 0;
+
+		if (ownset_find(&a->own, s->inode, &tag))
+			h = mix(h, 0x5eed0000u | tag);
+	}
 	return h;
 }
 
@@ -168,7 +185,7 @@ static uint64_t fingerprint(const struct app *a, const struct sock *s,
 static void search_text(const struct app *a, struct buf *out, const struct sock *s,
 			const struct diff_entry *d)
 {
-	struct cell_ctx ctx = { a->pm, a->cs };
+	struct cell_ctx ctx = { a->pm, a->cs, &a->own };
 	size_t at = out->len;
 
 	for (int c = 0; c < COL_MAX_; c++) {
@@ -389,6 +406,13 @@ static bool primary_key(const struct app *a, const struct app_row *r, uint64_t w
 		size_t clen = 0;
 		const char *comm;
 
+		if (ownset_find(&a->own, s->inode, NULL)) {
+			/* shown as sockview/PID whatever the last scan saw */
+			w[0] = be_bytes("sockview", 8);
+			w[1] = 8;
+			w[2] = (uint32_t)getpid();
+			return true;
+		}
 		if (!a->pm)
 			return true; /* all equal */
 		if (!s->inode || !procmap_owners(a->pm, s->inode, &o, 1)) {
@@ -634,6 +658,7 @@ void app_commit_snapshot(struct app *a, const struct procmap *pm, int64_t now)
 	a->scope_cur = a->scope_asked;
 	count_totals(a);
 	rebuild_all(a);
+	app_after_refresh(a, now);
 }
 
 /* ---- queries ---- */
@@ -836,143 +861,282 @@ unsigned app_sort_by(struct app *a, enum col c)
 	return APP_REDRAW;
 }
 
-/* ---- line editor ---- */
+/* ---- endpoints and panes ---- */
 
-static void edit_set(struct lineedit *e, const char *text)
+void app_set_epman(struct app *a, struct epman *em)
 {
-	snprintf(e->text, sizeof(e->text), "%s", text);
-	e->len = strlen(e->text);
-	e->cur = e->len;
+	a->em = em;
+	a->focus = PANE_NONE;
+	app_sync_endpoints(a);
 }
 
-static size_t utf8_prev(const char *s, size_t i)
+struct pane *app_focused_pane(const struct app *a)
 {
-	while (i > 0 && ((unsigned char)s[--i] & 0xc0) == 0x80)
-		;
-	return i;
+	if (!a->em || a->focus == PANE_NONE)
+		return NULL;
+	return epman_pane(a->em, a->focus);
 }
 
-static size_t utf8_next(const char *s, size_t len, size_t i)
+bool app_sync_endpoints(struct app *a)
 {
-	if (i < len)
-		i++;
-	while (i < len && ((unsigned char)s[i] & 0xc0) == 0x80)
-		i++;
-	return i;
-}
+	struct ownset now;
 
-static size_t utf8_encode(uint32_t c, char *out)
-{
-	if (c < 0x80) {
-		out[0] = (char)c;
-		return 1;
+	if (a->focus != PANE_NONE && a->focus >= epman_count(a->em))
+		a->focus = PANE_NONE;
+	ownset_init(&now);
+	epman_collect(a->em, &now);
+	if (ownset_equal(&now, &a->own)) {
+		ownset_free(&now);
+		return false;
 	}
-	if (c < 0x800) {
-		out[0] = (char)(0xc0 | (c >> 6));
-		out[1] = (char)(0x80 | (c & 0x3f));
-		return 2;
-	}
-	if (c < 0x10000) {
-		if (c >= 0xd800 && c <= 0xdfff)
-			return 0;
-		out[0] = (char)(0xe0 | (c >> 12));
-		out[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-		out[2] = (char)(0x80 | (c & 0x3f));
-		return 3;
-	}
-	if (c < 0x110000) {
-		out[0] = (char)(0xf0 | (c >> 18));
-		out[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-		out[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-		out[3] = (char)(0x80 | (c & 0x3f));
-		return 4;
-	}
-	return 0;
+	ownset_copy(&a->own, &now);
+	ownset_free(&now);
+	/* the Process texts of those rows changed: search them again */
+	a->stext[a->cur].valid = false;
+	if (a->search[0])
+		refilter(a, false);
+	return true;
 }
 
-static void edit_delete(struct lineedit *e, size_t from, size_t to)
+/* A row whose socket has this inode, if the rows show it. */
+static bool find_inode_row(const struct app *a, uint32_t inode, size_t *at)
 {
-	memmove(e->text + from, e->text + to, e->len - to + 1);
-	e->len -= to - from;
-	if (e->cur > to)
-		e->cur -= to - from;
-	else if (e->cur > from)
-		e->cur = from;
+	for (size_t i = 0; i < a->nrows; i++) {
+		if (!(a->rows[i].flags & ROW_GONE) && a->rows[i].s->inode == inode) {
+			*at = i;
+			return true;
+		}
+	}
+	return false;
 }
 
-/* Applies an editing key; returns true if the text changed. Keys that are
- * not editing keys are ignored (false). */
-static bool edit_key(struct lineedit *e, int key, bool *handled)
+/* Selects the socket with inode; messages say why not. */
+static unsigned select_inode(struct app *a, uint32_t inode, unsigned tag, int64_t now)
 {
-	char enc[4];
+	size_t i;
+
+	a->pending_inode = 0;
+	if (find_inode_row(a, inode, &i)) {
+		select_index(a, i);
+		app_message(a, false, now, _("selected a socket of pane [%u] (inode %u): F7 again "
+					     "selects the next one"), tag, inode);
+		return APP_REDRAW;
+	}
+	if (a->have_snap && snapshot_find_inode(app_snapshot(a), inode)) {
+		app_message(a, true, now, _("the socket (inode %u) is hidden by the toggles, "
+					    "filter or search"), inode);
+		return APP_REDRAW;
+	}
+	/* opened since the last refresh: select it when the table has it */
+	a->pending_inode = inode;
+	app_message(a, false, now, _("the socket (inode %u) is not in the table yet: it will be "
+				     "selected after the refresh"), inode);
+	return APP_REDRAW | APP_REFRESH;
+}
+
+static unsigned show_socket(struct app *a, int64_t now)
+{
+	struct pane *p = app_focused_pane(a);
+	uint32_t small[64], inode;
 	size_t n;
 
-	*handled = true;
-	switch (key) {
-	case KC_LEFT:
-		e->cur = utf8_prev(e->text, e->cur);
-		return false;
-	case KC_RIGHT:
-		e->cur = utf8_next(e->text, e->len, e->cur);
-		return false;
-	case KC_HOME:
-	case KC_CTRL('a'):
-		e->cur = 0;
-		return false;
-	case KC_END:
-	case KC_CTRL('e'):
-		e->cur = e->len;
-		return false;
-	case KC_BACKSPACE:
-	case 0x7f:
-	case KC_CTRL('h'):
-		if (!e->cur)
-			return false;
-		edit_delete(e, utf8_prev(e->text, e->cur), e->cur);
-		return true;
-	case KC_DELETE:
-	case KC_CTRL('d'):
-		if (e->cur >= e->len)
-			return false;
-		edit_delete(e, e->cur, utf8_next(e->text, e->len, e->cur));
-		return true;
-	case KC_CTRL('u'):
-		if (!e->cur)
-			return false;
-		edit_delete(e, 0, e->cur);
-		return true;
-	case KC_CTRL('k'):
-		if (e->cur >= e->len)
-			return false;
-		edit_delete(e, e->cur, e->len);
-		return true;
-	case KC_CTRL('w'): {
-		size_t i = e->cur;
+	if (!p) {
+		app_message(a, true, now, "%s", _("F7 selects a pane's socket: Tab moves the focus "
+						  "to a pane first"));
+		return APP_REDRAW;
+	}
+	n = endpoint_inodes(p->ep, small, 64);
+	if (!n) {
+		app_message(a, true, now, "%s", _("this endpoint has no socket open"));
+		return APP_REDRAW;
+	}
+	if (n > 64)
+		n = 64;
+	inode = small[p->sock_cursor % n];
+	p->sock_cursor++;
+	a->zoom = false;
+	return select_inode(a, inode, p->id, now);
+}
 
-		while (i > 0 && e->text[i - 1] == ' ')
-			i--;
-		while (i > 0 && e->text[i - 1] != ' ')
-			i--;
-		if (i == e->cur)
-			return false;
-		edit_delete(e, i, e->cur);
-		return true;
+static const char *pane_private_dir(void *ctx, char *err, size_t errlen)
+{
+	return epman_private_dir(ctx, err, errlen);
+}
+
+static unsigned open_form(struct app *a, enum ep_kind kind)
+{
+	struct form_env env;
+	struct epman_server last;
+
+	memset(&env, 0, sizeof(env));
+	env.private_dir = pane_private_dir;
+	env.ctx = a->em;
+	if (epman_last_server(a->em, &last)) {
+		env.have_last = true;
+		env.last_transport = last.transport;
+		env.last_addr = last.addr;
 	}
-	default:
-		break;
+	a->kind_cur = (size_t)kind;
+	form_open(&a->form, kind, &env);
+	a->holder_pending = false;
+	a->mode = MODE_FORM;
+	return APP_REDRAW;
+}
+
+/* The form's "in use" error with who holds the address, from the table. */
+static bool holder_error(struct app *a)
+{
+	struct buf b = BUF_INIT;
+	bool found;
+
+	buf_puts(&b, a->holder_base);
+	buf_puts(&b, ": ");
+	found = form_describe_holder(a->have_snap ? app_snapshot(a) : NULL, a->pm, &a->own,
+				     a->form.transport, &a->holder_addr, &b);
+	if (!found)
+		buf_puts(&b, _("its holder is not in the table yet (refreshing)"));
+	snprintf(a->form.err, sizeof(a->form.err), "%s", b.data ? b.data : "");
+	buf_free(&b);
+	return found;
+}
+
+static unsigned submit_form(struct app *a, int64_t now)
+{
+	struct endpoint_config cfg;
+	struct pane *p;
+	char err[512];
+	int e;
+
+	a->holder_pending = false;
+	if (form_config(&a->form, &cfg) < 0)
+		return APP_REDRAW;
+	p = epman_open(a->em, &cfg, err, sizeof(err));
+	if (!p) {
+		e = errno;
+		form_set_error(&a->form, e, err);
+		if (e == EADDRINUSE || (e == EEXIST && !a->form.stale_offer)) {
+			snprintf(a->holder_base, sizeof(a->holder_base), "%s", err);
+			a->holder_addr = cfg.addr;
+			if (!holder_error(a) && e == EADDRINUSE) {
+				/* look again once the table is fresh */
+				a->holder_pending = true;
+				return APP_REDRAW | APP_REFRESH;
+			}
+		}
+		return APP_REDRAW;
 	}
-	if (key < 0x20 || key == 0x7f || (key >= 0x80 && key < 0xa0) || key >= KC_SPECIAL) {
-		*handled = false;
-		return false;
+	a->mode = MODE_TABLE;
+	a->focus = epman_count(a->em) - 1;
+	a->zoom = false;
+	app_sync_endpoints(a);
+	{
+		struct buf t = BUF_INIT;
+
+		endpoint_title(p->ep, a->cs, &t);
+		app_message(a, false, now, _("opened [%u] %s"), p->id, t.data ? t.data : "");
+		/* the title is escaped already */
+		a->msg_escaped = true;
+		buf_free(&t);
 	}
-	n = utf8_encode((uint32_t)key, enc);
-	if (!n || e->len + n >= sizeof(e->text))
-		return false;
-	memmove(e->text + e->cur + n, e->text + e->cur, e->len - e->cur + 1);
-	memcpy(e->text + e->cur, enc, n);
-	e->len += n;
-	e->cur += n;
-	return true;
+	return APP_REDRAW | APP_REFRESH;
+}
+
+static unsigned close_pane(struct app *a, int64_t now)
+{
+	struct pane *p = app_focused_pane(a);
+	unsigned id;
+	size_t n;
+
+	if (!p) {
+		app_message(a, true, now, "%s", epman_count(a->em)
+						 ? _("F8 closes the focused pane: Tab moves the focus to one")
+						 : _("no pane to close: n or F2 opens an endpoint"));
+		return APP_REDRAW;
+	}
+	id = p->id;
+	epman_close(a->em, a->focus);
+	n = epman_count(a->em);
+	if (!n)
+		a->focus = PANE_NONE;
+	else if (a->focus >= n)
+		a->focus = n - 1;
+	a->zoom = false;
+	app_sync_endpoints(a);
+	app_message(a, false, now, _("closed pane [%u] and its sockets"), id);
+	return APP_REDRAW | APP_REFRESH;
+}
+
+static unsigned move_focus(struct app *a, bool next, int64_t now)
+{
+	size_t n = epman_count(a->em);
+
+	a->mode = MODE_TABLE;
+	if (!n) {
+		app_message(a, false, now, "%s", a->em ? _("no panes yet: n or F2 opens an endpoint")
+						       : _("no endpoints"));
+		return APP_REDRAW;
+	}
+	/* the cycle: table, pane 0, pane 1, ..., table */
+	if (a->focus == PANE_NONE)
+		a->focus = next ? 0 : n - 1;
+	else if (next)
+		a->focus = a->focus + 1 < n ? a->focus + 1 : PANE_NONE;
+	else
+		a->focus = a->focus > 0 ? a->focus - 1 : PANE_NONE;
+	if (a->focus == PANE_NONE)
+		a->zoom = false;
+	return APP_REDRAW;
+}
+
+static unsigned pane_toggle(struct app *a, enum action act, int64_t now)
+{
+	struct pane *p = app_focused_pane(a);
+
+	if (!p) {
+		app_message(a, true, now, "%s", act == ACT_ZOOM
+				     ? _("the full-screen key works on a pane: Tab moves the focus to one")
+				     : _("the hex view key works on a pane: Tab moves the focus to one"));
+		return APP_REDRAW;
+	}
+	if (act == ACT_ZOOM) {
+		a->zoom = !a->zoom;
+	} else {
+		p->hex = !p->hex;
+		pane_scroll_end(p);
+		app_message(a, false, now, "%s", p->hex ? _("hex view") : _("text view"));
+	}
+	return APP_REDRAW;
+}
+
+static unsigned ask_quit(struct app *a)
+{
+	if (epman_live(a->em)) {
+		a->prompt = PROMPT_QUIT;
+		return APP_REDRAW;
+	}
+	return APP_QUIT;
+}
+
+/* Runs after each new snapshot: pending selections and form errors that
+ * waited for the table. */
+static void app_after_refresh(struct app *a, int64_t now)
+{
+	if (a->pending_inode) {
+		size_t i;
+		uint32_t inode = a->pending_inode;
+
+		if (find_inode_row(a, inode, &i)) {
+			unsigned tag = 0;
+
+			ownset_find(&a->own, inode, &tag);
+			select_inode(a, inode, tag, now);
+		}
+		a->pending_inode = 0;
+	}
+	if (a->holder_pending && a->mode == MODE_FORM) {
+		holder_error(a);
+		a->holder_pending = false;
+	}
 }
 
 /* ---- actions ---- */
@@ -1051,7 +1215,7 @@ static unsigned open_prompt(struct app *a, enum app_prompt p)
 {
 	a->mode = MODE_TABLE;
 	a->prompt = p;
-	edit_set(&a->edit, p == PROMPT_SEARCH ? a->search : a->filter_text);
+	lineedit_set(&a->edit, p == PROMPT_SEARCH ? a->search : a->filter_text);
 	filter_hist_reset(a->hist);
 	return APP_REDRAW;
 }
@@ -1062,7 +1226,7 @@ static unsigned table_action(struct app *a, enum action act, int64_t now)
 	case ACT_NONE:
 		return 0;
 	case ACT_QUIT:
-		return APP_QUIT;
+		return ask_quit(a);
 	case ACT_HELP:
 		a->mode = MODE_HELP;
 		a->scroll = 0;
@@ -1139,11 +1303,23 @@ static unsigned table_action(struct app *a, enum action act, int64_t now)
 		a->menu_cur = 0;
 		return APP_REDRAW;
 	case ACT_NEW_ENDPOINT:
+		if (!a->em) {
+			app_message(a, true, now, "%s", _("test endpoints are not available here"));
+			return APP_REDRAW;
+		}
+		a->mode = MODE_MENU;
+		a->zoom = false;
+		return APP_REDRAW;
 	case ACT_FOCUS_NEXT:
 	case ACT_FOCUS_PREV:
+		return move_focus(a, act == ACT_FOCUS_NEXT, now);
 	case ACT_CLOSE_PANE:
-		app_message(a, false, now, "%s", _("no endpoints yet"));
-		return APP_REDRAW;
+		return close_pane(a, now);
+	case ACT_SHOW_SOCKET:
+		return show_socket(a, now);
+	case ACT_ZOOM:
+	case ACT_HEX:
+		return pane_toggle(a, act, now);
 	case ACT_DESTROY:
 		app_message(a, true, now, "%s",
 			    _("destroying sockets is not available in this version"));
@@ -1249,7 +1425,7 @@ static unsigned menu_action(struct app *a, enum action act, int64_t now)
 		a->mode = MODE_TABLE;
 		return APP_REDRAW;
 	case ACT_QUIT:
-		return APP_QUIT;
+		return ask_quit(a);
 	case ACT_REVERSE:
 		if (a->mode == MODE_SORT) {
 			a->sort_reverse = !a->sort_reverse;
@@ -1257,6 +1433,46 @@ static unsigned menu_action(struct app *a, enum action act, int64_t now)
 		}
 		return APP_REDRAW;
 	default:
+		return 0;
+	}
+}
+
+/* The new endpoint menu: Up/Down and Enter, or the digit of a kind. */
+static unsigned kind_menu_action(struct app *a, enum action act, int64_t now)
+{
+	switch (act) {
+	case ACT_UP:
+		if (a->kind_cur)
+			a->kind_cur--;
+		return APP_REDRAW;
+	case ACT_DOWN:
+		if (a->kind_cur + 1 < EP_NKINDS)
+			a->kind_cur++;
+		return APP_REDRAW;
+	case ACT_HOME:
+	case ACT_PGUP:
+		a->kind_cur = 0;
+		return APP_REDRAW;
+	case ACT_END:
+	case ACT_PGDN:
+		a->kind_cur = EP_NKINDS - 1;
+		return APP_REDRAW;
+	case ACT_DETAILS: /* Enter */
+		return open_form(a, (enum ep_kind)a->kind_cur);
+	case ACT_BACK:
+	case ACT_NEW_ENDPOINT:
+		a->mode = MODE_TABLE;
+		return APP_REDRAW;
+	case ACT_QUIT:
+		return ask_quit(a);
+	case ACT_HELP:
+		a->mode = MODE_HELP;
+		a->scroll = 0;
+		return APP_REDRAW;
+	case ACT_REDRAW:
+		return APP_REDRAW;
+	default:
+		(void)now;
 		return 0;
 	}
 }
@@ -1293,6 +1509,18 @@ unsigned app_do(struct app *a, enum action act, int64_t now)
 	case MODE_SORT:
 	case MODE_COLUMNS:
 		return menu_action(a, act, now);
+	case MODE_MENU:
+		return kind_menu_action(a, act, now);
+	case MODE_FORM:
+		if (act == ACT_QUIT)
+			return ask_quit(a);
+		if (act == ACT_BACK) {
+			a->mode = MODE_TABLE;
+			return APP_REDRAW;
+		}
+		if (act == ACT_HELP || act == ACT_REDRAW)
+			return act == ACT_REDRAW ? APP_REDRAW : table_action(a, act, now);
+		return 0;
 	case MODE_TABLE:
 		break;
 	}
@@ -1304,7 +1532,7 @@ static void history_move(struct app *a, bool up)
 	const char *t = up ? filter_hist_up(a->hist, a->edit.text) : filter_hist_down(a->hist);
 
 	if (t)
-		edit_set(&a->edit, t);
+		lineedit_set(&a->edit, t);
 }
 
 static unsigned search_update(struct app *a)
@@ -1343,6 +1571,8 @@ static unsigned prompt_key(struct app *a, int key, int64_t now)
 			filter_hist_add(a->hist, a->edit.text);
 			if (app_set_filter(a, a->edit.text, err, sizeof(err)) < 0) {
 				app_message(a, true, now, "%s", err);
+				/* the filter module escaped its token already */
+				a->msg_escaped = true;
 				if (a->filter_err_col <= a->edit.len)
 					a->edit.cur = a->filter_err_col;
 				return APP_REDRAW;
@@ -1375,7 +1605,7 @@ static unsigned prompt_key(struct app *a, int key, int64_t now)
 			table_action(a, key == KC_PGUP ? ACT_PGUP : ACT_PGDN, now);
 		return APP_REDRAW;
 	}
-	if (edit_key(&a->edit, key, &handled)) {
+	if (lineedit_key(&a->edit, key, &handled)) {
 		if (a->prompt == PROMPT_SEARCH)
 			return search_update(a);
 		return APP_REDRAW;
@@ -1383,13 +1613,91 @@ static unsigned prompt_key(struct app *a, int key, int64_t now)
 	return handled ? APP_REDRAW : 0;
 }
 
+/* "Endpoints are open: quit?" y or F10 confirms, anything else cancels. */
+static unsigned quit_key(struct app *a, int key)
+{
+	a->prompt = PROMPT_NONE;
+	if (key == 'y' || key == 'Y' || key == KC_F10)
+		return APP_QUIT;
+	return APP_REDRAW;
+}
+
+static unsigned form_mode_key(struct app *a, int key, int64_t now)
+{
+	enum action act = keys_prompt_action(key);
+
+	/* function keys act (F10 quits, F1 helps); letters are text */
+	if (act != ACT_NONE && key != KC_TAB && key != KC_BTAB)
+		return app_do(a, act, now);
+	switch (form_key(&a->form, key)) {
+	case FORM_IGNORED:
+		return 0;
+	case FORM_CHANGED:
+		a->holder_pending = false;
+		return APP_REDRAW;
+	case FORM_SUBMIT:
+		return submit_form(a, now);
+	case FORM_CANCEL:
+		a->mode = MODE_TABLE;
+		a->holder_pending = false;
+		return APP_REDRAW;
+	}
+	return 0;
+}
+
+static unsigned menu_mode_key(struct app *a, int key, int64_t now)
+{
+	if (key >= '1' && key < '1' + EP_NKINDS)
+		return open_form(a, (enum ep_kind)(key - '1'));
+	return app_do(a, keys_action(key), now);
+}
+
+/* Keys while a pane has the focus (in the table mode). */
+static unsigned pane_mode_key(struct app *a, struct pane *p, int key, int64_t now)
+{
+	enum action act;
+	unsigned r;
+
+	if (key == KC_ESC) {
+		/* back to the table */
+		a->focus = PANE_NONE;
+		a->zoom = false;
+		return APP_REDRAW;
+	}
+	if (pane_has_input(p)) {
+		act = keys_input_action(key);
+		if (act != ACT_NONE)
+			return app_do(a, act, now);
+		r = pane_key(p, key);
+		if (r & PANE_SENT)
+			epman_sync(a->em);
+		return r ? APP_REDRAW : 0;
+	}
+	if (pane_key(p, key))
+		return APP_REDRAW;
+	act = keys_action(key);
+	/* Enter would open the details of the table's selection: not here */
+	if (act == ACT_DETAILS)
+		return 0;
+	return app_do(a, act, now);
+}
+
 unsigned app_key(struct app *a, int key, int64_t now)
 {
 	unsigned had_msg = a->msg[0] ? APP_REDRAW : 0;
+	struct pane *p;
 
 	/* a message lasts until the next key */
 	message_clear(a);
+	if (a->prompt == PROMPT_QUIT)
+		return had_msg | quit_key(a, key);
 	if (a->prompt != PROMPT_NONE)
 		return had_msg | prompt_key(a, key, now);
+	if (a->mode == MODE_FORM)
+		return had_msg | form_mode_key(a, key, now);
+	if (a->mode == MODE_MENU)
+		return had_msg | menu_mode_key(a, key, now);
+	if (a->mode == MODE_TABLE && (p = app_focused_pane(a)))
+		return had_msg | pane_mode_key(a, p, key, now);
 	return had_msg | app_do(a, keys_action(key), now);
 }

@@ -26,11 +26,15 @@
 #include "cell.h"
 #include "diff.h"
 #include "escape.h"
+#include "form.h"
 #include "keys.h"
+#include "lineedit.h"
 #include "options.h"
+#include "ownset.h"
 #include "procmap.h"
 #include "snapshot.h"
 
+struct epman;
 struct filter;
 
 /* Effects returned by the handlers (a bit set). */
@@ -54,12 +58,15 @@ enum app_mode {
 	MODE_DETAILS,
 	MODE_SORT,    /* choosing the sort column */
 	MODE_COLUMNS, /* choosing the optional columns */
+	MODE_MENU,    /* choosing the kind of a new endpoint */
+	MODE_FORM,    /* the new endpoint form */
 };
 
 enum app_prompt {
 	PROMPT_NONE,
 	PROMPT_SEARCH,
 	PROMPT_FILTER,
+	PROMPT_QUIT,  /* "endpoints are open: quit?" */
 };
 
 #define ROW_GONE 0x1u /* from the previous snapshot: shown dimmed */
@@ -80,15 +87,8 @@ struct stext {
 	bool valid;
 };
 
-#define APP_TEXT_MAX 512
+#define APP_TEXT_MAX LINEEDIT_MAX
 #define APP_HISTORY 32
-
-/* A one-line text editor: UTF-8 text with the cursor at a byte offset that
- * is always on a character boundary. */
-struct lineedit {
-	char text[APP_TEXT_MAX];
-	size_t len, cur;
-};
 
 struct app {
 	/* configuration */
@@ -159,7 +159,21 @@ struct app {
 	/* one-line message in the footer */
 	char msg[256];
 	bool msg_error;
+	bool msg_escaped; /* msg is safe text already (a filter error) */
 	int64_t msg_until;
+
+	/* the test endpoints and their panes (SPEC §7) */
+	struct epman *em;     /* not owned; NULL: endpoints unavailable */
+	size_t focus;         /* focused pane (index), or PANE_NONE: the table */
+	bool zoom;            /* the focused pane on the whole body */
+	size_t pane_first;    /* first pane shown when not all fit (view) */
+	size_t kind_cur;      /* cursor in the new endpoint menu */
+	struct form form;
+	struct ownset own;    /* inodes of the endpoints' sockets -> pane */
+	uint32_t pending_inode; /* F7: select this socket once it shows up */
+	bool holder_pending;  /* the form's "in use" error awaits a refresh */
+	char holder_base[512];
+	struct epaddr holder_addr;
 
 	struct buf scratch;
 };
@@ -219,6 +233,16 @@ bool app_is_new(const struct diff_entry *d, int64_t now);
 /* The next time something on screen changes by itself (a highlight fades, a
  * message expires), or -1. */
 int64_t app_next_change(const struct app *a, int64_t now);
+
+/* Gives the app the endpoint manager (not owned; it must outlive the app's
+ * use of it). Without one, n/F2 says endpoints are unavailable. */
+void app_set_epman(struct app *a, struct epman *em);
+/* Refills the marks of the endpoints' own sockets (the table shows them as
+ * sockview's); returns true if they changed. Call when endpoints may have
+ * opened or closed sockets. */
+bool app_sync_endpoints(struct app *a);
+/* The focused pane, or NULL when the table has the focus. */
+struct pane *app_focused_pane(const struct app *a);
 
 /* The faster/slower steps for +/- (exposed for tests). */
 int app_delay_step(int delay_ms, bool faster);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "cell.h"
 #include "i18n.h"
@@ -97,7 +98,15 @@ static size_t format_process(struct buf *out, const struct sock *s, const struct
 	const char *comm;
 	size_t clen = 0;
 	int32_t last = -1;
+	unsigned tag;
 
+	if (ctx->own && ownset_find(ctx->own, s->inode, &tag)) {
+		/* ours: the process is this one, whatever the last /proc
+		 * scan saw (it may not have seen a socket opened since) */
+		at = out->len;
+		buf_printf(out, "sockview/%d [%u]", (int)getpid(), tag);
+		return out->len - at;
+	}
 	if (!ctx->pm || !s->inode)
 		return 0;
 	n = procmap_owners(ctx->pm, s->inode, own, 16);

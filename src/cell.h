@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "diff.h"
 #include "escape.h"
+#include "ownset.h"
 #include "procmap.h"
 #include "sock.h"
 
@@ -64,6 +65,9 @@ const struct col_info *cell_col(enum col c);
 struct cell_ctx {
 	const struct procmap *pm; /* NULL: processes are not mapped */
 	enum esc_charset cs;
+	/* sockets of sockview's own endpoints (NULL: none): their Process
+	 * cell says "sockview/PID [N]", N being the pane */
+	const struct ownset *own;
 };
 
 /* Appends the escaped text of column c for socket s to out and returns its

@@ -23,8 +23,9 @@
 #include "diag_parse.h"
 #include "xalloc.h"
 
-/* TCP/UDP/raw x inet/inet6, plus Unix. */
-#define DIAG_MAX_REQS 7
+/* TCP/UDP/raw x inet/inet6, plus Unix (a combined TCP request that the
+ * kernel refuses is split in two, so one slot to spare). */
+#define DIAG_MAX_REQS 8
 
 /* nla_len is 16 bits: the bytecode plus its attribute header must fit. */
 #define DIAG_MAX_BYTECODE (UINT16_MAX - MNL_ATTR_HDRLEN)
@@ -38,7 +39,8 @@
 
 struct diag_req {
 	uint8_t proto;  /* enum sock_proto */
-	uint8_t family; /* AF_INET, AF_INET6, AF_UNIX */
+	uint8_t family; /* AF_INET, AF_INET6, AF_UNIX; AF_UNSPEC: TCP over both
+			 * families in one legacy TCPDIAG_GETSOCK request */
 };
 
 struct diag {
@@ -56,6 +58,8 @@ struct diag {
 	uint32_t states;
 	void *bc;
 	size_t bc_len;
+	bool tcp_info;     /* ask for tcp_info, congestion control, meminfo */
+	bool no_combined;  /* the kernel refused a combined TCP request */
 
 	char *record_dir;
 	int record_fd;
@@ -176,6 +180,7 @@ struct diag *diag_open(void)
 	struct diag *d = xcalloc(1, sizeof(*d));
 
 	d->record_fd = -1;
+	d->tcp_info = true;
 	d->ops = &real_ops;
 	d->ops_ctx = d;
 	d->real = true;
@@ -284,6 +289,8 @@ const char *diag_record_name(unsigned proto, unsigned family)
 
 	if (proto == SP_UNIX)
 		return family == AF_UNIX ? "unix" : NULL;
+	if (proto == SP_TCP && family == AF_UNSPEC)
+		return "tcp";
 	if (proto >= SP_UNIX)
 		return NULL;
 	if (family == AF_INET)
@@ -361,6 +368,18 @@ static uint8_t inet_protocol(unsigned proto)
 	}
 }
 
+/* The idiag_ext bits of a request for proto: only TCP has tcp_info,
+ * congestion control and meminfo worth the bytes (and the kernel's time:
+ * filling tcp_info costs about as much as the rest of the record); UDP and
+ * raw give their queues in the header. */
+static uint8_t request_ext(const struct diag *d, unsigned proto)
+{
+	if (proto != SP_TCP || !d->tcp_info)
+		return 0;
+	return (1u << (INET_DIAG_INFO - 1)) | (1u << (INET_DIAG_CONG - 1)) |
+	       (1u << (INET_DIAG_SKMEMINFO - 1));
+}
+
 /* Builds the request for r into d->txbuf; returns its length, or 0 with
  * errno EMSGSIZE if the bytecode cannot fit an attribute. */
 static size_t build_request(struct diag *d, const struct diag_req *r, uint32_t seq)
@@ -381,27 +400,37 @@ static size_t build_request(struct diag *d, const struct diag_req *r, uint32_t s
 		u->udiag_show = diag_parse_unix_show();
 		u->udiag_cookie[0] = INET_DIAG_NOCOOKIE;
 		u->udiag_cookie[1] = INET_DIAG_NOCOOKIE;
+		return nlh->nlmsg_len;
+	}
+	if (r->family == AF_UNSPEC) {
+		/* The legacy request: its dump walks the TCP hash tables once
+		 * for both families (the kernel treats it as AF_UNSPEC), where
+		 * two SOCK_DIAG_BY_FAMILY requests walk them twice, each
+		 * skipping the other family's sockets. Replies carry its type. */
+		struct inet_diag_req *q = mnl_nlmsg_put_extra_header(nlh, sizeof(*q));
+
+		nlh->nlmsg_type = TCPDIAG_GETSOCK;
+		q->idiag_family = AF_INET; /* ignored by dumps */
+		q->idiag_ext = request_ext(d, r->proto);
+		q->idiag_states = states;
+		q->id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
+		q->id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
 	} else {
 		struct inet_diag_req_v2 *q = mnl_nlmsg_put_extra_header(nlh, sizeof(*q));
 
 		q->sdiag_family = r->family;
 		q->sdiag_protocol = inet_protocol(r->proto);
 		q->idiag_states = states;
-		/* Only TCP has tcp_info, congestion control and meminfo worth
-		 * the bytes; UDP and raw give queues in the header. */
-		if (r->proto == SP_TCP)
-			q->idiag_ext = (1u << (INET_DIAG_INFO - 1)) |
-				       (1u << (INET_DIAG_CONG - 1)) |
-				       (1u << (INET_DIAG_SKMEMINFO - 1));
+		q->idiag_ext = request_ext(d, r->proto);
 		q->id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
 		q->id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
-		if (d->bc_len) {
-			if (d->bc_len > DIAG_MAX_BYTECODE) {
-				errno = EMSGSIZE;
-				return 0;
-			}
-			mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, d->bc_len, d->bc);
+	}
+	if (d->bc_len) {
+		if (d->bc_len > DIAG_MAX_BYTECODE) {
+			errno = EMSGSIZE;
+			return 0;
 		}
+		mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, d->bc_len, d->bc);
 	}
 	return nlh->nlmsg_len;
 }

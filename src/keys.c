@@ -57,6 +57,11 @@ static const struct binding table[] = {
 	{ KC_TAB, ACT_FOCUS_NEXT },
 	{ KC_BTAB, ACT_FOCUS_PREV },
 	{ KC_F8, ACT_CLOSE_PANE },
+	{ KC_F7, ACT_SHOW_SOCKET },
+	{ KC_F11, ACT_ZOOM },
+	{ KC_CTRL('o'), ACT_ZOOM },
+	{ KC_F12, ACT_HEX },
+	{ KC_CTRL('x'), ACT_HEX },
 	{ KC_F9, ACT_DESTROY },
 	{ KC_ESC, ACT_BACK },
 	{ KC_CTRL('l'), ACT_REDRAW },
@@ -80,6 +85,15 @@ enum action keys_prompt_action(int key)
 	return ACT_NONE;
 }
 
+enum action keys_input_action(int key)
+{
+	if ((key >= KC_F1 && key <= KC_F12) || key == KC_CTRL('l') || key == KC_RESIZE ||
+	    key == KC_TAB || key == KC_BTAB || key == KC_ESC || key == KC_CTRL('o') ||
+	    key == KC_CTRL('x'))
+		return keys_action(key);
+	return ACT_NONE;
+}
+
 static const struct key_help help[] = {
 	{ "q F10", N_("quit") },
 	{ "? h F1", N_("this help (Esc closes)") },
@@ -97,9 +111,15 @@ static const struct key_help help[] = {
 	{ "Space", N_("pause / resume the live refresh") },
 	{ "+ -", N_("refresh faster / slower") },
 	{ "c F5", N_("choose the optional columns (UID, inode, RTT, rates...)") },
-	{ "n F2", N_("new test endpoint (not available yet)") },
+	{ "n F2", N_("new test endpoint: echo, chat, greeting or sink server, or a client") },
 	{ "Tab S-Tab", N_("move the focus between the table and the panes") },
-	{ "F8", N_("close the focused pane") },
+	{ "Enter", N_("in a pane: send the line typed (Up/Down: earlier lines)") },
+	{ "PgUp PgDn", N_("in a pane: scroll its transcript") },
+	{ "Esc", N_("in a pane: back to the table") },
+	{ "F7", N_("select the focused pane's socket in the table (again: the next one)") },
+	{ "F8", N_("close the focused pane and its sockets") },
+	{ "F11 Ctrl-O", N_("the focused pane on the whole screen, and back") },
+	{ "F12 Ctrl-X", N_("hex view of the focused pane's data, and back") },
 	{ "F9", N_("destroy the selected socket (not available yet)") },
 	{ "Ctrl-L", N_("redraw the screen") },
 	{ N_("mouse"), N_("click a row to select it (double click: details), a column title "

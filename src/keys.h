@@ -79,6 +79,9 @@ enum action {
 	ACT_FOCUS_NEXT,
 	ACT_FOCUS_PREV,
 	ACT_CLOSE_PANE,
+	ACT_SHOW_SOCKET, /* select the focused pane's socket in the table */
+	ACT_ZOOM,        /* the focused pane on the whole body, and back */
+	ACT_HEX,         /* hex view of the focused pane's data */
 	ACT_DESTROY,
 	ACT_BACK,   /* Esc: close the current screen, clear the search */
 	ACT_REDRAW, /* Ctrl-L */
@@ -97,6 +100,10 @@ enum action keys_action(int key);
 /* The action of key while a text prompt has the focus: only function keys
  * act (F1, F10...), letters are text. ACT_NONE for everything else. */
 enum action keys_prompt_action(int key);
+/* The action of key while a pane's input line has the focus: function keys,
+ * Tab/Shift-Tab, Esc and the pane's control keys (Ctrl-O zoom, Ctrl-X hex,
+ * Ctrl-L); everything else is for the input line (ACT_NONE). */
+enum action keys_input_action(int key);
 
 /* The help lines, in display order; *n receives their number. */
 const struct key_help *keys_help(size_t *n);

@@ -24,9 +24,24 @@
 
 #define EXIT_USAGE 2
 
-static void die_usage(const char *msg)
+/* Prints "sockview: MSG" on stderr. Option and namespace messages quote
+ * what was typed, bytes and all (ESC, OSC...), so they are escaped here;
+ * the filter's messages come with their token already escaped. */
+static void print_error(const char *msg, bool escaped)
 {
+	struct buf b = BUF_INIT;
+
+	if (!escaped) {
+		esc_display(&b, msg, strlen(msg), esc_charset_from_locale());
+		msg = b.data ? b.data : "";
+	}
 	fprintf(stderr, "sockview: %s\n", msg);
+	buf_free(&b);
+}
+
+static void die_usage(const char *msg, bool escaped)
+{
+	print_error(msg, escaped);
 	fprintf(stderr, _("Try 'sockview --help' for more information.\n"));
 	exit(EXIT_USAGE);
 }
@@ -152,7 +167,7 @@ int main(int argc, char **argv)
 		printf("sockview %s\n", PACKAGE_VERSION);
 		return fflush(stdout) == EOF ? EXIT_FAILURE : EXIT_SUCCESS;
 	case OPT_USAGE:
-		die_usage(err);
+		die_usage(err, false);
 		break;
 	case OPT_RUN:
 		break;
@@ -167,12 +182,12 @@ int main(int argc, char **argv)
 
 		f = filter_parse(o.filter, &ferr);
 		if (!f)
-			die_usage(ferr.msg);
+			die_usage(ferr.msg, true);
 	}
 	if (o.netns && netns_enter(o.netns, err, sizeof(err)) < 0) {
 		int code = errno == ENOENT ? EXIT_USAGE : EXIT_FAILURE;
 
-		fprintf(stderr, "sockview: %s\n", err);
+		print_error(err, false);
 		filter_free(f);
 		return code;
 	}

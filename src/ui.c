@@ -15,6 +15,7 @@
 #include "app.h"
 #include "clock.h"
 #include "collect.h"
+#include "epman.h"
 #include "escape.h"
 #include "i18n.h"
 #include "keys.h"
@@ -29,6 +30,9 @@
 /* Least time between the end of one dump and the start of the next, so a
  * slow dump at a short interval cannot keep the CPU busy. */
 #define UI_MIN_GAP_MS 50
+/* A refresh soon after our endpoints' sockets changed, so the table
+ * shows them while the user looks. */
+#define UI_SOON_MS 150
 /* Input events handled per pass, so a paste cannot starve the rest. */
 #define UI_MAX_KEYS 256
 
@@ -39,9 +43,11 @@ struct ui {
 	struct collect *col;
 	struct ui_term *term;
 	struct view view;
+	struct epman *em;      /* the test endpoints (freed before the loop) */
 
 	int nl_fd;             /* netlink fd being watched, or -1 */
 	unsigned tick;         /* next refresh */
+	int64_t tick_due;
 	unsigned wake;         /* next self-induced redraw (highlight, message) */
 	unsigned watchdog;     /* dump timeout */
 	int64_t dump_started;
@@ -93,6 +99,7 @@ static void schedule_tick(struct ui *u)
 	if (due < now + UI_MIN_GAP_MS)
 		due = now + UI_MIN_GAP_MS;
 	u->tick = loop_add_timer(u->loop, due, on_tick, u);
+	u->tick_due = due;
 }
 
 static void on_netlink(struct loop *l, int fd, short revents, void *ctx);
@@ -228,6 +235,16 @@ static void handle_mouse(struct ui *u, const struct ui_event *ev)
 	if (ev->mouse == UI_MOUSE_NONE || a->mode != MODE_TABLE || a->prompt != PROMPT_NONE ||
 	    v->too_small)
 		return;
+	for (int k = 0; k < v->npanes; k++) {
+		const struct view_pane *vp = &v->panes[k];
+
+		if (ev->x >= vp->x && ev->x < vp->x + vp->w && ev->y >= vp->y &&
+		    ev->y < vp->y + vp->h) {
+			a->focus = vp->index;
+			u->dirty = true;
+			return;
+		}
+	}
 	if (ev->y == v->colhead_y) {
 		for (int k = 0; k < v->ncols; k++) {
 			if (ev->x >= v->cols[k].x && ev->x <= v->cols[k].x + v->cols[k].w) {
@@ -240,6 +257,9 @@ static void handle_mouse(struct ui *u, const struct ui_event *ev)
 	if (ev->y >= v->rows_y && ev->y < v->rows_y + v->rows_h) {
 		size_t i = v->first_row + (size_t)(ev->y - v->rows_y);
 
+		a->focus = PANE_NONE;
+		a->zoom = false;
+		u->dirty = true;
 		apply(u, app_select_row(a, i));
 		if (ev->mouse == UI_MOUSE_DOUBLE && i < a->nrows)
 			apply(u, app_do(a, ACT_DETAILS, now));
@@ -308,6 +328,23 @@ static void on_signal(struct loop *l, int signo, void *ctx)
 	}
 }
 
+/* Brings the next refresh forward to a short while from now (unless
+ * paused): a burst of endpoint events costs one dump, not one each. */
+static void refresh_soon(struct ui *u)
+{
+	int64_t now = clock_now_ms(), due = now + UI_SOON_MS;
+
+	if (u->app->paused || collect_busy(u->col))
+		return;
+	if (due < u->dump_started + UI_MIN_GAP_MS)
+		due = u->dump_started + UI_MIN_GAP_MS;
+	if (u->tick && due >= u->tick_due)
+		return;
+	loop_cancel_timer(u->loop, u->tick);
+	u->tick = loop_add_timer(u->loop, due, on_tick, u);
+	u->tick_due = due;
+}
+
 static void on_wake(struct loop *l, unsigned id, void *ctx)
 {
 	struct ui *u = ctx;
@@ -325,7 +362,18 @@ static void on_pass(struct loop *l, void *ctx)
 	int64_t now, next;
 	int w, h;
 
-	if (loop_quitting(l) || !u->dirty)
+	if (loop_quitting(l))
+		return;
+	if (epman_take_dirty(u->em))
+		u->dirty = true;
+	/* sockets of our endpoints came or went: mark them, and show the
+	 * table's view of them soon rather than at the next tick */
+	if (app_sync_endpoints(u->app)) {
+		u->dirty = true;
+		refresh_soon(u);
+	}
+	epman_sync(u->em);
+	if (!u->dirty)
 		return;
 	now = clock_now_ms();
 	ui_term_size(u->term, &w, &h);
@@ -344,6 +392,9 @@ static void ui_cleanup(struct ui *u)
 	if (u->col && collect_busy(u->col))
 		collect_cancel(u->col);
 	collect_free(u->col);
+	/* closes every endpoint: removes the Unix socket files we made */
+	epman_free(u->em);
+	u->em = NULL;
 	app_free(u->app);
 	view_free(&u->view);
 	loop_free(u->loop);
@@ -389,6 +440,8 @@ int ui_run(const struct options *o)
 		ui_cleanup(&u);
 		return 1;
 	}
+	u.em = epman_new(u.loop);
+	app_set_epman(u.app, u.em);
 	xalloc_set_fatal(ui_fatal);
 	u.term = ui_term_open(!o->no_color, err, sizeof(err));
 	if (!u.term) {

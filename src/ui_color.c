@@ -26,6 +26,14 @@ static const attr_t mono[VS_MAX_] = {
 	[VS_LABEL] = A_BOLD,
 	[VS_SECTION] = A_BOLD | A_UNDERLINE,
 	[VS_PROMPT] = A_BOLD,
+	[VS_OWN] = A_BOLD | A_UNDERLINE,
+	[VS_PANE_TITLE] = A_REVERSE,
+	[VS_PANE_FOCUS] = A_REVERSE | A_BOLD,
+	[VS_TR_SEND] = A_BOLD,
+	[VS_TR_EVENT] = A_DIM,
+	[VS_TR_ERROR] = A_BOLD | A_UNDERLINE,
+	[VS_FIELD] = A_UNDERLINE,
+	[VS_CHOICE] = A_REVERSE,
 };
 
 struct style_color {
@@ -53,6 +61,14 @@ static const struct style_color colors[VS_MAX_] = {
 	[VS_LABEL] = { COLOR_CYAN, -1, A_NORMAL },
 	[VS_SECTION] = { COLOR_GREEN, -1, A_BOLD },
 	[VS_PROMPT] = { COLOR_CYAN, -1, A_BOLD },
+	[VS_OWN] = { COLOR_MAGENTA, -1, A_BOLD },
+	[VS_PANE_TITLE] = { COLOR_BLACK, COLOR_WHITE, A_NORMAL },
+	[VS_PANE_FOCUS] = { COLOR_BLACK, COLOR_YELLOW, A_BOLD },
+	[VS_TR_SEND] = { COLOR_CYAN, -1, A_NORMAL },
+	[VS_TR_EVENT] = { COLOR_GREEN, -1, A_NORMAL },
+	[VS_TR_ERROR] = { COLOR_RED, -1, A_BOLD },
+	[VS_FIELD] = { -1, -1, A_UNDERLINE },
+	[VS_CHOICE] = { COLOR_BLACK, COLOR_CYAN, A_NORMAL },
 };
 
 void ui_color_init(attr_t attrs[VS_MAX_], bool color)

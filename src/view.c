@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 
 #include "app.h"
+#include "epman.h"
+#include "form.h"
 #include "i18n.h"
 #include "keys.h"
 #include "output.h"
@@ -18,6 +20,8 @@
 void view_init(struct view *v)
 {
 	memset(v, 0, sizeof(*v));
+	for (int k = 0; k < PANE_SHOWN_MAX; k++)
+		pane_text_init(&v->ptext[k]);
 	buf_init(&v->text, 0);
 	buf_init(&v->scratch, 0);
 	buf_init(&v->cellbuf, 0);
@@ -31,6 +35,8 @@ void view_free(struct view *v)
 	buf_free(&v->text);
 	buf_free(&v->scratch);
 	buf_free(&v->cellbuf);
+	for (int k = 0; k < PANE_SHOWN_MAX; k++)
+		pane_text_free(&v->ptext[k]);
 	memset(v, 0, sizeof(*v));
 }
 
@@ -501,6 +507,10 @@ static void header_status(struct lb *b, const struct app *a)
 		ln_puts(b, _("  Shown "), VS_HEADER);
 		ln_printf(b, VS_HEADER_KEY, "%zu", a->nlive);
 	}
+	if (epman_count(a->em)) {
+		ln_puts(b, _("  Endpoints "), VS_HEADER);
+		ln_printf(b, VS_HEADER_KEY, "%zu", epman_count(a->em));
+	}
 }
 
 static void header_extra(struct lb *b, const struct app *a)
@@ -547,14 +557,15 @@ static enum view_style row_style(const struct app *a, const struct app_row *r, b
 		return VS_GONE;
 	if (app_is_new(r->d, now))
 		return VS_NEW;
-	(void)a;
+	if (ownset_find(&a->own, r->s->inode, NULL))
+		return VS_OWN;
 	return VS_NORMAL;
 }
 
 static void build_table(struct view *v, struct app *a, int y0, int h, int64_t now)
 {
 	struct lb b = { v, -1, 0 };
-	struct cell_ctx ctx = { a->pm, a->cs };
+	struct cell_ctx ctx = { a->pm, a->cs, &a->own };
 	size_t natural[COL_MAX_];
 	size_t nvis, first;
 	struct cellref *cells;
@@ -1217,7 +1228,355 @@ static void build_details(struct view *v, struct app *a, int y0, int h)
 	tl_free(&tl);
 }
 
+/* ---- text fields (pane input lines, form fields) ---- */
+
+/* Appends the escaped text of e, scrolled so that the cursor stays within
+ * room columns, as one span; returns the cursor's column relative to where
+ * the text starts. */
+static size_t ln_field(struct lb *b, const struct lineedit *e, size_t room, enum view_style st)
+{
+	struct view *v = b->v;
+	struct buf *t = &v->scratch;
+	size_t cw, at = 0, skipw = 0, shown, sw;
+
+	buf_reset(t);
+	cw = esc_display(t, e->text, e->cur, v->cs);
+	buf_reset(t);
+	esc_display(t, e->text, e->len, v->cs);
+	if (room && cw >= room) {
+		/* hide characters on the left until the cursor fits */
+		size_t want = cw - room + 1;
+
+		at = esc_prefix(t->data, t->len, want, v->cs, &skipw);
+		if (skipw < want && at < t->len) {
+			size_t w1 = 0, n1 = esc_prefix(t->data + at, t->len - at, 2, v->cs, &w1);
+
+			at += n1;
+			skipw += w1;
+		}
+	}
+	shown = esc_prefix(t->data ? t->data + at : "", t->len - at, room, v->cs, &sw);
+	if (shown)
+		ln_safe(b, t->data + at, shown, sw, st);
+	return cw - skipw;
+}
+
+/* ---- panes ---- */
+
+static enum view_style tr_style(enum tr_kind k)
+{
+	switch (k) {
+	case TR_SEND: return VS_TR_SEND;
+	case TR_CONNECT:
+	case TR_DISCONNECT:
+	case TR_INFO: return VS_TR_EVENT;
+	case TR_ERROR: return VS_TR_ERROR;
+	default: return VS_NORMAL;
+	}
+}
+
+/* Per shown pane: its title (safe, fitted) and whether it has an input
+ * line; the transcript lines are in v->ptext[k]. */
+struct pane_draw {
+	struct pane *p;
+	struct pane_rect r;
+	bool sep, input, focused;
+	size_t title_off, title_len, title_w;
+	int th; /* transcript lines */
+};
+
+static void pane_title(struct view *v, const struct app *a, struct pane_draw *d,
+		       struct buf *store)
+{
+	struct buf t = BUF_INIT;
+	size_t w, at;
+
+	buf_printf(&t, "[%u] ", d->p->id);
+	endpoint_title(d->p->ep, v->cs, &t);
+	buf_puts(&t, " - ");
+	endpoint_state_text(d->p->ep, v->cs, &t);
+	if (d->p->hex)
+		buf_printf(&t, "  [%s]", _("hex"));
+	if (!pane_following(d->p))
+		buf_printf(&t, "  [%s]", _("scrolled: PgDn"));
+	if (d->focused && a->zoom)
+		buf_printf(&t, "  [%s]", _("full screen: F11"));
+	/* the title parts are safe text; the translated words are plain */
+	w = esc_width(t.data, t.len, v->cs);
+	at = store->len;
+	d->title_w = view_fit(store, t.data, t.len, w, (size_t)d->r.w, CUT_END, v->cs);
+	d->title_off = at;
+	d->title_len = store->len - at;
+	buf_free(&t);
+}
+
+static void pane_emit_line(struct lb *b, struct view *v, struct app *a,
+			   const struct pane_draw *d, const struct pane_text *pt,
+			   const struct buf *store, int i)
+{
+	size_t x = (size_t)d->r.x, end = (size_t)(d->r.x + d->r.w);
+	enum view_style fill = VS_NORMAL;
+
+	if (d->sep) {
+		ln_to(b, x - 1, VS_NORMAL);
+		if (v->cs == ESC_UTF8)
+			ln_safe(b, "\xe2\x94\x82", 3, 1, VS_DIM);
+		else
+			ln_safe(b, "|", 1, 1, VS_DIM);
+	}
+	ln_to(b, x, VS_NORMAL);
+	if (i == 0) {
+		fill = d->focused ? VS_PANE_FOCUS : VS_PANE_TITLE;
+		ln_safe(b, store->data + d->title_off, d->title_len, d->title_w, fill);
+	} else if (d->input && i == d->r.h - 1) {
+		size_t cx;
+
+		ln_safe(b, "> ", 2, 2, VS_PROMPT);
+		cx = ln_field(b, &d->p->in, d->r.w > 3 ? (size_t)d->r.w - 3 : 1, VS_NORMAL);
+		if (d->focused && a->mode == MODE_TABLE && a->prompt == PROMPT_NONE) {
+			v->cursor_on = true;
+			v->cursor_y = b->y;
+			v->cursor_x = (int)(x + 2 + cx);
+			if (v->cursor_x >= d->r.x + d->r.w)
+				v->cursor_x = d->r.x + d->r.w - 1;
+		}
+	} else if (i - 1 < (int)pt->n) {
+		const struct pane_line *l = &pt->l[i - 1];
+
+		if (!l->blank)
+			ln_safe(b, pt->t.data + l->off, l->len, l->width, tr_style(l->kind));
+	}
+	ln_to(b, end, fill);
+}
+
+static void build_panes(struct view *v, struct app *a, const struct pane_layout *lay)
+{
+	struct pane_draw d[PANE_SHOWN_MAX];
+	struct lb b = { v, -1, 0, false };
+	struct buf *store = &v->cellbuf;
+	int ytop = -1, ybot = -1;
+
+	v->npanes = 0;
+	if (!lay->nshown)
+		return;
+	buf_reset(store);
+	for (size_t k = 0; k < lay->nshown; k++) {
+		struct pane_draw *pd = &d[k];
+		size_t idx = lay->first + k;
+
+		memset(pd, 0, sizeof(*pd));
+		pd->p = epman_pane(a->em, idx);
+		pd->r = lay->rect[k];
+		pd->sep = lay->separator[k];
+		pd->focused = a->mode == MODE_TABLE && a->focus == idx;
+		pd->input = pane_has_input(pd->p) && pd->r.h >= 2;
+		pd->th = pd->r.h - 1 - (pd->input ? 1 : 0);
+		if (pd->th < 0)
+			pd->th = 0;
+		pane_title(v, a, pd, store);
+		pane_render(pd->p, pd->r.w, pd->th, v->cs, &v->ptext[k]);
+		v->panes[k].x = pd->r.x;
+		v->panes[k].y = pd->r.y;
+		v->panes[k].w = pd->r.w;
+		v->panes[k].h = pd->r.h;
+		v->panes[k].index = idx;
+		v->npanes++;
+		if (ytop < 0 || pd->r.y < ytop)
+			ytop = pd->r.y;
+		if (pd->r.y + pd->r.h > ybot)
+			ybot = pd->r.y + pd->r.h;
+	}
+	for (int y = ytop; y < ybot; y++) {
+		ln_start(&b, y, VS_NORMAL);
+		for (size_t k = 0; k < lay->nshown; k++)
+			if (y >= d[k].r.y && y < d[k].r.y + d[k].r.h)
+				pane_emit_line(&b, v, a, &d[k], &v->ptext[k], store, y - d[k].r.y);
+	}
+}
+
+/* ---- the new endpoint menu and form ---- */
+
+static void build_kind_menu(struct view *v, struct app *a, int y0, int h)
+{
+	struct lb b = { v, -1, 0, false };
+	int y = y0 + 1;
+
+	ln_start(&b, y0, VS_TITLE);
+	ln_puts(&b, _(" New endpoint: choose what to open (Enter or 1-5 chooses, Esc cancels)"),
+		VS_TITLE);
+	for (size_t k = 0; k < EP_NKINDS && y < y0 + h; k++) {
+		enum view_style st = k == a->kind_cur ? VS_SELECTED : VS_NORMAL;
+		const char *name = endpoint_kind_name((enum ep_kind)k);
+
+		ln_start(&b, y++, st);
+		ln_printf(&b, st, "  %zu  ", k + 1);
+		ln_puts(&b, name, st);
+		ln_to(&b, 24, st);
+		ln_puts(&b, form_kind_help((enum ep_kind)k), k == a->kind_cur ? st : VS_DIM);
+	}
+	if (y < y0 + h) {
+		ln_blank(&b, y++);
+	}
+	if (y < y0 + h) {
+		ln_start(&b, y++, VS_NORMAL);
+		ln_puts(&b, _("  Each endpoint gets a pane below the table; its sockets are marked "
+			      "in the table (Process: sockview)."), VS_DIM);
+	}
+	while (y < y0 + h)
+		ln_blank(&b, y++);
+}
+
+/* A one-line hint about who can reach the address in the form. */
+static const char *form_reach_hint(const struct form *f)
+{
+	const char *host;
+
+	if (f->transport == EP_UNIX_STREAM || f->transport == EP_UNIX_DGRAM) {
+		if (f->field[FF_PATH].text[0] == '@')
+			return _("an abstract name: no file, and anyone on this machine can connect");
+		return _("a socket file: its permissions say who may connect (sockview makes "
+			 "it yours alone, and removes it when it closes)");
+	}
+	host = f->field[FF_ADDR].text;
+	if (f->kind == EP_CLIENT)
+		return "";
+	if (!host[0] || !strcmp(host, "127.0.0.1") || !strcmp(host, "::1") ||
+	    !strcmp(host, "localhost") || !strncmp(host, "127.", 4))
+		return _("loopback: only programs on this machine can connect");
+	if (!strcmp(host, "*") || !strcmp(host, "0.0.0.0") || !strcmp(host, "::"))
+		return _("every address: other machines may be able to connect");
+	return _("this address may be reachable from other machines");
+}
+
+struct form_row {
+	int field;         /* a field, or -1 for a text line */
+	const char *text;  /* text lines: raw, escaped when shown */
+	enum view_style st;
+};
+
+static void build_form(struct view *v, struct app *a, int y0, int h)
+{
+	const struct form *f = &a->form;
+	struct form_row rows[FF_MAX_ + 6];
+	struct lb b = { v, -1, 0, false };
+	int nrows = 0, focus_row = 0, first = 0, y;
+	const size_t lw = 14;
+	char title[256];
+
+	snprintf(title, sizeof(title), _(" New %s (Enter opens it, Esc cancels; Up/Down/Tab "
+					 "move, Left/Right change a choice)"),
+		 endpoint_kind_name(f->kind));
+	for (int k = 0; k < FF_MAX_; k++) {
+		if (!form_field_shown(f, (enum form_field)k))
+			continue;
+		if (k == (int)f->focus)
+			focus_row = nrows;
+		rows[nrows++] = (struct form_row){ k, NULL, VS_NORMAL };
+	}
+	rows[nrows++] = (struct form_row){ -1, "", VS_NORMAL };
+	if (f->err[0]) {
+		rows[nrows++] = (struct form_row){ -1, f->err, VS_ERROR };
+		if (f->stale_offer)
+			rows[nrows++] = (struct form_row){
+				-1, _("Enter again replaces the stale socket file; or type another path"),
+				VS_MSG };
+	} else if (f->note[0]) {
+		rows[nrows++] = (struct form_row){ -1, f->note, VS_WARN };
+	}
+	if (!f->err[0]) {
+		const char *hint = form_reach_hint(f);
+
+		if (hint[0])
+			rows[nrows++] = (struct form_row){ -1, hint, VS_DIM };
+	}
+	ln_start(&b, y0, VS_TITLE);
+	ln_puts(&b, title, VS_TITLE);
+	/* keep the focused field in view when the area is short */
+	if (h > 1 && focus_row >= h - 1)
+		first = focus_row - (h - 2);
+	y = y0 + 1;
+	for (int r = first; r < nrows && y < y0 + h; r++, y++) {
+		const struct form_row *fr = &rows[r];
+
+		ln_start(&b, y, VS_NORMAL);
+		if (fr->field < 0) {
+			ln_puts(&b, "  ", VS_NORMAL);
+			ln_puts(&b, fr->text, fr->st);
+			continue;
+		}
+		{
+			enum form_field fld = (enum form_field)fr->field;
+			bool focused = fld == f->focus;
+
+			ln_puts(&b, focused ? "> " : "  ", VS_KEY);
+			ln_puts(&b, form_field_label(fld), focused ? VS_LABEL : VS_NORMAL);
+			ln_to(&b, lw, VS_NORMAL);
+			if (form_field_is_choice(fld)) {
+				size_t cur = form_choice_current(f, fld);
+
+				for (size_t c = 0; c < form_choices(fld); c++) {
+					if (c)
+						ln_puts(&b, "  ", VS_NORMAL);
+					ln_printf(&b, c == cur ? VS_CHOICE : VS_NORMAL, c == cur ? "[%s]" : " %s ",
+						  form_choice_name(fld, c));
+				}
+			} else {
+				size_t room = ln_room(&b), fw = room > 48 ? 48 : room, cx;
+				size_t start = b.x;
+
+				cx = ln_field(&b, &f->field[fld], fw ? fw - 1 : 0, VS_FIELD);
+				ln_to(&b, start + fw, VS_FIELD);
+				if (focused && a->prompt == PROMPT_NONE) {
+					v->cursor_on = true;
+					v->cursor_y = y;
+					v->cursor_x = (int)(start + cx);
+					if (v->cursor_x >= v->width)
+						v->cursor_x = v->width - 1;
+				}
+				if (fld == FF_PORT && f->kind != EP_CLIENT && !f->edited[FF_PORT])
+					ln_puts(&b, _("  (free right now)"), VS_DIM);
+				if (fld == FF_ADDR && f->kind == EP_CLIENT && f->env.have_last &&
+				    !f->edited[FF_ADDR])
+					ln_puts(&b, _("  (the last server opened)"), VS_DIM);
+			}
+		}
+	}
+	for (; y < y0 + h; y++)
+		ln_blank(&b, y);
+}
+
 /* ---- footer ---- */
+
+/* The message: escaped here, unless it is safe text already (a filter
+ * error, whose token the filter module escaped for UTF-8). */
+static void ln_msg(struct lb *b, const struct app *a)
+{
+	enum view_style st = a->msg_error ? VS_ERROR : VS_MSG;
+	size_t len = strlen(a->msg);
+	struct buf *t;
+
+	if (!a->msg_escaped) {
+		ln_puts(b, a->msg, st);
+		return;
+	}
+	if (b->v->cs == ESC_UTF8) {
+		ln_safe(b, a->msg, len, esc_width(a->msg, len, ESC_UTF8), st);
+		return;
+	}
+	/* an ASCII terminal: escape the bytes it cannot show, and only them
+	 * (escaping the backslashes again would double them) */
+	t = &b->v->scratch;
+	buf_reset(t);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)a->msg[i];
+
+		if (c >= 0x80)
+			buf_printf(t, "\\x%02x", c);
+		else
+			buf_putc(t, (char)c);
+	}
+	ln_safe(b, t->data ? t->data : "", t->len, t->len, st);
+}
 
 struct hint {
 	const char *key, *label;
@@ -1244,7 +1603,7 @@ static void build_footer(struct view *v, struct app *a, int y, int64_t now)
 {
 	struct lb b = { v, -1, 0 };
 	static const struct hint table_hints[] = {
-		{ "F1", N_("Help") }, { "/", N_("Search") }, { "F4", N_("Filter") },
+		{ "F1", N_("Help") }, { "F2", N_("New") }, { "/", N_("Search") }, { "F4", N_("Filter") },
 		{ "F6", N_("Sort") }, { "Enter", N_("Details") }, { "p", N_("Peer") },
 		{ "Space", N_("Pause") }, { "t/u/x/w", N_("Protos") }, { "l", N_("Listen") },
 		{ "c", N_("Columns") }, { "F10", N_("Quit") },
@@ -1260,8 +1619,37 @@ static void build_footer(struct view *v, struct app *a, int y, int64_t now)
 		{ "Up/Dn", N_("Move") }, { "Enter", N_("Choose") }, { "Esc", N_("Close") },
 		{ "F10", N_("Quit") },
 	};
+	static const struct hint kind_hints[] = {
+		{ "Up/Dn", N_("Move") }, { "Enter", N_("Choose") }, { "1-5", N_("Kind") },
+		{ "Esc", N_("Cancel") }, { "F10", N_("Quit") },
+	};
+	static const struct hint form_hints[] = {
+		{ "Enter", N_("Open") }, { "Up/Dn", N_("Field") }, { "Left/Right", N_("Change") },
+		{ "Esc", N_("Cancel") }, { "F10", N_("Quit") },
+	};
+	static const struct hint input_hints[] = {
+		{ "Enter", N_("Send") }, { "Up/Dn", N_("History") }, { "PgUp/Dn", N_("Scroll") },
+		{ "F7", N_("InTable") }, { "F8", N_("Close") }, { "Tab", N_("Next") },
+		{ "Esc", N_("Table") }, { "^O", N_("Zoom") }, { "^X", N_("Hex") },
+		{ "F10", N_("Quit") },
+	};
+	static const struct hint pane_hints[] = {
+		{ "PgUp/Dn", N_("Scroll") }, { "F7", N_("InTable") }, { "F8", N_("Close") },
+		{ "Tab", N_("Next") }, { "Esc", N_("Table") }, { "^O", N_("Zoom") },
+		{ "^X", N_("Hex") }, { "F10", N_("Quit") },
+	};
 
-	v->cursor_on = false;
+	if (a->prompt == PROMPT_QUIT) {
+		size_t n = epman_live(a->em);
+
+		v->cursor_on = false;
+		ln_start(&b, y, VS_WARN);
+		ln_printf(&b, VS_WARN, P_("%zu endpoint is open: quit and close it? (y: quit, "
+					  "any other key: stay)",
+					  "%zu endpoints are open: quit and close them? (y: quit, "
+					  "any other key: stay)", n), n);
+		return;
+	}
 	if (a->prompt != PROMPT_NONE) {
 		const char *label = a->prompt == PROMPT_SEARCH ? _("Search: ") : _("Filter: ");
 		struct buf *t = &v->cellbuf;
@@ -1300,12 +1688,26 @@ static void build_footer(struct view *v, struct app *a, int y, int64_t now)
 	}
 	ln_start(&b, y, VS_NORMAL);
 	if (a->msg[0] && a->msg_until > now) {
-		ln_puts(&b, a->msg, a->msg_error ? VS_ERROR : VS_MSG);
+		ln_msg(&b, a);
 		return;
 	}
 	switch (a->mode) {
-	case MODE_TABLE:
-		build_hints(&b, table_hints, sizeof(table_hints) / sizeof(table_hints[0]));
+	case MODE_TABLE: {
+		const struct pane *p = app_focused_pane(a);
+
+		if (p && pane_has_input(p))
+			build_hints(&b, input_hints, sizeof(input_hints) / sizeof(input_hints[0]));
+		else if (p)
+			build_hints(&b, pane_hints, sizeof(pane_hints) / sizeof(pane_hints[0]));
+		else
+			build_hints(&b, table_hints, sizeof(table_hints) / sizeof(table_hints[0]));
+		break;
+	}
+	case MODE_MENU:
+		build_hints(&b, kind_hints, sizeof(kind_hints) / sizeof(kind_hints[0]));
+		break;
+	case MODE_FORM:
+		build_hints(&b, form_hints, sizeof(form_hints) / sizeof(form_hints[0]));
 		break;
 	case MODE_DETAILS:
 		build_hints(&b, details_hints, sizeof(details_hints) / sizeof(details_hints[0]));
@@ -1348,6 +1750,7 @@ void view_build(struct view *v, struct app *a, int width, int height, int64_t no
 	v->rows_y = 0;
 	v->rows_h = 0;
 	v->ncols = 0;
+	v->npanes = 0;
 	v->cursor_on = false;
 	buf_reset(&v->text);
 	xgrow((void **)&v->lines, &v->lines_cap, (size_t)v->height + 1, sizeof(*v->lines));
@@ -1377,26 +1780,50 @@ void view_build(struct view *v, struct app *a, int width, int height, int64_t no
 		header_extra(&b, a);
 	}
 
-	switch (a->mode) {
-	case MODE_TABLE:
-		build_table(v, a, body_y, body_h, now);
-		break;
-	case MODE_HELP:
-		app_set_page(a, (size_t)(body_h > 1 ? body_h - 1 : 1));
-		build_help(v, a, body_y, body_h);
-		break;
-	case MODE_DETAILS:
-		app_set_page(a, (size_t)(body_h > 1 ? body_h - 1 : 1));
-		build_details(v, a, body_y, body_h);
-		break;
-	case MODE_SORT:
-	case MODE_COLUMNS:
-		build_menu(v, a, body_y, body_h);
-		break;
+	/* the body: the table (or the screen in its place) above the panes */
+	{
+		struct pane_layout lay;
+		bool table_mode = a->mode == MODE_TABLE;
+		size_t focus = table_mode ? a->focus : PANE_NONE;
+		int ty, th;
+
+		pane_layout(0, body_y, v->width, body_h, epman_count(a->em), focus,
+			    table_mode && a->zoom, a->pane_first, &lay);
+		a->pane_first = lay.first;
+		ty = lay.table.y;
+		th = lay.table.h;
+		if (th <= 0) {
+			app_set_page(a, 1);
+		} else {
+			switch (a->mode) {
+			case MODE_TABLE:
+				build_table(v, a, ty, th, now);
+				break;
+			case MODE_HELP:
+				app_set_page(a, (size_t)(th > 1 ? th - 1 : 1));
+				build_help(v, a, ty, th);
+				break;
+			case MODE_DETAILS:
+				app_set_page(a, (size_t)(th > 1 ? th - 1 : 1));
+				build_details(v, a, ty, th);
+				break;
+			case MODE_SORT:
+			case MODE_COLUMNS:
+				build_menu(v, a, ty, th);
+				break;
+			case MODE_MENU:
+				build_kind_menu(v, a, ty, th);
+				break;
+			case MODE_FORM:
+				build_form(v, a, ty, th);
+				break;
+			}
+		}
+		build_panes(v, a, &lay);
 	}
 	if (body_y + body_h < footer_y) {
 		ln_start(&b, footer_y - 1, VS_NORMAL);
-		ln_puts(&b, a->msg, a->msg_error ? VS_ERROR : VS_MSG);
+		ln_msg(&b, a);
 	}
 	build_footer(v, a, footer_y, now);
 }

@@ -20,6 +20,7 @@
 
 #include "buf.h"
 #include "cell.h"
+#include "pane.h"
 
 struct app;
 
@@ -42,6 +43,14 @@ enum view_style {
 	VS_LABEL,       /* a label in the details ("RTT") */
 	VS_SECTION,     /* a section heading in the details */
 	VS_PROMPT,      /* the "Search:" / "Filter:" label */
+	VS_OWN,         /* a socket of sockview's own endpoints */
+	VS_PANE_TITLE,  /* a pane's title bar */
+	VS_PANE_FOCUS,  /* the focused pane's title bar */
+	VS_TR_SEND,     /* a transcript line: bytes sent */
+	VS_TR_EVENT,    /* a transcript line: connect, disconnect, info */
+	VS_TR_ERROR,    /* a transcript line: an error */
+	VS_FIELD,       /* a text field of the form */
+	VS_CHOICE,      /* the chosen value of a choice field */
 	VS_MAX_
 };
 
@@ -87,6 +96,14 @@ struct view {
 	/* the text cursor of the prompt, if one is open */
 	bool cursor_on;
 	int cursor_x, cursor_y;
+
+	/* where the panes are, for the mouse */
+	struct view_pane {
+		int x, y, w, h;
+		size_t index;      /* in the endpoint manager */
+	} panes[PANE_SHOWN_MAX];
+	int npanes;
+	struct pane_text ptext[PANE_SHOWN_MAX]; /* their transcripts */
 
 	struct buf scratch;  /* escaping one string at a time */
 	struct buf cellbuf;  /* the table's cells, the prompt's text */

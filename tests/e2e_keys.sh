@@ -1,7 +1,7 @@
 #!/bin/sh
 # e2e_keys.sh - the other keys of SPEC §5: help, the filter prompt with its
 # error message and history, 4/6, pause, +/-, the columns screen, the keys
-# of the endpoints (not there yet); colours off with NO_COLOR; the C locale.
+# of the endpoints without any open; colours off with NO_COLOR; the C locale.
 . "${TESTS_SRCDIR:-$(dirname "$0")}/tmuxlib.sh"
 
 tl_init
@@ -96,13 +96,22 @@ tl_wait_for 'Refresh 1 s' || tl_fail "- does not slow down to 1 s"
 tl_keys +
 tl_wait_for 'Refresh 500 ms' || tl_fail "+ does not speed up"
 
-# The endpoints are not there yet: their keys say so.
-for k in n F2 Tab F8; do
+# The endpoint keys without any endpoint open: n and F2 open the menu (Esc
+# closes it), Tab and F8 say there is no pane.
+for k in n F2; do
 	tl_keys "$k"
-	tl_wait_for 'no endpoints yet' || tl_fail "$k: no message"
-	tl_keys j
-	tl_wait_gone 'no endpoints yet' || tl_fail "the message stays after a key"
+	tl_wait_for 'New endpoint: choose what to open' || tl_fail "$k: no endpoint menu"
+	tl_keys Escape
+	tl_wait_gone 'New endpoint: choose' || tl_fail "$k: Esc does not close the menu"
 done
+tl_keys Tab
+tl_wait_for 'no panes yet' || tl_fail "Tab: no message"
+tl_keys j
+tl_wait_gone 'no panes yet' || tl_fail "the message stays after a key"
+tl_keys F8
+tl_wait_for 'no pane to close' || tl_fail "F8: no message"
+tl_keys j
+tl_wait_gone 'no pane to close' || tl_fail "the message stays after a key"
 
 # Optional columns
 tl_keys c

@@ -129,7 +129,7 @@ static void test_cells(void **state)
 {
 	struct fx *f = *state;
 	const struct snapshot *s = app_snapshot(f->a);
-	struct cell_ctx ctx = { f->pm, ESC_UTF8 };
+	struct cell_ctx ctx = { f->pm, ESC_UTF8, NULL };
 	struct buf b = BUF_INIT;
 	const struct sock *listener = NULL, *est = NULL, *abs = NULL, *v6 = NULL;
 	char tmp[32];

@@ -1,0 +1,181 @@
+#!/bin/sh
+# run.sh - sockview against ss, netstat and lsof at 10^3, 10^4, 10^5 sockets.
+#
+#   bench/run.sh [SCALE...]        default: 1000 10000 100000
+#
+# For each scale: starts bench/load (SCALE sockets held by BENCH_PROCS
+# processes, default 200; it stops by itself after a time limit and is
+# stopped by its pid at the end), then
+#   - batch: bench/timeit runs every command interleaved, in random order per
+#     round, and reports the median wall time, CPU time and peak RSS;
+#   - live: bench/live.py runs `sockview -d 1` and `watch -n1 ss -tuxanp` in
+#     tmux for BENCH_LIVE_SECS seconds each (default 20) and measures their
+#     CPU and RSS, then sockview's key-press latency mid-refresh.
+# Prints two markdown tables (batch, live) with ratios to ss.
+#
+# From a clean checkout it installs what is missing (Debian packages, with
+# sudo when not root) and builds the tree with ./quickstart.sh; `make bench`
+# runs it on the build directory instead (SV_BUILDDIR). Environment:
+#   SV_BUILDDIR      a configured and built tree (src/sockview, bench/*)
+#   BENCH_PROCS      processes holding the sockets (200)
+#   BENCH_ROUNDS     timing rounds (10; commands slower than 3 s stop after 3)
+#   BENCH_LIVE_SECS  length of each live measurement (20; 0 skips them)
+#   BENCH_KEYS       key presses timed (10)
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+src=$(dirname "$here")
+procs=${BENCH_PROCS:-200}
+rounds=${BENCH_ROUNDS:-10}
+live_secs=${BENCH_LIVE_SECS:-20}
+keys=${BENCH_KEYS:-10}
+scales=${*:-1000 10000 100000}
+
+say() { printf 'bench: %s\n' "$*" >&2; }
+
+# ---- set-up: packages, build ----
+
+PKGS="iproute2 net-tools lsof procps tmux python3"
+missing=""
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$'; then
+		missing="$missing $p"
+	fi
+done
+if [ -n "$missing" ]; then
+	sudo=""
+	[ "$(id -u)" -ne 0 ] && sudo=sudo
+	say "installing:$missing"
+	$sudo apt-get update -qq
+	# shellcheck disable=SC2086
+	$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >&2
+fi
+
+if [ -z "${SV_BUILDDIR:-}" ]; then
+	say "building (./quickstart.sh)"
+	"$src/quickstart.sh" --version >/dev/null
+	SV_BUILDDIR=$src
+fi
+build=$(cd "$SV_BUILDDIR" && pwd)
+sv=$build/src/sockview
+for b in "$sv" "$build/bench/load" "$build/bench/bare" "$build/bench/timeit"; do
+	if [ ! -x "$b" ]; then
+		say "missing $b: build the tree first (make)"
+		exit 1
+	fi
+done
+
+# ---- the load generator, always stopped by its pid ----
+
+load_pid=""
+load_out=$(mktemp)
+res=$(mktemp -d)
+stop_load() {
+	if [ -n "$load_pid" ]; then
+		kill "$load_pid" 2>/dev/null || true
+		wait "$load_pid" 2>/dev/null || true
+	fi
+	load_pid=""
+}
+cleanup() {
+	stop_load
+	rm -rf "$load_out" "$res"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+start_load() { # start_load SCALE SECONDS
+	: >"$load_out"
+	"$build/bench/load" -n "$1" -p "$procs" -t "$2" >"$load_out" 2>&1 &
+	load_pid=$!
+	i=0
+	while ! grep -q '^ready' "$load_out"; do
+		i=$((i + 1))
+		if [ "$i" -gt 1200 ] || ! kill -0 "$load_pid" 2>/dev/null; then
+			say "load generator failed: $(cat "$load_out")"
+			exit 1
+		fi
+		sleep 0.1
+	done
+}
+
+loadavg() { cut -d' ' -f1 /proc/loadavg; }
+
+# ---- measurements ----
+
+say "kernel $(uname -r), $(nproc) CPUs; scales: $scales"
+for n in $scales; do
+	# generous limit: the batch rounds and both live runs must fit
+	start_load "$n" 1800
+	made=$(sed -n 's/^ready //p' "$load_out")
+	la0=$(loadavg)
+	say "$n sockets ($made held by $procs processes), load average $la0: batch"
+	"$build/bench/timeit" -r "$rounds" -m 3 -s 3000 -T 120 \
+		"sockview --once" "$sv --once" \
+		"sockview --once -t" "$sv --once -t" \
+		"sockview --once -t --no-processes" "$sv --once -t --no-processes" \
+		"bare (dump + /proc walk)" "$build/bench/bare" \
+		"ss -tuxanp" "ss -tuxanp" \
+		"ss -tanp" "ss -tanp" \
+		"ss -tan" "ss -tan" \
+		"netstat -tanp" "netstat -tanp" \
+		"lsof -nP -i" "lsof -nP -i" >"$res/batch.$n"
+	la1=$(loadavg)
+	echo "$la0 $la1 $made" >"$res/load.$n"
+	if [ "$live_secs" -gt 0 ]; then
+		say "$n sockets: live view (2 x ${live_secs} s)"
+		warm=5
+		[ "$n" -ge 50000 ] && warm=15
+		python3 "$here/live.py" --sockview "$sv" --secs "$live_secs" \
+			--warmup "$warm" --keys "$keys" >"$res/live.$n" || true
+	fi
+	stop_load
+done
+
+# ---- the tables ----
+
+echo
+echo "sockview $("$sv" --version | cut -d' ' -f2), kernel $(uname -r), $(nproc) CPUs," \
+	"$procs processes holding the sockets; medians of up to $rounds interleaved runs"
+echo
+echo "| sockets | command | median | min | CPU | peak RSS | lines | vs ss -tuxanp | vs ss -tan |"
+echo "|--:|:--|--:|--:|--:|--:|--:|--:|--:|"
+for n in $scales; do
+	awk -F'\t' -v n="$n" '
+	{ name[NR] = $1; runs[NR] = $2; med[NR] = $3; mn[NR] = $4; cpu[NR] = $5
+	  rss[NR] = $6; lines[NR] = $7; st[NR] = $8
+	  if ($1 == "ss -tuxanp") full = $3
+	  if ($1 == "ss -tan") tan = $3 }
+	function ms(v) { return v >= 1000 ? sprintf("%.2f s", v / 1000) : sprintf("%.1f ms", v) }
+	function ratio(v, ref) { return ref > 0 && v > 0 ? sprintf("%.2fx", v / ref) : "-" }
+	END {
+		for (i = 1; i <= NR; i++) {
+			if (st[i] != "ok" && runs[i] == 0) {
+				printf "| %s | %s | %s | | | | | | |\n", n, name[i], st[i]
+				continue
+			}
+			printf "| %s | %s | %s | %s | %s | %.1f MiB | %s | %s | %s |\n", n, name[i],
+			    ms(med[i]), ms(mn[i]), ms(cpu[i]), rss[i] / 1024, lines[i],
+			    ratio(med[i], full), ratio(med[i], tan)
+		}
+	}' "$res/batch.$n"
+done
+echo
+for n in $scales; do
+	read -r la0 la1 made <"$res/load.$n"
+	echo "load average at $n sockets: $la0 -> $la1 (the machine's other work)"
+done
+if [ "$live_secs" -gt 0 ]; then
+	echo
+	echo "Live view, 1 s refresh, ${live_secs} s each:"
+	echo
+	echo "| sockets | command | CPU (% of one core) | RSS | peak RSS | key latency median / max (mid-refresh) |"
+	echo "|--:|:--|--:|--:|--:|--:|"
+	for n in $scales; do
+		[ -s "$res/live.$n" ] || { echo "| $n | (live measurement failed) | | | | |"; continue; }
+		awk -F'\t' -v n="$n" '
+		$1 == "sockview-live" { printf "| %s | sockview -d 1 | %.1f%% | %.1f MiB | %.1f MiB | %s / %s ms (%s of %s) |\n", n, $2, $3 / 1024, $4 / 1024, $5, $6, $8, $7 }
+		$1 == "watch-ss" { printf "| %s | watch -n1 ss -tuxanp | %.1f%% | %.1f MiB | %.1f MiB | |\n", n, $2, $3 / 1024, $4 / 1024 }
+		' "$res/live.$n"
+	done
+fi

@@ -1,0 +1,125 @@
+/* form.h - the "new endpoint" form (no curses): transport, IP version,
+ * address and port or Unix path, greeting text; defaults, validation, and
+ * the explanation of a port that is taken.
+ *
+ * Defaults are safe: the loopback address (127.0.0.1 or ::1) unless the
+ * user types another one, a port that is free right now (servers), a path
+ * in sockview's private directory (Unix servers), and for a client the
+ * last server opened. A field the user edited keeps their text when the
+ * transport or IP version changes; untouched ones follow the change.
+ *
+ * The form turns its fields into an endpoint_config (form_config) or a
+ * translated one-line error naming the field, which it keeps for display
+ * with the field to fix focused. An existing stale Unix socket file is
+ * reported; the user may then confirm (Enter again) to replace it. */
+#ifndef SOCKVIEW_FORM_H
+#define SOCKVIEW_FORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "buf.h"
+#include "endpoint.h"
+#include "epaddr.h"
+#include "lineedit.h"
+#include "ownset.h"
+#include "procmap.h"
+#include "snapshot.h"
+
+enum form_field {
+	FF_TRANSPORT, /* choice: TCP, UDP, Unix stream, Unix datagram */
+	FF_FAMILY,    /* choice: IPv4, IPv6 (TCP and UDP) */
+	FF_ADDR,      /* text: IP address, "localhost", "*" (TCP and UDP) */
+	FF_PORT,      /* text: number (TCP and UDP) */
+	FF_PATH,      /* text: path or @name (Unix) */
+	FF_GREETING,  /* text: greeting server only */
+	FF_MAX_
+};
+
+/* Where the defaults come from (the endpoint manager, or a test). */
+struct form_env {
+	/* The private directory for Unix socket files, made on first use;
+	 * NULL with a reason in err if it cannot be made. */
+	const char *(*private_dir)(void *ctx, char *err, size_t errlen);
+	void *ctx;
+	/* The last server opened (the client's default target). */
+	bool have_last;
+	enum ep_transport last_transport;
+	struct epaddr last_addr;
+};
+
+/* First port tried for a server's suggestion. */
+#define FORM_PORT_BASE 5000
+
+struct form {
+	enum ep_kind kind;
+	enum ep_transport transport;
+	int family;                  /* AF_INET or AF_INET6 */
+	enum form_field focus;
+	struct lineedit field[FF_MAX_]; /* the text fields (by enum index) */
+	bool edited[FF_MAX_];        /* the user typed into this field */
+	struct form_env env;
+	char err[512];               /* raw message ("" when none) */
+	enum form_field err_field;
+	bool stale_offer;            /* err says the path is a stale socket */
+	char stale_path[EPADDR_UNIX_PATH_MAX + 1];
+	char note[256];              /* a hint under the fields ("" none) */
+	char greeting[LINEEDIT_MAX + 1]; /* what cfg->greeting points to */
+};
+
+/* Opens the form for kind with its defaults (a client's from env's last
+ * server). */
+void form_open(struct form *f, enum ep_kind kind, const struct form_env *env);
+
+/* True if field is shown for the form's transport and kind. */
+bool form_field_shown(const struct form *f, enum form_field field);
+/* True for the choice fields (transport, IP version). */
+bool form_field_is_choice(enum form_field field);
+/* The translated label of a field ("Transport", "Port"...). */
+const char *form_field_label(enum form_field field);
+
+/* Number of choices of a choice field, and the translated name of choice
+ * i; the current one is form_choice_current(). */
+size_t form_choices(enum form_field field);
+const char *form_choice_name(enum form_field field, size_t i);
+size_t form_choice_current(const struct form *f, enum form_field field);
+
+/* Results of form_key. */
+enum form_result {
+	FORM_IGNORED, /* not a key of the form */
+	FORM_CHANGED, /* redraw */
+	FORM_SUBMIT,  /* Enter: call form_config, then open the endpoint */
+	FORM_CANCEL,  /* Esc */
+};
+
+/* Handles a key: Up/Down/Tab/Shift-Tab move between the fields shown,
+ * Left/Right (and Space) change a choice, editing keys edit a text field,
+ * Enter submits, Esc cancels. */
+enum form_result form_key(struct form *f, int key);
+
+/* Validates the fields and fills cfg (endpoint_config_init, address,
+ * greeting, replace_stale when the user confirmed it). Returns 0, or -1
+ * with the error kept in the form (f->err, the field focused). */
+int form_config(struct form *f, struct endpoint_config *cfg);
+
+/* Shows an error from opening the endpoint (e.g. from endpoint_new) under
+ * the fields. e is its errno: EEXIST on a stale socket file at the path
+ * makes the form offer to replace it on the next Enter; EADDRINUSE and
+ * EEXIST focus the port or path field. */
+void form_set_error(struct form *f, int e, const char *msg);
+
+/* Appends to out a translated sentence naming what holds the address want
+ * (transport t: its port, or its Unix path) according to the socket table:
+ * "held by python3 (pid 4242)", "held by sockview itself (pane [2])",
+ * "held by a socket of uid 0 whose process is not visible (run as root to
+ * see it)". RAW: a command name may hold any byte, so escape before
+ * display. Returns false (and appends nothing) if the table shows no
+ * socket there. */
+bool form_describe_holder(const struct snapshot *snap, const struct procmap *pm,
+			  const struct ownset *own, enum ep_transport t,
+			  const struct epaddr *want, struct buf *out);
+
+/* A translated one-line description of an endpoint kind, for the menu. */
+const char *form_kind_help(enum ep_kind kind);
+
+#endif
