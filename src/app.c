@@ -983,21 +983,27 @@ static unsigned open_form(struct app *a, enum ep_kind kind)
 	return APP_REDRAW;
 }
 
-/* The form's "in use" error with who holds the address, from the table. */
+/* How many refreshes the form's "in use" error waits for the table to
+ * name the holder (a new socket, a process the scan has not read yet). */
+#define APP_HOLDER_TRIES 3
+
+/* The form's "in use" error with who holds the address, from the table.
+ * Returns true when it waits for another refresh. */
 static bool holder_error(struct app *a)
 {
 	struct buf b = BUF_INIT;
-	bool found;
+	enum form_holder h;
 
 	buf_puts(&b, a->holder_base);
 	buf_puts(&b, ": ");
-	found = form_describe_holder(a->have_snap ? app_snapshot(a) : NULL, a->pm, &a->own,
-				     a->form.transport, &a->holder_addr, &b);
-	if (!found)
+	h = form_describe_holder(a->have_snap ? app_snapshot(a) : NULL, a->pm, &a->own,
+				 a->form.transport, &a->holder_addr, &b);
+	if (h == FORM_HOLDER_NONE)
 		buf_puts(&b, _("its holder is not in the table yet (refreshing)"));
 	snprintf(a->form.err, sizeof(a->form.err), "%s", b.data ? b.data : "");
 	buf_free(&b);
-	return found;
+	a->holder_pending = h != FORM_HOLDER_NAMED && a->holder_tries++ < APP_HOLDER_TRIES;
+	return a->holder_pending;
 }
 
 static unsigned submit_form(struct app *a, int64_t now)
@@ -1008,20 +1014,25 @@ static unsigned submit_form(struct app *a, int64_t now)
 	int e;
 
 	a->holder_pending = false;
-	if (form_config(&a->form, &cfg) < 0)
-		return APP_REDRAW;
-	p = epman_open(a->em, &cfg, err, sizeof(err));
+	for (int tries = 0;; tries++) {
+		if (form_config(&a->form, &cfg) < 0)
+			return APP_REDRAW;
+		p = epman_open(a->em, &cfg, err, sizeof(err));
+		/* our suggestion was taken meanwhile (another program bound
+		 * it since): suggest again, a few times */
+		if (p || errno != EADDRINUSE || tries >= 3 || !form_retry_port(&a->form))
+			break;
+	}
 	if (!p) {
 		e = errno;
 		form_set_error(&a->form, e, err);
 		if (e == EADDRINUSE || (e == EEXIST && !a->form.stale_offer)) {
 			snprintf(a->holder_base, sizeof(a->holder_base), "%s", err);
 			a->holder_addr = cfg.addr;
-			if (!holder_error(a) && e == EADDRINUSE) {
-				/* look again once the table is fresh */
-				a->holder_pending = true;
+			a->holder_tries = 0;
+			/* look again once the table is fresh */
+			if (holder_error(a))
 				return APP_REDRAW | APP_REFRESH;
-			}
 		}
 		return APP_REDRAW;
 	}
@@ -1133,10 +1144,10 @@ static void app_after_refresh(struct app *a, int64_t now)
 		}
 		a->pending_inode = 0;
 	}
-	if (a->holder_pending && a->mode == MODE_FORM) {
+	if (a->holder_pending && a->mode == MODE_FORM)
 		holder_error(a);
+	else
 		a->holder_pending = false;
-	}
 }
 
 /* ---- actions ---- */

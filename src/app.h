@@ -172,6 +172,7 @@ struct app {
 	struct ownset own;    /* inodes of the endpoints' sockets -> pane */
 	uint32_t pending_inode; /* F7: select this socket once it shows up */
 	bool holder_pending;  /* the form's "in use" error awaits a refresh */
+	unsigned holder_tries;
 	char holder_base[512];
 	struct epaddr holder_addr;
 

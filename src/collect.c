@@ -65,6 +65,9 @@ struct collect *collect_new(const struct options *o, char *err, size_t errlen)
 		c->ps = procscan_new("/proc");
 		c->pm = procmap_new();
 	}
+	/* Batch tables and CSV show no tcp_info: asking the kernel for it
+	 * would cost about a third of the TCP dump for nothing. */
+	diag_set_tcp_info(c->diag, !o->once || o->format == FMT_JSON);
 	c->uid = geteuid();
 	c->protos = o->protos;
 	c->families = o->families;
@@ -92,6 +95,11 @@ void collect_set_scope(struct collect *c, unsigned protos, unsigned families)
 {
 	c->protos = protos;
 	c->families = families;
+}
+
+void collect_set_tcp_info(struct collect *c, bool on)
+{
+	diag_set_tcp_info(c->diag, on);
 }
 
 void collect_set_listening(struct collect *c, bool listening)

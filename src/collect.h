@@ -33,6 +33,13 @@ void collect_free(struct collect *c);
 
 /* Changes which protocols (SP_MASK bits) and families (SF_*) are dumped. */
 void collect_set_scope(struct collect *c, unsigned protos, unsigned families);
+/* Whether TCP records carry tcp_info, congestion control and meminfo
+ * (SOCK_HAS_TCP, _CONG, _MEM), from the next cycle on. collect_new turns
+ * it on for the live view and JSON, off for batch tables and CSV. The
+ * kernel fills tcp_info at a cost close to the rest of the record, so a
+ * view that shows no tcp_info column, sorts by none and has no details
+ * open should turn it off. */
+void collect_set_tcp_info(struct collect *c, bool on);
 /* Only listening/unconnected sockets (-l): lets the kernel drop the rest. */
 void collect_set_listening(struct collect *c, bool listening);
 /* A kernel-side prefilter derived from f (may be NULL): a superset of what f

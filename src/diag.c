@@ -30,12 +30,12 @@
 /* nla_len is 16 bits: the bytecode plus its attribute header must fit. */
 #define DIAG_MAX_BYTECODE (UINT16_MAX - MNL_ATTR_HDRLEN)
 
-/* Request header sizes: the larger of the two request structs. */
-#define DIAG_REQ_HDR_LEN                                                       \
-	(MNL_ALIGN(sizeof(struct nlmsghdr)) +                                  \
-	 MNL_ALIGN(sizeof(struct inet_diag_req_v2) > sizeof(struct unix_diag_req) \
-			   ? sizeof(struct inet_diag_req_v2)                   \
-			   : sizeof(struct unix_diag_req)))
+/* Request header sizes: the largest of the request structs. */
+#define DIAG_MAX3(a, b, c) ((a) > (b) ? ((a) > (c) ? (a) : (c)) : ((b) > (c) ? (b) : (c)))
+#define DIAG_REQ_HDR_LEN                                                         \
+	(MNL_ALIGN(sizeof(struct nlmsghdr)) +                                    \
+	 MNL_ALIGN(DIAG_MAX3(sizeof(struct inet_diag_req_v2), sizeof(struct inet_diag_req), \
+			     sizeof(struct unix_diag_req))))
 
 struct diag_req {
 	uint8_t proto;  /* enum sock_proto */
@@ -59,6 +59,7 @@ struct diag {
 	void *bc;
 	size_t bc_len;
 	bool tcp_info;     /* ask for tcp_info, congestion control, meminfo */
+	bool combined;     /* TCP over both families in one request */
 	bool no_combined;  /* the kernel refused a combined TCP request */
 
 	char *record_dir;
@@ -181,6 +182,7 @@ struct diag *diag_open(void)
 
 	d->record_fd = -1;
 	d->tcp_info = true;
+	d->combined = true;
 	d->ops = &real_ops;
 	d->ops_ctx = d;
 	d->real = true;
@@ -258,6 +260,16 @@ void diag_set_inet_filter(struct diag *d, uint32_t states, const void *bytecode,
 	}
 }
 
+void diag_set_tcp_info(struct diag *d, bool on)
+{
+	d->tcp_info = on;
+}
+
+void diag_set_combined_tcp(struct diag *d, bool on)
+{
+	d->combined = on;
+}
+
 void diag_set_transport(struct diag *d, const struct diag_transport_ops *ops,
 			void *ctx)
 {
@@ -270,6 +282,8 @@ void diag_set_transport(struct diag *d, const struct diag_transport_ops *ops,
 		d->ops_ctx = d;
 		d->real = true;
 	}
+	d->combined = d->real;
+	d->no_combined = false;
 }
 
 void diag_set_record_dir(struct diag *d, const char *dir)
@@ -586,11 +600,34 @@ static int req_restart(struct diag *d, bool reset)
 	return 0;
 }
 
+/* The kernel refused the combined TCP request (a kernel without the legacy
+ * handler): ask once per family instead, now and from now on. */
+static int req_split(struct diag *d)
+{
+	int err;
+
+	d->no_combined = true;
+	memmove(&d->reqs[d->cur + 2], &d->reqs[d->cur + 1],
+		(d->nreqs - d->cur - 1) * sizeof(d->reqs[0]));
+	d->reqs[d->cur] = (struct diag_req){ SP_TCP, AF_INET };
+	d->reqs[d->cur + 1] = (struct diag_req){ SP_TCP, AF_INET6 };
+	d->nreqs++;
+	d->snap->n = d->mark;
+	err = req_send(d);
+	if (err)
+		return req_fail(d, err);
+	return 0;
+}
+
 /* A reply ended the dump (DONE or ERROR). */
 static int req_done(struct diag *d)
 {
 	const struct diag_parser *p = &d->parser;
+	const struct diag_req *r = &d->reqs[d->cur];
 
+	if (p->error && r->family == AF_UNSPEC && d->snap->n == d->mark &&
+	    d->nreqs < DIAG_MAX_REQS)
+		return req_split(d);
 	d->answered = true;
 	if (p->error == 0 && p->intr) {
 		if (d->intr_tries < DIAG_MAX_INTR_RETRIES) {
@@ -681,6 +718,13 @@ int diag_start(struct diag *d, unsigned protos, unsigned families,
 	for (size_t i = 0; i < sizeof(inet_protos); i++) {
 		if (!(protos & SP_MASK(inet_protos[i])))
 			continue;
+		/* TCP over both families in one walk of the kernel's tables
+		 * (recordings keep one file per family) */
+		if (inet_protos[i] == SP_TCP && (families & SF_ALL) == SF_ALL && d->combined &&
+		    !d->record_dir && !d->no_combined) {
+			d->reqs[d->nreqs++] = (struct diag_req){ SP_TCP, AF_UNSPEC };
+			continue;
+		}
 		if (families & SF_INET)
 			d->reqs[d->nreqs++] = (struct diag_req){ inet_protos[i], AF_INET };
 		if (families & SF_INET6)

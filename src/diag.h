@@ -3,7 +3,12 @@
  * One struct diag owns one NETLINK_SOCK_DIAG socket (close-on-exec,
  * non-blocking) and runs dump cycles on it. A cycle is one request per
  * (protocol, family) pair asked for: TCP, UDP, raw over IPv4/IPv6, then
- * Unix. Requests go one at a time (the kernel allows one dump per socket),
+ * Unix; except that TCP over both families goes as one legacy
+ * TCPDIAG_GETSOCK request, whose dump walks the kernel's TCP tables once
+ * instead of twice (diag_set_combined_tcp; never while recording, so that
+ * recordings stay one file per family; a kernel that refuses it, with an
+ * error and no record, gets the two requests then and from then on). Requests go one at
+ * a time (the kernel allows one dump per socket),
  * each with a fresh sequence number; replies are parsed by diag_parse.h
  * straight into the caller's snapshot, without per-record allocation.
  *
@@ -135,6 +140,18 @@ void diag_cancel(struct diag *d);
 void diag_set_inet_filter(struct diag *d, uint32_t states, const void *bytecode,
 			  size_t len);
 
+/* Whether TCP requests ask for tcp_info, the congestion control name and
+ * SK_MEMINFO (from the next cycle on; on by default). Without them TCP
+ * records lack SOCK_HAS_TCP, SOCK_HAS_CONG and SOCK_HAS_MEM, and the
+ * kernel's dump costs about a third less. */
+void diag_set_tcp_info(struct diag *d, bool on);
+
+/* Whether TCP over both families goes as one combined (legacy) request
+ * when the cycle asks for both (from the next cycle on). On with the real
+ * socket, off after diag_set_transport() installs a test transport (whose
+ * tests expect one request per family) unless turned on again. */
+void diag_set_combined_tcp(struct diag *d, bool on);
+
 /* Test seam: replies come from ops (NULL: back to the real socket). ops and
  * ctx are not copied and must outlive their use. */
 void diag_set_transport(struct diag *d, const struct diag_transport_ops *ops,
@@ -146,8 +163,8 @@ void diag_set_transport(struct diag *d, const struct diag_transport_ops *ops,
 void diag_set_record_dir(struct diag *d, const char *dir);
 /* The first errno recording met (0: none). */
 int diag_record_error(const struct diag *d);
-/* "tcp-inet", "udp-inet6", "unix" ...: the recording's base name for a
- * request (static string; NULL for a pair that is never requested). */
+/* "tcp-inet", "udp-inet6", "unix", "tcp" (TCP with AF_UNSPEC: the combined
+ * request) ...: the recording's base name for a request (static string; NULL for a pair that is never requested). */
 const char *diag_record_name(unsigned proto, unsigned family);
 
 /* Counters since diag_open() (pointer valid until diag_free). */

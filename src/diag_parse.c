@@ -437,6 +437,13 @@ int diag_parse(struct diag_parser *p, const void *buf, size_t len)
 			p->done = true;
 			p->error = ENOBUFS;
 			break;
+		case TCPDIAG_GETSOCK:
+			/* replies to the legacy request (TCP, both families) */
+			if (p->proto == SP_TCP)
+				parse_inet(p, nlh);
+			else
+				p->stats.skipped++;
+			break;
 		case SOCK_DIAG_BY_FAMILY:
 			if (p->proto == SP_UNIX)
 				parse_unix(p, nlh);

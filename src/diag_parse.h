@@ -16,6 +16,9 @@
  *  - a message of our dump that cannot be a socket (payload shorter than
  *    struct inet_diag_msg / unix_diag_msg, wrong address family, unknown
  *    message type): skipped and counted in stats.skipped; parsing goes on.
+ *    Socket messages are SOCK_DIAG_BY_FAMILY, or TCPDIAG_GETSOCK in a TCP
+ *    dump (the reply type of the legacy request diag.c uses for TCP over
+ *    both families).
  *  - Unix records: when names (peers) were asked for, a socket without a
  *    UNIX_DIAG_NAME (_PEER) attribute is unnamed (has no peer): SOCK_HAS_NAME
  *    (SOCK_HAS_PEER) is set with name_len (peer_inode) 0.

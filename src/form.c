@@ -408,6 +408,17 @@ int form_config(struct form *f, struct endpoint_config *cfg)
 	return 0;
 }
 
+bool form_retry_port(struct form *f)
+{
+	char before[LINEEDIT_MAX];
+
+	if (f->kind == EP_CLIENT || is_unix(f->transport) || f->edited[FF_PORT])
+		return false;
+	snprintf(before, sizeof(before), "%s", f->field[FF_PORT].text);
+	apply_defaults(f);
+	return strcmp(before, f->field[FF_PORT].text) != 0;
+}
+
 void form_set_error(struct form *f, int e, const char *msg)
 {
 	enum form_field field = FF_TRANSPORT;
@@ -475,7 +486,7 @@ static int holder_score(const struct sock *s, enum ep_transport t, const struct 
 	return 1;
 }
 
-bool form_describe_holder(const struct snapshot *snap, const struct procmap *pm,
+enum form_holder form_describe_holder(const struct snapshot *snap, const struct procmap *pm,
 			  const struct ownset *own, enum ep_transport t,
 			  const struct epaddr *want, struct buf *out)
 {
@@ -492,14 +503,14 @@ bool form_describe_holder(const struct snapshot *snap, const struct procmap *pm,
 		}
 	}
 	if (!best)
-		return false;
+		return FORM_HOLDER_NONE;
 	if (own && ownset_find(own, best->inode, &tag)) {
 		buf_printf(out, _("held by sockview itself (pane [%u])"), tag);
-		return true;
+		return FORM_HOLDER_NAMED;
 	}
 	if (!best->inode) {
 		buf_printf(out, _("held by a %s socket that no process owns"), sock_state_name(best));
-		return true;
+		return FORM_HOLDER_NAMED;
 	}
 	if (pm) {
 		struct proc_owner o[8];
@@ -522,12 +533,12 @@ bool form_describe_holder(const struct snapshot *snap, const struct procmap *pm,
 			if (pids > 1)
 				buf_printf(out, P_(" and %zu more process", " and %zu more processes",
 						   pids - 1), pids - 1);
-			return true;
+			return FORM_HOLDER_NAMED;
 		}
 		buf_printf(out, _("held by a socket of uid %u whose process is not visible "
 				  "(run as root to see it)"), best->uid);
-		return true;
+		return FORM_HOLDER_SOCKET;
 	}
 	buf_printf(out, _("held by a socket of uid %u (processes are not mapped)"), best->uid);
-	return true;
+	return FORM_HOLDER_NAMED;
 }

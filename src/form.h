@@ -102,6 +102,11 @@ enum form_result form_key(struct form *f, int key);
  * with the error kept in the form (f->err, the field focused). */
 int form_config(struct form *f, struct endpoint_config *cfg);
 
+/* After EADDRINUSE: if the port is the form's own suggestion (a server's,
+ * not edited), suggests another one that is free now and returns true
+ * (the caller tries again); false otherwise. */
+bool form_retry_port(struct form *f);
+
 /* Shows an error from opening the endpoint (e.g. from endpoint_new) under
  * the fields. e is its errno: EEXIST on a stale socket file at the path
  * makes the form offer to replace it on the next Enter; EADDRINUSE and
@@ -113,9 +118,16 @@ void form_set_error(struct form *f, int e, const char *msg);
  * "held by python3 (pid 4242)", "held by sockview itself (pane [2])",
  * "held by a socket of uid 0 whose process is not visible (run as root to
  * see it)". RAW: a command name may hold any byte, so escape before
- * display. Returns false (and appends nothing) if the table shows no
- * socket there. */
-bool form_describe_holder(const struct snapshot *snap, const struct procmap *pm,
+ * display. Returns FORM_HOLDER_NONE (and appends nothing) if the table
+ * shows no socket there, FORM_HOLDER_SOCKET when it shows the socket but
+ * not its process (the process scan may not have caught up yet), else
+ * FORM_HOLDER_NAMED. */
+enum form_holder {
+	FORM_HOLDER_NONE,
+	FORM_HOLDER_SOCKET,
+	FORM_HOLDER_NAMED,
+};
+enum form_holder form_describe_holder(const struct snapshot *snap, const struct procmap *pm,
 			  const struct ownset *own, enum ep_transport t,
 			  const struct epaddr *want, struct buf *out);
 

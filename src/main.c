@@ -103,7 +103,6 @@ static int run_once(const struct options *o, const struct filter *f)
 	char err[512];
 	const struct sock **rows;
 	struct output_ctx ctx;
-	struct buf out = BUF_INIT;
 	size_t n = 0;
 	int rc = 0;
 
@@ -128,14 +127,12 @@ static int run_once(const struct options *o, const struct filter *f)
 	for (size_t i = 0; i < snap.n; i++)
 		if (keep(o, f, ctx.pm, &snap.socks[i]))
 			rows[n++] = &snap.socks[i];
-	output_format(&out, &ctx, rows, n);
-	if (output_flush(stdout, &out) < 0) {
+	if (output_write(stdout, &ctx, rows, n) < 0) {
 		if (errno != EPIPE)
 			fprintf(stderr, _("sockview: write error: %s\n"), strerror(errno));
 		rc = EXIT_FAILURE;
 	}
 	report_status(o, &snap);
-	buf_free(&out);
 	free(rows);
 	snapshot_free(&snap);
 	collect_free(c);
@@ -152,8 +149,17 @@ int main(int argc, char **argv)
 
 	closed_fds = guard_std_fds();
 	setlocale(LC_ALL, "");
+	/* Numbers keep the C form in every language: -d 0.5 parses, and JSON,
+	 * CSV and the help text agree ("0.1..3600"). */
+	setlocale(LC_NUMERIC, "C");
 #ifdef ENABLE_NLS
-	bindtextdomain(PACKAGE, LOCALEDIR);
+	{
+		/* SOCKVIEW_LOCALEDIR replaces the configured catalog directory:
+		 * for relocated installs, and to test a build not installed. */
+		const char *ld = getenv("SOCKVIEW_LOCALEDIR");
+
+		bindtextdomain(PACKAGE, ld && *ld ? ld : LOCALEDIR);
+	}
 	textdomain(PACKAGE);
 #endif
 	/* Peers that reset must never kill us: writes report EPIPE instead. */

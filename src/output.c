@@ -27,34 +27,144 @@ static bool addr_is_any(const struct sock *s, bool peer)
 	return !memcmp(a, zero, s->family == AF_INET ? 4 : 16);
 }
 
+/* Writes v in decimal at dst (20 bytes at most, no NUL); returns the length.
+ * printf's machinery costs more than the rest of a table row. */
+static size_t put_uint(char *dst, uint64_t v)
+{
+	char t[20];
+	size_t n = 0;
+
+	do {
+		t[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (size_t i = 0; i < n; i++)
+		dst[i] = t[n - 1 - i];
+	return n;
+}
+
+static void buf_uint(struct buf *out, uint64_t v)
+{
+	char t[20];
+
+	buf_append(out, t, put_uint(t, v));
+}
+
+/* Digits of v in decimal. */
+static size_t uint_width(uint64_t v)
+{
+	size_t n = 1;
+
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
+}
+
+static size_t put_ipv4(char *dst, const uint8_t *a)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < 4; i++) {
+		if (i)
+			dst[n++] = '.';
+		n += put_uint(dst + n, a[i]);
+	}
+	return n;
+}
+
+/* The text inet_ntop() gives for an IPv6 address (RFC 5952: lower-case hex,
+ * the first longest run of two or more zero groups as "::", IPv4-mapped and
+ * IPv4-compatible addresses with a dotted quad), without its sprintf per
+ * group. dst holds INET6_ADDRSTRLEN bytes; returns the length (no NUL). */
+static size_t put_ipv6(char *dst, const uint8_t *a)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned w[8];
+	int best = -1, best_len = 0, cur = -1;
+	size_t n = 0;
+
+	for (int i = 0; i < 8; i++) {
+		w[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
+		if (w[i] == 0) {
+			if (cur < 0)
+				cur = i;
+			if (i - cur + 1 > best_len) {
+				best = cur;
+				best_len = i - cur + 1;
+			}
+		} else {
+			cur = -1;
+		}
+	}
+	if (best_len < 2)
+		best = -1;
+	for (int i = 0; i < 8; i++) {
+		if (best >= 0 && i >= best && i < best + best_len) {
+			if (i == best)
+				dst[n++] = ':';
+			continue;
+		}
+		if (i)
+			dst[n++] = ':';
+		if (i == 6 && best == 0 && (best_len == 6 || (best_len == 5 && w[5] == 0xffff)))
+			return n + put_ipv4(dst + n, a + 12);
+		for (int sh = 12, lead = 1; sh >= 0; sh -= 4) {
+			unsigned d = (w[i] >> sh) & 0xf;
+
+			if (d || !lead || sh == 0) {
+				dst[n++] = hex[d];
+				lead = 0;
+			}
+		}
+	}
+	if (best >= 0 && best + best_len == 8)
+		dst[n++] = ':';
+	return n;
+}
+
+/* The address of an inet socket as inet_ntop() writes it; returns the
+ * length (dst: INET6_ADDRSTRLEN bytes, not NUL-terminated). */
+static size_t put_addr(char *dst, const struct sock *s, bool peer)
+{
+	const uint8_t *a = peer ? s->raddr : s->laddr;
+
+	return s->family == AF_INET ? put_ipv4(dst, a) : put_ipv6(dst, a);
+}
+
 size_t output_addr(struct buf *out, const struct sock *s, bool peer, enum esc_charset cs)
 {
 	char a[64];
-	size_t before = out->len;
+	size_t before = out->len, n = 0;
 	uint16_t port = peer ? s->rport : s->lport;
 
 	if (is_inet(s)) {
 		if (peer && addr_is_any(s, true) && !port) {
-			buf_puts(out, "*:*");
-		} else {
-			sock_addr_str(s, peer, a, sizeof(a));
-			if (s->family == AF_INET6)
-				buf_printf(out, "[%s]", a);
-			else
-				buf_puts(out, a);
-			if (port)
-				buf_printf(out, ":%u", port);
-			else
-				buf_puts(out, ":*");
+			buf_append(out, "*:*", 3);
+			return 3;
 		}
-		return out->len - before;
+		if (s->family == AF_INET6)
+			a[n++] = '[';
+		n += put_addr(a + n, s, peer);
+		if (s->family == AF_INET6)
+			a[n++] = ']';
+		a[n++] = ':';
+		if (port)
+			n += put_uint(a + n, port);
+		else
+			a[n++] = '*';
+		buf_append(out, a, n);
+		return n;
 	}
 	/* Unix: the local name, or for the peer its inode. */
 	if (peer) {
-		if (s->has & SOCK_HAS_PEER && s->peer_inode)
-			buf_printf(out, "* %u", s->peer_inode);
-		else
-			buf_puts(out, "*");
+		if (s->has & SOCK_HAS_PEER && s->peer_inode) {
+			buf_append(out, "* ", 2);
+			buf_uint(out, s->peer_inode);
+		} else {
+			buf_putc(out, '*');
+		}
 		return out->len - before;
 	}
 	if (!(s->has & SOCK_HAS_NAME) || !s->name_len) {
@@ -85,12 +195,16 @@ size_t output_users(struct buf *out, const struct procmap *pm, const struct sock
 		size_t clen = 0, at;
 		const char *comm = procmap_comm(pm, own[i].pid, &clen);
 
-		buf_puts(out, i ? ",(\"" : "(\"");
+		buf_append(out, i ? ",(\"" : "(\"", i ? 3 : 2);
 		at = out->len;
 		if (comm)
 			name_w += esc_display(out, comm, clen, cs);
 		name_bytes += out->len - at;
-		buf_printf(out, "\",pid=%d,fd=%d)", (int)own[i].pid, (int)own[i].fd);
+		buf_append(out, "\",pid=", 6);
+		buf_uint(out, (uint32_t)own[i].pid);
+		buf_append(out, ",fd=", 4);
+		buf_uint(out, (uint32_t)own[i].fd);
+		buf_putc(out, ')');
 	}
 	if (n > MAX_OWNERS)
 		buf_puts(out, ",...");
@@ -118,16 +232,32 @@ static const char *netid(const struct sock *s)
 	}
 }
 
-/* One formatted row: offsets of each cell in a shared buffer. */
-struct cell {
-	size_t off, len, width;
+/* Where a document goes: appended to a buffer, or (with f) written out in
+ * chunks as rows are formatted, so that memory never holds a whole table
+ * of 10^5 rows. */
+struct sink {
+	struct buf *b;
+	FILE *f;   /* NULL: everything stays in b */
+	int err;   /* first write error (errno), 0 if none */
 };
 
-static void cell_add(struct buf *cells, struct cell *c, size_t width_or_0, size_t start)
+/* Bytes collected before a chunk goes to the file. */
+#define SINK_CHUNK (64 * 1024)
+
+static void sink_flush(struct sink *k)
 {
-	c->off = start;
-	c->len = cells->len - start;
-	c->width = width_or_0;
+	if (!k->f || !k->b->len)
+		return;
+	if (!k->err && fwrite(k->b->data, 1, k->b->len, k->f) != k->b->len)
+		k->err = errno ? errno : EIO;
+	buf_reset(k->b);
+}
+
+/* Called after each row: writes a full chunk out. */
+static void sink_row(struct sink *k)
+{
+	if (k->f && k->b->len >= SINK_CHUNK)
+		sink_flush(k);
 }
 
 static void pad(struct buf *out, size_t n)
@@ -142,90 +272,114 @@ static void pad(struct buf *out, size_t n)
 	}
 }
 
-static void write_table(struct buf *out, const struct output_ctx *ctx,
+/* The address cells of one row, kept between the two passes of the table:
+ * their text in a shared buffer (local then peer), lengths and widths. */
+struct addr_cells {
+	size_t off;
+	uint32_t llen, lw, plen, pw;
+};
+
+/* Text and width of the local address cell (Unix: name and inode). */
+static size_t table_local(struct buf *out, const struct sock *s, enum esc_charset cs)
+{
+	size_t w = output_addr(out, s, false, cs);
+
+	if (s->proto == SP_UNIX) {
+		buf_putc(out, ' ');
+		buf_uint(out, s->inode);
+		w += 1 + uint_width(s->inode);
+	}
+	return w;
+}
+
+static void put_cell(struct buf *out, const char *p, size_t len, size_t width,
+		     size_t col_w, bool right)
+{
+	if (right && col_w > width)
+		pad(out, col_w - width);
+	buf_append(out, p, len);
+	if (!right && col_w > width)
+		pad(out, col_w - width);
+	buf_putc(out, ' ');
+}
+
+/* Two passes: the first measures every column that gets padded (only the
+ * address cells need formatting for that, and they are kept), the second
+ * writes the rows. The last column (processes) is never padded, so it is
+ * formatted once, straight into the output. */
+static void write_table(struct sink *k, const struct output_ctx *ctx,
 			const struct sock *const *rows, size_t n)
 {
+	struct buf *out = k->b;
 	struct buf cells = BUF_INIT;
-	struct cell *cv = xcalloc(n ? n * NCOLS : 1, sizeof(*cv));
+	struct addr_cells *ac = xcalloc(n ? n : 1, sizeof(*ac));
 	size_t w[NCOLS];
-	size_t i, k;
+	size_t i, c, last = ctx->pm ? COL_PROC : COL_PEER;
 	bool right[NCOLS] = { [COL_RQ] = true, [COL_SQ] = true };
 
-	for (k = 0; k < NCOLS; k++)
-		w[k] = esc_width(_(table_head[k]), strlen(_(table_head[k])), ctx->cs);
+	for (c = 0; c < NCOLS; c++)
+		w[c] = esc_width(_(table_head[c]), strlen(_(table_head[c])), ctx->cs);
 	for (i = 0; i < n; i++) {
 		const struct sock *s = rows[i];
-		struct cell *c = &cv[i * NCOLS];
-		size_t at;
+		size_t at = cells.len, x;
 
+		if ((x = strlen(netid(s))) > w[COL_NETID])
+			w[COL_NETID] = x;
+		if ((x = strlen(sock_state_name(s))) > w[COL_STATE])
+			w[COL_STATE] = x;
+		if ((x = uint_width(s->recv_q)) > w[COL_RQ])
+			w[COL_RQ] = x;
+		if ((x = uint_width(s->send_q)) > w[COL_SQ])
+			w[COL_SQ] = x;
+		ac[i].off = at;
+		ac[i].lw = (uint32_t)table_local(&cells, s, ctx->cs);
+		ac[i].llen = (uint32_t)(cells.len - at);
 		at = cells.len;
-		buf_puts(&cells, netid(s));
-		cell_add(&cells, &c[COL_NETID], cells.len - at, at);
-		at = cells.len;
-		buf_puts(&cells, sock_state_name(s));
-		cell_add(&cells, &c[COL_STATE], cells.len - at, at);
-		at = cells.len;
-		buf_printf(&cells, "%u", s->recv_q);
-		cell_add(&cells, &c[COL_RQ], cells.len - at, at);
-		at = cells.len;
-		buf_printf(&cells, "%u", s->send_q);
-		cell_add(&cells, &c[COL_SQ], cells.len - at, at);
-		at = cells.len;
-		{
-			size_t aw = output_addr(&cells, s, false, ctx->cs);
-
-			if (s->proto == SP_UNIX) {
-				buf_printf(&cells, " %u", s->inode);
-				aw = esc_width(cells.data + at, cells.len - at, ctx->cs);
-			}
-			cell_add(&cells, &c[COL_LOCAL], aw, at);
-		}
-		at = cells.len;
-		cell_add(&cells, &c[COL_PEER], output_addr(&cells, s, true, ctx->cs), at);
-		at = cells.len;
-		cell_add(&cells, &c[COL_PROC], output_users(&cells, ctx->pm, s, ctx->cs), at);
-		for (k = 0; k < NCOLS; k++)
-			if (c[k].width > w[k])
-				w[k] = c[k].width;
+		ac[i].pw = (uint32_t)output_addr(&cells, s, true, ctx->cs);
+		ac[i].plen = (uint32_t)(cells.len - at);
+		if (ac[i].lw > w[COL_LOCAL])
+			w[COL_LOCAL] = ac[i].lw;
+		if (ac[i].pw > w[COL_PEER])
+			w[COL_PEER] = ac[i].pw;
 	}
-	for (k = 0; k < NCOLS; k++) {
-		const char *h = _(table_head[k]);
+	for (c = 0; c < NCOLS; c++) {
+		const char *h = _(table_head[c]);
 		size_t hw = esc_width(h, strlen(h), ctx->cs);
 
-		if (k == NCOLS - 1 || (!ctx->pm && k == COL_PEER)) {
+		if (c == last) {
 			buf_puts(out, h);
 			break;
 		}
-		if (right[k])
-			pad(out, w[k] - hw);
-		buf_puts(out, h);
-		if (!right[k])
-			pad(out, w[k] - hw);
-		buf_putc(out, ' ');
+		put_cell(out, h, strlen(h), hw, w[c], right[c]);
 	}
 	buf_putc(out, '\n');
 	for (i = 0; i < n; i++) {
-		const struct cell *c = &cv[i * NCOLS];
-		size_t last = ctx->pm ? COL_PROC : COL_PEER;
+		const struct sock *s = rows[i];
+		const char *txt = cells.data + ac[i].off;
+		char num[20];
+		size_t len;
 
-		for (k = 0; k <= last; k++) {
-			if (k == last) {
-				buf_append(out, cells.data + c[k].off, c[k].len);
-				break;
-			}
-			if (right[k])
-				pad(out, w[k] - c[k].width);
-			buf_append(out, cells.data + c[k].off, c[k].len);
-			if (!right[k])
-				pad(out, w[k] - c[k].width);
-			buf_putc(out, ' ');
+		put_cell(out, netid(s), strlen(netid(s)), strlen(netid(s)), w[COL_NETID], false);
+		len = strlen(sock_state_name(s));
+		put_cell(out, sock_state_name(s), len, len, w[COL_STATE], false);
+		len = put_uint(num, s->recv_q);
+		put_cell(out, num, len, len, w[COL_RQ], true);
+		len = put_uint(num, s->send_q);
+		put_cell(out, num, len, len, w[COL_SQ], true);
+		put_cell(out, txt, ac[i].llen, ac[i].lw, w[COL_LOCAL], false);
+		if (last == COL_PEER) {
+			buf_append(out, txt + ac[i].llen, ac[i].plen);
+		} else {
+			put_cell(out, txt + ac[i].llen, ac[i].plen, ac[i].pw, w[COL_PEER], false);
+			output_users(out, ctx->pm, s, ctx->cs);
 		}
 		/* no trailing blanks when the last cell is empty */
 		while (out->len && out->data[out->len - 1] == ' ')
 			out->len--;
 		buf_putc(out, '\n');
+		sink_row(k);
 	}
-	free(cv);
+	free(ac);
 	buf_free(&cells);
 }
 
@@ -241,9 +395,11 @@ static void json_endpoint(struct buf *out, const struct sock *s, bool peer)
 	char a[64];
 
 	if (is_inet(s)) {
-		sock_addr_str(s, peer, a, sizeof(a));
-		buf_printf(out, "{\"addr\": \"%s\", \"port\": %u}", a,
-			   peer ? s->rport : s->lport);
+		buf_puts(out, "{\"addr\": \"");
+		buf_append(out, a, put_addr(a, s, peer));
+		buf_puts(out, "\", \"port\": ");
+		buf_uint(out, peer ? s->rport : s->lport);
+		buf_putc(out, '}');
 		return;
 	}
 	if (peer || !(s->has & SOCK_HAS_NAME) || !s->name_len) {
@@ -305,9 +461,11 @@ static void json_processes(struct buf *out, const struct procmap *pm, const stru
 	buf_putc(out, ']');
 }
 
-static void write_json(struct buf *out, const struct output_ctx *ctx,
+static void write_json(struct sink *k, const struct output_ctx *ctx,
 		       const struct sock *const *rows, size_t n)
 {
+	struct buf *out = k->b;
+
 	buf_putc(out, '[');
 	for (size_t i = 0; i < n; i++) {
 		const struct sock *s = rows[i];
@@ -337,6 +495,7 @@ static void write_json(struct buf *out, const struct output_ctx *ctx,
 			json_tcp(out, s);
 		json_processes(out, ctx->pm, s);
 		buf_putc(out, '}');
+		sink_row(k);
 	}
 	buf_puts(out, n ? "\n]\n" : "]\n");
 }
@@ -357,9 +516,10 @@ static void csv_field(struct buf *out, const char *p, size_t n)
 	buf_putc(out, '"');
 }
 
-static void write_csv(struct buf *out, const struct output_ctx *ctx,
+static void write_csv(struct sink *k, const struct output_ctx *ctx,
 		      const struct sock *const *rows, size_t n)
 {
+	struct buf *out = k->b;
 	struct buf f = BUF_INIT;
 
 	buf_puts(out, "proto,family,type,state,recv_q,send_q,local_addr,local_port,"
@@ -372,10 +532,14 @@ static void write_csv(struct buf *out, const struct output_ctx *ctx,
 			   sock_family_name(s->family), sock_type_name(s->type),
 			   sock_state_name(s), s->recv_q, s->send_q);
 		if (is_inet(s)) {
-			sock_addr_str(s, false, a, sizeof(a));
-			buf_printf(out, "%s,%u,", a, s->lport);
-			sock_addr_str(s, true, a, sizeof(a));
-			buf_printf(out, "%s,%u,", a, s->rport);
+			buf_append(out, a, put_addr(a, s, false));
+			buf_putc(out, ',');
+			buf_uint(out, s->lport);
+			buf_putc(out, ',');
+			buf_append(out, a, put_addr(a, s, true));
+			buf_putc(out, ',');
+			buf_uint(out, s->rport);
+			buf_putc(out, ',');
 		} else {
 			buf_reset(&f);
 			if ((s->has & SOCK_HAS_NAME) && s->name_len)
@@ -394,19 +558,49 @@ static void write_csv(struct buf *out, const struct output_ctx *ctx,
 		output_users(&f, ctx->pm, s, ctx->cs);
 		csv_field(out, f.data ? f.data : "", f.len);
 		buf_putc(out, '\n');
+		sink_row(k);
 	}
 	buf_free(&f);
+}
+
+static void write_doc(struct sink *k, const struct output_ctx *ctx,
+		      const struct sock *const *rows, size_t n)
+{
+	switch (ctx->format) {
+	case FMT_JSON: write_json(k, ctx, rows, n); break;
+	case FMT_CSV: write_csv(k, ctx, rows, n); break;
+	case FMT_TABLE:
+	default: write_table(k, ctx, rows, n); break;
+	}
 }
 
 void output_format(struct buf *out, const struct output_ctx *ctx,
 		   const struct sock *const *rows, size_t n)
 {
-	switch (ctx->format) {
-	case FMT_JSON: write_json(out, ctx, rows, n); break;
-	case FMT_CSV: write_csv(out, ctx, rows, n); break;
-	case FMT_TABLE:
-	default: write_table(out, ctx, rows, n); break;
+	struct sink k = { out, NULL, 0 };
+
+	write_doc(&k, ctx, rows, n);
+}
+
+int output_write(FILE *f, const struct output_ctx *ctx,
+		 const struct sock *const *rows, size_t n)
+{
+	struct buf b = BUF_INIT;
+	struct sink k = { &b, f, 0 };
+
+	write_doc(&k, ctx, rows, n);
+	sink_flush(&k);
+	buf_free(&b);
+	if (k.err) {
+		errno = k.err;
+		return -1;
 	}
+	if (fflush(f) == EOF || ferror(f)) {
+		if (!errno)
+			errno = EIO;
+		return -1;
+	}
+	return 0;
 }
 
 int output_flush(FILE *f, const struct buf *out)

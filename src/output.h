@@ -1,8 +1,8 @@
 /* output.h - batch output writers: table, JSON and CSV (SPEC §3).
  *
  * The caller selects and orders the rows; the writers format them, escaping
- * every byte that came from outside (escape.h), into a buffer. Nothing here
- * touches a FILE except output_flush(). */
+ * every byte that came from outside (escape.h), into a buffer or, with
+ * output_write(), straight to a FILE. Nothing else here touches a FILE. */
 #ifndef SOCKVIEW_OUTPUT_H
 #define SOCKVIEW_OUTPUT_H
 
@@ -25,6 +25,13 @@ struct output_ctx {
  * header row. */
 void output_format(struct buf *out, const struct output_ctx *ctx,
 		   const struct sock *const *rows, size_t n);
+
+/* The same document written to f as it is formatted, in chunks of 64 KiB,
+ * so memory holds the widths and the address cells of the table (or one
+ * row of JSON or CSV) rather than the whole text; then flushes f. Returns
+ * 0, or -1 with errno (ENOSPC, EPIPE...; what was written stays written). */
+int output_write(FILE *f, const struct output_ctx *ctx,
+		 const struct sock *const *rows, size_t n);
 
 /* Formats one address column as the table shows it ("127.0.0.1:80",
  * "[::1]:5000", "*:*", "/run/x.sock", "@abstract", "*"), escaped, appended

@@ -362,11 +362,12 @@ void pane_render(struct pane *p, int w, int h, enum esc_charset cs, struct pane_
 	}
 	(void)n_idx;
 	top_skip = total > (size_t)h ? total - (size_t)h : 0;
-	for (size_t i = total; i < (size_t)h; i++)
-		text_add(out, "", 0, 0, 0, TR_INFO, true);
 	for (size_t i = start; i <= idx; i++)
 		entry_emit(p, transcript_get(tr, i), w, cs, out, i == start ? top_skip : 0,
 			   i == idx ? skip : 0);
+	/* a short transcript starts at the top, as a terminal fills */
+	for (size_t i = total; i < (size_t)h; i++)
+		text_add(out, "", 0, 0, 0, TR_INFO, true);
 }
 
 /* ---- layout ---- */

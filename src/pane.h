@@ -80,7 +80,7 @@ void pane_scroll_home(struct pane *p);
 struct pane_line {
 	size_t off, len, width;
 	enum tr_kind kind;
-	bool blank; /* padding above a short transcript */
+	bool blank; /* padding below a short transcript */
 };
 
 struct pane_text {
@@ -94,7 +94,7 @@ void pane_text_free(struct pane_text *pt);
 
 /* Renders exactly h lines (h >= 0) of the transcript, w columns wide at
  * most (w >= 1), ending at the scroll position; a transcript shorter than
- * h is padded with blank lines on top. Remembers w, h and cs for scrolling.
+ * h starts at the top (blank lines below it). Remembers w, h and cs for scrolling.
  * Long entries wrap (continuation lines indented by two columns). */
 void pane_render(struct pane *p, int w, int h, enum esc_charset cs, struct pane_text *out);
 

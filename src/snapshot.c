@@ -46,21 +46,24 @@ void snapshot_drop_last(struct snapshot *s)
 		s->n--;
 }
 
-/* Inserts record i; returns the index of an equal record already there, or
+/* Inserts record i; returns the slot of an equal record already there, or
  * -1 after inserting. */
 static long index_insert(struct snapshot *s, size_t i)
 {
 	size_t mask = s->index_cap - 1;
-	size_t h = (size_t)sock_key_hash(&s->socks[i].key) & mask;
+	uint64_t hv = sock_key_hash(&s->socks[i].key);
+	uint32_t tag = (uint32_t)(hv >> 32);
+	size_t h = (size_t)hv & mask;
 
-	while (s->index[h]) {
-		size_t j = s->index[h] - 1;
+	while (s->index[h].rec) {
+		size_t j = s->index[h].rec - 1;
 
-		if (sock_key_equal(&s->socks[j].key, &s->socks[i].key))
+		if (s->index[h].tag == tag && sock_key_equal(&s->socks[j].key, &s->socks[i].key))
 			return (long)h;
 		h = (h + 1) & mask;
 	}
-	s->index[h] = (uint32_t)(i + 1);
+	s->index[h].rec = (uint32_t)(i + 1);
+	s->index[h].tag = tag;
 	return -1;
 }
 
@@ -70,8 +73,13 @@ void snapshot_finish(struct snapshot *s)
 
 	while (cap < s->n * 2)
 		cap *= 2;
-	free(s->index);
-	s->index = xcalloc(cap, sizeof(*s->index));
+	if (cap != s->index_cap_alloc) {
+		free(s->index);
+		s->index = xcalloc(cap, sizeof(*s->index));
+		s->index_cap_alloc = cap;
+	} else {
+		memset(s->index, 0, cap * sizeof(*s->index));
+	}
 	s->index_cap = cap;
 	for (i = 0; i < s->n; i++) {
 		long slot;
@@ -81,7 +89,7 @@ void snapshot_finish(struct snapshot *s)
 		slot = index_insert(s, out);
 		if (slot >= 0) {
 			/* duplicate: newer data replaces the older copy in place */
-			s->socks[s->index[slot] - 1] = s->socks[out];
+			s->socks[s->index[slot].rec - 1] = s->socks[out];
 			continue;
 		}
 		out++;
@@ -93,15 +101,19 @@ void snapshot_finish(struct snapshot *s)
 const struct sock *snapshot_find(const struct snapshot *s, const struct sock_key *k)
 {
 	size_t mask, h;
+	uint64_t hv;
+	uint32_t tag;
 
 	if (!s->index_cap)
 		return NULL;
 	mask = s->index_cap - 1;
-	h = (size_t)sock_key_hash(k) & mask;
-	while (s->index[h]) {
-		const struct sock *r = &s->socks[s->index[h] - 1];
+	hv = sock_key_hash(k);
+	tag = (uint32_t)(hv >> 32);
+	h = (size_t)hv & mask;
+	while (s->index[h].rec) {
+		const struct sock *r = &s->socks[s->index[h].rec - 1];
 
-		if (sock_key_equal(&r->key, k))
+		if (s->index[h].tag == tag && sock_key_equal(&r->key, k))
 			return r;
 		h = (h + 1) & mask;
 	}

@@ -23,11 +23,20 @@ enum snap_status {
 	SNAP_FAILED,      /* other error (error holds errno) */
 };
 
+/* One slot of the index: the record and 32 bits of its key's hash, so that
+ * a probe touches a record (hundreds of bytes, likely not in cache) only
+ * when the hash bits agree. */
+struct snap_slot {
+	uint32_t rec; /* record index + 1; 0: empty */
+	uint32_t tag; /* high half of sock_key_hash() */
+};
+
 struct snapshot {
 	struct sock *socks; /* owned; n records */
 	size_t n, cap;
-	uint32_t *index;   /* open-addressing table of (record index + 1), owned */
+	struct snap_slot *index; /* open addressing, at most half full, owned */
 	size_t index_cap;  /* power of two, 0 before snapshot_finish() */
+	size_t index_cap_alloc; /* slots allocated (kept across clears) */
 	bool inconsistent; /* a dump was interrupted too often (NLM_F_DUMP_INTR) */
 	enum snap_status status[SP_NPROTO];
 	int error[SP_NPROTO];  /* errno for UNAVAILABLE/FAILED */

@@ -1233,14 +1233,16 @@ static void build_details(struct view *v, struct app *a, int y0, int h)
 /* Appends the escaped text of e, scrolled so that the cursor stays within
  * room columns, as one span; returns the cursor's column relative to where
  * the text starts. */
-static size_t ln_field(struct lb *b, const struct lineedit *e, size_t room, enum view_style st)
+static size_t ln_field(struct lb *b, const struct lineedit *e, size_t room, bool focused,
+		       enum view_style st)
 {
 	struct view *v = b->v;
 	struct buf *t = &v->scratch;
 	size_t cw, at = 0, skipw = 0, shown, sw;
 
 	buf_reset(t);
-	cw = esc_display(t, e->text, e->cur, v->cs);
+	/* without the focus, the start of the text is what matters */
+	cw = focused ? esc_display(t, e->text, e->cur, v->cs) : 0;
 	buf_reset(t);
 	esc_display(t, e->text, e->len, v->cs);
 	if (room && cw >= room) {
@@ -1275,39 +1277,88 @@ static enum view_style tr_style(enum tr_kind k)
 	}
 }
 
-/* Per shown pane: its title (safe, fitted) and whether it has an input
- * line; the transcript lines are in v->ptext[k]. */
+/* Per shown pane: its title and status (safe, fitted) and whether it has
+ * an input line; the transcript lines are in v->ptext[k]. */
 struct pane_draw {
 	struct pane *p;
 	struct pane_rect r;
-	bool sep, input, focused;
+	bool sep, input, focused, status;
 	size_t title_off, title_len, title_w;
+	size_t status_off, status_len, status_w;
 	int th; /* transcript lines */
 };
 
+/* Appends safe text t fitted to room; sets *off, *len, *w. */
+static void fit_store(struct buf *store, const struct buf *t, size_t room, enum col_cut cut,
+		      enum esc_charset cs, size_t *off, size_t *len, size_t *w)
+{
+	size_t tw = esc_width(t->data ? t->data : "", t->len, cs);
+
+	*off = store->len;
+	*w = view_fit(store, t->data ? t->data : "", t->len, tw, room, cut, cs);
+	*len = store->len - *off;
+}
+
+/* Title: "[id] kind, transport ADDRESS" (a long address keeps its end: the
+ * file name, the port); status: "listening, 2 clients, 5 B in, 5 B out"
+ * and the pane's modes. A pane too low for a status line gets a short
+ * state in its title. */
 static void pane_title(struct view *v, const struct app *a, struct pane_draw *d,
 		       struct buf *store)
 {
-	struct buf t = BUF_INIT;
-	size_t w, at;
+	const struct endpoint *ep = d->p->ep;
+	const struct epaddr *ad = endpoint_kind(ep) == EP_CLIENT ? endpoint_remote_addr(ep)
+								: endpoint_local_addr(ep);
+	struct buf head = BUF_INIT, t = BUF_INIT, st = BUF_INIT, raw = BUF_INIT;
+	size_t hw, w, room = (size_t)d->r.w;
 
-	buf_printf(&t, "[%u] ", d->p->id);
-	endpoint_title(d->p->ep, v->cs, &t);
-	buf_puts(&t, " - ");
-	endpoint_state_text(d->p->ep, v->cs, &t);
+	epaddr_format(ad, &raw);
+	esc_display(&head, raw.data ? raw.data : "", raw.len, v->cs);
+	buf_free(&raw);
+	hw = esc_width(head.data ? head.data : "", head.len, v->cs);
+
+	endpoint_state_text(ep, v->cs, &st);
 	if (d->p->hex)
-		buf_printf(&t, "  [%s]", _("hex"));
+		buf_printf(&st, "  [%s]", _("hex"));
 	if (!pane_following(d->p))
-		buf_printf(&t, "  [%s]", _("scrolled: PgDn"));
+		buf_printf(&st, "  [%s]", _("scrolled: PgDn"));
 	if (d->focused && a->zoom)
-		buf_printf(&t, "  [%s]", _("full screen: F11"));
-	/* the title parts are safe text; the translated words are plain */
+		buf_printf(&st, "  [%s]", _("full screen: F11"));
+
+	buf_printf(&t, "[%u] %s, %s ", d->p->id, endpoint_kind_name(endpoint_kind(ep)),
+		   endpoint_transport_name(endpoint_transport(ep)));
+	if (endpoint_kind(ep) == EP_CLIENT) {
+		buf_puts(&t, _("to"));
+		buf_putc(&t, ' ');
+	}
 	w = esc_width(t.data, t.len, v->cs);
-	at = store->len;
-	d->title_w = view_fit(store, t.data, t.len, w, (size_t)d->r.w, CUT_END, v->cs);
-	d->title_off = at;
-	d->title_len = store->len - at;
+	if (w + hw > room && room < w + 16) {
+		/* narrow: the address tells the transport well enough */
+		buf_reset(&t);
+		buf_printf(&t, "[%u] %s ", d->p->id, endpoint_kind_name(endpoint_kind(ep)));
+		w = esc_width(t.data, t.len, v->cs);
+	}
+	if (w + hw > room && room > w + 8) {
+		size_t el, sw, off;
+		const char *e = ellipsis(v->cs, &el);
+
+		off = suffix_start(head.data, head.len, room - w - 1, v->cs, &sw);
+		buf_append(&t, e, el);
+		buf_append(&t, head.data + off, head.len - off);
+	} else {
+		buf_append(&t, head.data ? head.data : "", head.len);
+	}
+	if (!d->status) {
+		buf_puts(&t, " - ");
+		buf_append(&t, st.data ? st.data : "", st.len);
+	}
+	fit_store(store, &t, room, CUT_END, v->cs, &d->title_off, &d->title_len, &d->title_w);
+	if (d->status)
+		fit_store(store, &st, room, CUT_END, v->cs, &d->status_off, &d->status_len,
+			  &d->status_w);
+	buf_free(&head);
 	buf_free(&t);
+	buf_free(&st);
 }
 
 static void pane_emit_line(struct lb *b, struct view *v, struct app *a,
@@ -1316,6 +1367,7 @@ static void pane_emit_line(struct lb *b, struct view *v, struct app *a,
 {
 	size_t x = (size_t)d->r.x, end = (size_t)(d->r.x + d->r.w);
 	enum view_style fill = VS_NORMAL;
+	int first = d->status ? 2 : 1; /* first transcript line */
 
 	if (d->sep) {
 		ln_to(b, x - 1, VS_NORMAL);
@@ -1328,11 +1380,13 @@ static void pane_emit_line(struct lb *b, struct view *v, struct app *a,
 	if (i == 0) {
 		fill = d->focused ? VS_PANE_FOCUS : VS_PANE_TITLE;
 		ln_safe(b, store->data + d->title_off, d->title_len, d->title_w, fill);
+	} else if (i == 1 && d->status) {
+		ln_safe(b, store->data + d->status_off, d->status_len, d->status_w, VS_HEADER_KEY);
 	} else if (d->input && i == d->r.h - 1) {
 		size_t cx;
 
 		ln_safe(b, "> ", 2, 2, VS_PROMPT);
-		cx = ln_field(b, &d->p->in, d->r.w > 3 ? (size_t)d->r.w - 3 : 1, VS_NORMAL);
+		cx = ln_field(b, &d->p->in, d->r.w > 3 ? (size_t)d->r.w - 3 : 1, true, VS_NORMAL);
 		if (d->focused && a->mode == MODE_TABLE && a->prompt == PROMPT_NONE) {
 			v->cursor_on = true;
 			v->cursor_y = b->y;
@@ -1340,8 +1394,8 @@ static void pane_emit_line(struct lb *b, struct view *v, struct app *a,
 			if (v->cursor_x >= d->r.x + d->r.w)
 				v->cursor_x = d->r.x + d->r.w - 1;
 		}
-	} else if (i - 1 < (int)pt->n) {
-		const struct pane_line *l = &pt->l[i - 1];
+	} else if (i - first < (int)pt->n && i >= first) {
+		const struct pane_line *l = &pt->l[i - first];
 
 		if (!l->blank)
 			ln_safe(b, pt->t.data + l->off, l->len, l->width, tr_style(l->kind));
@@ -1370,7 +1424,8 @@ static void build_panes(struct view *v, struct app *a, const struct pane_layout 
 		pd->sep = lay->separator[k];
 		pd->focused = a->mode == MODE_TABLE && a->focus == idx;
 		pd->input = pane_has_input(pd->p) && pd->r.h >= 2;
-		pd->th = pd->r.h - 1 - (pd->input ? 1 : 0);
+		pd->status = pd->r.h >= 5;
+		pd->th = pd->r.h - 1 - (pd->status ? 1 : 0) - (pd->input ? 1 : 0);
 		if (pd->th < 0)
 			pd->th = 0;
 		pane_title(v, a, pd, store);
@@ -1449,18 +1504,47 @@ static const char *form_reach_hint(const struct form *f)
 }
 
 struct form_row {
-	int field;         /* a field, or -1 for a text line */
-	const char *text;  /* text lines: raw, escaped when shown */
+	int field;           /* a field, or -1 for a line of text */
+	size_t off, len, w;  /* text lines: safe text in the row buffer */
 	enum view_style st;
 };
+
+#define FORM_ROWS_MAX (FF_MAX_ + 16)
+
+/* Adds raw text as rows, escaped and wrapped to width (at most 4 rows). */
+static void form_text(struct form_row *rows, int *n, struct buf *t, const char *text,
+		      enum view_style st, size_t width, enum esc_charset cs)
+{
+	size_t at = t->len, len, pos;
+
+	esc_display(t, text, strlen(text), cs);
+	len = t->len - at;
+	pos = 0;
+	for (int k = 0; k < 4 && *n < FORM_ROWS_MAX; k++) {
+		size_t plen = 0, pw = 0, adv;
+
+		adv = tl_wrap(t->data + at + pos, len - pos, width ? width : 1, cs, &plen, &pw);
+		rows[*n].field = -1;
+		rows[*n].off = at + pos;
+		rows[*n].len = plen;
+		rows[*n].w = pw;
+		rows[*n].st = st;
+		(*n)++;
+		pos += adv;
+		if (pos >= len)
+			break;
+	}
+}
 
 static void build_form(struct view *v, struct app *a, int y0, int h)
 {
 	const struct form *f = &a->form;
-	struct form_row rows[FF_MAX_ + 6];
+	struct form_row rows[FORM_ROWS_MAX];
 	struct lb b = { v, -1, 0, false };
+	struct buf t = BUF_INIT;
 	int nrows = 0, focus_row = 0, first = 0, y;
 	const size_t lw = 14;
+	size_t tw = v->width > 4 ? (size_t)v->width - 2 : 1;
 	char title[256];
 
 	snprintf(title, sizeof(title), _(" New %s (Enter opens it, Esc cancels; Up/Down/Tab "
@@ -1471,23 +1555,23 @@ static void build_form(struct view *v, struct app *a, int y0, int h)
 			continue;
 		if (k == (int)f->focus)
 			focus_row = nrows;
-		rows[nrows++] = (struct form_row){ k, NULL, VS_NORMAL };
+		rows[nrows++] = (struct form_row){ k, 0, 0, 0, VS_NORMAL };
 	}
-	rows[nrows++] = (struct form_row){ -1, "", VS_NORMAL };
+	rows[nrows++] = (struct form_row){ -1, 0, 0, 0, VS_NORMAL };
 	if (f->err[0]) {
-		rows[nrows++] = (struct form_row){ -1, f->err, VS_ERROR };
+		form_text(rows, &nrows, &t, f->err, VS_ERROR, tw, v->cs);
 		if (f->stale_offer)
-			rows[nrows++] = (struct form_row){
-				-1, _("Enter again replaces the stale socket file; or type another path"),
-				VS_MSG };
+			form_text(rows, &nrows, &t,
+				  _("Enter again replaces the stale socket file; or type another path"),
+				  VS_MSG, tw, v->cs);
 	} else if (f->note[0]) {
-		rows[nrows++] = (struct form_row){ -1, f->note, VS_WARN };
+		form_text(rows, &nrows, &t, f->note, VS_WARN, tw, v->cs);
 	}
 	if (!f->err[0]) {
 		const char *hint = form_reach_hint(f);
 
 		if (hint[0])
-			rows[nrows++] = (struct form_row){ -1, hint, VS_DIM };
+			form_text(rows, &nrows, &t, hint, VS_DIM, tw, v->cs);
 	}
 	ln_start(&b, y0, VS_TITLE);
 	ln_puts(&b, title, VS_TITLE);
@@ -1501,7 +1585,8 @@ static void build_form(struct view *v, struct app *a, int y0, int h)
 		ln_start(&b, y, VS_NORMAL);
 		if (fr->field < 0) {
 			ln_puts(&b, "  ", VS_NORMAL);
-			ln_puts(&b, fr->text, fr->st);
+			if (fr->len)
+				ln_safe(&b, t.data + fr->off, fr->len, fr->w, fr->st);
 			continue;
 		}
 		{
@@ -1514,17 +1599,15 @@ static void build_form(struct view *v, struct app *a, int y0, int h)
 			if (form_field_is_choice(fld)) {
 				size_t cur = form_choice_current(f, fld);
 
-				for (size_t c = 0; c < form_choices(fld); c++) {
-					if (c)
-						ln_puts(&b, "  ", VS_NORMAL);
+				for (size_t c = 0; c < form_choices(fld); c++)
 					ln_printf(&b, c == cur ? VS_CHOICE : VS_NORMAL, c == cur ? "[%s]" : " %s ",
 						  form_choice_name(fld, c));
-				}
 			} else {
-				size_t room = ln_room(&b), fw = room > 48 ? 48 : room, cx;
-				size_t start = b.x;
+				/* wide enough for a path, with room for a hint */
+				size_t room = ln_room(&b), fw = room > 76 ? room - 28 : room > 48 ? 48 : room;
+				size_t start = b.x, cx;
 
-				cx = ln_field(&b, &f->field[fld], fw ? fw - 1 : 0, VS_FIELD);
+				cx = ln_field(&b, &f->field[fld], fw ? fw - 1 : 0, focused, VS_FIELD);
 				ln_to(&b, start + fw, VS_FIELD);
 				if (focused && a->prompt == PROMPT_NONE) {
 					v->cursor_on = true;
@@ -1543,6 +1626,7 @@ static void build_form(struct view *v, struct app *a, int y0, int h)
 	}
 	for (; y < y0 + h; y++)
 		ln_blank(&b, y);
+	buf_free(&t);
 }
 
 /* ---- footer ---- */

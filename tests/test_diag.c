@@ -137,6 +137,40 @@ static void check_inet(const struct sock *s, int fd, unsigned proto, int family,
 	}
 }
 
+/* The real kernel: TCP over both families in one request, sockets of both
+ * found, and without tcp_info when not asked for. */
+static void test_real_combined(void **state)
+{
+	struct diag *d = diag_open();
+	struct snapshot snap;
+	int l4 = inet_bound(AF_INET, SOCK_STREAM), l6 = inet_bound(AF_INET6, SOCK_STREAM);
+	size_t before;
+
+	(void)state;
+	assert_non_null(d);
+	snapshot_init(&snap);
+	assert_int_equal(listen(l4, 4), 0);
+	assert_int_equal(listen(l6, 4), 0);
+	before = diag_get_stats(d)->requests;
+	assert_int_equal(diag_dump(d, SP_MASK(SP_TCP), SF_ALL, &snap), 0);
+	assert_int_equal(snap.status[SP_TCP], SNAP_OK);
+	/* one request, unless this kernel lacks the legacy handler */
+	assert_true(diag_get_stats(d)->requests - before == 1 ||
+		    diag_get_stats(d)->requests - before == 3);
+	check_inet(find_fd(&snap, l4), l4, SP_TCP, AF_INET, "LISTEN", 0);
+	check_inet(find_fd(&snap, l6), l6, SP_TCP, AF_INET6, "LISTEN", 0);
+	assert_true(find_fd(&snap, l4)->has & SOCK_HAS_TCP);
+
+	diag_set_tcp_info(d, false);
+	assert_int_equal(diag_dump(d, SP_MASK(SP_TCP), SF_ALL, &snap), 0);
+	check_inet(find_fd(&snap, l6), l6, SP_TCP, AF_INET6, "LISTEN", 0);
+	assert_false(find_fd(&snap, l6)->has & (SOCK_HAS_TCP | SOCK_HAS_CONG | SOCK_HAS_MEM));
+	close(l4);
+	close(l6);
+	snapshot_free(&snap);
+	diag_free(d);
+}
+
 static void test_real_inet(void **state)
 {
 	struct diag *d = diag_open();
@@ -1200,6 +1234,148 @@ static void test_seam_requests(void **state)
 	}
 }
 
+/* The combined TCP request (TCPDIAG_GETSOCK): one IPv4 and one IPv6 socket
+ * in replies of that type; every other request as usual. */
+static void respond_legacy(struct fake *fk, const struct req_info *ri)
+{
+	const struct nlmsghdr *req = (const void *)fk->req[fk->nsend - 1];
+	struct req_info r4 = *ri, r6 = *ri;
+	struct ev *e;
+
+	if (req->nlmsg_type != TCPDIAG_GETSOCK) {
+		respond_normal(fk, ri);
+		return;
+	}
+	r4.proto = r6.proto = SP_TCP;
+	r4.family = AF_INET;
+	r6.family = AF_INET6;
+	e = ev_push(fk);
+	ev_sock(e, &r4, 7001, 0);
+	ev_sock(e, &r6, 7002, 0);
+	/* the kernel answers in the request's own type */
+	for (size_t off = 0; off < e->len;) {
+		struct nlmsghdr *nlh = (struct nlmsghdr *)(void *)((char *)e->data + off);
+
+		nlh->nlmsg_type = TCPDIAG_GETSOCK;
+		off += NLMSG_ALIGN(nlh->nlmsg_len);
+	}
+	ev_done(ev_push(fk), ri, 0, 0);
+}
+
+/* A kernel without the legacy handler refuses the combined request. */
+static void respond_legacy_refused(struct fake *fk, const struct req_info *ri)
+{
+	const struct nlmsghdr *req = (const void *)fk->req[fk->nsend - 1];
+
+	if (req->nlmsg_type == TCPDIAG_GETSOCK)
+		ev_error(ev_push(fk), ri, -EOPNOTSUPP);
+	else
+		respond_normal(fk, ri);
+}
+
+static void test_seam_combined(void **state)
+{
+	struct seam *s = *state;
+	static const uint8_t bc[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	const uint32_t states = 1u << SS_LISTEN;
+	const struct nlmsghdr *nlh;
+	const struct inet_diag_req *q;
+	const struct nlattr *a;
+	unsigned nattr = 0;
+
+	s->fk->respond = respond_legacy;
+	diag_set_combined_tcp(s->d, true);
+	diag_set_inet_filter(s->d, states, bc, sizeof(bc));
+	assert_int_equal(diag_dump(s->d, SP_MASK(SP_TCP) | SP_MASK(SP_UNIX), SF_ALL, &s->snap), 0);
+	/* one request for TCP over both families, then Unix */
+	assert_int_equal(s->fk->nsend, 2);
+	nlh = (const void *)s->fk->req[0];
+	assert_int_equal(nlh->nlmsg_type, TCPDIAG_GETSOCK);
+	assert_int_equal(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_DUMP);
+	q = mnl_nlmsg_get_payload(nlh);
+	assert_int_equal(q->idiag_states, states);
+	assert_int_equal(q->idiag_ext, (1u << (INET_DIAG_INFO - 1)) | (1u << (INET_DIAG_CONG - 1)) |
+					       (1u << (INET_DIAG_SKMEMINFO - 1)));
+	mnl_attr_for_each(a, nlh, sizeof(*q)) {
+		assert_int_equal(mnl_attr_get_type(a), INET_DIAG_REQ_BYTECODE);
+		assert_memory_equal(mnl_attr_get_payload(a), bc, sizeof(bc));
+		nattr++;
+	}
+	assert_int_equal(nattr, 1);
+	assert_int_equal(s->fk->info[1].proto, SP_UNIX);
+	assert_int_equal(s->snap.status[SP_TCP], SNAP_OK);
+	assert_int_equal(find_ino(&s->snap, 7001)->family, AF_INET);
+	assert_int_equal(find_ino(&s->snap, 7002)->family, AF_INET6);
+	assert_int_equal(find_ino(&s->snap, 7002)->proto, SP_TCP);
+
+	/* one family asked: the ordinary request */
+	s->fk->nsend = 0;
+	assert_int_equal(diag_dump(s->d, SP_MASK(SP_TCP), SF_INET6, &s->snap), 0);
+	assert_int_equal(s->fk->nsend, 1);
+	nlh = (const void *)s->fk->req[0];
+	assert_int_equal(nlh->nlmsg_type, SOCK_DIAG_BY_FAMILY);
+
+	/* recording keeps one request (and file) per family */
+	s->fk->nsend = 0;
+	diag_set_record_dir(s->d, "/nonexistent/dir");
+	assert_int_equal(diag_dump(s->d, SP_MASK(SP_TCP), SF_ALL, &s->snap), 0);
+	diag_set_record_dir(s->d, NULL);
+	assert_int_equal(s->fk->nsend, 2);
+	assert_int_equal(((const struct nlmsghdr *)(const void *)s->fk->req[0])->nlmsg_type,
+			 SOCK_DIAG_BY_FAMILY);
+}
+
+static void test_seam_combined_refused(void **state)
+{
+	struct seam *s = *state;
+
+	s->fk->respond = respond_legacy_refused;
+	diag_set_combined_tcp(s->d, true);
+	assert_int_equal(diag_dump(s->d, SP_MASK(SP_TCP) | SP_MASK(SP_UDP), SF_ALL, &s->snap), 0);
+	/* refused, then one request per family: nothing is lost */
+	assert_int_equal(s->fk->nsend, 5);
+	assert_int_equal(((const struct nlmsghdr *)(const void *)s->fk->req[0])->nlmsg_type,
+			 TCPDIAG_GETSOCK);
+	assert_int_equal(s->fk->info[1].proto, SP_TCP);
+	assert_int_equal(s->fk->info[1].family, AF_INET);
+	assert_int_equal(s->fk->info[2].proto, SP_TCP);
+	assert_int_equal(s->fk->info[2].family, AF_INET6);
+	assert_int_equal(s->fk->info[3].proto, SP_UDP);
+	assert_int_equal(s->snap.status[SP_TCP], SNAP_OK);
+	assert_int_equal(s->snap.status[SP_UDP], SNAP_OK);
+	assert_int_equal(s->snap.n, 8);
+	/* remembered: the next cycle does not ask again */
+	s->fk->nsend = 0;
+	assert_int_equal(diag_dump(s->d, SP_MASK(SP_TCP), SF_ALL, &s->snap), 0);
+	assert_int_equal(s->fk->nsend, 2);
+	assert_int_equal(((const struct nlmsghdr *)(const void *)s->fk->req[0])->nlmsg_type,
+			 SOCK_DIAG_BY_FAMILY);
+	assert_int_equal(s->snap.n, 4);
+}
+
+static void test_seam_tcp_info_off(void **state)
+{
+	struct seam *s = *state;
+
+	diag_set_tcp_info(s->d, false);
+	assert_int_equal(diag_dump(s->d, SP_MASK(SP_TCP), SF_INET, &s->snap), 0);
+	assert_int_equal(s->fk->nsend, 1);
+	{
+		const struct nlmsghdr *nlh = (const void *)s->fk->req[0];
+		const struct inet_diag_req_v2 *q = mnl_nlmsg_get_payload(nlh);
+
+		assert_int_equal(q->idiag_ext, 0);
+	}
+	diag_set_tcp_info(s->d, true);
+	assert_int_equal(diag_dump(s->d, SP_MASK(SP_TCP), SF_INET, &s->snap), 0);
+	{
+		const struct nlmsghdr *nlh = (const void *)s->fk->req[1];
+		const struct inet_diag_req_v2 *q = mnl_nlmsg_get_payload(nlh);
+
+		assert_int_not_equal(q->idiag_ext & (1u << (INET_DIAG_INFO - 1)), 0);
+	}
+}
+
 static void respond_many(struct fake *fk, const struct req_info *ri)
 {
 	for (unsigned i = 0; i < 40; i++)
@@ -1309,6 +1485,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_seam_nonblocking_steps, seam_setup, seam_teardown),
 		cmocka_unit_test_setup_teardown(test_seam_cancel, seam_setup, seam_teardown),
 		cmocka_unit_test_setup_teardown(test_seam_recording, seam_setup, seam_teardown),
+		cmocka_unit_test_setup_teardown(test_seam_combined, seam_setup, seam_teardown),
+		cmocka_unit_test_setup_teardown(test_seam_combined_refused, seam_setup,
+						seam_teardown),
+		cmocka_unit_test_setup_teardown(test_seam_tcp_info_off, seam_setup, seam_teardown),
+		cmocka_unit_test(test_real_combined),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

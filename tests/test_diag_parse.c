@@ -602,6 +602,36 @@ static void test_wrong_family_skipped(void **state)
 	assert_int_equal(f->p.stats.skipped, 2);
 }
 
+/* Replies to the legacy TCP request carry its type (TCPDIAG_GETSOCK): they
+ * are sockets in a TCP dump, of either family; in any other dump they are
+ * not ours to know. */
+static void test_legacy_tcp_type(void **state)
+{
+	struct fix *f = *state;
+	struct nlmsghdr *nlh = inet_msg(f->b, AF_INET, SS_LISTEN, 80, 0, 5);
+
+	nlh->nlmsg_type = TCPDIAG_GETSOCK;
+	msg_end(f->b, nlh);
+	nlh = inet_msg(f->b, AF_INET6, SS_ESTABLISHED, 81, 82, 6);
+	nlh->nlmsg_type = TCPDIAG_GETSOCK;
+	msg_end(f->b, nlh);
+	assert_int_equal(parse(f), 1);
+	assert_int_equal(f->snap.n, 2);
+	assert_int_equal(f->snap.socks[0].family, AF_INET);
+	assert_int_equal(f->snap.socks[0].lport, 80);
+	assert_int_equal(f->snap.socks[1].family, AF_INET6);
+	assert_int_equal(f->snap.socks[1].proto, SP_TCP);
+	assert_int_equal(f->snap.socks[1].inode, 6);
+	assert_int_equal(f->p.stats.skipped, 0);
+
+	/* the same bytes in a UDP dump: skipped */
+	snapshot_clear(&f->snap);
+	diag_parser_init(&f->p, &f->snap, SP_UDP, SEQ, PORTID);
+	assert_int_equal(parse(f), 1);
+	assert_int_equal(f->snap.n, 0);
+	assert_int_equal(f->p.stats.skipped, 2);
+}
+
 static void test_unknown_attributes(void **state)
 {
 	struct fix *f = *state;
@@ -1045,6 +1075,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_short_inet_msg, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_short_unix_msg, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wrong_family_skipped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_legacy_tcp_type, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_attributes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_short_tcp_info, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_tcp_info, setup, teardown),

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -223,6 +224,165 @@ static void test_csv(void **state)
 	free(s);
 }
 
+/* Addresses are formatted without inet_ntop(), and must read exactly as it
+ * writes them: RFC 5952 zero compression, IPv4-mapped and -compatible
+ * forms, every IPv4 byte value. */
+static void check_addr(int family, const uint8_t *a, uint16_t port)
+{
+	struct sock r;
+	struct buf b = BUF_INIT;
+	char want[INET6_ADDRSTRLEN + 16], txt[INET6_ADDRSTRLEN];
+	size_t w;
+
+	memset(&r, 0, sizeof(r));
+	r.proto = SP_TCP;
+	r.family = (uint8_t)family;
+	memcpy(r.laddr, a, family == AF_INET ? 4 : 16);
+	r.lport = port;
+	assert_non_null(inet_ntop(family, a, txt, sizeof(txt)));
+	if (port)
+		snprintf(want, sizeof(want), family == AF_INET6 ? "[%s]:%u" : "%s:%u", txt, port);
+	else
+		snprintf(want, sizeof(want), family == AF_INET6 ? "[%s]:*" : "%s:*", txt);
+	w = output_addr(&b, &r, false, ESC_UTF8);
+	assert_string_equal(b.data, want);
+	assert_int_equal(w, strlen(want));
+	buf_free(&b);
+}
+
+static void test_addr_text(void **state)
+{
+	static const char *const v6[] = {
+		"::", "::1", "1::", "::ffff:127.0.0.1", "::127.0.0.1", "::0.0.0.2",
+		"::ffff:0:1.2.3.4", "fe80::1", "2001:db8::1:0:0:1", "2001:db8:0:0:1::1",
+		"2001:0:0:1::1", "1:0:2:0:3:0:4:0", "1:0:0:2:0:0:3:4", "0:0:1:0:0:0:0:0",
+		"abcd:ef01:2345:6789:abcd:ef01:2345:6789", "ffff::ffff:ffff:ffff",
+		"1:2:3:4:5:6:7::", "::2:3:4:5:6:7:8", "0:1::", "::ffff:ffff:ffff",
+		"0:0:0:0:0:ffff:ffff:0", "64:ff9b::192.0.2.33", "::1:0:0:0",
+	};
+	uint8_t a[16];
+	unsigned seed = 12345;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(v6) / sizeof(v6[0]); i++) {
+		assert_int_equal(inet_pton(AF_INET6, v6[i], a), 1);
+		check_addr(AF_INET6, a, (uint16_t)(i * 1000));
+	}
+	for (unsigned v = 0; v < 256; v++) {
+		uint8_t q[4] = { (uint8_t)v, (uint8_t)(255 - v), (uint8_t)(v / 10), (uint8_t)(v % 7) };
+
+		check_addr(AF_INET, q, (uint16_t)v);
+	}
+	/* random addresses, most groups zero so that runs of every length
+	 * and position appear */
+	for (int i = 0; i < 20000; i++) {
+		for (int g = 0; g < 8; g++) {
+			seed = seed * 1103515245u + 12345u;
+			unsigned x = (seed >> 16) % 6 ? 0 : seed >> 8;
+
+			if ((seed >> 12) % 13 == 0)
+				x = 0xffff;
+			a[2 * g] = (uint8_t)(x >> 8);
+			a[2 * g + 1] = (uint8_t)x;
+		}
+		check_addr(AF_INET6, a, (uint16_t)i);
+	}
+}
+
+/* output_write() streams in chunks: it must write exactly what
+ * output_format() builds, for documents far longer than a chunk. */
+static void test_write_streams(void **state)
+{
+	struct snapshot snap;
+	const struct sock **rows;
+	struct procmap *pm = procmap_new();
+	const size_t n = 5000;
+	enum out_format fmts[] = { FMT_TABLE, FMT_JSON, FMT_CSV };
+
+	(void)state;
+	snapshot_init(&snap);
+	for (size_t i = 0; i < n; i++) {
+		struct sock *r = snapshot_add(&snap);
+
+		r->cookie = i + 1;
+		r->inode = (uint32_t)(i + 100);
+		if (i % 3 == 0) {
+			r->proto = SP_UNIX;
+			r->family = AF_UNIX;
+			r->type = SOCK_STREAM;
+			r->state = SS_ESTABLISHED;
+			r->has = SOCK_HAS_NAME | SOCK_HAS_PEER;
+			r->name_len = (uint8_t)snprintf(r->name, sizeof(r->name),
+							"/run/a/rather/long/path/%zu.sock", i);
+			r->peer_inode = (uint32_t)(i + 5);
+		} else {
+			r->proto = i % 3 == 1 ? SP_TCP : SP_UDP;
+			r->family = i % 2 ? AF_INET6 : AF_INET;
+			r->type = r->proto == SP_TCP ? SOCK_STREAM : SOCK_DGRAM;
+			r->state = r->proto == SP_TCP ? SS_ESTABLISHED : SS_CLOSE;
+			r->laddr[0] = 127;
+			r->laddr[3] = (uint8_t)i;
+			r->raddr[15] = (uint8_t)(i * 7);
+			r->lport = (uint16_t)(i * 13);
+			r->rport = (uint16_t)(i * 31);
+			r->recv_q = (uint32_t)(i * i);
+		}
+		r->key.cookie = r->cookie;
+		r->key.inode = r->inode;
+		r->key.proto = r->proto;
+		r->key.family = r->family;
+		procmap_set_proc(pm, (int32_t)(i % 50 + 1), "worker", 6, 0);
+		procmap_add_owner(pm, r->inode, (int32_t)(i % 50 + 1), (int32_t)(i % 1000));
+	}
+	snapshot_finish(&snap);
+	rows = calloc(snap.n, sizeof(*rows));
+	assert_non_null(rows);
+	for (size_t i = 0; i < snap.n; i++)
+		rows[i] = &snap.socks[i];
+	for (size_t k = 0; k < sizeof(fmts) / sizeof(fmts[0]); k++) {
+		for (int procs = 0; procs < 2; procs++) {
+			struct output_ctx ctx = { fmts[k], ESC_UTF8, procs ? pm : NULL };
+			struct buf want = BUF_INIT;
+			FILE *f = tmpfile();
+			char *got;
+			long len;
+
+			assert_non_null(f);
+			output_format(&want, &ctx, rows, snap.n);
+			assert_true(want.len > 3 * 65536);
+			assert_int_equal(output_write(f, &ctx, rows, snap.n), 0);
+			len = ftell(f);
+			assert_int_equal((size_t)len, want.len);
+			got = malloc((size_t)len);
+			assert_non_null(got);
+			rewind(f);
+			assert_int_equal(fread(got, 1, (size_t)len, f), (size_t)len);
+			assert_memory_equal(got, want.data, want.len);
+			free(got);
+			fclose(f);
+			buf_free(&want);
+		}
+	}
+	free(rows);
+	procmap_free(pm);
+	snapshot_free(&snap);
+}
+
+/* A failing stream is reported, not ignored. */
+static void test_write_error(void **state)
+{
+	struct fixture *fx = *state;
+	struct output_ctx ctx = { FMT_TABLE, ESC_UTF8, fx->pm };
+	FILE *f = fopen("/dev/full", "w");
+
+	if (!f)
+		skip();
+	errno = 0;
+	assert_int_equal(output_write(f, &ctx, fx->rows, fx->n), -1);
+	assert_int_equal(errno, ENOSPC);
+	fclose(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -231,6 +391,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_table, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_table_no_processes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_csv, setup, teardown),
+		cmocka_unit_test(test_addr_text),
+		cmocka_unit_test(test_write_streams),
+		cmocka_unit_test_setup_teardown(test_write_error, setup, teardown),
 	};
 
 	setlocale(LC_CTYPE, "C.UTF-8");

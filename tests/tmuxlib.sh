@@ -189,6 +189,39 @@ tl_sockets() {
 	tl_wait_file "$out" || tl_fail "socket helper did not start ($*)"
 }
 
+# Starts an outside peer (tests/e2e_peer.py MODE ARGS...) in the
+# background; waits until it wrote its KEY=VALUE lines to the file $1.
+tl_peer() {
+	out=$1
+	shift
+	"$PYTHON3" "$TESTS_SRCDIR/e2e_peer.py" "$out" "$@" </dev/null &
+	TL_PIDS="$TL_PIDS $!"
+	TL_LAST_PID=$!
+	tl_wait_file "$out" || tl_fail "peer did not start ($*)"
+}
+
+# Waits until the file $1 contains the fixed string $2.
+tl_wait_file_has() {
+	i=0
+	while [ "$i" -lt "$TL_WAIT" ]; do
+		[ -f "$1" ] && grep -qF -- "$2" "$1" && return 0
+		i=$((i + 1))
+		sleep 0.1
+	done
+	return 1
+}
+
+# Waits until the path $1 no longer exists.
+tl_wait_no_path() {
+	i=0
+	while [ "$i" -lt "$TL_WAIT" ]; do
+		[ -e "$1" ] || [ -L "$1" ] || return 0
+		i=$((i + 1))
+		sleep 0.1
+	done
+	return 1
+}
+
 # Value of KEY in a helper's output file.
 tl_get() {
 	sed -n "s/^$2=//p" "$1"
