@@ -47,6 +47,7 @@ struct app *app_new(const struct options *o, enum esc_charset cs)
 	a->focus = PANE_NONE;
 	a->pane_first = PANE_NONE;
 	ownset_init(&a->own);
+	snapshot_init(&a->probe_snap);
 	return a;
 }
 
@@ -76,6 +77,7 @@ void app_free(struct app *a)
 	stext_free(&a->stext[1]);
 	buf_free(&a->scratch);
 	ownset_free(&a->own);
+	snapshot_free(&a->probe_snap);
 	free(a);
 }
 
@@ -863,6 +865,12 @@ unsigned app_sort_by(struct app *a, enum col c)
 
 /* ---- endpoints and panes ---- */
 
+void app_set_probe(struct app *a, app_probe_fn fn, void *ctx)
+{
+	a->probe = fn;
+	a->probe_ctx = ctx;
+}
+
 void app_set_epman(struct app *a, struct epman *em)
 {
 	a->em = em;
@@ -998,6 +1006,21 @@ static bool holder_error(struct app *a)
 	buf_puts(&b, ": ");
 	h = form_describe_holder(a->have_snap ? app_snapshot(a) : NULL, a->pm, &a->own,
 				 a->form.transport, &a->holder_addr, &b);
+	if (h != FORM_HOLDER_NAMED && a->probe &&
+	    a->probe(a->probe_ctx, a->form.transport, &a->holder_addr, &a->probe_snap) == 0) {
+		/* the table's filter or toggles may hide the holder: ask anew */
+		struct buf pb = BUF_INIT;
+		enum form_holder h2;
+
+		h2 = form_describe_holder(&a->probe_snap, a->pm, &a->own, a->form.transport,
+					  &a->holder_addr, &pb);
+		if (h2 > h) {
+			b.len = strlen(a->holder_base) + 2;
+			buf_append(&b, pb.data, pb.len);
+			h = h2;
+		}
+		buf_free(&pb);
+	}
 	if (h == FORM_HOLDER_NONE)
 		buf_puts(&b, _("its holder is not in the table yet (refreshing)"));
 	snprintf(a->form.err, sizeof(a->form.err), "%s", b.data ? b.data : "");

@@ -37,6 +37,13 @@
 struct epman;
 struct filter;
 
+/* Finds the sockets bound where want points (its port over transport t, or
+ * its Unix path) whatever the table's filter and toggles hide, into snap
+ * (cleared first). Returns 0, or -1 with errno. The live view gives one
+ * that asks the kernel; tests may give their own. */
+typedef int (*app_probe_fn)(void *ctx, enum ep_transport t, const struct epaddr *want,
+			    struct snapshot *snap);
+
 /* Effects returned by the handlers (a bit set). */
 #define APP_REDRAW 0x01u  /* the screen must be redrawn */
 #define APP_QUIT 0x02u    /* leave the program */
@@ -171,6 +178,9 @@ struct app {
 	struct form form;
 	struct ownset own;    /* inodes of the endpoints' sockets -> pane */
 	uint32_t pending_inode; /* F7: select this socket once it shows up */
+	app_probe_fn probe;   /* who holds an address, beyond the table */
+	void *probe_ctx;
+	struct snapshot probe_snap;
 	bool holder_pending;  /* the form's "in use" error awaits a refresh */
 	unsigned holder_tries;
 	char holder_base[512];
@@ -238,6 +248,9 @@ int64_t app_next_change(const struct app *a, int64_t now);
 /* Gives the app the endpoint manager (not owned; it must outlive the app's
  * use of it). Without one, n/F2 says endpoints are unavailable. */
 void app_set_epman(struct app *a, struct epman *em);
+/* Sets the probe used when a port or path is in use and the table does
+ * not show its holder (NULL: the table only). */
+void app_set_probe(struct app *a, app_probe_fn fn, void *ctx);
 /* Refills the marks of the endpoints' own sockets (the table shows them as
  * sockview's); returns true if they changed. Call when endpoints may have
  * opened or closed sockets. */

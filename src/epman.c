@@ -2,15 +2,12 @@
 #include "config.h"
 
 #include <errno.h>
-#include <limits.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "clock.h"
 #include "epman.h"
-#include "i18n.h"
 #include "loop.h"
 #include "xalloc.h"
 

@@ -106,6 +106,16 @@ static size_t wrap_text(const char *s, size_t len, int w, enum esc_charset cs,
 					k++;
 				n = k;
 				pw = esc_width(s + pos, k, cs);
+			} else if (pos + n < seg_end && s[pos + n] != ' ') {
+				/* break after a space when one is not too far back */
+				size_t sp = n;
+
+				while (sp > n / 2 && s[pos + sp - 1] != ' ')
+					sp--;
+				if (sp > n / 2) {
+					n = sp;
+					pw = esc_width(s + pos, n, cs);
+				}
 			}
 			if (out && lines >= skip_top &&
 			    (total_hint == 0 || lines + skip_bottom < total_hint))

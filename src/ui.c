@@ -15,7 +15,10 @@
 #include "app.h"
 #include "clock.h"
 #include "collect.h"
+#include "diag.h"
 #include "epman.h"
+#include "filter.h"
+#include "filter_bc.h"
 #include "escape.h"
 #include "i18n.h"
 #include "keys.h"
@@ -44,6 +47,7 @@ struct ui {
 	struct ui_term *term;
 	struct view view;
 	struct epman *em;      /* the test endpoints (freed before the loop) */
+	struct diag *probe;    /* for "who holds this port", opened on demand */
 
 	int nl_fd;             /* netlink fd being watched, or -1 */
 	unsigned tick;         /* next refresh */
@@ -387,6 +391,40 @@ static void on_pass(struct loop *l, void *ctx)
 		u->wake = loop_add_timer(l, next, on_wake, u);
 }
 
+/* The app's holder probe: one small blocking dump of the sockets on the
+ * port (the kernel filters them), or of the Unix sockets. Runs only when
+ * the user's new endpoint met EADDRINUSE or EEXIST. */
+static int holder_probe(void *ctx, enum ep_transport t, const struct epaddr *want,
+			struct snapshot *snap)
+{
+	struct ui *u = ctx;
+	unsigned proto = t == EP_TCP ? SP_TCP : t == EP_UDP ? SP_UDP : SP_UNIX;
+	unsigned fam = want->family == AF_INET6 ? SF_INET6 : SF_INET;
+	uint32_t states = 0;
+	void *bc = NULL;
+	size_t len = 0;
+	int r;
+
+	if (!u->probe && !(u->probe = diag_open()))
+		return -1;
+	if (proto != SP_UNIX) {
+		char text[32];
+		struct filter *f;
+
+		snprintf(text, sizeof(text), "sport = %u", (unsigned)epaddr_port(want));
+		f = filter_parse(text, NULL);
+		if (f)
+			filter_kernel_for(f, SP_MASK(proto), want->family, &states, &bc, &len, NULL);
+		filter_free(f);
+	}
+	diag_set_inet_filter(u->probe, states, bc, len);
+	free(bc);
+	r = diag_dump(u->probe, SP_MASK(proto), fam, snap);
+	/* the next probe may be of another kind */
+	diag_set_inet_filter(u->probe, 0, NULL, 0);
+	return r;
+}
+
 static void ui_cleanup(struct ui *u)
 {
 	if (u->col && collect_busy(u->col))
@@ -395,6 +433,7 @@ static void ui_cleanup(struct ui *u)
 	/* closes every endpoint: removes the Unix socket files we made */
 	epman_free(u->em);
 	u->em = NULL;
+	diag_free(u->probe);
 	app_free(u->app);
 	view_free(&u->view);
 	loop_free(u->loop);
@@ -442,6 +481,7 @@ int ui_run(const struct options *o)
 	}
 	u.em = epman_new(u.loop);
 	app_set_epman(u.app, u.em);
+	app_set_probe(u.app, holder_probe, &u);
 	xalloc_set_fatal(ui_fatal);
 	u.term = ui_term_open(!o->no_color, err, sizeof(err));
 	if (!u.term) {

@@ -1457,7 +1457,7 @@ static void build_kind_menu(struct view *v, struct app *a, int y0, int h)
 	int y = y0 + 1;
 
 	ln_start(&b, y0, VS_TITLE);
-	ln_puts(&b, _(" New endpoint: choose what to open (Enter or 1-5 chooses, Esc cancels)"),
+	ln_puts(&b, _(" New endpoint: choose what to open (Enter or 1-5, Esc cancels)"),
 		VS_TITLE);
 	for (size_t k = 0; k < EP_NKINDS && y < y0 + h; k++) {
 		enum view_style st = k == a->kind_cur ? VS_SELECTED : VS_NORMAL;
@@ -1547,8 +1547,7 @@ static void build_form(struct view *v, struct app *a, int y0, int h)
 	size_t tw = v->width > 4 ? (size_t)v->width - 2 : 1;
 	char title[256];
 
-	snprintf(title, sizeof(title), _(" New %s (Enter opens it, Esc cancels; Up/Down/Tab "
-					 "move, Left/Right change a choice)"),
+	snprintf(title, sizeof(title), _(" New %s (Enter opens it, Esc cancels)"),
 		 endpoint_kind_name(f->kind));
 	for (int k = 0; k < FF_MAX_; k++) {
 		if (!form_field_shown(f, (enum form_field)k))

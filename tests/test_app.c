@@ -11,8 +11,17 @@
 
 #include <cmocka.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "app.h"
 #include "clock.h"
+#include "epman.h"
+#include "loop.h"
+#include "pane.h"
 #include "procmap.h"
 #include "uitest.h"
 
@@ -639,18 +648,338 @@ static void test_endpoint_keys(void **state)
 {
 	struct fixture *f = *state;
 	struct app *a = f->a;
-	const int keys[] = { 'n', KC_F2, KC_TAB, KC_BTAB, KC_F8 };
 
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		app_key(a, keys[i], NOW);
-		assert_string_equal(a->msg, "no endpoints yet");
-		assert_int_equal(a->mode, MODE_TABLE);
-	}
+	/* without an endpoint manager (tests, or none could be made) */
+	app_key(a, 'n', NOW);
+	assert_string_equal(a->msg, "test endpoints are not available here");
+	assert_int_equal(a->mode, MODE_TABLE);
+	app_key(a, KC_F2, NOW);
+	assert_int_equal(a->mode, MODE_TABLE);
+	app_key(a, KC_TAB, NOW);
+	assert_string_equal(a->msg, "no endpoints");
+	app_key(a, KC_BTAB, NOW);
+	assert_int_equal(a->focus, PANE_NONE);
+	app_key(a, KC_F8, NOW);
+	assert_non_null(strstr(a->msg, "no pane to close"));
+	app_key(a, KC_F7, NOW);
+	assert_true(a->msg_error);
+	app_key(a, KC_CTRL('o'), NOW);
+	assert_true(a->msg_error);
+	assert_false(a->zoom);
 	app_key(a, KC_F9, NOW);
 	assert_true(a->msg_error);
 	/* the message lasts until the next key */
 	app_key(a, 'j', NOW);
 	assert_string_equal(a->msg, "");
+	/* no endpoint open: q quits at once */
+	assert_true(app_key(a, 'q', NOW) & APP_QUIT);
+}
+
+/* ---- with real endpoints: a loop and an endpoint manager ---- */
+
+struct epfix {
+	struct app *a;
+	struct procmap *pm;
+	struct loop *l;
+	struct epman *em;
+	/* for the fake holder probe */
+	uint16_t probe_port;
+	uint32_t probe_inode;
+	int probes;
+};
+
+static int ep_setup(void **state)
+{
+	struct epfix *f = calloc(1, sizeof(*f));
+
+	f->a = new_app();
+	f->pm = procmap_new();
+	f->l = loop_new();
+	f->em = epman_new(f->l);
+	app_set_epman(f->a, f->em);
+	app_set_page(f->a, 5);
+	commit_basic(f->a, f->pm, NOW);
+	*state = f;
+	return 0;
+}
+
+static int ep_teardown(void **state)
+{
+	struct epfix *f = *state;
+
+	epman_free(f->em);
+	app_free(f->a);
+	loop_free(f->l);
+	procmap_free(f->pm);
+	free(f);
+	return 0;
+}
+
+/* Runs loop passes until cond or about 5 s. */
+static bool run_until(struct loop *l, bool (*cond)(void *), void *ctx)
+{
+	int64_t end = clock_now_ms() + 5000;
+
+	for (int i = 0; i < 10000 && clock_now_ms() < end; i++) {
+		if (cond(ctx))
+			return true;
+		loop_run_once(l, 20);
+	}
+	return cond(ctx);
+}
+
+static bool pane_ready(void *ctx)
+{
+	return endpoint_state(((struct pane *)ctx)->ep) == EP_STATE_READY;
+}
+
+static bool pane_got_echo(void *ctx)
+{
+	struct transcript *tr = endpoint_transcript(((struct pane *)ctx)->ep);
+
+	for (size_t i = 0; i < transcript_count(tr); i++) {
+		const struct tr_entry *e = transcript_get(tr, i);
+
+		if (e->kind == TR_RECV && e->len == 4 && !memcmp(e->data, "qtx\n", 4))
+			return true;
+	}
+	return false;
+}
+
+/* A snapshot with the basic sockets and one more of the given inode. */
+static void commit_with(struct app *a, const struct procmap *pm, uint32_t inode, int64_t when)
+{
+	struct snapshot *s = app_spare_snapshot(a);
+
+	fill_basic(s);
+	ut_inet(s, SP_TCP, SS_ESTABLISHED, "127.0.0.1", 45678, "127.0.0.1", 5000, 900, inode);
+	ut_finish(s, when);
+	app_commit_snapshot(a, pm, when);
+}
+
+static void test_endpoints_flow(void **state)
+{
+	struct epfix *f = *state;
+	struct app *a = f->a;
+	struct pane *srv, *cli;
+	unsigned fx;
+	uint32_t ino[4];
+	char port[16];
+
+	/* n: the menu; Up/Down move; Enter: the form of that kind */
+	assert_true(app_key(a, 'n', NOW) & APP_REDRAW);
+	assert_int_equal(a->mode, MODE_MENU);
+	app_key(a, KC_DOWN, NOW);
+	assert_int_equal(a->kind_cur, 1);
+	app_key(a, KC_UP, NOW);
+	app_key(a, KC_ENTER, NOW);
+	assert_int_equal(a->mode, MODE_FORM);
+	assert_int_equal(a->form.kind, EP_ECHO);
+	/* Enter with the defaults opens it and focuses its pane */
+	fx = app_key(a, KC_ENTER, NOW);
+	assert_true(fx & APP_REFRESH);
+	assert_int_equal(a->mode, MODE_TABLE);
+	assert_int_equal(epman_count(f->em), 1);
+	assert_int_equal(a->focus, 0);
+	srv = app_focused_pane(a);
+	assert_non_null(srv);
+	assert_memory_equal(a->msg, "opened [1] echo server, TCP 127.0.0.1:", 38);
+	/* its listener is marked as ours */
+	assert_int_equal(endpoint_inodes(srv->ep, ino, 4), 1);
+	assert_true(ownset_find(&a->own, ino[0], NULL));
+	snprintf(port, sizeof(port), "%u", (unsigned)epaddr_port(endpoint_local_addr(srv->ep)));
+
+	/* q with an endpoint open asks; anything but y stays */
+	fx = app_key(a, 'q', NOW);
+	assert_false(fx & APP_QUIT);
+	assert_int_equal(a->prompt, PROMPT_QUIT);
+	fx = app_key(a, 'x', NOW);
+	assert_false(fx & APP_QUIT);
+	assert_int_equal(a->prompt, PROMPT_NONE);
+	assert_true(a->protos & SP_MASK(SP_UNIX)); /* the x was the answer */
+	app_key(a, KC_F10, NOW);
+	assert_int_equal(a->prompt, PROMPT_QUIT);
+	assert_true(app_key(a, 'y', NOW) & APP_QUIT);
+
+	/* Tab cycles: the pane, the table, the pane; Esc back to the table */
+	app_key(a, KC_TAB, NOW);
+	assert_int_equal(a->focus, PANE_NONE);
+	app_key(a, KC_TAB, NOW);
+	assert_int_equal(a->focus, 0);
+	app_key(a, KC_BTAB, NOW);
+	assert_int_equal(a->focus, PANE_NONE);
+	app_key(a, KC_BTAB, NOW);
+	assert_int_equal(a->focus, 0);
+	app_key(a, KC_ESC, NOW);
+	assert_int_equal(a->focus, PANE_NONE);
+
+	/* a client: the form targets the last server */
+	app_key(a, KC_F2, NOW);
+	app_key(a, '5', NOW);
+	assert_int_equal(a->mode, MODE_FORM);
+	assert_int_equal(a->form.kind, EP_CLIENT);
+	assert_string_equal(a->form.field[FF_PORT].text, port);
+	app_key(a, KC_ENTER, NOW);
+	assert_int_equal(a->focus, 1);
+	cli = app_focused_pane(a);
+	assert_non_null(cli);
+	assert_true(run_until(f->l, pane_ready, cli));
+
+	/* letters go to its input line: q does not quit, x toggles nothing */
+	assert_false(app_key(a, 'q', NOW) & APP_QUIT);
+	app_key(a, 't', NOW);
+	app_key(a, 'x', NOW);
+	assert_int_equal(a->protos, SP_MASK_ALL);
+	assert_string_equal(cli->in.text, "qtx");
+	assert_int_equal(a->prompt, PROMPT_NONE);
+	app_key(a, KC_ENTER, NOW);
+	assert_string_equal(cli->in.text, "");
+	assert_true(run_until(f->l, pane_got_echo, cli));
+	/* function keys still act: F3 opens the search prompt */
+	app_key(a, KC_F3, NOW);
+	assert_int_equal(a->prompt, PROMPT_SEARCH);
+	app_key(a, KC_ESC, NOW);
+
+	/* F7: its socket is not in the table yet; selected after a refresh */
+	app_sync_endpoints(a);
+	assert_int_equal(endpoint_inodes(cli->ep, ino, 4), 1);
+	fx = app_key(a, KC_F7, NOW);
+	assert_true(fx & APP_REFRESH);
+	assert_int_equal(a->pending_inode, ino[0]);
+	commit_with(a, f->pm, ino[0], NOW + 1000);
+	assert_int_equal(a->pending_inode, 0);
+	assert_int_equal(app_selected(a)->s->inode, ino[0]);
+	assert_non_null(strstr(a->msg, "selected a socket of pane [2]"));
+	/* the Process cell names sockview and the pane */
+	{
+		struct buf b = BUF_INIT;
+		struct cell_ctx ctx = { f->pm, ESC_UTF8, &a->own };
+		char want[64];
+
+		cell_format(&b, COL_PROCESS, app_selected(a)->s, NULL, &ctx);
+		snprintf(want, sizeof(want), "sockview/%d [2]", (int)getpid());
+		assert_string_equal(b.data, want);
+		buf_free(&b);
+	}
+	/* F7 again, once it is in the table: selected at once */
+	app_select_row(a, 0);
+	assert_int_not_equal(app_selected(a)->s->inode, ino[0]);
+	fx = app_key(a, KC_F7, NOW);
+	assert_false(fx & APP_REFRESH);
+	assert_int_equal(app_selected(a)->s->inode, ino[0]);
+
+	/* Ctrl-O: full screen; Ctrl-X: hex */
+	app_key(a, KC_CTRL('o'), NOW);
+	assert_true(a->zoom);
+	app_key(a, KC_CTRL('x'), NOW);
+	assert_true(cli->hex);
+	app_key(a, KC_F12, NOW);
+	assert_false(cli->hex);
+
+	/* F8 closes the focused pane; the focus moves to the one left */
+	fx = app_key(a, KC_F8, NOW);
+	assert_true(fx & APP_REFRESH);
+	assert_int_equal(epman_count(f->em), 1);
+	assert_int_equal(a->focus, 0);
+	assert_false(a->zoom);
+	assert_string_equal(a->msg, "closed pane [2] and its sockets");
+	app_key(a, KC_F8, NOW);
+	assert_int_equal(epman_count(f->em), 0);
+	assert_int_equal(a->focus, PANE_NONE);
+	assert_int_equal(a->own.n, 0);
+	/* nothing open: q quits without asking */
+	assert_true(app_key(a, 'q', NOW) & APP_QUIT);
+}
+
+static int fake_probe(void *ctx, enum ep_transport t, const struct epaddr *want,
+		      struct snapshot *snap)
+{
+	struct epfix *f = ctx;
+
+	(void)t;
+	(void)want;
+	f->probes++;
+	snapshot_clear(snap);
+	ut_inet(snap, SP_TCP, SS_LISTEN, "127.0.0.1", f->probe_port, "0.0.0.0", 0, 77,
+		f->probe_inode);
+	ut_finish(snap, NOW);
+	return 0;
+}
+
+/* A port in use: the error names the holder, from the table or, when the
+ * view hides it, from the probe; the menu and form keys. */
+static void test_port_in_use(void **state)
+{
+	struct epfix *f = *state;
+	struct app *a = f->a;
+	struct sockaddr_in sin;
+	socklen_t sl = sizeof(sin);
+	struct stat st;
+	char port[16];
+	unsigned fx;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(listen(fd, 1), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &sl), 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	f->probe_port = ntohs(sin.sin_port);
+	f->probe_inode = (uint32_t)st.st_ino;
+	snprintf(port, sizeof(port), "%u", (unsigned)f->probe_port);
+	procmap_set_proc(f->pm, 777, "holder", 6, 0);
+	procmap_add_owner(f->pm, f->probe_inode, 777, 5);
+
+	/* the menu: a digit opens a form; Esc leaves the menu */
+	app_key(a, 'n', NOW);
+	app_key(a, KC_ESC, NOW);
+	assert_int_equal(a->mode, MODE_TABLE);
+	app_key(a, 'n', NOW);
+	app_key(a, '1', NOW);
+	assert_int_equal(a->mode, MODE_FORM);
+	/* letters are text in the form, q included */
+	app_key(a, KC_DOWN, NOW);
+	app_key(a, KC_DOWN, NOW);
+	app_key(a, KC_DOWN, NOW);
+	assert_int_equal(a->form.focus, FF_PORT);
+	app_key(a, KC_CTRL('u'), NOW);
+	assert_false(app_key(a, 'q', NOW) & APP_QUIT);
+	app_key(a, KC_BACKSPACE, NOW);
+	type(a, port);
+
+	/* no probe, not in the table: the error says so and asks a refresh */
+	fx = app_key(a, KC_ENTER, NOW);
+	assert_true(fx & APP_REFRESH);
+	assert_int_equal(a->mode, MODE_FORM);
+	assert_non_null(strstr(a->form.err, "is already in use: its holder is not in the table yet"));
+	assert_true(a->holder_pending);
+	/* the refresh brings it: the error names the process */
+	{
+		struct snapshot *s = app_spare_snapshot(a);
+
+		fill_basic(s);
+		ut_inet(s, SP_TCP, SS_LISTEN, "127.0.0.1", f->probe_port, "0.0.0.0", 0, 77,
+			f->probe_inode);
+		ut_finish(s, NOW + 1000);
+		app_commit_snapshot(a, f->pm, NOW + 1000);
+	}
+	assert_non_null(strstr(a->form.err, "is already in use: held by holder (pid 777)"));
+	assert_false(a->holder_pending);
+
+	/* with a filter hiding it, the probe finds it */
+	commit_basic(a, f->pm, NOW + 2000);
+	app_set_probe(a, fake_probe, f);
+	app_key(a, KC_ENTER, NOW);
+	assert_int_equal(f->probes, 1);
+	assert_non_null(strstr(a->form.err, "held by holder (pid 777)"));
+	assert_int_equal(epman_count(f->em), 0);
+
+	/* Esc cancels the form */
+	app_key(a, KC_ESC, NOW);
+	assert_int_equal(a->mode, MODE_TABLE);
+	close(fd);
 }
 
 static void test_filter(void **state)
@@ -863,6 +1192,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_help_and_columns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pause_delay_quit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_endpoint_keys, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_endpoints_flow, ep_setup, ep_teardown),
+		cmocka_unit_test_setup_teardown(test_port_in_use, ep_setup, ep_teardown),
 		cmocka_unit_test_setup_teardown(test_filter, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_line_editor, setup, teardown),
 		cmocka_unit_test(test_sort_matches_compare),

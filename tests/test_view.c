@@ -14,6 +14,8 @@
 
 #include "app.h"
 #include "cell.h"
+#include "epman.h"
+#include "loop.h"
 #include "procmap.h"
 #include "uitest.h"
 #include "view.h"
@@ -599,6 +601,236 @@ static void test_state_explain(void **state)
 	assert_non_null(strstr(view_state_explain(&s), "datagrams"));
 }
 
+/* ---- panes, the menu, the form, the quit question ---- */
+
+struct epfx {
+	struct fx f;
+	struct loop *l;
+	struct epman *em;
+};
+
+static int ep_setup(void **state)
+{
+	struct epfx *e;
+
+	if (setup(state) < 0)
+		return -1;
+	e = calloc(1, sizeof(*e));
+	e->f = *(struct fx *)*state;
+	free(*state);
+	e->l = loop_new();
+	e->em = epman_new(e->l);
+	app_set_epman(e->f.a, e->em);
+	*state = e;
+	return 0;
+}
+
+static int ep_teardown(void **state)
+{
+	struct epfx *e = *state;
+
+	epman_free(e->em);
+	loop_free(e->l);
+	view_free(&e->f.v);
+	buf_free(&e->f.line);
+	app_free(e->f.a);
+	procmap_free(e->f.pm);
+	free(e);
+	return 0;
+}
+
+static void keys(struct app *a, const char *s)
+{
+	for (; *s; s++)
+		app_key(a, (unsigned char)*s, NOW);
+}
+
+/* The style of the first span on line y. */
+static enum view_style style_at(const struct view *v, int y)
+{
+	const struct view_line *l = &v->lines[y];
+
+	return l->n ? v->spans[l->first].style : l->fill;
+}
+
+static void test_panes_screen(void **state)
+{
+	struct epfx *e = *state;
+	struct fx *f = &e->f;
+	struct app *a = f->a;
+	struct buf all = BUF_INIT;
+	const char *txt;
+	int y, ys;
+	uint32_t ino[2];
+
+	/* the menu, then an echo server and a sink with the defaults */
+	app_key(a, 'n', NOW);
+	view_build(&f->v, a, 120, 40, NOW);
+	txt = screen(f, &all);
+	assert_non_null(strstr(txt, "New endpoint: choose what to open"));
+	assert_non_null(strstr(txt, "  1  echo server        sends back every byte it receives"));
+	assert_non_null(strstr(txt, "  5  client"));
+	assert_non_null(strstr(txt, "1-5Kind"));
+	app_key(a, '1', NOW);
+	view_build(&f->v, a, 120, 40, NOW);
+	txt = screen(f, &all);
+	assert_non_null(strstr(txt, " New echo server (Enter opens it, Esc cancels)"));
+	assert_non_null(strstr(txt, "> Transport   [TCP] UDP  Unix stream  Unix datagram"));
+	assert_non_null(strstr(txt, "  Address     127.0.0.1"));
+	assert_non_null(strstr(txt, "(free right now)"));
+	assert_non_null(strstr(txt, "loopback: only programs on this machine can connect"));
+	/* the cursor goes to a text field when it has the focus */
+	assert_false(f->v.cursor_on);
+	app_key(a, KC_DOWN, NOW);
+	app_key(a, KC_DOWN, NOW);
+	view_build(&f->v, a, 120, 40, NOW);
+	assert_true(f->v.cursor_on);
+	y = find_line(f, "> Address");
+	assert_int_equal(f->v.cursor_y, y);
+	assert_int_equal(f->v.cursor_x, 14 + 9);
+	app_key(a, KC_ENTER, NOW);
+	app_key(a, KC_F2, NOW);
+	app_key(a, '4', NOW);
+	app_key(a, KC_ENTER, NOW);
+	assert_int_equal(epman_count(e->em), 2);
+
+	/* 120x40: the table on top, two panes side by side below it */
+	view_build(&f->v, a, 120, 40, NOW);
+	txt = screen(f, &all);
+	assert_true(f->v.colhead_y >= 0);
+	assert_int_equal(f->v.npanes, 2);
+	y = find_line(f, "[1] echo server, TCP 127.0.0.1:");
+	assert_true(y > f->v.colhead_y);
+	assert_int_equal(y, find_line(f, "[2] sink server, TCP 127.0.0.1:"));
+	view_line_text(&f->v, y, &f->line);
+	assert_non_null(strstr(f->line.data, "\xe2\x94\x82[2] sink server"));
+	/* the status line under the titles */
+	view_line_text(&f->v, y + 1, &f->line);
+	assert_non_null(strstr(f->line.data, "listening, 0 clients, 0 B in, 0 B out"));
+	/* the focused pane's title stands out */
+	assert_int_equal(style_at(&f->v, y), VS_PANE_TITLE);
+	assert_int_equal(f->v.spans[f->v.lines[y].first + f->v.lines[y].n - 1].style, VS_PANE_FOCUS);
+	assert_non_null(strstr(txt, "echo server listening on 127.0.0.1:"));
+	assert_non_null(strstr(txt, "opened [2] sink server"));
+	assert_non_null(strstr(txt, "Endpoints 2"));
+
+	/* our socket in the table: Process says sockview, the row is marked */
+	assert_int_equal(endpoint_inodes(epman_pane(e->em, 0)->ep, ino, 2), 1);
+	{
+		struct snapshot *s = app_spare_snapshot(a);
+
+		fill(s);
+		ut_inet(s, SP_TCP, SS_LISTEN, "127.0.0.1", 5000, "0.0.0.0", 0, 99, ino[0]);
+		ut_finish(s, NOW);
+		app_commit_snapshot(a, f->pm, NOW);
+	}
+	view_build(&f->v, a, 120, 40, NOW + 10 * APP_NEW_MS);
+	txt = screen(f, &all);
+	/* the message gone, the hints of a pane without input line */
+	assert_non_null(strstr(txt, "PgUp/DnScroll F7InTable F8Close"));
+	ys = find_line(f, "sockview/");
+	assert_true(ys > f->v.colhead_y && ys < y);
+	view_line_text(&f->v, ys, &f->line);
+	assert_non_null(strstr(f->line.data, "127.0.0.1:5000"));
+	assert_non_null(strstr(f->line.data, "[1]"));
+	assert_true(style_at(&f->v, ys) == VS_OWN || style_at(&f->v, ys) == VS_SELECTED);
+
+	/* 80x24 and 20x6: whatever fits, nothing wider than the screen */
+	view_build(&f->v, a, 80, 24, NOW);
+	txt = screen(f, &all);
+	assert_true(f->v.colhead_y >= 0);
+	assert_int_equal(f->v.npanes, 2);
+	assert_non_null(strstr(txt, "[1] echo server"));
+	view_build(&f->v, a, 20, 6, NOW);
+	screen(f, &all);
+	view_build(&f->v, a, 36, 8, NOW);
+	screen(f, &all);
+
+	/* full screen: the focused pane alone, no table */
+	app_key(a, KC_CTRL('o'), NOW);
+	view_build(&f->v, a, 80, 24, NOW);
+	txt = screen(f, &all);
+	assert_int_equal(f->v.colhead_y, -1);
+	assert_int_equal(f->v.npanes, 1);
+	assert_non_null(strstr(txt, "[2] sink server"));
+	assert_null(strstr(txt, "[1] echo server"));
+	assert_non_null(strstr(txt, "full screen: F11"));
+	app_key(a, KC_CTRL('o'), NOW);
+
+	/* the quit question in the footer */
+	app_key(a, 'q', NOW);
+	view_build(&f->v, a, 120, 40, NOW);
+	view_line_text(&f->v, 39, &f->line);
+	assert_non_null(strstr(f->line.data,
+			       "2 endpoints are open: quit and close them? (y: quit, any other key: stay)"));
+	assert_int_equal(style_at(&f->v, 39), VS_WARN);
+	app_key(a, 'n', NOW);
+	buf_free(&all);
+}
+
+/* A client pane: its input line with the cursor; a long line scrolls. */
+static void test_input_line(void **state)
+{
+	struct epfx *e = *state;
+	struct fx *f = &e->f;
+	struct app *a = f->a;
+	struct buf all = BUF_INIT;
+	int y;
+
+	app_key(a, 'n', NOW);
+	app_key(a, '2', NOW); /* a chat server: it takes input */
+	app_key(a, KC_ENTER, NOW);
+	keys(a, "hello");
+	view_build(&f->v, a, 80, 24, NOW);
+	screen(f, &all);
+	y = find_line(f, "> hello");
+	assert_true(y > 0);
+	assert_true(f->v.cursor_on);
+	assert_int_equal(f->v.cursor_y, y);
+	assert_int_equal(f->v.cursor_x, 7);
+	assert_non_null(strstr(all.data, "EnterSend"));
+	for (int i = 0; i < 100; i++)
+		app_key(a, 'x', NOW);
+	view_build(&f->v, a, 80, 24, NOW);
+	screen(f, &all);
+	assert_true(f->v.cursor_x < 80);
+	assert_true(f->v.cursor_x > 60);
+	/* Esc: the table has the focus, no cursor */
+	app_key(a, KC_ESC, NOW);
+	view_build(&f->v, a, 80, 24, NOW);
+	assert_false(f->v.cursor_on);
+	buf_free(&all);
+}
+
+/* A filter error is escaped once, by the filter module: the view must not
+ * escape its backslashes again. */
+static void test_filter_error_escaped_once(void **state)
+{
+	struct fx *f = *state;
+	struct buf all = BUF_INIT;
+	int y;
+
+	app_key(f->a, 'f', NOW);
+	keys(f->a, "port \\x");
+	app_key(f->a, KC_ENTER, NOW);
+	assert_true(f->a->msg_error);
+	assert_non_null(strstr(f->a->msg, "'\\\\x'"));
+	view_build(&f->v, f->a, 120, 40, NOW);
+	screen(f, &all);
+	y = find_line(f, "bad port");
+	assert_true(y >= 0);
+	view_line_text(&f->v, y, &f->line);
+	assert_non_null(strstr(f->line.data, "bad port '\\\\x' at column 6"));
+	assert_null(strstr(f->line.data, "\\\\\\\\"));
+	/* the same on an ASCII terminal */
+	f->a->cs = ESC_ASCII;
+	view_build(&f->v, f->a, 120, 40, NOW);
+	y = find_line(f, "bad port");
+	view_line_text(&f->v, y, &f->line);
+	assert_non_null(strstr(f->line.data, "bad port '\\\\x' at column 6"));
+	buf_free(&all);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -615,6 +847,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_prompt_cursor, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sort_menu_screen, setup, teardown),
 		cmocka_unit_test(test_state_explain),
+		cmocka_unit_test_setup_teardown(test_panes_screen, ep_setup, ep_teardown),
+		cmocka_unit_test_setup_teardown(test_input_line, ep_setup, ep_teardown),
+		cmocka_unit_test_setup_teardown(test_filter_error_escaped_once, setup, teardown),
 	};
 
 	/* display widths of non-ASCII text come from the locale */
