@@ -90,6 +90,7 @@ static void unix_sock(struct sock *s, const char *name, size_t len, unsigned typ
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	/* NOLINTNEXTLINE(misc-misleading-bidirectional): a bidi override on purpose */
 	static const char evil_abstract[] = "\0ev\x1b]0;x\x07il\xe2\x80\xae\xff";
 	static const char evil_comm[] = "w) S 1 1 (\x1b[2J";
 

@@ -148,7 +148,7 @@ static int parse_ip(struct epaddr *out, const char *text, int family, char *err,
 {
 	const char *host, *port, *colon;
 	size_t hlen;
-	uint16_t p;
+	uint16_t p = 0; /* set by parse_port(); the analyzer cannot see through fail() */
 	int fam;
 
 	colon = strrchr(text, ':');

@@ -86,6 +86,12 @@ struct sock_tcp {
 #define SOCK_HAS_QUEUE 0x20u /* recv_q/send_q valid */
 #define SOCK_HAS_MEM 0x40u   /* meminfo valid */
 
+/* A record is about 300 bytes: a snapshot of 10^5 sockets is 30 MB, and
+ * the live view keeps two. The Unix name and the TCP-only fields share
+ * their storage (a socket is never both), so neither may be read unless
+ * the record is of that kind: name and name_len only for AF_UNIX, cong and
+ * tcp only for SP_TCP with SOCK_HAS_CONG / SOCK_HAS_TCP; for other records
+ * their bytes are meaningless. */
 struct sock {
 	struct sock_key key;
 	uint8_t proto;  /* enum sock_proto (same as key.proto) */
@@ -106,15 +112,23 @@ struct sock {
 	uint8_t retrans;       /* idiag_retrans */
 	uint32_t expires_ms;   /* idiag_expires */
 
-	/* unix: name as the kernel gave it; abstract names start with '\0' */
-	uint32_t peer_inode;
-	uint8_t name_len;
-	char name[SOCK_NAME_MAX];
-
-	/* TCP only */
-	char cong[SOCK_CONG_MAX]; /* NUL-terminated, control bytes possible */
-	struct sock_tcp tcp;
 	uint32_t rmem_alloc, rcvbuf, wmem_alloc, sndbuf; /* SK_MEMINFO */
+	/* unix: the peer's inode (0: none) */
+	uint32_t peer_inode;
+
+	union {
+		/* unix: name as the kernel gave it; abstract names start
+		 * with '\0' */
+		struct {
+			uint8_t name_len;
+			char name[SOCK_NAME_MAX];
+		};
+		/* TCP only */
+		struct {
+			char cong[SOCK_CONG_MAX]; /* NUL-terminated, control bytes possible */
+			struct sock_tcp tcp;
+		};
+	};
 };
 
 /* "tcp", "udp", "raw", "unix". */
