@@ -434,8 +434,11 @@ static void test_fixtures_mutated(void **state)
 			}
 			assert_true(off <= cut);
 			snapshot_finish(&snap);
+			/* (only Unix records have a name: in the others those
+			 * bytes hold TCP fields) */
 			for (size_t i = 0; i < snap.n; i++)
-				assert_true(snap.socks[i].name_len <= SOCK_NAME_MAX);
+				if (snap.socks[i].family == AF_UNIX)
+					assert_true(snap.socks[i].name_len <= SOCK_NAME_MAX);
 		}
 		free(buf);
 		free(orig);
