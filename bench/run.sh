@@ -18,7 +18,7 @@
 # runs it on the build directory instead (SV_BUILDDIR). Environment:
 #   SV_BUILDDIR      a configured and built tree (src/sockview, bench/*)
 #   BENCH_PROCS      processes holding the sockets (200)
-#   BENCH_ROUNDS     timing rounds (10; commands slower than 3 s stop after 3)
+#   BENCH_ROUNDS     timing rounds (10; commands slower than 5 s stop after 3)
 #   BENCH_LIVE_SECS  length of each live measurement (20; 0 skips them)
 #   BENCH_KEYS       key presses timed (10)
 set -eu
@@ -110,7 +110,7 @@ for n in $scales; do
 	made=$(sed -n 's/^ready //p' "$load_out")
 	la0=$(loadavg)
 	say "$n sockets ($made held by $procs processes), load average $la0: batch"
-	"$build/bench/timeit" -r "$rounds" -m 3 -s 3000 -T 120 \
+	"$build/bench/timeit" -r "$rounds" -m 3 -s 5000 -T 120 \
 		"sockview --once" "$sv --once" \
 		"sockview --once -t" "$sv --once -t" \
 		"sockview --once -t --no-processes" "$sv --once -t --no-processes" \
@@ -138,7 +138,7 @@ echo
 echo "sockview $("$sv" --version | cut -d' ' -f2), kernel $(uname -r), $(nproc) CPUs," \
 	"$procs processes holding the sockets; medians of up to $rounds interleaved runs"
 echo
-echo "| sockets | command | median | min | CPU | peak RSS | lines | vs ss -tuxanp | vs ss -tan |"
+echo "| sockets | command | median | min | CPU (median) | peak RSS | lines | vs ss -tuxanp | vs ss -tan |"
 echo "|--:|:--|--:|--:|--:|--:|--:|--:|--:|"
 for n in $scales; do
 	awk -F'\t' -v n="$n" '
@@ -165,6 +165,36 @@ for n in $scales; do
 	read -r la0 la1 made <"$res/load.$n"
 	echo "load average at $n sockets: $la0 -> $la1 (the machine's other work)"
 done
+# the issue's targets, from the largest scale (and 10^3 for the idle view)
+big=$(for n in $scales; do echo "$n"; done | sort -n | tail -1)
+small=$(for n in $scales; do echo "$n"; done | sort -n | head -1)
+echo
+echo "Targets at $big sockets (wall-time median ratio; CPU-time ratio in brackets):"
+echo
+awk -F'\t' '
+{ med[$1] = $3; cpu[$1] = $5 }
+function r(a, b) { return med[a] > 0 && med[b] > 0 ? med[a] / med[b] : -1 }
+function rc(a, b) { return cpu[a] > 0 && cpu[b] > 0 ? cpu[a] / cpu[b] : -1 }
+function line(what, a, b, lim) {
+	x = r(a, b); y = rc(a, b)
+	if (x < 0) { printf "- %s: not measured\n", what; return }
+	printf "- %s: %.2fx (CPU %.2fx), target <= %.2fx: %s\n", what, x, y, lim,
+	    x <= lim ? "met" : (y <= lim ? "met in CPU time, not in wall time" : "NOT met")
+}
+END {
+	line("sockview --once vs ss -tuxanp", "sockview --once", "ss -tuxanp", 0.15)
+	line("sockview --once vs bare dump + /proc walk", "sockview --once", "bare (dump + /proc walk)", 1.3)
+	line("sockview --once -t --no-processes vs ss -tan", "sockview --once -t --no-processes", "ss -tan", 1.2)
+}' "$res/batch.$big"
+if [ "$live_secs" -gt 0 ]; then
+	awk -F'\t' -v n="$big" '$1 == "sockview-live" {
+		printf "- live view at %s: %.1f%% of one core (target < 20%%: %s), peak RSS %.1f MiB (target < 100: %s), key latency max %s ms (target 100: %s)\n",
+		    n, $2, $2 < 20 ? "met" : "NOT met", $4 / 1024, $4 / 1024 < 100 ? "met" : "NOT met",
+		    $6, $6 + 0 <= 100 ? "met" : "NOT met" }' "$res/live.$big" 2>/dev/null || true
+	awk -F'\t' -v n="$small" '$1 == "sockview-live" {
+		printf "- idle live view at %s: %.2f%% of one core (target < 1%%: %s)\n", n, $2, $2 < 1 ? "met" : "NOT met" }' \
+		"$res/live.$small" 2>/dev/null || true
+fi
 if [ "$live_secs" -gt 0 ]; then
 	echo
 	echo "Live view, 1 s refresh, ${live_secs} s each:"

@@ -6,6 +6,13 @@
  * live view drives the same cycle from its poll loop with collect_start()
  * and collect_step(), so a slow dump never blocks the keyboard.
  *
+ * A live cycle has two phases, both stepwise: the dump (collect_fd() is
+ * the netlink socket, readable as replies arrive), then the process map
+ * (collect_fd() is an fd that stays readable; each step is one bounded
+ * incremental /proc update, ~10 ms at most, so keys are answered between
+ * steps even while a machine with 10^5 sockets is first scanned). Batch
+ * mode reads every process once after the dump.
+ *
  * Call order: collect_new, [collect_set_*], then repeatedly either
  * collect_once or collect_start + collect_step until it returns 0, then
  * collect_free. The snapshot passed to collect_start belongs to the caller
@@ -57,7 +64,8 @@ int collect_start(struct collect *c, struct snapshot *snap);
 int collect_step(struct collect *c);
 bool collect_busy(const struct collect *c);
 void collect_cancel(struct collect *c);
-/* The netlink fd to poll for POLLIN while busy. */
+/* The fd to poll for POLLIN while busy (it changes between the phases:
+ * read it again after each step). */
 int collect_fd(const struct collect *c);
 
 /* The process map (NULL with --no-processes); valid until collect_free and

@@ -106,7 +106,7 @@ static size_t wrap_text(const char *s, size_t len, int w, enum esc_charset cs,
 					k++;
 				n = k;
 				pw = esc_width(s + pos, k, cs);
-			} else if (pos + n < seg_end && s[pos + n] != ' ') {
+			} else if (n > 1 && pos + n < seg_end && s[pos + n] != ' ') {
 				/* break after a space when one is not too far back */
 				size_t sp = n;
 
@@ -123,6 +123,9 @@ static size_t wrap_text(const char *s, size_t len, int w, enum esc_charset cs,
 			lines++;
 			pos += n;
 			first_piece = false;
+			/* the space a line broke at is not shown on the next */
+			if (pos < seg_end && s[pos] == ' ' && n)
+				pos++;
 		} while (pos < seg_end);
 		if (eol < len)
 			pos = eol + 1; /* past the '\n' */
@@ -136,8 +139,9 @@ static size_t wrap_text(const char *s, size_t len, int w, enum esc_charset cs,
 static size_t entry_lines(struct pane *p, const struct tr_entry *e, int w, enum esc_charset cs)
 {
 	format_entry(p, e, cs, &p->scratch);
-	return wrap_text(p->scratch.data ? p->scratch.data : "", p->scratch.len, w, cs, e->kind,
-			 NULL, 0, 0, 0);
+	if (!p->scratch.data)
+		return wrap_text("", 0, w, cs, e->kind, NULL, 0, 0, 0);
+	return wrap_text(p->scratch.data, p->scratch.len, w, cs, e->kind, NULL, 0, 0, 0);
 }
 
 /* Emits the lines of e except skip_top at the top and skip_bottom at the
@@ -146,12 +150,14 @@ static void entry_emit(struct pane *p, const struct tr_entry *e, int w, enum esc
 		       struct pane_text *out, size_t skip_top, size_t skip_bottom)
 {
 	size_t total;
+	const char *t;
+	size_t len;
 
 	format_entry(p, e, cs, &p->scratch);
-	total = wrap_text(p->scratch.data ? p->scratch.data : "", p->scratch.len, w, cs, e->kind,
-			  NULL, 0, 0, 0);
-	wrap_text(p->scratch.data ? p->scratch.data : "", p->scratch.len, w, cs, e->kind, out,
-		  skip_top, skip_bottom, total);
+	t = p->scratch.data ? p->scratch.data : "";
+	len = p->scratch.data ? p->scratch.len : 0;
+	total = wrap_text(t, len, w, cs, e->kind, NULL, 0, 0, 0);
+	wrap_text(t, len, w, cs, e->kind, out, skip_top, skip_bottom, total);
 }
 
 /* ---- scrolling ---- */
@@ -185,7 +191,7 @@ static bool bottom_pos(struct pane *p, size_t *idx, size_t *skip)
 void pane_scroll(struct pane *p, long n)
 {
 	struct transcript *tr = endpoint_transcript(p->ep);
-	size_t count = transcript_count(tr), *cnt, total = 0, idx, skip, h, bottom, at;
+	size_t count = transcript_count(tr), *cnt, total = 0, idx = 0, skip = 0, h, bottom, at;
 	int w = p->last_w;
 
 	if (w <= 0 || p->last_h <= 0 || !count) {
@@ -205,7 +211,10 @@ void pane_scroll(struct pane *p, long n)
 		p->anchor_skip = 0;
 		return;
 	}
-	bottom_pos(p, &idx, &skip);
+	if (!bottom_pos(p, &idx, &skip) || idx >= count) {
+		free(cnt);
+		return;
+	}
 	if (skip >= cnt[idx])
 		skip = cnt[idx] - 1;
 	at = 0;

@@ -853,14 +853,23 @@ int procscan_update(struct procscan *ps, struct procmap *map,
 	}
 
 	/* Fresh wanted inodes that the changed processes did not explain:
-	 * some process swapped sockets without changing its fd count. */
-	for (size_t i = 0; i < ps->nfresh; i++) {
-		if (!procmap_is_owned(map, ps->fresh[i])) {
-			ps->hunt_left = n ? n : 1;
-			break;
+	 * some process swapped sockets without changing its fd count. While
+	 * new or changed processes wait for a later call (the first scan of
+	 * a big machine), they are the likely owners: judge then, rather
+	 * than reread the unchanged ones now. */
+	bool dirty_left = false;
+
+	for (size_t i = 0; i < n && !dirty_left; i++)
+		dirty_left = (ps->procs[i].flags & PS_DIRTY) != 0;
+	if (!dirty_left) {
+		for (size_t i = 0; i < ps->nfresh; i++) {
+			if (!procmap_is_owned(map, ps->fresh[i])) {
+				ps->hunt_left = n ? n : 1;
+				break;
+			}
 		}
+		ps->nfresh = 0;
 	}
-	ps->nfresh = 0;
 
 	/* Slice phase: unchanged processes, round-robin by pid. */
 	if (!b->hunt)

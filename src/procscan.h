@@ -109,9 +109,10 @@ int procscan_update(struct procscan *ps, struct procmap *map,
  * the map; call it before procscan_update (inode 0 is ignored; the array is
  * copied). Sockets without owners are normal (kernel sockets, other users'
  * processes, fds in flight), so only "fresh" inodes, which the previous call
- * did not list, count. If one of them is still unowned after the next
- * update has reread the new and changed processes (a process swapped
- * sockets without changing its fd count), a hunt starts: updates reread
+ * did not list, count. If one of them is still unowned after an update
+ * has reread all the new and changed processes (none left pending for a
+ * later call: a process swapped sockets without changing its fd count),
+ * a hunt starts: updates reread
  * unchanged processes with the `hunt` budget instead of `slice` until one
  * full round-robin cycle is done or every wanted inode has an owner.
  * Unprivileged callers should leave out sockets of other uids (sock_diag

@@ -36,6 +36,8 @@
 /* A refresh soon after our endpoints' sockets changed, so the table
  * shows them while the user looks. */
 #define UI_SOON_MS 150
+/* Least time between two redraws caused by endpoint traffic alone. */
+#define UI_EP_FRAME_MS 40
 /* Input events handled per pass, so a paste cannot starve the rest. */
 #define UI_MAX_KEYS 256
 
@@ -59,6 +61,8 @@ struct ui {
 	bool scope_dirty;      /* the collector's settings must change ... */
 	bool filter_dirty;     /* ... before the next dump starts */
 	bool dirty;            /* redraw at the end of this pass */
+	bool ep_dirty;         /* a pane changed: redraw, at a bounded rate */
+	int64_t last_draw;
 	int empty_reads;
 	char why[256];         /* printed on stderr once the terminal is back */
 };
@@ -369,7 +373,7 @@ static void on_pass(struct loop *l, void *ctx)
 	if (loop_quitting(l))
 		return;
 	if (epman_take_dirty(u->em))
-		u->dirty = true;
+		u->ep_dirty = true;
 	/* sockets of our endpoints came or went: mark them, and show the
 	 * table's view of them soon rather than at the next tick */
 	if (app_sync_endpoints(u->app)) {
@@ -377,13 +381,22 @@ static void on_pass(struct loop *l, void *ctx)
 		refresh_soon(u);
 	}
 	epman_sync(u->em);
-	if (!u->dirty)
-		return;
 	now = clock_now_ms();
+	if (!u->dirty && u->ep_dirty && now - u->last_draw < UI_EP_FRAME_MS) {
+		/* a busy peer: its pane is redrawn at a bounded rate, not
+		 * once per packet */
+		if (!u->wake)
+			u->wake = loop_add_timer(l, u->last_draw + UI_EP_FRAME_MS, on_wake, u);
+		return;
+	}
+	if (!u->dirty && !u->ep_dirty)
+		return;
 	ui_term_size(u->term, &w, &h);
 	view_build(&u->view, u->app, w, h, now);
 	ui_term_draw(u->term, &u->view);
 	u->dirty = false;
+	u->ep_dirty = false;
+	u->last_draw = now;
 	loop_cancel_timer(l, u->wake);
 	u->wake = 0;
 	next = app_next_change(u->app, now);

@@ -1365,7 +1365,7 @@ static void pane_emit_line(struct lb *b, struct view *v, struct app *a,
 			   const struct pane_draw *d, const struct pane_text *pt,
 			   const struct buf *store, int i)
 {
-	size_t x = (size_t)d->r.x, end = (size_t)(d->r.x + d->r.w);
+	size_t x = (size_t)d->r.x, end = x + (size_t)d->r.w;
 	enum view_style fill = VS_NORMAL;
 	int first = d->status ? 2 : 1; /* first transcript line */
 

@@ -32,20 +32,27 @@ def write_out(path, values):
 
 def mode_basic(out, directory):
     keep = []
-    lst = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    lst.bind(("127.0.0.1", 0))
-    lst.listen(8)
-    port = lst.getsockname()[1]
-    keep.append(lst)
-
-    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    udp.bind(("127.0.0.1", port))
-    keep.append(udp)
-
-    lst3 = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    lst3.bind(("127.0.0.3", port))
-    lst3.listen(8)
-    keep.append(lst3)
+    # The same port for TCP on 127.0.0.1 and .3 and for UDP: another
+    # program may hold the UDP or .3 one, so try a few (bounded).
+    for _ in range(50):
+        lst = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        lst.bind(("127.0.0.1", 0))
+        lst.listen(8)
+        port = lst.getsockname()[1]
+        udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        lst3 = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            udp.bind(("127.0.0.1", port))
+            lst3.bind(("127.0.0.3", port))
+        except OSError:
+            for s in (lst, udp, lst3):
+                s.close()
+            continue
+        lst3.listen(8)
+        break
+    else:
+        raise OSError("no port free for TCP and UDP alike")
+    keep.extend([lst, udp, lst3])
 
     path = os.path.join(directory, "sv-e2e-%d.sock" % port)
     ux = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
