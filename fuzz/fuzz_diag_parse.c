@@ -25,6 +25,7 @@
 #include "output.h"
 #include "procmap.h"
 #include "snapshot.h"
+#include "xalloc.h"
 
 #define MODE_SPLIT 0x01u  /* one datagram per netlink message, not one in all */
 #define MODE_SEQ 0x02u    /* expect sequence number 1 (others are stale) */
@@ -78,12 +79,10 @@ static void check_records(const struct snapshot *snap, unsigned proto)
 static void check_output(const struct snapshot *snap, const struct procmap *pm)
 {
 	size_t n = snap->n < MAX_OUTPUT_ROWS ? snap->n : MAX_OUTPUT_ROWS;
-	const struct sock **rows = calloc(n ? n : 1, sizeof(*rows));
+	const struct sock **rows = xcalloc(n ? n : 1, sizeof(*rows));
 	static const enum out_format fmts[] = { FMT_TABLE, FMT_CSV, FMT_JSON };
 	struct buf out = BUF_INIT;
 
-	if (!rows)
-		abort();
 	for (size_t i = 0; i < n; i++)
 		rows[i] = &snap->socks[i];
 	for (size_t f = 0; f < sizeof(fmts) / sizeof(fmts[0]); f++) {
@@ -140,10 +139,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		p.udiag_show = mode >> 4;
 	while (r == 1 && off < size) {
 		size_t n = mode & MODE_SPLIT ? next_dgram(data + off, size - off) : size - off;
-		void *dg = malloc(n);
+		void *dg = xmalloc(n ? n : 1);
 
-		if (!dg)
-			abort();
 		memcpy(dg, data + off, n);
 		r = diag_parse(&p, dg, n);
 		free(dg);

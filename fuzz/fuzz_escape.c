@@ -19,6 +19,7 @@
 #include "buf.h"
 #include "escape.h"
 #include "fuzz.h"
+#include "xalloc.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -123,12 +124,10 @@ static void check_display(const uint8_t *data, size_t size, enum esc_charset cs)
 		if (w != n)
 			fuzz_fail("ASCII width differs from the length", s, n);
 	} else {
-		wchar_t *wc = calloc(n + 1, sizeof(*wc));
+		wchar_t *wc = xcalloc(n + 1, sizeof(*wc));
 		size_t nw;
 		int ww;
 
-		if (!wc)
-			abort();
 		/* out is NUL-terminated and, escaped, holds no NUL */
 		nw = mbstowcs(wc, s, n + 1);
 		if (nw == (size_t)-1)

@@ -22,6 +22,7 @@
 #include "fuzz.h"
 #include "procmap.h"
 #include "sock.h"
+#include "xalloc.h"
 
 /* Longer inputs only test the length check again and again. */
 #define FUZZ_FILTER_MAX (FILTER_MAX_LEN + 64)
@@ -61,7 +62,7 @@ static void inet(struct sock *s, unsigned proto, int family, const char *la, uns
 	s->type = proto == SP_TCP ? SOCK_STREAM : proto == SP_UDP ? SOCK_DGRAM : SOCK_RAW;
 	s->state = (uint8_t)state;
 	if (inet_pton(family, la, s->laddr) != 1 || inet_pton(family, ra, s->raddr) != 1)
-		abort();
+		fuzz_fail("bad sample address", la, strlen(la));
 	s->lport = (uint16_t)lp;
 	s->rport = (uint16_t)rp;
 	s->inode = s->key.inode = inode;
@@ -134,13 +135,11 @@ static void check_error(const char *text, size_t len, const struct filter_error 
 		fuzz_fail("error position outside the text", text, len);
 }
 
-static void check_kernel(const struct filter *f, const char *text, size_t len,
-			 uint32_t states, const void *bc, size_t bclen)
+/* The bytecode is whole instructions (4-byte units) within the limit. */
+static void check_bytecode(const char *text, size_t len, const void *bc, size_t bclen)
 {
 	if ((bc == NULL) != (bclen == 0) || bclen % 4 || bclen > FILTER_BC_MAX)
 		fuzz_fail("kernel bytecode of a bad size", text, len);
-	(void)f;
-	(void)states;
 }
 
 static void check_filter(const struct filter *f, const char *text, size_t len)
@@ -158,7 +157,7 @@ static void check_filter(const struct filter *f, const char *text, size_t len)
 	filter_is_empty(f);
 	if (filter_kernel(f, &states, &bc, &bclen) < 0)
 		fuzz_fail("filter_kernel() failed", text, len);
-	check_kernel(f, text, len, states, bc, bclen);
+	check_bytecode(text, len, bc, bclen);
 	free(bc);
 
 	for (size_t i = 0; i < NSAMPLES; i++) {
@@ -184,7 +183,7 @@ static void check_filter(const struct filter *f, const char *text, size_t len)
 			if (filter_kernel_for(f, SP_MASK(s->proto), inet ? s->family : 0, &states,
 					      &bc, &bclen, &exact) < 0)
 				fuzz_fail("filter_kernel_for() failed", text, len);
-			check_kernel(f, text, len, states, bc, bclen);
+			check_bytecode(text, len, bc, bclen);
 			free(bc);
 			if (!(states & (1u << s->state)))
 				fuzz_fail("a match the per-request states bitmap would drop", text,
@@ -202,9 +201,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size > FUZZ_FILTER_MAX)
 		size = FUZZ_FILTER_MAX;
-	text = malloc(size + 1);
-	if (!text)
-		abort();
+	text = xmalloc(size + 1);
 	memcpy(text, data, size);
 	text[size] = '\0';
 	len = strlen(text);

@@ -15,7 +15,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "buf.h"
 #include "fuzz.h"
+#include "xalloc.h"
 
 /* Inputs bigger than this are not replayed (libFuzzer's default -max_len
  * is far below; a stray big file is a mistake, not a test). */
@@ -38,8 +40,8 @@ static int replay_file(const char *path, size_t *count)
 	}
 	rewind(fp);
 	/* An exact-size heap copy, so that ASan sees any read past the end. */
-	data = malloc(n ? (size_t)n : 1);
-	if (!data || fread(data, 1, (size_t)n, fp) != (size_t)n) {
+	data = xmalloc(n ? (size_t)n : 1);
+	if (fread(data, 1, (size_t)n, fp) != (size_t)n) {
 		fprintf(stderr, "replay: %s: read error\n", path);
 		free(data);
 		fclose(fp);
@@ -81,18 +83,11 @@ static int replay_path(const char *path, size_t *count)
 	while ((e = readdir(d))) {
 		if (e->d_name[0] == '.')
 			continue;
-		if (n == cap) {
-			char **nn;
+		struct buf b = BUF_INIT;
 
-			cap = cap ? cap * 2 : 64;
-			nn = realloc(names, cap * sizeof(*names));
-			if (!nn)
-				abort();
-			names = nn;
-		}
-		if (asprintf(&names[n], "%s/%s", path, e->d_name) < 0)
-			abort();
-		n++;
+		xgrow((void **)&names, &cap, n + 1, sizeof(*names));
+		buf_printf(&b, "%s/%s", path, e->d_name);
+		names[n++] = buf_steal(&b);
 	}
 	closedir(d);
 	if (n)

@@ -216,7 +216,9 @@ static int procs_step(struct collect *c)
 		.changed = COLLECT_STEP_UNITS,
 		/* the background reread: in the first step of every
 		 * COLLECT_SLICE_EVERY-th refresh */
-		.slice = c->first_step && c->refreshes % COLLECT_SLICE_EVERY == 0 ? defaults.slice : 0,
+		.slice = c->first_step && c->refreshes % COLLECT_SLICE_EVERY == 0
+				 ? defaults.slice
+				 : 0,
 		.hunt = COLLECT_STEP_UNITS,
 	};
 	const struct procscan_stats *st;
@@ -228,7 +230,11 @@ static int procs_step(struct collect *c)
 	}
 	st = procscan_stats(c->ps);
 	c->units += st->scanned + st->links;
-	if ((st->pending || st->hunting) && c->units < COLLECT_REFRESH_UNITS)
+	if (st->pending && c->units < COLLECT_REFRESH_UNITS)
+		return 1;
+	/* a hunt that cannot succeed (a socket whose process is out of
+	 * sight) must not cost more per refresh than procscan's default */
+	if (st->hunting && c->units < defaults.hunt)
 		return 1;
 	c->procs_phase = false;
 	return 0;
