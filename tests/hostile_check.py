@@ -117,6 +117,7 @@ NAMES = [
     ("abstract", T + "-wide-ＡＢ😀e\u0301".encode(),
      "@%s-wide-ＡＢ😀e\u0301" % tag,
      "@%s-wide-\\xef\\xbc\\xa1\\xef\\xbc\\xa2\\xf0\\x9f\\x98\\x80e\\xcc\\x81" % tag),
+    ("abstract", T + b"-trunc", "@%s-trunc" % tag, "@%s-trunc" % tag),
 ]
 # (comm bytes, display in UTF-8, display in C, which NAMES it holds)
 COMMS = [
@@ -125,14 +126,18 @@ COMMS = [
     (b") S 1 1 (x", ") S 1 1 (x", ") S 1 1 (x", range(7, 10)),
     (b"w\xc2\x9b\n\t\\\xe6\x97\xa5", "w\\u{9b}\\n\\t\\\\日",
      "w\\xc2\\x9b\\n\\t\\\\\\xe6\\x97\\xa5", range(10, 11)),
+    # 16 bytes given, the kernel keeps 15: the last character is cut in two
+    ("a日日日日日".encode()[:15], "a日日日日\\xe6\\x97",
+     "a" + "\\xe6\\x97\\xa5" * 4 + "\\xe6\\x97", range(11, 12)),
 ]
+COMM_GIVEN = {3: "a日日日日日".encode()}
 
 holders = []
 socks = {}  # inode -> (name index, comm index, pid)
 try:
     for ci, (comm, _, _, idx) in enumerate(COMMS):
         args = [sys.executable, os.path.join(SRCDIR, "hostile_holder.py"),
-                "--comm", comm.hex(), "--dir", tmp]
+                "--comm", COMM_GIVEN.get(ci, comm).hex(), "--dir", tmp]
         for i in idx:
             kind, raw = NAMES[i][0], NAMES[i][1]
             args += ["--" + kind, raw.hex()]

@@ -20,7 +20,7 @@ TL_PIDS=
 TL_FAILED=0
 # Deadline for one wait, in tenths of a second (generous: CI machines are
 # slow, and a wait ends as soon as the text shows up).
-TL_WAIT=${TL_WAIT:-150}
+TL_WAIT=${TL_WAIT:-400}
 
 tl_log() {
 	printf '%s: %s\n' "$TL_NAME" "$*" >&2
