@@ -42,6 +42,7 @@
 #define UI_MAX_KEYS 256
 
 struct ui {
+	bool tcp_info_on; /* the cycle in flight (or last) asked for tcp_info */
 	const struct options *o;
 	struct loop *loop;
 	struct app *app;
@@ -174,6 +175,17 @@ static void on_watchdog(struct loop *l, unsigned id, void *ctx)
 	finish_refresh(u, -1, ETIMEDOUT);
 }
 
+/* tcp_info costs the kernel about as much as the rest of a TCP record: ask
+ * for it only while a column, the sort order or the details view uses it. */
+static bool needs_tcp_info(const struct app *a)
+{
+	unsigned tcp_cols = COL_BIT(COL_RTT) | COL_BIT(COL_CWND) | COL_BIT(COL_RETRANS) |
+			    COL_BIT(COL_RX) | COL_BIT(COL_TX);
+
+	return (a->columns & tcp_cols) || (COL_BIT(a->sort_col) & tcp_cols) ||
+	       a->mode == MODE_DETAILS;
+}
+
 static void start_refresh(struct ui *u)
 {
 	struct snapshot *snap;
@@ -194,6 +206,8 @@ static void start_refresh(struct ui *u)
 		collect_set_filter(u->col, u->app->filter);
 		u->filter_dirty = false;
 	}
+	u->tcp_info_on = needs_tcp_info(u->app);
+	collect_set_tcp_info(u->col, u->tcp_info_on);
 	u->dump_started = clock_now_ms();
 	snap = app_spare_snapshot(u->app);
 	if (collect_start(u->col, snap) < 0) {
@@ -221,6 +235,10 @@ static void apply(struct ui *u, unsigned fx)
 	if (fx & APP_FILTER)
 		u->filter_dirty = true;
 	/* new settings need data now, even while paused */
+	/* details or a tcp_info column just opened: fetch it at once rather
+	 * than at the next tick (which may be an hour away with -d 3600) */
+	if (!u->tcp_info_on && needs_tcp_info(u->app))
+		fx |= APP_REFRESH;
 	if (fx & (APP_RESCOPE | APP_FILTER | APP_REFRESH)) {
 		start_refresh(u);
 		return;
