@@ -42,7 +42,7 @@ def by_inode(rows):
 
 
 holder = subprocess.Popen([sys.executable, os.path.join(SRCDIR, "sockholder.py"),
-                           "--hostile", "--comm", "sv\x1b]0;x\x07hold"],
+                           "--hostile", "--hold", "1800", "--comm", "sv\x1b]0;x\x07hold"],
                           stdin=subprocess.PIPE, stdout=subprocess.PIPE)
 try:
     info = json.loads(holder.stdout.readline())
