@@ -122,6 +122,7 @@ static const struct key_help help[] = {
 	{ "F12 Ctrl-X", N_("hex view of the focused pane's data, and back") },
 	{ "F9", N_("destroy the selected socket (not available yet)") },
 	{ "Ctrl-L", N_("redraw the screen") },
+	{ "Ctrl-Z", N_("suspend sockview (fg in the shell brings it back)") },
 	{ N_("mouse"), N_("click a row to select it (double click: details), a column title "
 			  "to sort by it (again: reverse), the wheel scrolls") },
 };

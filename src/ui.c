@@ -307,6 +307,11 @@ static void on_stdin(struct loop *l, int fd, short revents, void *ctx)
 		}
 		if (ev.key == KC_NONE)
 			continue;
+		if (ev.key == KC_CTRL('z')) {
+			ui_term_suspend(u->term);
+			u->dirty = true;
+			continue;
+		}
 		if (ev.key == KC_CTRL('l'))
 			ui_term_clear(u->term);
 		apply(u, app_key(u->app, ev.key, clock_now_ms()));

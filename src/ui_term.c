@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -94,6 +95,17 @@ void ui_term_resize(struct ui_term *t)
 	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
 		resizeterm(ws.ws_row, ws.ws_col);
 	t->clear_next = true;
+}
+
+void ui_term_suspend(struct ui_term *t)
+{
+	endwin();
+	/* Stop like any job (the terminal is in raw mode, so Ctrl-Z came as a
+	 * key, not as the signal). In an orphaned process group the kernel
+	 * discards SIGTSTP and we simply go on. */
+	kill(0, SIGTSTP);
+	/* continued (fg): the window may have changed size meanwhile */
+	ui_term_resize(t);
 }
 
 void ui_term_size(const struct ui_term *t, int *width, int *height)

@@ -43,6 +43,9 @@ void ui_term_emergency(void);
  * SIGWINCH goes to our signalfd, so curses never sees it. */
 void ui_term_resize(struct ui_term *t);
 /* Current size in cells. */
+/* Ctrl-Z: gives the terminal back to the shell, stops the process, and
+ * takes the screen again (redrawn whole) once it is continued. */
+void ui_term_suspend(struct ui_term *t);
 void ui_term_size(const struct ui_term *t, int *width, int *height);
 
 /* Reads one pending input event without blocking; false if none. */
