@@ -1403,6 +1403,31 @@ static bool scroll_action(struct app *a, enum action act)
 	}
 }
 
+/* Moves the cursor *cur of a menu of n entries; false if act is not a move. */
+static bool menu_move(size_t *cur, size_t n, enum action act)
+{
+	switch (act) {
+	case ACT_UP:
+		if (*cur)
+			(*cur)--;
+		return true;
+	case ACT_DOWN:
+		if (*cur + 1 < n)
+			(*cur)++;
+		return true;
+	case ACT_HOME:
+	case ACT_PGUP:
+		*cur = 0;
+		return true;
+	case ACT_END:
+	case ACT_PGDN:
+		*cur = n ? n - 1 : 0;
+		return true;
+	default:
+		return false;
+	}
+}
+
 static unsigned menu_action(struct app *a, enum action act, int64_t now)
 {
 	size_t n = a->mode == MODE_SORT ? COL_MAX_ : 0;
@@ -1410,23 +1435,9 @@ static unsigned menu_action(struct app *a, enum action act, int64_t now)
 	if (a->mode == MODE_COLUMNS)
 		for (int c = 0; c < COL_MAX_; c++)
 			n += cell_col((enum col)c)->optional;
+	if (menu_move(&a->menu_cur, n, act))
+		return APP_REDRAW;
 	switch (act) {
-	case ACT_UP:
-		if (a->menu_cur)
-			a->menu_cur--;
-		return APP_REDRAW;
-	case ACT_DOWN:
-		if (a->menu_cur + 1 < n)
-			a->menu_cur++;
-		return APP_REDRAW;
-	case ACT_HOME:
-	case ACT_PGUP:
-		a->menu_cur = 0;
-		return APP_REDRAW;
-	case ACT_END:
-	case ACT_PGDN:
-		a->menu_cur = n - 1;
-		return APP_REDRAW;
 	case ACT_DETAILS: /* Enter */
 	case ACT_PAUSE:   /* Space */
 		if (a->mode == MODE_SORT) {
@@ -1474,23 +1485,9 @@ static unsigned menu_action(struct app *a, enum action act, int64_t now)
 /* The new endpoint menu: Up/Down and Enter, or the digit of a kind. */
 static unsigned kind_menu_action(struct app *a, enum action act, int64_t now)
 {
+	if (menu_move(&a->kind_cur, EP_NKINDS, act))
+		return APP_REDRAW;
 	switch (act) {
-	case ACT_UP:
-		if (a->kind_cur)
-			a->kind_cur--;
-		return APP_REDRAW;
-	case ACT_DOWN:
-		if (a->kind_cur + 1 < EP_NKINDS)
-			a->kind_cur++;
-		return APP_REDRAW;
-	case ACT_HOME:
-	case ACT_PGUP:
-		a->kind_cur = 0;
-		return APP_REDRAW;
-	case ACT_END:
-	case ACT_PGDN:
-		a->kind_cur = EP_NKINDS - 1;
-		return APP_REDRAW;
 	case ACT_DETAILS: /* Enter */
 		return open_form(a, (enum ep_kind)a->kind_cur);
 	case ACT_BACK:

@@ -40,18 +40,6 @@ const struct col_info *cell_col(enum col c)
 	return &cols[c < COL_MAX_ ? c : COL_PROTO];
 }
 
-const char *cell_netid(const struct sock *s)
-{
-	if (s->proto != SP_UNIX)
-		return sock_proto_name(s->proto);
-	switch (s->type) {
-	case SOCK_STREAM: return "u_str";
-	case SOCK_DGRAM: return "u_dgr";
-	case SOCK_SEQPACKET: return "u_seq";
-	default: return "unix";
-	}
-}
-
 void cell_rate(double r, char *dst, size_t len)
 {
 	static const char units[] = "KMGTP";
@@ -134,7 +122,7 @@ size_t cell_format(struct buf *out, enum col c, const struct sock *s,
 
 	switch (c) {
 	case COL_PROTO:
-		buf_puts(out, cell_netid(s));
+		buf_puts(out, sock_netid(s));
 		break;
 	case COL_STATE:
 		buf_puts(out, sock_state_name(s));

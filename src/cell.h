@@ -82,9 +82,6 @@ int cell_compare(enum col c, const struct sock *a, const struct diff_entry *da,
 		 const struct sock *b, const struct diff_entry *db,
 		 const struct procmap *pm);
 
-/* Short protocol name as ss prints it: tcp, udp, raw, u_str, u_dgr, u_seq. */
-const char *cell_netid(const struct sock *s);
-
 /* Human-readable byte rate ("0", "512", "1.5K", "20M") into dst. */
 void cell_rate(double bytes_per_s, char *dst, size_t len);
 /* Human-readable duration from microseconds ("850us", "12.5ms", "1.2s"). */

@@ -219,18 +219,6 @@ static const char *const table_head[] = {
 };
 enum { COL_NETID, COL_STATE, COL_RQ, COL_SQ, COL_LOCAL, COL_PEER, COL_PROC, NCOLS };
 
-/* Netid as ss names it: tcp, udp, raw, u_str, u_dgr, u_seq. */
-static const char *netid(const struct sock *s)
-{
-	if (s->proto != SP_UNIX)
-		return sock_proto_name(s->proto);
-	switch (s->type) {
-	case SOCK_STREAM: return "u_str";
-	case SOCK_DGRAM: return "u_dgr";
-	case SOCK_SEQPACKET: return "u_seq";
-	default: return "unix";
-	}
-}
 
 /* Where a document goes: appended to a buffer, or (with f) written out in
  * chunks as rows are formatted, so that memory never holds a whole table
@@ -323,7 +311,7 @@ static void write_table(struct sink *k, const struct output_ctx *ctx,
 		const struct sock *s = rows[i];
 		size_t at = cells.len, x;
 
-		if ((x = strlen(netid(s))) > w[COL_NETID])
+		if ((x = strlen(sock_netid(s))) > w[COL_NETID])
 			w[COL_NETID] = x;
 		if ((x = strlen(sock_state_name(s))) > w[COL_STATE])
 			w[COL_STATE] = x;
@@ -359,7 +347,7 @@ static void write_table(struct sink *k, const struct output_ctx *ctx,
 		char num[20];
 		size_t len;
 
-		put_cell(out, netid(s), strlen(netid(s)), strlen(netid(s)), w[COL_NETID], false);
+		put_cell(out, sock_netid(s), strlen(sock_netid(s)), strlen(sock_netid(s)), w[COL_NETID], false);
 		len = strlen(sock_state_name(s));
 		put_cell(out, sock_state_name(s), len, len, w[COL_STATE], false);
 		len = put_uint(num, s->recv_q);

@@ -51,6 +51,18 @@ const char *sock_state_name(const struct sock *s)
 	return sock_state_str(s->state);
 }
 
+const char *sock_netid(const struct sock *s)
+{
+	if (s->proto != SP_UNIX)
+		return sock_proto_name(s->proto);
+	switch (s->type) {
+	case SOCK_STREAM: return "u_str";
+	case SOCK_DGRAM: return "u_dgr";
+	case SOCK_SEQPACKET: return "u_seq";
+	default: return "unix";
+	}
+}
+
 const char *sock_family_name(unsigned family)
 {
 	switch (family) {

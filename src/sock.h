@@ -140,6 +140,8 @@ int sock_proto_parse(const char *s);
 const char *sock_state_name(const struct sock *s);
 /* Raw state-name table (by enum sock_state), for parsers and filters. */
 const char *sock_state_str(unsigned state);
+/* The Netid column as ss names it: tcp, udp, raw, u_str, u_dgr, u_seq. */
+const char *sock_netid(const struct sock *s);
 /* "inet", "inet6", "unix". */
 const char *sock_family_name(unsigned family);
 /* "stream", "dgram", "seqpacket", "raw" ... */

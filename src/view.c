@@ -1152,7 +1152,7 @@ static void build_details(struct view *v, struct app *a, int y0, int h)
 		return;
 	}
 	ln_puts(&b, _(" Details of "), VS_TITLE);
-	ln_puts(&b, cell_netid(s), VS_TITLE);
+	ln_puts(&b, sock_netid(s), VS_TITLE);
 	ln_puts(&b, " ", VS_TITLE);
 	{
 		struct buf t = BUF_INIT;
@@ -1166,7 +1166,7 @@ static void build_details(struct view *v, struct app *a, int y0, int h)
 	ln_puts(&b, _("  (Esc returns, p peer)"), VS_TITLE);
 
 	d = gone ? NULL : app_diff_of(a, s);
-	tl_kv(&tl, _("Protocol"), "%s, %s, %s", cell_netid(s), sock_family_name(s->family),
+	tl_kv(&tl, _("Protocol"), "%s, %s, %s", sock_netid(s), sock_family_name(s->family),
 	      sock_type_name(s->type));
 	tl_kv(&tl, _("State"), "%s", sock_state_name(s));
 	tl_kv(&tl, "", "%s", view_state_explain(s));

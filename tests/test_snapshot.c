@@ -85,6 +85,12 @@ static void test_names(void **state)
 	assert_true(sock_is_listening(&r));
 	r.state = SS_TIME_WAIT;
 	assert_string_equal(sock_state_name(&r), "TIME-WAIT");
+	assert_string_equal(sock_netid(&r), "tcp");
+	r.proto = SP_UNIX;
+	r.type = SOCK_SEQPACKET;
+	assert_string_equal(sock_netid(&r), "u_seq");
+	r.type = SOCK_DGRAM;
+	assert_string_equal(sock_netid(&r), "u_dgr");
 	assert_int_equal(sock_proto_parse("unix"), SP_UNIX);
 	assert_int_equal(sock_proto_parse("sctp"), -1);
 }
