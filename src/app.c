@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -71,6 +72,11 @@ void app_free(struct app *a)
 	free(a->all);
 	free(a->rows);
 	free(a->sortbuf);
+	free(a->sortidx);
+	free(a->rank[0]);
+	free(a->rank[1]);
+	free(a->sortfp[0]);
+	free(a->sortfp[1]);
 	filter_release(a);
 	filter_hist_free(a->hist);
 	stext_free(&a->stext[0]);
@@ -105,11 +111,34 @@ static void message_clear(struct app *a)
 
 /* ---- rows ---- */
 
-static bool in_toggles(const struct app *a, const struct sock *s)
-{
-	struct diff_scope sc = { a->protos, a->families, a->listening };
+/* What the quick toggles look at, kept in the row: the toggles then test
+ * 10^5 rows without reading their records, which the sorted order visits
+ * all over memory. */
+#define ROW_SCOPE_PROTO 0x0fu  /* enum sock_proto */
+#define ROW_SCOPE_INET 0x10u
+#define ROW_SCOPE_INET6 0x20u
+#define ROW_SCOPE_LISTEN 0x40u
 
-	return diff_in_scope(&sc, s);
+static uint8_t row_scope(const struct sock *s)
+{
+	return (uint8_t)((s->proto < SP_NPROTO ? s->proto : ROW_SCOPE_PROTO) |
+			 (s->family == AF_INET ? ROW_SCOPE_INET : 0) |
+			 (s->family == AF_INET6 ? ROW_SCOPE_INET6 : 0) |
+			 (sock_is_listening(s) ? ROW_SCOPE_LISTEN : 0));
+}
+
+/* diff_in_scope() on the row's copy of the fields. */
+static bool in_toggles(const struct app *a, const struct app_row *r)
+{
+	unsigned proto = r->scope & ROW_SCOPE_PROTO;
+
+	if (proto >= SP_NPROTO || !(a->protos & SP_MASK(proto)))
+		return false;
+	if ((r->scope & ROW_SCOPE_INET) && !(a->families & SF_INET))
+		return false;
+	if ((r->scope & ROW_SCOPE_INET6) && !(a->families & SF_INET6))
+		return false;
+	return !a->listening || (r->scope & ROW_SCOPE_LISTEN);
 }
 
 static bool in_filter(const struct app *a, const struct sock *s)
@@ -159,11 +188,11 @@ static uint64_t fingerprint(const struct app *a, const struct sock *s,
 		h = mix(h, (uint64_t)s->tcp.rtt_us << 32 ^ (uint64_t)s->tcp.snd_cwnd << 16 ^
 				   s->tcp.total_retrans);
 	if (d && (a->columns & (COL_BIT(COL_RX) | COL_BIT(COL_TX)))) {
-		uint64_t bits[2];
+		uint32_t bits[2];
 
 		memcpy(&bits[0], &d->rx_rate, sizeof(bits[0]));
 		memcpy(&bits[1], &d->tx_rate, sizeof(bits[1]));
-		h = mix(mix(h, bits[0]), bits[1] ^ d->flags);
+		h = mix(h, ((uint64_t)bits[0] << 32 | bits[1]) ^ d->flags);
 	}
 	if (a->pm && s->inode && (a->columns & COL_BIT(COL_PROCESS))) {
 		struct proc_owner o;
@@ -300,7 +329,6 @@ struct sortkey {
 
 struct sortctx {
 	const struct app *a;
-	const struct sortkey *keys;
 };
 
 static uint64_t be_bytes(const void *p, size_t n)
@@ -364,9 +392,9 @@ static uint64_t state_rank(const struct sock *s)
 	return 99;
 }
 
-static uint64_t double_key(bool has, double v)
+static uint64_t rate_key(bool has, float v)
 {
-	uint64_t bits;
+	uint32_t bits;
 
 	if (!has)
 		return 0;
@@ -401,8 +429,8 @@ static bool primary_key(const struct app *a, const struct app_row *r, uint64_t w
 	case COL_RTT: w[0] = tcp_key(s, s->tcp.rtt_us); return true;
 	case COL_CWND: w[0] = tcp_key(s, s->tcp.snd_cwnd); return true;
 	case COL_RETRANS: w[0] = tcp_key(s, s->tcp.total_retrans); return true;
-	case COL_RX: w[0] = double_key(rates, d ? d->rx_rate : 0); return true;
-	case COL_TX: w[0] = double_key(rates, d ? d->tx_rate : 0); return true;
+	case COL_RX: w[0] = rate_key(rates, d ? d->rx_rate : 0); return true;
+	case COL_TX: w[0] = rate_key(rates, d ? d->tx_rate : 0); return true;
 	case COL_PROCESS: {
 		struct proc_owner o;
 		size_t clen = 0;
@@ -471,40 +499,199 @@ out:
 	return a->sort_reverse ? -r : r;
 }
 
+static void sortkey_make(const struct app *a, uint32_t i, struct sortkey *k)
+{
+	const struct sock *s = a->all[i].s;
+
+	k->idx = i;
+	k->exact = 0;
+	if (primary_key(a, &a->all[i], k->k))
+		k->exact |= SK_PRIMARY;
+	k->k[3] = (uint64_t)s->proto << 8 | s->type;
+	if (addr_key(s, false, k->k + 4))
+		k->exact |= SK_LOCAL;
+	addr_key(s, true, k->k + 7);
+	k->k[10] = s->key.cookie;
+}
+
+#define NO_RANK UINT32_MAX
+
+/* A fingerprint of everything the order of s's row depends on: the key's
+ * words and, where they hold only a prefix, the whole Unix name. */
+static uint64_t sortkey_fp(const struct sortkey *k, const struct sock *s)
+{
+	uint64_t h = k->exact;
+
+	for (size_t w = 0; w < sizeof(k->k) / sizeof(k->k[0]); w++) {
+		h = (h ^ k->k[w]) * 0x9e3779b97f4a7c15ull;
+		h ^= h >> 31;
+	}
+	if (k->exact != (SK_PRIMARY | SK_LOCAL) && s->family == AF_UNIX)
+		h = mix_bytes(h, s->name, s->name_len);
+	return h;
+}
+
+/* Stores the fingerprint of record i of the current snapshot. */
+static void sortfp_set(struct app *a, size_t i, uint64_t fp)
+{
+	if (i < a->snaps[a->cur].n)
+		a->sortfp[a->cur][i] = fp;
+}
+
+/* The refresh-to-refresh sort. Most sockets keep their place between two
+ * snapshots, so the rows are laid out in the previous sort's order
+ * (through the diff's link to the previous record and that record's
+ * rank). Those whose sort key did not change (same fingerprint) are in
+ * order among themselves, without a comparison; the others, the new
+ * sockets and the gone rows are sorted alone and put in place by binary
+ * search. O(n) plus O(m log n) for m moved rows, and the records are read
+ * in their order in memory (keys are not kept for every row). Returns false
+ * (nothing done) when there is no usable previous order or too much moved:
+ * the caller sorts everything. A fingerprint collision (2^-64) would leave
+ * one row out of place until its key changes again. */
+static bool sort_adaptive(struct app *a)
+{
+	const int prev = 1 - a->cur;
+	const struct snapshot *cs = &a->snaps[a->cur];
+	const struct diff *d = &a->diffs[a->cur];
+	struct sortctx sc = { a };
+	struct sortkey k, *bk;
+	size_t pn, nk = 0, nb = 0, o = 0, i, j, lo;
+	uint32_t *order, *slot;
+
+	if (a->nall < 2 || !a->have_prev || !a->rank_ok[prev] ||
+	    a->rank_col[prev] != a->sort_col || a->rank_rev[prev] != a->sort_reverse ||
+	    d->n != cs->n)
+		return false;
+	pn = a->rank_n[prev];
+	xgrow((void **)&a->sortidx, &a->sortidx_cap, a->nall + pn, sizeof(*a->sortidx));
+	order = a->sortidx;
+	slot = a->sortidx + a->nall;
+	for (i = 0; i < pn; i++)
+		slot[i] = NO_RANK;
+	for (i = 0; i < a->nall; i++) {
+		size_t p = i < cs->n ? d->e[i].prev : DIFF_NO_PREV;
+		uint32_t r = p < a->snaps[prev].n ? a->rank[prev][p] : NO_RANK;
+		uint64_t fp;
+
+		sortkey_make(a, (uint32_t)i, &k);
+		fp = sortkey_fp(&k, a->all[i].s);
+		sortfp_set(a, i, fp);
+		if (r < pn && fp == a->sortfp[prev][p]) {
+			slot[r] = (uint32_t)i;
+			continue;
+		}
+		if (nb >= a->nall / 16 + 16)
+			return false;
+		xgrow(&a->sortbuf, &a->sortbuf_cap, (nb + 1) * sizeof(*bk), 1);
+		bk = a->sortbuf;
+		bk[nb++] = k;
+	}
+	for (i = 0; i < pn; i++)
+		if (slot[i] != NO_RANK)
+			slot[nk++] = slot[i];
+	bk = a->sortbuf;
+	qsort_r(bk, nb, sizeof(*bk), key_cmp, &sc);
+	/* each moved row goes before the first kept one that sorts after it */
+	for (j = 0, lo = 0, i = 0; j < nb; j++) {
+		size_t hi = nk;
+
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			sortkey_make(a, slot[mid], &k);
+			if (key_cmp(&k, &bk[j], &sc) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		while (i < lo)
+			order[o++] = slot[i++];
+		order[o++] = bk[j].idx;
+	}
+	while (i < nk)
+		order[o++] = slot[i++];
+	return true;
+}
+
+/* Remembers where each record of the current snapshot is, for the next
+ * sort_adaptive(). */
+static void remember_ranks(struct app *a)
+{
+	const struct snapshot *cs = &a->snaps[a->cur];
+	uint32_t *rank;
+
+	xgrow((void **)&a->rank[a->cur], &a->rank_cap[a->cur], cs->n ? cs->n : 1,
+	      sizeof(*rank));
+	rank = a->rank[a->cur];
+	for (size_t i = 0; i < cs->n; i++)
+		rank[i] = NO_RANK;
+	for (size_t p = 0; p < a->nall; p++) {
+		const struct sock *s = a->all[p].s;
+
+		if (!(a->all[p].flags & ROW_GONE) && s >= cs->socks && s < cs->socks + cs->n)
+			rank[s - cs->socks] = (uint32_t)p;
+	}
+	a->rank_n[a->cur] = a->nall;
+	a->rank_col[a->cur] = a->sort_col;
+	a->rank_rev[a->cur] = a->sort_reverse;
+	a->rank_ok[a->cur] = a->nall < NO_RANK;
+}
+
+/* Sorts everything with a key per row, in memory given back at once:
+ * this happens on the first snapshot and when the sort changes, not at
+ * every refresh. Returns false if there was no memory for the keys. */
+static bool sort_full(struct app *a)
+{
+	size_t len = a->nall * sizeof(struct sortkey);
+	struct sortctx sc = { a };
+	struct sortkey *keys;
+
+	xgrow((void **)&a->sortidx, &a->sortidx_cap, a->nall, sizeof(*a->sortidx));
+	keys = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (keys == MAP_FAILED)
+		return false;
+	for (size_t i = 0; i < a->nall; i++) {
+		sortkey_make(a, (uint32_t)i, &keys[i]);
+		sortfp_set(a, i, sortkey_fp(&keys[i], a->all[i].s));
+	}
+	qsort_r(keys, a->nall, sizeof(*keys), key_cmp, &sc);
+	for (size_t i = 0; i < a->nall; i++)
+		a->sortidx[i] = keys[i].idx;
+	munmap(keys, len);
+	return true;
+}
+
 static void sort_all(struct app *a)
 {
-	struct sortkey *keys;
 	struct app_row *tmp;
-	struct sortctx sc = { a, NULL };
+	size_t n = a->snaps[a->cur].n;
 
-	if (a->nall < 2)
+	xgrow((void **)&a->sortfp[a->cur], &a->sortfp_cap[a->cur], n ? n : 1,
+	      sizeof(*a->sortfp[a->cur]));
+	if (a->nall < 2) {
+		struct sortkey k;
+
+		if (a->nall) {
+			sortkey_make(a, 0, &k);
+			sortfp_set(a, 0, sortkey_fp(&k, a->all[0].s));
+		}
+		remember_ranks(a);
 		return;
-	/* kept between sorts: fresh pages for 10^5 keys cost more than sorting */
-	xgrow(&a->sortbuf, &a->sortbuf_cap, a->nall * sizeof(*keys), 1);
-	keys = a->sortbuf;
-	for (size_t i = 0; i < a->nall; i++) {
-		struct sortkey *k = &keys[i];
-		const struct sock *s = a->all[i].s;
-
-		k->idx = (uint32_t)i;
-		k->exact = 0;
-		if (primary_key(a, &a->all[i], k->k))
-			k->exact |= SK_PRIMARY;
-		k->k[3] = (uint64_t)s->proto << 8 | s->type;
-		if (addr_key(s, false, k->k + 4))
-			k->exact |= SK_LOCAL;
-		addr_key(s, true, k->k + 7);
-		k->k[10] = s->key.cookie;
 	}
-	sc.keys = keys;
-	qsort_r(keys, a->nall, sizeof(*keys), key_cmp, &sc);
+	if (!sort_adaptive(a) && !sort_full(a)) {
+		/* no memory for keys: the rows stay in dump order */
+		a->rank_ok[a->cur] = false;
+		return;
+	}
 	/* permute through the rows array (rebuilt from all right after) */
 	xgrow((void **)&a->rows, &a->rows_cap, a->nall, sizeof(*a->rows));
 	tmp = a->rows;
 	for (size_t i = 0; i < a->nall; i++)
-		tmp[i] = a->all[keys[i].idx];
+		tmp[i] = a->all[a->sortidx[i]];
 	memcpy(a->all, tmp, a->nall * sizeof(*tmp));
 	a->nrows = 0;
+	remember_ranks(a);
 }
 
 /* Keeps top such that the selection is visible and no rows are wasted at
@@ -578,7 +765,7 @@ static void refilter(struct app *a, bool narrow)
 	for (size_t i = 0; i < n; i++) {
 		const struct app_row *r = &src[i];
 
-		if (!narrow && (!in_toggles(a, r->s) || !in_filter(a, r->s)))
+		if (!narrow && (!in_toggles(a, r) || !in_filter(a, r->s)))
 			continue;
 		if (!in_search(a, r))
 			continue;
@@ -603,12 +790,14 @@ static void rebuild_all(struct app *a)
 		a->all[k].s = &s->socks[i];
 		a->all[k].d = i < d->n ? &d->e[i] : NULL;
 		a->all[k].flags = 0;
+		a->all[k].scope = row_scope(&s->socks[i]);
 		k++;
 	}
 	for (size_t i = 0; i < d->ngone; i++) {
 		a->all[k].s = &d->gone[i];
 		a->all[k].d = NULL;
 		a->all[k].flags = ROW_GONE;
+		a->all[k].scope = row_scope(&d->gone[i]);
 		k++;
 	}
 	a->nall = k;
@@ -640,6 +829,7 @@ struct snapshot *app_spare_snapshot(struct app *a)
 	a->scope_asked.families = a->families;
 	a->scope_asked.listening = a->listening;
 	a->have_prev = false; /* the spare no longer holds the previous one */
+	a->rank_ok[1 - a->cur] = false;
 	return s;
 }
 

@@ -82,6 +82,7 @@ struct app_row {
 	const struct sock *s;          /* into the current snapshot or the gone list */
 	const struct diff_entry *d;    /* NULL for gone rows */
 	unsigned flags;                /* ROW_* */
+	uint8_t scope;                 /* ROW_SCOPE_* bits, what the toggles look at */
 };
 
 /* The search texts of one snapshot (one per record), see app.c. */
@@ -130,6 +131,18 @@ struct app {
 	bool sort_reverse;
 	void *sortbuf;        /* scratch for sorting, kept between sorts */
 	size_t sortbuf_cap;
+	uint32_t *sortidx;    /* index scratch for sorting, kept too */
+	size_t sortidx_cap;
+	/* Where each record of snaps[i] ended up in the sorted rows (rank_n
+	 * rows then) and a fingerprint of its sort key, so that the next sort
+	 * starts from that order: see sort_adaptive() in app.c. Valid for the
+	 * sort column and direction they were made with. */
+	uint32_t *rank[2];
+	uint64_t *sortfp[2];
+	size_t rank_cap[2], sortfp_cap[2], rank_n[2];
+	bool rank_ok[2];
+	enum col rank_col[2];
+	bool rank_rev[2];
 	unsigned columns; /* COL_BIT set of columns shown */
 
 	/* selection and scrolling */

@@ -17,6 +17,7 @@ void diff_free(struct diff *d)
 {
 	free(d->e);
 	free(d->gone);
+	free(d->matched);
 	diff_init(d);
 }
 
@@ -60,22 +61,44 @@ static double rate(uint64_t now, uint64_t before, int64_t dt_ms)
 	return (double)(now - before) * 1000.0 / (double)dt_ms;
 }
 
+/* The record of prev with cur's key. The kernel dumps its tables in the
+ * same order each time, so the record after the previous match is tried
+ * before the index (*next: where the next guess is). */
+static const struct sock *find_prev(const struct snapshot *prev, const struct sock *s,
+				    size_t *next)
+{
+	const struct sock *p = NULL;
+
+	if (*next < prev->n && sock_key_equal(&prev->socks[*next].key, &s->key))
+		p = &prev->socks[*next];
+	else
+		p = snapshot_find(prev, &s->key);
+	if (p)
+		*next = (size_t)(p - prev->socks) + 1;
+	return p;
+}
+
 void diff_compute(struct diff *d, const struct snapshot *cur,
 		  const struct diff_scope *cur_scope, const struct snapshot *prev,
 		  const struct diff *pd, const struct diff_scope *prev_scope, int64_t now)
 {
 	int64_t dt = prev ? cur->taken_ms - prev->taken_ms : 0;
+	size_t next = 0, words = prev ? prev->n / 64 + 1 : 0;
 
 	diff_clear(d);
 	xgrow((void **)&d->e, &d->cap, cur->n ? cur->n : 1, sizeof(*d->e));
 	d->n = cur->n;
+	if (prev) {
+		xgrow((void **)&d->matched, &d->matched_cap, words, sizeof(*d->matched));
+		memset(d->matched, 0, words * sizeof(*d->matched));
+	}
 	for (size_t i = 0; i < cur->n; i++) {
 		const struct sock *s = &cur->socks[i];
 		struct diff_entry *e = &d->e[i];
-		const struct sock *p = prev ? snapshot_find(prev, &s->key) : NULL;
+		const struct sock *p = prev ? find_prev(prev, s, &next) : NULL;
 
 		memset(e, 0, sizeof(*e));
-		e->prev = p ? (size_t)(p - prev->socks) : DIFF_NO_PREV;
+		e->prev = p ? (uint32_t)(p - prev->socks) : DIFF_NO_PREV;
 		if (!prev) {
 			e->first_seen_ms = DIFF_SEEN_ALWAYS;
 			continue;
@@ -92,6 +115,7 @@ void diff_compute(struct diff *d, const struct snapshot *cur,
 			}
 			continue;
 		}
+		d->matched[e->prev / 64] |= (uint64_t)1 << (e->prev % 64);
 		e->first_seen_ms = pd && e->prev < pd->n ? pd->e[e->prev].first_seen_ms
 							 : DIFF_SEEN_ALWAYS;
 		if (sock_changed(s, p)) {
@@ -99,8 +123,8 @@ void diff_compute(struct diff *d, const struct snapshot *cur,
 			d->nchanged++;
 		}
 		if ((s->has & SOCK_HAS_TCP) && (p->has & SOCK_HAS_TCP) && dt > 0) {
-			e->rx_rate = rate(s->tcp.bytes_received, p->tcp.bytes_received, dt);
-			e->tx_rate = rate(s->tcp.bytes_acked, p->tcp.bytes_acked, dt);
+			e->rx_rate = (float)rate(s->tcp.bytes_received, p->tcp.bytes_received, dt);
+			e->tx_rate = (float)rate(s->tcp.bytes_acked, p->tcp.bytes_acked, dt);
 			e->flags |= DIFF_RATES;
 		}
 	}
@@ -109,7 +133,7 @@ void diff_compute(struct diff *d, const struct snapshot *cur,
 	for (size_t i = 0; i < prev->n; i++) {
 		const struct sock *p = &prev->socks[i];
 
-		if (snapshot_find(cur, &p->key))
+		if (d->matched[i / 64] & (uint64_t)1 << (i % 64))
 			continue;
 		/* Out of the new scope is hidden, not gone. */
 		if (cur_scope && !diff_in_scope(cur_scope, p))

@@ -26,14 +26,15 @@
 #define DIFF_CHANGED 0x2u /* state, queues or byte counters moved */
 #define DIFF_RATES 0x4u   /* rx_rate/tx_rate valid */
 
-#define DIFF_NO_PREV SIZE_MAX
+#define DIFF_NO_PREV UINT32_MAX
 
+/* 24 bytes: there is one per socket in each of two diffs. */
 struct diff_entry {
 	int64_t first_seen_ms; /* DIFF_SEEN_ALWAYS if present since the start */
-	size_t prev;           /* index of the same socket in prev, or DIFF_NO_PREV */
-	double rx_rate;        /* bytes per second received (TCP bytes_received) */
-	double tx_rate;        /* bytes per second sent (TCP bytes_acked) */
+	uint32_t prev;         /* index of the same socket in prev, or DIFF_NO_PREV */
 	unsigned flags;        /* DIFF_* */
+	float rx_rate;         /* bytes per second received (TCP bytes_received) */
+	float tx_rate;         /* bytes per second sent (TCP bytes_acked) */
 };
 
 /* Which sockets the previous dump asked for; a socket outside that scope is
@@ -50,6 +51,8 @@ struct diff {
 	struct sock *gone;    /* copies of the records that disappeared */
 	size_t ngone, gone_cap;
 	size_t nnew, nchanged;
+	uint64_t *matched;    /* scratch: bit per record of prev, found in cur */
+	size_t matched_cap;
 };
 
 void diff_init(struct diff *d);

@@ -486,8 +486,8 @@ static void test_rates(void **state)
 	assert_true(entry_of(row)->flags & DIFF_RATES);
 	assert_true(entry_of(row)->flags & DIFF_CHANGED);
 	/* 2000 bytes in 500 ms, 1000 bytes in 500 ms */
-	assert_true(entry_of(row)->rx_rate > 3999.0 && entry_of(row)->rx_rate < 4001.0);
-	assert_true(entry_of(row)->tx_rate > 1999.0 && entry_of(row)->tx_rate < 2001.0);
+	assert_true(entry_of(row)->rx_rate > 3999.0f && entry_of(row)->rx_rate < 4001.0f);
+	assert_true(entry_of(row)->tx_rate > 1999.0f && entry_of(row)->tx_rate < 2001.0f);
 	assert_ptr_equal(app_diff_of(a, row->s), row->d);
 }
 
@@ -1152,6 +1152,84 @@ static void test_sort_matches_compare(void **state)
 	procmap_free(pm);
 }
 
+static uint32_t rnd_next(uint32_t *st)
+{
+	*st = *st * 1103515245u + 12345u;
+	return *st >> 8;
+}
+
+static void check_sorted(const struct app *a, const struct procmap *pm, size_t want)
+{
+	assert_int_equal(a->nall, want);
+	for (size_t i = 1; i < a->nall; i++) {
+		const struct app_row *x = &a->all[i - 1], *y = &a->all[i];
+		int r = cell_compare(a->sort_col, x->s, x->d, y->s, y->d, pm);
+
+		if (a->sort_reverse ? r <= 0 : r >= 0)
+			fail_msg("column %d%s: rows %zu and %zu out of order", a->sort_col,
+				 a->sort_reverse ? " reversed" : "", i - 1, i);
+	}
+}
+
+/* Refresh after refresh the sort starts from the previous order: with
+ * sockets coming, going and changing their sort value, every refresh must
+ * still give exactly the sorted rows. */
+static void test_sort_across_refreshes(void **state)
+{
+	struct app *a = new_app();
+	struct procmap *pm = procmap_new();
+	uint32_t seed = 12345;
+	uint64_t cookie = 1;
+	const enum col cols[] = { COL_RECVQ, COL_PROTO, COL_LOCAL, COL_SENDQ };
+
+	(void)state;
+	for (int round = 0; round < 60; round++) {
+		const struct snapshot *prev = a->have_snap ? &a->snaps[a->cur] : NULL;
+		struct snapshot *s;
+		size_t kept = 0;
+		int moved = round % 3 == 0 ? 300 : 3; /* sometimes many sort values move */
+
+		if (round % 15 == 14) {
+			app_sort_by(a, cols[(round / 15) % 4]);
+			if (round % 2)
+				app_key(a, 'r', NOW);
+		}
+		/* the previous records (the other snapshot: not the spare),
+		 * minus a few, some with new queues */
+		s = app_spare_snapshot(a);
+		for (size_t i = 0; prev && i < prev->n; i++) {
+			struct sock *x;
+
+			if (rnd_next(&seed) % 50 == 0)
+				continue; /* gone */
+			x = snapshot_add(s);
+			*x = prev->socks[i];
+			if ((int)(rnd_next(&seed) % 500) < moved)
+				x->recv_q = rnd_next(&seed) % 20;
+			kept++;
+		}
+		/* and some new ones */
+		for (size_t i = 0; kept + i < 500 && i < (round ? 8u : 400u); i++) {
+			char l[32];
+			struct sock *x;
+
+			snprintf(l, sizeof(l), "127.0.%u.%u", rnd_next(&seed) % 4, rnd_next(&seed) % 9);
+			x = ut_inet(s, rnd_next(&seed) % 3 ? SP_TCP : SP_UDP, 1 + rnd_next(&seed) % 10,
+				    l, 1000 + rnd_next(&seed) % 50, "127.0.0.1", 80, cookie,
+				    (uint32_t)(100000 + cookie));
+			cookie++;
+			x->recv_q = rnd_next(&seed) % 20;
+			x->send_q = rnd_next(&seed) % 7;
+		}
+		ut_finish(s, NOW + round * 1000);
+		app_commit_snapshot(a, pm, NOW + round * 1000);
+		check_sorted(a, pm, a->snaps[a->cur].n + a->diffs[a->cur].ngone);
+		assert_true(a->rank_ok[a->cur]);
+	}
+	app_free(a);
+	procmap_free(pm);
+}
+
 static void test_empty_app(void **state)
 {
 	struct app *a = new_app();
@@ -1197,6 +1275,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_filter, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_line_editor, setup, teardown),
 		cmocka_unit_test(test_sort_matches_compare),
+		cmocka_unit_test(test_sort_across_refreshes),
 		cmocka_unit_test(test_empty_app),
 	};
 
