@@ -591,7 +591,8 @@ static bool sort_adaptive(struct app *a)
 		if (slot[i] != NO_RANK)
 			slot[nk++] = slot[i];
 	bk = a->sortbuf;
-	qsort_r(bk, nb, sizeof(*bk), key_cmp, &sc);
+	if (nb > 1)
+		qsort_r(bk, nb, sizeof(*bk), key_cmp, &sc);
 	/* each moved row goes before the first kept one that sorts after it */
 	for (j = 0, lo = 0, i = 0; j < nb; j++) {
 		size_t hi = nk;

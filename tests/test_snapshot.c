@@ -1,4 +1,5 @@
-/* test_snapshot.c - records, keys, de-duplication and lookup. */
+/* test_snapshot.c - records, keys, de-duplication and lookup; the diff
+ * between two snapshots. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -8,6 +9,7 @@
 #include <sys/socket.h>
 #include <cmocka.h>
 
+#include "diff.h"
 #include "snapshot.h"
 
 static struct sock *add(struct snapshot *s, uint64_t cookie, uint32_t inode, unsigned proto)
@@ -95,12 +97,76 @@ static void test_names(void **state)
 	assert_int_equal(sock_proto_parse("sctp"), -1);
 }
 
+/* Two snapshots in different orders: the diff links every socket to its
+ * previous record whether or not it sits where the dump order suggests,
+ * says which are new, which changed, which are gone, and carries the
+ * first-seen times over. */
+static void test_diff(void **state)
+{
+	struct snapshot prev, cur;
+	struct diff pd, d;
+	const uint64_t before[] = { 1, 2, 3, 4, 5, 6 };
+	const uint64_t after[] = { 2, 1, 4, 5, 7, 6 }; /* 3 gone, 7 new */
+
+	(void)state;
+	snapshot_init(&prev);
+	snapshot_init(&cur);
+	diff_init(&pd);
+	diff_init(&d);
+	for (size_t i = 0; i < 6; i++)
+		add(&prev, before[i], (uint32_t)(100 + before[i]), SP_TCP)->recv_q = 1;
+	snapshot_finish(&prev);
+	prev.taken_ms = 1000;
+	diff_compute(&pd, &prev, NULL, NULL, NULL, NULL, 1000);
+	assert_int_equal(pd.n, 6);
+	assert_int_equal(pd.e[0].prev, DIFF_NO_PREV);
+	assert_true(pd.e[0].first_seen_ms == DIFF_SEEN_ALWAYS);
+	pd.e[3].first_seen_ms = 500; /* socket 4 was new once */
+
+	for (size_t i = 0; i < 6; i++)
+		add(&cur, after[i], (uint32_t)(100 + after[i]), SP_TCP)->recv_q = after[i] == 5 ? 9 : 1;
+	snapshot_finish(&cur);
+	cur.taken_ms = 2000;
+	diff_compute(&d, &cur, NULL, &prev, &pd, NULL, 2000);
+	assert_int_equal(d.n, 6);
+	for (size_t i = 0; i < 6; i++) {
+		const struct diff_entry *e = &d.e[i];
+
+		if (after[i] == 7) {
+			assert_int_equal(e->prev, DIFF_NO_PREV);
+			assert_true(e->flags & DIFF_NEW);
+			assert_true(e->first_seen_ms == 2000);
+			continue;
+		}
+		assert_int_equal(prev.socks[e->prev].cookie, after[i]);
+		assert_false(e->flags & DIFF_NEW);
+		assert_int_equal(!!(e->flags & DIFF_CHANGED), after[i] == 5);
+		assert_true(e->first_seen_ms == (after[i] == 4 ? 500 : DIFF_SEEN_ALWAYS));
+	}
+	assert_int_equal(d.nnew, 1);
+	assert_int_equal(d.nchanged, 1);
+	assert_int_equal(d.ngone, 1);
+	assert_int_equal(d.gone[0].cookie, 3);
+
+	/* the same snapshot against itself: nothing new, nothing gone */
+	diff_compute(&pd, &cur, NULL, &cur, &d, NULL, 3000);
+	assert_int_equal(pd.nnew, 0);
+	assert_int_equal(pd.ngone, 0);
+	for (size_t i = 0; i < 6; i++)
+		assert_int_equal(pd.e[i].prev, i);
+	diff_free(&pd);
+	diff_free(&d);
+	snapshot_free(&prev);
+	snapshot_free(&cur);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_find_and_dedup),
 		cmocka_unit_test(test_many),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_diff),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
