@@ -23,13 +23,13 @@ has its own socket name), and every wait has a deadline.
 import argparse
 import os
 import random
-import select
 import statistics
 import subprocess
 import sys
 import time
 
-TICK = os.sysconf("SC_CLK_TCK")
+from svbench import (Control, ctl_wait_text, own_cpu, reaped_cpu, sched_ns,
+                     stat_fields, status_kb)
 
 
 def tmux(args, sock, *rest, text=False):
@@ -39,24 +39,6 @@ def tmux(args, sock, *rest, text=False):
 
 def capture(args, sock):
     return tmux(args, sock, "capture-pane", "-p", text=True).stdout
-
-
-def stat_fields(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        s = f.read()
-    # the name may hold anything: the fields start after the last ')'
-    rest = s[s.rindex(")") + 2:].split()
-    return rest  # rest[0] is the state (field 3)
-
-
-def own_cpu(pid):
-    f = stat_fields(pid)
-    return (int(f[11]) + int(f[12])) / TICK  # utime, stime
-
-
-def reaped_cpu(pid):
-    f = stat_fields(pid)
-    return (int(f[13]) + int(f[14])) / TICK  # cutime, cstime
 
 
 def children_of(pid):
@@ -83,22 +65,6 @@ def tree_cpu(pid):
     return total
 
 
-def status_kb(pid, key):
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith(key + ":"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def sched_ns(pid):
-    with open(f"/proc/{pid}/schedstat") as f:
-        return int(f.read().split()[0])
-
-
 def start(args, sock, cmd):
     subprocess.run([args.tmux, "-L", sock, "kill-server"], capture_output=True)
     tmux(args, sock, "new-session", "-d", "-x", "160", "-y", "50", "exec " + cmd)
@@ -118,76 +84,6 @@ def wait_text(args, sock, text, present=True, timeout=60.0, poll=0.1):
         if (text in capture(args, sock)) == present:
             return time.monotonic() - t0
         time.sleep(poll)
-    return None
-
-
-class Control:
-    """A tmux control-mode client: commands go to the server over one pipe,
-    so sending a key or reading the screen costs a round trip (well under a
-    millisecond) instead of starting a tmux client each time."""
-
-    def __init__(self, args, sock):
-        self.p = subprocess.Popen([args.tmux, "-L", sock, "-C", "attach"],
-                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0)
-        self.buf = b""
-        self.seq = 0
-        self.cmd("display-message -p ready")  # drains the attach's own block
-
-    def _line(self, deadline):
-        while b"\n" not in self.buf:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise TimeoutError("tmux control mode: no answer")
-            r, _, _ = select.select([self.p.stdout], [], [], left)
-            if r:
-                chunk = os.read(self.p.stdout.fileno(), 65536)
-                if not chunk:
-                    raise EOFError("tmux control mode closed")
-                self.buf += chunk
-        line, self.buf = self.buf.split(b"\n", 1)
-        return line.decode("utf-8", "replace")
-
-    def cmd(self, line, timeout=10.0):
-        """Runs one command; returns its output lines."""
-        self.seq += 1
-        tag = f"svbench-{self.seq}"
-        self.p.stdin.write(f"{line}\ndisplay-message -p {tag}\n".encode())
-        deadline = time.monotonic() + timeout
-        out, block, inside = [], [], False
-        while True:
-            ln = self._line(deadline)
-            if ln.startswith("%begin"):
-                inside, block = True, []
-            elif ln.startswith("%end") or ln.startswith("%error"):
-                inside = False
-                if block == [tag]:
-                    return out
-                out = block
-            elif inside:
-                block.append(ln)
-            # anything else (%output ...) is a notification: ignored
-
-    def close(self):
-        try:
-            self.p.stdin.close()
-        except OSError:
-            pass
-        try:
-            self.p.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.p.kill()
-            self.p.wait()
-
-
-def ctl_wait_text(ctl, text, present, timeout=10.0):
-    """Seconds until text is (or is no longer) on the screen, polling every
-    millisecond through the control client; None on timeout."""
-    t0 = time.monotonic()
-    while time.monotonic() - t0 < timeout:
-        screen = "\n".join(ctl.cmd("capture-pane -p"))
-        if (text in screen) == present:
-            return time.monotonic() - t0
-        time.sleep(0.001)
     return None
 
 
@@ -233,7 +129,7 @@ def key_latency(args, sock, pid, n):
     # '?' opens the help and closes it again (Escape would add ncurses'
     # ESCDELAY, 25 ms, to every other sample)
     keys = [("?", "sockview keys", True), ("?", "sockview keys", False)]
-    ctl = Control(args, sock)
+    ctl = Control(args.tmux, sock)
     try:
         for i in range(n):
             key, text, present = keys[i % 2]

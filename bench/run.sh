@@ -11,7 +11,9 @@
 #   - live: bench/live.py runs `sockview -d 1` and `watch -n1 ss -tuxanp` in
 #     tmux for BENCH_LIVE_SECS seconds each (default 20) and measures their
 #     CPU and RSS, then sockview's key-press latency mid-refresh.
-# Prints two markdown tables (batch, live) with ratios to ss.
+# Prints two markdown tables (batch, live) with ratios to ss. (The test
+# endpoints under load, 500 chat clients and a flood: `make bench-load`,
+# bench/epload.py.)
 #
 # From a clean checkout it installs what is missing (Debian packages, with
 # sudo when not root) and builds the tree with ./quickstart.sh; `make bench`

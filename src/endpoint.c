@@ -427,6 +427,7 @@ struct endpoint *endpoint_new(const struct endpoint_config *cfg, char *err, size
 	ep->socktype = ep->dgram ? SOCK_DGRAM : SOCK_STREAM;
 	ep->fd = -1;
 	ep->tr = transcript_new(cfg->transcript_entries, cfg->transcript_bytes);
+	transcript_set_entry_max(ep->tr, EP_TRANSCRIPT_ENTRY_MAX);
 	ep->rbuf = xmalloc(EP_RBUF_SIZE);
 	ep->remote = cfg->addr;
 	ep->local.family = ep->family;

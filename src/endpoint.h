@@ -90,13 +90,17 @@ struct endpoint_ops {
 	void *ctx;
 };
 
-#define EP_DEFAULT_MAX_CLIENTS 256
+#define EP_DEFAULT_MAX_CLIENTS 1024
 #define EP_DEFAULT_QUEUE_LIMIT (256 * 1024)
 #define EP_DEFAULT_CONNECT_TIMEOUT_MS 10000
 #define EP_DEFAULT_DGRAM_RATE 200 /* datagrams per second per peer */
 #define EP_GREETING_MAX 4096
 #define EP_QUEUE_LIMIT_MIN 4096
 #define EP_QUEUE_LIMIT_MAX (64 * 1024 * 1024)
+/* Bytes of one read or send kept in the transcript (the rest is noted as
+ * not kept): enough for a screenful, even as a hex dump, and cheap to
+ * format at every redraw while a peer floods 64 KiB reads. */
+#define EP_TRANSCRIPT_ENTRY_MAX 4096
 
 struct endpoint_config {
 	enum ep_kind kind;

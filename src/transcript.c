@@ -19,6 +19,7 @@ struct transcript {
 	struct tr_entry **ring; /* ring[(head + i) % cap], i < count */
 	size_t cap, head, count;
 	size_t max_entries, max_bytes;
+	size_t entry_max; /* data bytes kept per entry; 0: only max_bytes */
 	size_t bytes;
 	uint64_t next_seq;
 	uint64_t evicted;
@@ -37,6 +38,11 @@ struct transcript *transcript_new(size_t max_entries, size_t max_bytes)
 	t->max_bytes = max_bytes ? max_bytes : TRANSCRIPT_DEFAULT_BYTES;
 	t->next_seq = 1;
 	return t;
+}
+
+void transcript_set_entry_max(struct transcript *t, size_t n)
+{
+	t->entry_max = n;
 }
 
 void transcript_clear(struct transcript *t)
@@ -110,6 +116,8 @@ const struct tr_entry *transcript_add(struct transcript *t, enum tr_kind kind,
 	if (!data)
 		len = 0;
 	keep = len;
+	if (t->entry_max && keep > t->entry_max)
+		keep = t->entry_max;
 	if (keep > t->max_bytes - peer_len)
 		keep = t->max_bytes - peer_len;
 

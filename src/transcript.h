@@ -54,6 +54,11 @@ struct transcript;
  * to it (orig_len tells). Never NULL (allocation failure is fatal). */
 struct transcript *transcript_new(size_t max_entries, size_t max_bytes);
 void transcript_free(struct transcript *t);
+/* From now on keeps at most n bytes of each new entry's data (orig_len
+ * still tells how many the event had); 0: only the byte bound cuts. The
+ * shown entries are formatted again at every redraw, so a bulky event
+ * costs time as well as memory. */
+void transcript_set_entry_max(struct transcript *t, size_t n);
 
 /* Appends an event, stamping it with both clocks and evicting old entries
  * as needed. peer may be NULL; peer_len and len are the raw lengths. Returns

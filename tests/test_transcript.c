@@ -175,6 +175,45 @@ static void test_format_cut_note(void **state)
 	transcript_free(t);
 }
 
+/* The per-entry cap keeps the head of a bulky event and says how much it
+ * had; the byte bound still applies on top of it. */
+static void test_entry_max(void **state)
+{
+	struct transcript *t = transcript_new(0, 100);
+	const struct tr_entry *e;
+	struct buf b = BUF_INIT;
+	char big[300];
+
+	(void)state;
+	memset(big, 'x', sizeof(big));
+	memcpy(big, "head", 4);
+	transcript_set_entry_max(t, 8);
+	e = transcript_add(t, TR_RECV, "p", 1, big, sizeof(big));
+	assert_int_equal(e->len, 8);
+	assert_int_equal(e->orig_len, 300);
+	assert_memory_equal(e->data, "headxxxx", 8);
+	assert_int_equal(e->data[8], '\0');
+	assert_int_equal(transcript_bytes(t), 9);
+	transcript_format_text(e, ESC_UTF8, &b);
+	assert_non_null(strstr(b.data, "headxxxx [292 more bytes not kept]"));
+	/* short entries are untouched */
+	e = transcript_add(t, TR_SEND, NULL, 0, "abc", 3);
+	assert_int_equal(e->len, 3);
+	assert_int_equal(e->orig_len, 3);
+	/* the byte bound is the tighter one: it cuts */
+	transcript_set_entry_max(t, 1000);
+	e = transcript_add(t, TR_RECV, "p", 1, big, sizeof(big));
+	assert_int_equal(e->len, 99);
+	/* 0: no cap of its own */
+	transcript_free(t);
+	t = transcript_new(0, 1000);
+	transcript_set_entry_max(t, 0);
+	e = transcript_add(t, TR_RECV, NULL, 0, big, sizeof(big));
+	assert_int_equal(e->len, 300);
+	buf_free(&b);
+	transcript_free(t);
+}
+
 static void test_format_hex(void **state)
 {
 	struct transcript *t = transcript_new(0, 0);
@@ -218,6 +257,7 @@ int main(void)
 		cmocka_unit_test(test_ring_growth_keeps_order),
 		cmocka_unit_test(test_format_text),
 		cmocka_unit_test(test_format_cut_note),
+		cmocka_unit_test(test_entry_max),
 		cmocka_unit_test(test_format_hex),
 	};
 
