@@ -1099,9 +1099,16 @@ struct pane *app_focused_pane(const struct app *a)
 bool app_sync_endpoints(struct app *a)
 {
 	struct ownset now;
+	uint64_t fp;
 
 	if (a->focus != PANE_NONE && a->focus >= epman_count(a->em))
 		a->focus = PANE_NONE;
+	/* this runs at every loop pass, with hundreds of clients maybe */
+	fp = epman_collect_fp(a->em);
+	if (a->own_fp_ok && fp == a->own_fp)
+		return false;
+	a->own_fp = fp;
+	a->own_fp_ok = true;
 	ownset_init(&now);
 	epman_collect(a->em, &now);
 	if (ownset_equal(&now, &a->own)) {

@@ -190,6 +190,8 @@ struct app {
 	size_t kind_cur;      /* cursor in the new endpoint menu */
 	struct form form;
 	struct ownset own;    /* inodes of the endpoints' sockets -> pane */
+	uint64_t own_fp;      /* epman_collect_fp() when own was filled */
+	bool own_fp_ok;
 	uint32_t pending_inode; /* F7: select this socket once it shows up */
 	app_probe_fn probe;   /* who holds an address, beyond the table */
 	void *probe_ctx;

@@ -785,6 +785,22 @@ size_t endpoint_fds(const struct endpoint *ep, int *out, size_t max)
 	return n;
 }
 
+static uint64_t fp_mix(uint64_t h, uint64_t v)
+{
+	h = (h ^ v) * 0x9e3779b97f4a7c15ull;
+	return h ^ h >> 29;
+}
+
+uint64_t endpoint_inodes_fp(const struct endpoint *ep)
+{
+	uint64_t h = fp_mix(0, ep->fd >= 0 ? (uint64_t)ep->inode << 1 | 1 : 0);
+
+	for (size_t i = 0; i < ep->npeers; i++)
+		if (ep->peers[i]->fd >= 0)
+			h = fp_mix(h, ep->peers[i]->inode);
+	return h;
+}
+
 size_t endpoint_inodes(const struct endpoint *ep, uint32_t *out, size_t max)
 {
 	size_t n = 0, i;

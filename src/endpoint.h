@@ -218,6 +218,9 @@ bool endpoint_take_dirty(struct endpoint *ep);
  * are (may exceed max). */
 size_t endpoint_fds(const struct endpoint *ep, int *out, size_t max);
 size_t endpoint_inodes(const struct endpoint *ep, uint32_t *out, size_t max);
+/* A fingerprint of the same list: it changes when endpoint_inodes() would
+ * give another answer (but for a 2^-64 chance), and costs no allocation. */
+uint64_t endpoint_inodes_fp(const struct endpoint *ep);
 
 /* True if path is a socket file (lstat: no symlink followed) that nothing
  * listens on: a connect() gets ECONNREFUSED. */

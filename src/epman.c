@@ -267,6 +267,17 @@ void epman_collect(const struct epman *m, struct ownset *out)
 	ownset_finish(out);
 }
 
+uint64_t epman_collect_fp(const struct epman *m)
+{
+	uint64_t h = 0;
+
+	for (size_t i = 0; m && i < m->n; i++) {
+		h = (h ^ m->panes[i]->id) * 0x100000001b3ull;
+		h = (h ^ endpoint_inodes_fp(m->panes[i]->ep)) * 0x9e3779b97f4a7c15ull;
+	}
+	return h;
+}
+
 bool epman_take_dirty(struct epman *m)
 {
 	bool d;

@@ -66,6 +66,9 @@ bool epman_last_server(const struct epman *m, struct epman_server *out);
 /* Refills out with the inodes of every endpoint socket, tagged with the
  * number of its pane (finished: ready for lookups). */
 void epman_collect(const struct epman *m, struct ownset *out);
+/* A fingerprint of what epman_collect() would give: callers refill their
+ * set only when it changed (this runs at every loop pass). */
+uint64_t epman_collect_fp(const struct epman *m);
 
 /* True, and cleared, if anything a pane shows changed since the last
  * call (data arrived, a peer came or went, a pane opened or closed). */
