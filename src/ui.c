@@ -299,6 +299,14 @@ static void on_stdin(struct loop *l, int fd, short revents, void *ctx)
 	int n = 0;
 
 	(void)l;
+	/* input meant for the shell while we were put in the background: not
+	 * ours to read (nor "end of input"); we wait, stopped, for fg. A job
+	 * that cannot be stopped (orphaned: its shell is gone) will never be
+	 * brought back, and poll() would report the input forever. */
+	if (!ui_term_wait_foreground(u->term)) {
+		quit(u, 1, _("lost the terminal: in the background with no shell to bring it back"));
+		return;
+	}
 	while (n < UI_MAX_KEYS && !loop_quitting(u->loop) && ui_term_read(u->term, &ev)) {
 		n++;
 		if (ev.key == KC_MOUSE) {
@@ -307,8 +315,15 @@ static void on_stdin(struct loop *l, int fd, short revents, void *ctx)
 		}
 		if (ev.key == KC_NONE)
 			continue;
+		/* curses queues KEY_RESIZE after our resizeterm (SIGWINCH):
+		 * not a key the user pressed, so it must not answer the quit
+		 * question or close a message; the resize itself is handled */
+		if (ev.key == KC_RESIZE) {
+			u->dirty = true;
+			continue;
+		}
 		if (ev.key == KC_CTRL('z')) {
-			ui_term_suspend(u->term);
+			ui_term_suspend(u->term, true);
 			u->dirty = true;
 			continue;
 		}
@@ -348,6 +363,15 @@ static void on_signal(struct loop *l, int signo, void *ctx)
 	case SIGTERM:
 	case SIGHUP:
 		quit(u, 0, NULL);
+		break;
+	case SIGTSTP:
+		/* kill -TSTP, or Ctrl-Z while the terminal was in cooked mode */
+		ui_term_suspend(u->term, false);
+		u->dirty = true;
+		break;
+	case SIGCONT:
+		ui_term_continued(u->term);
+		u->dirty = true;
 		break;
 	case SIGCHLD:
 		/* no children of our own yet; never leave zombies */
@@ -477,7 +501,12 @@ static void ui_cleanup(struct ui *u)
 
 int ui_run(const struct options *o)
 {
-	static const int sigs[] = { SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGCHLD };
+	/* SIGTSTP and SIGCONT come through the loop too, so that suspending
+	 * and resuming happen between two draws, never inside one; SIGTTIN and
+	 * SIGTTOU keep their default action: a background job that touches
+	 * the terminal stops (ui_term_draw checks first). */
+	static const int sigs[] = { SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGTSTP,
+				    SIGCONT };
 	struct ui u;
 	char err[512];
 	int status;

@@ -22,7 +22,19 @@ struct ui_term {
 	attr_t attrs[VS_MAX_];
 	bool cursor_shown;
 	bool clear_next;
+	bool reenter; /* continued after a stop: take the terminal again */
 };
+
+/* Never runs: SIGTSTP stays blocked for the loop's signalfd. It is there so
+ * that curses, finding a handler already set, leaves SIGTSTP alone: its own
+ * handling sets SIG_IGN at moments, and that discards a SIGTSTP waiting in
+ * the signalfd (a kill -TSTP then does nothing). */
+static bool is_foreground(void);
+
+static void tstp_placeholder(int sig)
+{
+	(void)sig;
+}
 
 struct ui_term *ui_term_open(bool color, char *err, size_t errlen)
 {
@@ -33,6 +45,16 @@ struct ui_term *ui_term_open(bool color, char *err, size_t errlen)
 	if (!term || !*term) {
 		snprintf(err, errlen, "%s", _("TERM is not set: cannot drive the terminal"));
 		return NULL;
+	}
+	{
+		struct sigaction sa, old;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = tstp_placeholder;
+		sigemptyset(&sa.sa_mask);
+		/* SIG_IGN (a shell without job control): keep it */
+		if (sigaction(SIGTSTP, NULL, &old) == 0 && old.sa_handler == SIG_DFL)
+			sigaction(SIGTSTP, &sa, NULL);
 	}
 	scr = newterm(NULL, stdout, stdin);
 	if (!scr) {
@@ -73,8 +95,26 @@ struct ui_term *ui_term_open(bool color, char *err, size_t errlen)
 
 void ui_term_close(struct ui_term *t)
 {
+	char *rmcup;
+
 	if (!t)
 		return;
+	/* Ended while in the background (kill -TERM, then kill -CONT): the
+	 * terminal is the shell's now, and touching it would only stop us
+	 * again (SIGTTOU) instead of letting us exit. */
+	if (!is_foreground()) {
+		delscreen(t->scr);
+		free(t);
+		return;
+	}
+	/* A terminal without an alternate screen (vt100) would keep the
+	 * table, with the shell's prompt written over its last line: leave
+	 * it blank instead. */
+	rmcup = tigetstr("rmcup");
+	if ((rmcup == NULL || rmcup == (char *)-1 || !*rmcup) && !isendwin()) {
+		erase();
+		refresh();
+	}
 	curs_set(1);
 	endwin();
 	delscreen(t->scr);
@@ -97,15 +137,74 @@ void ui_term_resize(struct ui_term *t)
 	t->clear_next = true;
 }
 
-void ui_term_suspend(struct ui_term *t)
+/* Stops the process with sig (SIGTSTP or SIGTTOU) as if it had its default
+ * action, and returns once continued. The loop keeps these signals blocked
+ * for its signalfd and curses may have a handler for SIGTSTP: both are set
+ * aside for the moment of the stop. whole_group: stop the whole job (what the
+ * terminal does for Ctrl-Z), else only this process. In an orphaned process
+ * group the kernel discards the stop and this returns at once. */
+static void stop_self(int sig, bool whole_group)
 {
-	endwin();
-	/* Stop like any job (the terminal is in raw mode, so Ctrl-Z came as a
-	 * key, not as the signal). In an orphaned process group the kernel
-	 * discards SIGTSTP and we simply go on. */
-	kill(0, SIGTSTP);
-	/* continued (fg): the window may have changed size meanwhile */
-	ui_term_resize(t);
+	struct sigaction dfl, old;
+	sigset_t set, oldmask;
+
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	sigemptyset(&dfl.sa_mask);
+	if (sigaction(sig, &dfl, &old) < 0)
+		return;
+	/* whoever started us asked not to be stopped by this signal */
+	if (old.sa_handler == SIG_IGN) {
+		sigaction(sig, &old, NULL);
+		return;
+	}
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, &oldmask);
+	/* a signal to ourselves is delivered before kill() returns: we stop
+	 * here, and go on from here when continued */
+	kill(whole_group ? 0 : getpid(), sig);
+	sigprocmask(SIG_SETMASK, &oldmask, NULL);
+	sigaction(sig, &old, NULL);
+}
+
+static bool is_foreground(void)
+{
+	pid_t fg = tcgetpgrp(STDIN_FILENO);
+
+	/* no controlling terminal to share (fg < 0): nobody to disturb */
+	return fg < 0 || fg == getpgrp();
+}
+
+/* A background job must not touch the terminal: without TOSTOP its writes
+ * pass and land in the middle of the shell's screen. */
+bool ui_term_wait_foreground(struct ui_term *t)
+{
+	if (is_foreground())
+		return true;
+	stop_self(SIGTTOU, false);
+	t->reenter = true;
+	return is_foreground();
+}
+
+void ui_term_suspend(struct ui_term *t, bool whole_group)
+{
+	if (!isendwin())
+		endwin();
+	/* Stop like any job. In an orphaned process group the kernel
+	 * discards the stop and we simply go on. */
+	stop_self(SIGTSTP, whole_group);
+	/* continued (fg or bg): the next draw takes the screen again, if we
+	 * are in the foreground by then */
+	t->reenter = true;
+}
+
+void ui_term_continued(struct ui_term *t)
+{
+	/* Stopped by SIGSTOP, which nobody can catch: the terminal was not
+	 * left, but a shell may have written on our screen or changed the
+	 * modes meanwhile. The next draw starts afresh. */
+	t->reenter = true;
 }
 
 void ui_term_size(const struct ui_term *t, int *width, int *height)
@@ -225,6 +324,17 @@ void ui_term_draw(struct ui_term *t, const struct view *v)
 {
 	static const char spaces[] = "                                                                ";
 
+	if (!ui_term_wait_foreground(t))
+		return; /* cannot be stopped (orphaned job): do not scribble */
+	if (t->reenter) {
+		/* endwin then refresh: curses sets our terminal modes again,
+		 * enters the alternate screen, keypad and mouse modes, and the
+		 * cursor state; clear_next repaints every cell */
+		if (!isendwin())
+			endwin();
+		t->reenter = false;
+		ui_term_resize(t);
+	}
 	if (t->clear_next) {
 		clearok(curscr, TRUE);
 		t->clear_next = false;

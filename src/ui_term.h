@@ -42,10 +42,21 @@ void ui_term_emergency(void);
 /* Reads the window size from the terminal (TIOCGWINSZ) and resizes curses:
  * SIGWINCH goes to our signalfd, so curses never sees it. */
 void ui_term_resize(struct ui_term *t);
+/* Ctrl-Z (whole_group: stops the whole job, as the terminal would) or
+ * SIGTSTP (only this process: the sender chose whom to stop): gives the
+ * terminal back to the shell (endwin) and stops; returns once continued.
+ * The next ui_term_draw takes the screen again, redrawn whole. */
+void ui_term_suspend(struct ui_term *t, bool whole_group);
+/* SIGCONT (also after a SIGSTOP, which cannot be caught): the next
+ * ui_term_draw sets the terminal up again and repaints every cell. */
+void ui_term_continued(struct ui_term *t);
+/* If this process group is not the terminal's foreground job (bg, or
+ * kill -CONT after a stop), stops it with SIGTTOU like a background job that
+ * wants the terminal, until fg. Returns whether it is the foreground job now
+ * (false only if the kernel would not stop it: an orphaned job).
+ * ui_term_draw calls it first, so nothing is written over the shell's. */
+bool ui_term_wait_foreground(struct ui_term *t);
 /* Current size in cells. */
-/* Ctrl-Z: gives the terminal back to the shell, stops the process, and
- * takes the screen again (redrawn whole) once it is continued. */
-void ui_term_suspend(struct ui_term *t);
 void ui_term_size(const struct ui_term *t, int *width, int *height);
 
 /* Reads one pending input event without blocking; false if none. */

@@ -244,13 +244,17 @@ static const char *ellipsis(enum esc_charset cs, size_t *len)
 	return "~";
 }
 
-/* Byte offset of the shortest suffix of s that is at most maxw wide. */
+/* Byte offset of the shortest suffix of s that is at most maxw wide. s may
+ * be NULL when len is 0 (an empty buf): no pointer arithmetic on it then,
+ * since even NULL + 0 is undefined. */
 static size_t suffix_start(const char *s, size_t len, size_t maxw, enum esc_charset cs,
 			   size_t *w)
 {
 	size_t i = len, best = len;
 
 	*w = 0;
+	if (!s || len == 0)
+		return 0;
 	while (i > 0) {
 		size_t j = i - 1, sw;
 
@@ -293,7 +297,8 @@ size_t view_fit(struct buf *out, const char *text, size_t len, size_t w, size_t 
 	plen = esc_prefix(text, len, maxw - 1 - sw, cs, &pw);
 	buf_append(out, text, plen);
 	buf_append(out, el, elen);
-	buf_append(out, text + soff, len - soff);
+	if (len > soff)
+		buf_append(out, text + soff, len - soff);
 	return pw + 1 + sw;
 }
 
@@ -1344,7 +1349,8 @@ static void pane_title(struct view *v, const struct app *a, struct pane_draw *d,
 
 		off = suffix_start(head.data, head.len, room - w - 1, v->cs, &sw);
 		buf_append(&t, e, el);
-		buf_append(&t, head.data + off, head.len - off);
+		if (head.len > off)
+			buf_append(&t, head.data + off, head.len - off);
 	} else {
 		buf_append(&t, head.data ? head.data : "", head.len);
 	}

@@ -133,14 +133,8 @@ tl_wait_gone "$CLI_ESTAB" || tl_fail "the client's socket stays in the table"
 tl_keys F4 C-u
 tl_keys Enter
 tl_wait_for 'Filter none' || tl_fail "the filter stays"
-tl_keys n
-tl_wait_for 'New endpoint: choose' || tl_fail "no menu"
-tl_keys 2
-tl_wait_for '^ New chat server' || tl_fail "no chat form"
-tl_keys Enter
-tl_wait_for '^\[1\] chat server, TCP 127\.0\.0\.1:[0-9]+' || tl_fail "no chat server pane"
-CP=$(tl_screen | sed -n 's/^\[1\] chat server, TCP 127\.0\.0\.1:\([0-9]*\).*/\1/p' | head -n 1)
-[ -n "$CP" ] || tl_fail "no chat port"
+tl_open_tcp_server 2 'chat server' 1
+CP=$TL_PORT
 tl_keys F2
 tl_wait_for 'New endpoint: choose' || tl_fail "F2: no menu"
 tl_keys 5

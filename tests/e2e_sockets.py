@@ -10,6 +10,12 @@ Usage: e2e_sockets.py OUTFILE MODE [ARGS]
                 bytes, which the server reads.
   listen ADDR PORT
                 a TCP listener on ADDR:PORT.
+  unixhex DIR HEX
+                a Unix stream listener at DIR/NAME, NAME given in hex (any
+                bytes: UTF-8, wide characters), whatever the locale.
+  many N        N Unix stream socket pairs (2N sockets, N at most 20000): a
+                table whose dump takes a while, so that signals often
+                arrive while one is in flight.
 
 When the sockets are open it writes KEY=VALUE lines to OUTFILE (atomically)
 and sleeps until it is killed (the test kills it by PID). Only loopback and
@@ -94,12 +100,41 @@ def mode_listen(out, addr, port):
     return [s]
 
 
+def mode_many(out, n):
+    n = min(int(n), 20000)
+    import resource
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = 2 * n + 64
+    if soft < want:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(want, hard), hard))
+        soft = min(want, hard)
+    n = min(n, (soft - 64) // 2)
+    keep = []
+    for _ in range(n):
+        keep.extend(socket.socketpair())
+    write_out(out, {"N": len(keep), "PID": os.getpid()})
+    return keep
+
+
+def mode_unixhex(out, directory, hexname):
+    path = os.path.join(os.fsencode(directory), bytes.fromhex(hexname))
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.bind(path)
+    s.listen(8)
+    write_out(out, {"PID": os.getpid()})
+    return [s]
+
+
 def main():
     out, mode = sys.argv[1], sys.argv[2]
     if mode == "basic":
         keep = mode_basic(out, sys.argv[3])
     elif mode == "listen":
         keep = mode_listen(out, sys.argv[3], sys.argv[4])
+    elif mode == "unixhex":
+        keep = mode_unixhex(out, sys.argv[3], sys.argv[4])
+    elif mode == "many":
+        keep = mode_many(out, sys.argv[3])
     else:
         sys.exit("unknown mode " + mode)
     signal.signal(signal.SIGTERM, lambda s, f: sys.exit(0))

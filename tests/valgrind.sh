@@ -8,6 +8,7 @@
 # and checks that the output is still right. In a sanitizer build
 # (--enable-sanitizers) valgrind cannot run the ASan binary, so the same
 # runs go through LeakSanitizer instead, which makes the same checks.
+# The live view under valgrind, driven in tmux: tests/e2e_valgrind.sh.
 . "$TESTS_SRCDIR/lib.sh"
 
 if grep -q __asan_init "$SOCKVIEW" 2>/dev/null; then
