@@ -1741,36 +1741,15 @@ static void build_footer(struct view *v, struct app *a, int y, int64_t now)
 	}
 	if (a->prompt != PROMPT_NONE) {
 		const char *label = a->prompt == PROMPT_SEARCH ? _("Search: ") : _("Filter: ");
-		struct buf *t = &v->cellbuf;
-		size_t lw, cw, room, at = 0, skipw = 0;
+		size_t lw, cx;
 
 		ln_start(&b, y, VS_NORMAL);
 		ln_puts(&b, label, VS_PROMPT);
 		lw = b.x;
-		/* escaping works character by character, so the escaped text
-		 * up to the cursor is a prefix of the escaped whole */
-		buf_reset(t);
-		cw = esc_display(t, a->edit.text, a->edit.cur, v->cs);
-		buf_reset(t);
-		esc_display(t, a->edit.text, a->edit.len, v->cs);
-		room = ln_room(&b);
-		if (room && cw >= room) {
-			/* keep the cursor in view: hide characters on the left */
-			size_t want = cw - room + 1;
-
-			at = esc_prefix(t->data, t->len, want, v->cs, &skipw);
-			if (skipw < want && at < t->len) {
-				size_t w1 = 0, n1 = esc_prefix(t->data + at, t->len - at, 2, v->cs, &w1);
-
-				at += n1;
-				skipw += w1;
-			}
-		}
-		ln_safe(&b, t->data ? t->data + at : "", t->len - at,
-			esc_width(t->data ? t->data + at : "", t->len - at, v->cs), VS_NORMAL);
+		cx = ln_field(&b, &a->edit, ln_room(&b), true, VS_NORMAL);
 		v->cursor_on = true;
 		v->cursor_y = y;
-		v->cursor_x = (int)(lw + cw - skipw);
+		v->cursor_x = (int)(lw + cx);
 		if (v->cursor_x >= v->width)
 			v->cursor_x = v->width - 1;
 		return;

@@ -38,6 +38,7 @@
 
 #include "clock.h"
 #include "diag.h"
+#include "loopaddr.h"
 #include "snapshot.h"
 
 #define PORT_LISTEN 41000
@@ -72,30 +73,11 @@ static void loopback_up(void)
 	close(fd);
 }
 
-static socklen_t inet_addr_of(int family, uint16_t port, struct sockaddr_storage *ss)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (family == AF_INET) {
-		struct sockaddr_in *a = (struct sockaddr_in *)ss;
-
-		a->sin_family = AF_INET;
-		a->sin_port = htons(port);
-		a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		return sizeof(*a);
-	} else {
-		struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
-
-		a->sin6_family = AF_INET6;
-		a->sin6_port = htons(port);
-		a->sin6_addr = in6addr_loopback;
-		return sizeof(*a);
-	}
-}
 
 static int inet_sock(int family, int type, uint16_t port)
 {
 	struct sockaddr_storage ss;
-	socklen_t len = inet_addr_of(family, port, &ss);
+	socklen_t len = loopaddr(family, port, &ss);
 	int one = 1;
 	int fd = socket(family, type | SOCK_CLOEXEC, 0);
 
@@ -112,7 +94,7 @@ static int inet_sock(int family, int type, uint16_t port)
 static void inet_connect(int fd, int family, uint16_t port)
 {
 	struct sockaddr_storage ss;
-	socklen_t len = inet_addr_of(family, port, &ss);
+	socklen_t len = loopaddr(family, port, &ss);
 
 	if (connect(fd, (struct sockaddr *)&ss, len) < 0)
 		die("connect");

@@ -32,29 +32,10 @@
 #include "clock.h"
 #include "diag.h"
 #include "diag_parse.h"
+#include "loopaddr.h"
 #include "snapshot.h"
 
 /* ---- real sockets ---- */
-
-static socklen_t loop_addr(int family, uint16_t port, struct sockaddr_storage *ss)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (family == AF_INET) {
-		struct sockaddr_in *a = (struct sockaddr_in *)ss;
-
-		a->sin_family = AF_INET;
-		a->sin_port = htons(port);
-		a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		return sizeof(*a);
-	} else {
-		struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
-
-		a->sin6_family = AF_INET6;
-		a->sin6_port = htons(port);
-		a->sin6_addr = in6addr_loopback;
-		return sizeof(*a);
-	}
-}
 
 static uint16_t port_of(int fd)
 {
@@ -70,7 +51,7 @@ static uint16_t port_of(int fd)
 static int inet_bound(int family, int type)
 {
 	struct sockaddr_storage ss;
-	socklen_t len = loop_addr(family, 0, &ss);
+	socklen_t len = loopaddr(family, 0, &ss);
 	int fd = socket(family, type | SOCK_CLOEXEC, 0);
 
 	assert_true(fd >= 0);
@@ -81,7 +62,7 @@ static int inet_bound(int family, int type)
 static int tcp_connect(int family, uint16_t port)
 {
 	struct sockaddr_storage ss;
-	socklen_t len = loop_addr(family, port, &ss);
+	socklen_t len = loopaddr(family, port, &ss);
 	int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 	assert_true(fd >= 0);
