@@ -19,7 +19,7 @@
 #include "options.h"
 #include "output.h"
 #include "snapshot.h"
-#include "ui.h"
+#include "live.h"
 #include "xalloc.h"
 
 #define EXIT_USAGE 2
@@ -99,6 +99,7 @@ static unsigned guard_std_fds(void)
 static int run_once(const struct options *o, const struct filter *f)
 {
 	struct snapshot snap;
+	struct collect_config cfg;
 	struct collect *c;
 	char err[512];
 	const struct sock **rows;
@@ -106,7 +107,8 @@ static int run_once(const struct options *o, const struct filter *f)
 	size_t n = 0;
 	int rc = 0;
 
-	c = collect_new(o, err, sizeof(err));
+	options_collect_config(o, &cfg);
+	c = collect_new(&cfg, err, sizeof(err));
 	if (!c) {
 		fprintf(stderr, "sockview: %s\n", err);
 		return EXIT_FAILURE;

@@ -1,0 +1,314 @@
+/* collect.c - a collection cycle: sock_diag dump, then the process map. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "collect.h"
+#include "diag.h"
+#include "filter.h"
+#include "filter_bc.h"
+#include "i18n.h"
+#include "procscan.h"
+#include "xalloc.h"
+
+/* /proc work (procscan units: a process opened or a link read, ~5 us
+ * each) of one collect_step in the live view, so a step stays near 10 ms
+ * and keys are answered between steps; and of one whole refresh, so the
+ * first scan of a machine with 10^5 sockets spreads over a few refreshes
+ * instead of one long one. */
+#define COLLECT_STEP_UNITS 2000
+#define COLLECT_REFRESH_UNITS 20000
+/* The background reread of unchanged processes (procscan's slice: the
+ * safety net for an fd swapped without changing the fd count, and for
+ * renamed processes) runs every this many refreshes: on a quiet machine it
+ * is most of what a refresh costs besides the dump. */
+#define COLLECT_SLICE_EVERY 2
+
+/* idiag_states bits (1 << TCP_xxx). */
+#define STATES_ALL 0xffffffffu
+#define STATES_LISTENING ((1u << SS_LISTEN) | (1u << SS_CLOSE))
+
+struct collect {
+	struct diag *diag;
+	struct procscan *ps; /* NULL with --no-processes */
+	struct procmap *pm;  /* NULL with --no-processes */
+	bool scanned;        /* the first full /proc scan is done */
+	unsigned protos, families;
+	bool listening;
+	uint32_t filter_states;
+	unsigned filter_protos;   /* protocols the filter can match at all */
+	unsigned filter_families; /* IP families it can match */
+	void *bytecode;
+	size_t bytecode_len;
+	struct snapshot *snap; /* target of the cycle in flight */
+	bool procs_phase;      /* the dump is over, the process map is updated */
+	bool first_step;       /* of the process phase */
+	size_t units;          /* /proc work done in this refresh */
+	unsigned refreshes;    /* live refreshes started */
+	int wake_fd;           /* always readable: polled in the process phase */
+	uid_t uid;             /* effective uid: 0 sees every process */
+	uint32_t *orphans;     /* scratch: inodes without owner */
+	size_t orphans_cap;
+};
+
+/* Hands the kernel the combined prefilter: states of -l and of the filter
+ * (both supersets, so their intersection is too) and the filter's code. */
+static void push_filter(struct collect *c)
+{
+	uint32_t states = c->filter_states;
+
+	if (c->listening)
+		states &= STATES_LISTENING;
+	diag_set_inet_filter(c->diag, states, c->bytecode, c->bytecode_len);
+}
+
+struct collect *collect_new(const struct collect_config *cfg, char *err, size_t errlen)
+{
+	struct collect *c = xcalloc(1, sizeof(*c));
+
+	c->diag = diag_open();
+	if (!c->diag) {
+		snprintf(err, errlen, _("cannot open a sock_diag netlink socket: %s"),
+			 strerror(errno));
+		free(c);
+		return NULL;
+	}
+	if (cfg->record_dir)
+		diag_set_record_dir(c->diag, cfg->record_dir);
+	c->wake_fd = -1;
+	if (!cfg->no_processes) {
+		uint64_t one = 1;
+
+		c->ps = procscan_new("/proc");
+		c->pm = procmap_new();
+		/* the live view's loop calls collect_step while this fd is
+		 * readable: it stays readable, and is polled only while a
+		 * process phase has work left */
+		if (cfg->live) {
+			c->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+			if (c->wake_fd < 0 || write(c->wake_fd, &one, sizeof(one)) != sizeof(one)) {
+				snprintf(err, errlen, _("cannot create an eventfd: %s"),
+					 strerror(errno));
+				collect_free(c);
+				return NULL;
+			}
+		}
+	}
+	diag_set_tcp_info(c->diag, cfg->tcp_info);
+	c->uid = geteuid();
+	c->protos = cfg->protos;
+	c->families = cfg->families;
+	c->listening = cfg->listening;
+	c->filter_states = STATES_ALL;
+	c->filter_protos = SP_MASK_ALL;
+	c->filter_families = SF_ALL;
+	push_filter(c);
+	return c;
+}
+
+void collect_free(struct collect *c)
+{
+	if (!c)
+		return;
+	diag_free(c->diag);
+	if (c->wake_fd >= 0)
+		close(c->wake_fd);
+	procscan_free(c->ps);
+	procmap_free(c->pm);
+	free(c->bytecode);
+	free(c->orphans);
+	free(c);
+}
+
+void collect_set_scope(struct collect *c, unsigned protos, unsigned families)
+{
+	c->protos = protos;
+	c->families = families;
+}
+
+void collect_set_tcp_info(struct collect *c, bool on)
+{
+	diag_set_tcp_info(c->diag, on);
+}
+
+void collect_set_listening(struct collect *c, bool listening)
+{
+	c->listening = listening;
+	push_filter(c);
+}
+
+void collect_set_filter(struct collect *c, const struct filter *f)
+{
+	free(c->bytecode);
+	c->bytecode = NULL;
+	c->bytecode_len = 0;
+	c->filter_states = STATES_ALL;
+	c->filter_protos = SP_MASK_ALL;
+	c->filter_families = SF_ALL;
+	if (f) {
+		/* skip whole dumps the filter excludes ("tcp and ...") */
+		c->filter_protos = filter_protos(f);
+		c->filter_families = 0;
+		for (unsigned p = 0; p < SP_NPROTO; p++)
+			if (p != SP_UNIX && (c->filter_protos & SP_MASK(p)))
+				c->filter_families |= filter_families(f, p);
+	}
+	if (f && filter_kernel(f, &c->filter_states, &c->bytecode, &c->bytecode_len) < 0) {
+		/* nothing the kernel can check: filter in user space only */
+		c->filter_states = STATES_ALL;
+		c->bytecode = NULL;
+		c->bytecode_len = 0;
+	}
+	push_filter(c);
+}
+
+/* Tells the scanner which sockets of the dump have no owner yet, so that
+ * it hunts for them (see procscan_want_inodes). */
+static void want_orphans(struct collect *c, const struct snapshot *snap)
+{
+	size_t n = 0;
+
+	xgrow((void **)&c->orphans, &c->orphans_cap, snap->n, sizeof(*c->orphans));
+	for (size_t i = 0; i < snap->n; i++) {
+		uint32_t ino = snap->socks[i].inode;
+
+		/* Unprivileged, other users' processes cannot be read: their
+		 * sockets would start hunts that can never succeed. */
+		if (c->uid && snap->socks[i].uid != c->uid)
+			continue;
+		if (ino && !procmap_is_owned(c->pm, ino))
+			c->orphans[n++] = ino;
+	}
+	if (n)
+		procscan_want_inodes(c->ps, c->orphans, n);
+}
+
+/* Begins bringing the process map up to date after a live dump. The live
+ * view never rescans all of /proc: each step is one incremental update
+ * (new and changed processes, a round-robin slice, a hunt for owners of
+ * new sockets) of at most COLLECT_STEP_UNITS, and steps go on while work
+ * is pending, up to COLLECT_REFRESH_UNITS per refresh (the first refresh
+ * scans what it can of a big machine, the next ones the rest). */
+static void procs_begin(struct collect *c, const struct snapshot *snap)
+{
+	c->procs_phase = true;
+	c->first_step = true;
+	c->units = 0;
+	c->refreshes++;
+	if (c->scanned)
+		want_orphans(c, snap);
+	c->scanned = true;
+}
+
+/* One step of the process phase: returns 1 while more steps are wanted,
+ * 0 when the phase is over. */
+static int procs_step(struct collect *c)
+{
+	static const struct procscan_budget defaults = PROCSCAN_BUDGET_DEFAULT;
+	struct procscan_budget b = {
+		.changed = COLLECT_STEP_UNITS,
+		/* the background reread: in the first step of every
+		 * COLLECT_SLICE_EVERY-th refresh */
+		.slice = c->first_step && c->refreshes % COLLECT_SLICE_EVERY == 0
+				 ? defaults.slice
+				 : 0,
+		.hunt = COLLECT_STEP_UNITS,
+	};
+	const struct procscan_stats *st;
+
+	c->first_step = false;
+	if (procscan_update(c->ps, c->pm, &b) < 0) {
+		c->procs_phase = false; /* the map stays as it was */
+		return 0;
+	}
+	st = procscan_stats(c->ps);
+	c->units += st->scanned + st->links;
+	if (st->pending && c->units < COLLECT_REFRESH_UNITS)
+		return 1;
+	/* a hunt that cannot succeed (a socket whose process is out of
+	 * sight) must not cost more per refresh than procscan's default */
+	if (st->hunting && c->units < defaults.hunt)
+		return 1;
+	c->procs_phase = false;
+	return 0;
+}
+
+/* Protocols and families worth asking the kernel for. */
+static unsigned scope_protos(const struct collect *c)
+{
+	return c->protos & c->filter_protos;
+}
+
+static unsigned scope_families(const struct collect *c)
+{
+	return c->families & c->filter_families;
+}
+
+int collect_once(struct collect *c, struct snapshot *snap)
+{
+	if (diag_dump(c->diag, scope_protos(c), scope_families(c), snap) < 0)
+		return -1;
+	/* batch: every process once, the cheapest way to see them all */
+	if (c->ps && procscan_full(c->ps, c->pm) == 0)
+		c->scanned = true;
+	return 0;
+}
+
+int collect_start(struct collect *c, struct snapshot *snap)
+{
+	c->procs_phase = false;
+	if (diag_start(c->diag, scope_protos(c), scope_families(c), snap) < 0) {
+		c->snap = NULL;
+		return -1;
+	}
+	c->snap = snap;
+	return 0;
+}
+
+int collect_step(struct collect *c)
+{
+	int r;
+
+	if (c->procs_phase)
+		return procs_step(c);
+	r = diag_step(c->diag);
+	if (r == 0 && c->snap) {
+		const struct snapshot *snap = c->snap;
+
+		c->snap = NULL;
+		if (!c->ps)
+			return 0;
+		procs_begin(c, snap);
+		return procs_step(c);
+	}
+	if (r < 0)
+		c->snap = NULL;
+	return r;
+}
+
+bool collect_busy(const struct collect *c)
+{
+	return c->procs_phase || diag_busy(c->diag);
+}
+
+void collect_cancel(struct collect *c)
+{
+	diag_cancel(c->diag);
+	c->snap = NULL;
+	c->procs_phase = false;
+}
+
+int collect_fd(const struct collect *c)
+{
+	return c->procs_phase ? c->wake_fd : diag_fd(c->diag);
+}
+
+const struct procmap *collect_procmap(const struct collect *c)
+{
+	return c->pm;
+}
