@@ -23,6 +23,7 @@
 #include "i18n.h"
 #include "keys.h"
 #include "loop.h"
+#include "screen.h"
 #include "live.h"
 #include "ui_term.h"
 #include "view.h"
@@ -182,8 +183,8 @@ static bool needs_tcp_info(const struct app *a)
 	unsigned tcp_cols = COL_BIT(COL_RTT) | COL_BIT(COL_CWND) | COL_BIT(COL_RETRANS) |
 			    COL_BIT(COL_RX) | COL_BIT(COL_TX);
 
-	return (a->columns & tcp_cols) || (COL_BIT(a->sort_col) & tcp_cols) ||
-	       a->mode == MODE_DETAILS;
+	return (a->table.columns & tcp_cols) || (COL_BIT(a->table.sort_col) & tcp_cols) ||
+	       screen_of(a->mode)->wants_tcp_info;
 }
 
 static void start_refresh(struct ui *u)
@@ -198,12 +199,12 @@ static void start_refresh(struct ui *u)
 	}
 	/* the collector takes new settings between cycles only */
 	if (u->scope_dirty) {
-		collect_set_scope(u->col, u->app->protos, u->app->families);
-		collect_set_listening(u->col, u->app->listening);
+		collect_set_scope(u->col, u->app->table.protos, u->app->table.families);
+		collect_set_listening(u->col, u->app->table.listening);
 		u->scope_dirty = false;
 	}
 	if (u->filter_dirty) {
-		collect_set_filter(u->col, u->app->filter);
+		collect_set_filter(u->col, u->app->table.filter);
 		u->filter_dirty = false;
 	}
 	u->tcp_info_on = needs_tcp_info(u->app);
@@ -258,7 +259,7 @@ static void handle_mouse(struct ui *u, const struct ui_event *ev)
 			apply(u, app_do(a, ev->mouse == UI_MOUSE_WHEEL_UP ? ACT_UP : ACT_DOWN, now));
 		return;
 	}
-	if (ev->mouse == UI_MOUSE_NONE || a->mode != MODE_TABLE || a->prompt != PROMPT_NONE ||
+	if (ev->mouse == UI_MOUSE_NONE || !screen_of(a->mode)->with_table || a->prompt != PROMPT_NONE ||
 	    v->too_small)
 		return;
 	for (int k = 0; k < v->npanes; k++) {
@@ -266,8 +267,7 @@ static void handle_mouse(struct ui *u, const struct ui_event *ev)
 
 		if (ev->x >= vp->x && ev->x < vp->x + vp->w && ev->y >= vp->y &&
 		    ev->y < vp->y + vp->h) {
-			a->focus = vp->index;
-			u->dirty = true;
+			apply(u, app_focus(a, vp->index));
 			return;
 		}
 	}
@@ -283,11 +283,9 @@ static void handle_mouse(struct ui *u, const struct ui_event *ev)
 	if (ev->y >= v->rows_y && ev->y < v->rows_y + v->rows_h) {
 		size_t i = v->first_row + (size_t)(ev->y - v->rows_y);
 
-		a->focus = PANE_NONE;
-		a->zoom = false;
-		u->dirty = true;
+		apply(u, app_focus(a, PANE_NONE));
 		apply(u, app_select_row(a, i));
-		if (ev->mouse == UI_MOUSE_DOUBLE && i < a->nrows)
+		if (ev->mouse == UI_MOUSE_DOUBLE && i < a->table.nrows)
 			apply(u, app_do(a, ACT_DETAILS, now));
 	}
 }
@@ -439,7 +437,7 @@ static void on_pass(struct loop *l, void *ctx)
 	if (!u->dirty && !u->ep_dirty)
 		return;
 	ui_term_size(u->term, &w, &h);
-	view_build(&u->view, u->app, w, h, now);
+	app_draw(u->app, &u->view, w, h, now);
 	ui_term_draw(u->term, &u->view);
 	u->dirty = false;
 	u->ep_dirty = false;
@@ -535,9 +533,9 @@ int ui_run(const struct options *o)
 		ui_cleanup(&u);
 		return 2;
 	}
-	collect_set_scope(u.col, u.app->protos, u.app->families);
-	collect_set_listening(u.col, u.app->listening);
-	collect_set_filter(u.col, u.app->filter);
+	collect_set_scope(u.col, u.app->table.protos, u.app->table.families);
+	collect_set_listening(u.col, u.app->table.listening);
+	collect_set_filter(u.col, u.app->table.filter);
 
 	u.loop = loop_new();
 	if (loop_add_signals(u.loop, sigs, sizeof(sigs) / sizeof(sigs[0]), on_signal, &u) < 0) {

@@ -1,20 +1,24 @@
 /* app.h - the live view's state and what the keys do to it (no curses).
  *
- * The app owns the current and previous snapshots with their diffs, the
- * quick toggles, the search text, the filter, the sort order, the selection
- * (remembered by socket key, never by row index or pointer) and the screen
- * mode. Input arrives as key codes (keys.h) or actions; each handler returns
+ * The app is three models and a screen: the table (table.h: snapshots,
+ * rows, search, filter, sort, selection), the endpoints' panes (struct
+ * app_panes, app_endpoints.c), the one-line message, and the screen shown
+ * (mode) with its overlays. The state has three dimensions:
+ *
+ *   mode    which screen fills the body: the table, the help, the details,
+ *           a menu, the form (one file each in core/screen/, see screen.h);
+ *   prompt  an overlay on the footer (search, filter, "quit?") that takes
+ *           the keys first, whatever the mode;
+ *   focus   in the table mode, the table or one of the panes.
+ *
+ * Input arrives as key codes (keys.h) or actions; each handler returns
  * APP_* flags saying what the caller must do next (redraw, re-scope the
  * collector, refresh now, quit), in the manner of htop's handlers.
  *
- * Rows: every socket of the current snapshot that passes the toggles, the
- * filter and the search, plus the sockets that disappeared in the last
- * refresh (dimmed), in sort order. The row array is rebuilt when the
- * snapshot, a toggle, the search or the filter changes; it is re-sorted
- * only when the snapshot or the sort order changes.
- *
- * The fields are public so the view model can read them; only app_*()
- * functions change them. */
+ * The fields are public so that the view can read them; only app_*()
+ * functions and the screens change them. The view never writes here: the
+ * caller computes the layout (view_geometry), gives it to the app
+ * (app_set_geometry), then builds the view from a const app. */
 #ifndef SOCKVIEW_APP_H
 #define SOCKVIEW_APP_H
 
@@ -24,18 +28,18 @@
 
 #include "buf.h"
 #include "cell.h"
-#include "diff.h"
 #include "escape.h"
 #include "form.h"
 #include "keys.h"
 #include "lineedit.h"
 #include "options.h"
-#include "ownset.h"
-#include "procmap.h"
+#include "pane.h"
 #include "snapshot.h"
+#include "table.h"
 
 struct epman;
-struct filter;
+struct view;
+struct filter_hist;
 
 /* Finds the sockets bound where want points (its port over transport t, or
  * its Unix path) whatever the table's filter and toggles hide, into snap
@@ -53,7 +57,7 @@ typedef int (*app_probe_fn)(void *ctx, enum ep_transport t, const struct epaddr 
 #define APP_FILTER 0x20u  /* the filter changed: give the collector its prefilter */
 
 /* How long a new socket stays highlighted, and a message stays shown. */
-#define APP_NEW_MS 3000
+#define APP_NEW_MS TABLE_NEW_MS
 #define APP_MSG_MS 5000
 
 #define APP_DELAY_MIN 100
@@ -67,6 +71,7 @@ enum app_mode {
 	MODE_COLUMNS, /* choosing the optional columns */
 	MODE_MENU,    /* choosing the kind of a new endpoint */
 	MODE_FORM,    /* the new endpoint form */
+	MODE_MAX_
 };
 
 enum app_prompt {
@@ -76,27 +81,43 @@ enum app_prompt {
 	PROMPT_QUIT,  /* "endpoints are open: quit?" */
 };
 
-#define ROW_GONE 0x1u /* from the previous snapshot: shown dimmed */
-
-struct app_row {
-	const struct sock *s;          /* into the current snapshot or the gone list */
-	const struct diff_entry *d;    /* NULL for gone rows */
-	unsigned flags;                /* ROW_* */
-	uint8_t scope;                 /* ROW_SCOPE_* bits, what the toggles look at */
-};
-
-/* The search texts of one snapshot (one per record), see app.c. */
-struct stext {
-	uint64_t *fp;    /* fingerprint of what the text was made from */
-	size_t *off, *len;
-	size_t n, cap;
-	struct buf text;
-	unsigned columns; /* the columns the texts were made for */
-	bool valid;
-};
-
-#define APP_TEXT_MAX LINEEDIT_MAX
+#define APP_TEXT_MAX TABLE_TEXT_MAX
 #define APP_HISTORY 32
+
+/* The test endpoints and their panes (SPEC §7), app_endpoints.c. */
+struct app_panes {
+	struct epman *em;     /* not owned; NULL: endpoints unavailable */
+	size_t focus;         /* focused pane (index), or PANE_NONE: the table */
+	bool zoom;            /* the focused pane on the whole body */
+	size_t first;         /* first pane shown when not all fit (geometry) */
+	size_t kind_cur;      /* cursor in the new endpoint menu */
+	struct form form;
+	uint64_t own_fp;      /* epman_collect_fp() when the table's own was filled */
+	bool own_fp_ok;
+	uint32_t pending_inode; /* F7: select this socket once it shows up */
+	app_probe_fn probe;   /* who holds an address, beyond the table */
+	void *probe_ctx;
+	struct snapshot probe_snap;
+	bool holder_pending;  /* the form's "in use" error awaits a refresh */
+	unsigned holder_tries;
+	char holder_base[512];
+	struct epaddr holder_addr;
+};
+
+/* What the layout gives the app before a redraw (view_geometry). */
+struct app_geom {
+	size_t page;       /* table rows that fit (text lines, on text screens) */
+	size_t pane_first; /* first pane shown */
+};
+
+/* The socket file of the Unix socket the details show (screen_details.c). */
+struct app_sockfile {
+	bool valid;          /* looked up for key at generation */
+	struct sock_key key;
+	uint64_t generation; /* table.generation then */
+	bool found;          /* lstat() succeeded */
+	unsigned mode, uid, gid;
+};
 
 struct app {
 	/* configuration */
@@ -104,73 +125,19 @@ struct app {
 	const char *netns;  /* NULL: the current namespace */
 	bool no_processes;
 
-	/* quick toggles (SPEC §5) */
-	unsigned protos;   /* SP_MASK bits shown */
-	unsigned families; /* SF_* bits shown (inet sockets; Unix always stays) */
-	bool listening;
-	struct diff_scope scope_asked; /* scope of the dump in flight/last started */
-	struct diff_scope scope_cur;   /* scope the current snapshot was taken with */
+	struct table table;
+	struct app_panes panes;
 
-	/* data */
-	struct snapshot snaps[2]; /* [cur], [1 - cur] = previous, then spare */
-	struct diff diffs[2];
-	int cur;
-	bool have_snap;  /* a first snapshot arrived */
-	bool have_prev;  /* snaps[1 - cur] holds the previous one */
-	const struct procmap *pm;
-	size_t totals[SP_NPROTO][SS_MAX_]; /* per protocol and state, whole snapshot */
-	size_t total;
-
-	/* rows */
-	struct app_row *all;  /* every row of snapshot + gone, sorted */
-	size_t nall, all_cap;
-	struct app_row *rows; /* those that pass toggles, filter and search */
-	size_t nrows, rows_cap;
-	size_t nlive;         /* rows that are not gone sockets */
-	enum col sort_col;
-	bool sort_reverse;
-	void *sortbuf;        /* scratch for sorting, kept between sorts */
-	size_t sortbuf_cap;
-	uint32_t *sortidx;    /* index scratch for sorting, kept too */
-	size_t sortidx_cap;
-	/* Where each record of snaps[i] ended up in the sorted rows (rank_n
-	 * rows then) and a fingerprint of its sort key, so that the next sort
-	 * starts from that order: see sort_adaptive() in app.c. Valid for the
-	 * sort column and direction they were made with. */
-	uint32_t *rank[2];
-	uint64_t *sortfp[2];
-	size_t rank_cap[2], sortfp_cap[2], rank_n[2];
-	bool rank_ok[2];
-	enum col rank_col[2];
-	bool rank_rev[2];
-	unsigned columns; /* COL_BIT set of columns shown */
-
-	/* selection and scrolling */
-	struct sock_key sel_key;
-	bool sel_valid;
-	size_t sel;  /* row index, valid when nrows > 0 */
-	size_t top;  /* first row shown */
-	size_t page; /* rows that fit (set by the view) */
-
-	/* search and filter */
-	enum app_prompt prompt;
-	struct lineedit edit;
-	char search[APP_TEXT_MAX]; /* active search text ("" = none) */
-	char search_lc[APP_TEXT_MAX]; /* the same in lower case */
-	size_t search_lc_len;
-	struct stext stext[2];     /* parallel to snaps */
-	struct filter *filter;
-	char filter_text[APP_TEXT_MAX];
-	struct filter_hist *hist; /* expressions typed at the filter prompt */
-	size_t filter_err_col; /* byte offset of a filter error, for the cursor */
-
-	/* screens */
+	/* the screen and its overlays */
 	enum app_mode mode;
+	enum app_prompt prompt;
+	struct lineedit edit;       /* the prompt's text */
+	struct filter_hist *hist;   /* expressions typed at the filter prompt */
+	size_t filter_err_col;      /* byte offset of a filter error, for the cursor */
 	size_t scroll;      /* first line of help/details */
+	size_t scroll_max;  /* the last first line there (from the last build) */
 	size_t menu_cur;    /* cursor in the sort/columns menus */
-	struct sock details_last; /* last seen record of the details socket */
-	bool details_have;
-	bool details_gone;
+	struct app_sockfile sockfile; /* for the details */
 
 	/* live refresh */
 	bool paused;
@@ -181,27 +148,6 @@ struct app {
 	bool msg_error;
 	bool msg_escaped; /* msg is safe text already (a filter error) */
 	int64_t msg_until;
-
-	/* the test endpoints and their panes (SPEC §7) */
-	struct epman *em;     /* not owned; NULL: endpoints unavailable */
-	size_t focus;         /* focused pane (index), or PANE_NONE: the table */
-	bool zoom;            /* the focused pane on the whole body */
-	size_t pane_first;    /* first pane shown when not all fit (view) */
-	size_t kind_cur;      /* cursor in the new endpoint menu */
-	struct form form;
-	struct ownset own;    /* inodes of the endpoints' sockets -> pane */
-	uint64_t own_fp;      /* epman_collect_fp() when own was filled */
-	bool own_fp_ok;
-	uint32_t pending_inode; /* F7: select this socket once it shows up */
-	app_probe_fn probe;   /* who holds an address, beyond the table */
-	void *probe_ctx;
-	struct snapshot probe_snap;
-	bool holder_pending;  /* the form's "in use" error awaits a refresh */
-	unsigned holder_tries;
-	char holder_base[512];
-	struct epaddr holder_addr;
-
-	struct buf scratch;
 };
 
 /* A new app configured from the command line. cs is how to escape text for
@@ -239,9 +185,18 @@ void app_message(struct app *a, bool error, int64_t now, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 /* Tells the app how many table rows fit (keeps the selection visible). */
 void app_set_page(struct app *a, size_t rows);
+/* Applies the layout computed for the next redraw (view_geometry). */
+void app_set_geometry(struct app *a, const struct app_geom *g);
+/* A redraw: computes the layout for width x height, applies it, builds v
+ * from the app and keeps what the build measured (the order the live loop
+ * and the tests use). */
+void app_draw(struct app *a, struct view *v, int width, int height, int64_t now);
+/* After a redraw: the last first line of the help or details screen, to
+ * which the scroll position is clamped. */
+void app_set_scroll_max(struct app *a, size_t max);
 
 /* The selected row, or NULL if there are no rows. */
-const struct app_row *app_selected(const struct app *a);
+const struct table_row *app_selected(const struct app *a);
 /* The current snapshot (empty before the first one arrived). */
 const struct snapshot *app_snapshot(const struct app *a);
 /* The diff entry of a record of the current snapshot (NULL otherwise). */
@@ -252,7 +207,7 @@ const struct sock *app_find_peer(const struct app *a, const struct sock *s);
 /* The socket the details screen shows: by the selection's key in the
  * current snapshot, else the last copy seen (then *gone is true); NULL if
  * none. */
-const struct sock *app_details_sock(struct app *a, bool *gone);
+const struct sock *app_details_sock(const struct app *a, bool *gone);
 
 /* True while s (with diff entry d) counts as new at time now. */
 bool app_is_new(const struct diff_entry *d, int64_t now);
@@ -275,5 +230,24 @@ struct pane *app_focused_pane(const struct app *a);
 
 /* The faster/slower steps for +/- (exposed for tests). */
 int app_delay_step(int delay_ms, bool faster);
+
+/* For the screens (core/screen/): */
+/* "Endpoints are open: quit?" when endpoints are live, else APP_QUIT. */
+unsigned app_ask_quit(struct app *a);
+/* Switches to screen mode m (its scroll or cursor starts at the top). */
+unsigned app_set_mode(struct app *a, enum app_mode m);
+/* The handlers of the endpoint keys (app_endpoints.c). */
+unsigned app_show_socket(struct app *a, int64_t now);
+unsigned app_close_pane(struct app *a, int64_t now);
+unsigned app_move_focus(struct app *a, bool next, int64_t now);
+unsigned app_pane_toggle(struct app *a, enum action act, int64_t now);
+unsigned app_open_form(struct app *a, enum ep_kind kind);
+unsigned app_submit_form(struct app *a, int64_t now);
+/* Keys while pane p has the focus (in the table mode). */
+unsigned app_pane_key(struct app *a, struct pane *p, int key, int64_t now);
+/* Pending selections and form errors that waited for a new snapshot. */
+void app_endpoints_after_refresh(struct app *a, int64_t now);
+/* Focus: the pane at index i, or the table (PANE_NONE); from the mouse. */
+unsigned app_focus(struct app *a, size_t i);
 
 #endif

@@ -23,6 +23,7 @@
 #include "pane.h"
 
 struct app;
+struct app_geom;
 
 enum view_style {
 	VS_NORMAL,
@@ -93,6 +94,9 @@ struct view {
 	struct view_col cols[COL_MAX_];
 	int ncols;
 
+	/* text screens: the last useful scroll position (app_set_scroll_max) */
+	size_t scroll_max;
+
 	/* the text cursor of the prompt, if one is open */
 	bool cursor_on;
 	int cursor_x, cursor_y;
@@ -112,10 +116,16 @@ struct view {
 void view_init(struct view *v);
 void view_free(struct view *v);
 
-/* Builds the screen for the app at size width x height at time now. Also
- * tells the app how many table rows fit (app_set_page) and clamps the
- * scroll position of the help and details screens. */
-void view_build(struct view *v, struct app *a, int width, int height, int64_t now);
+/* The layout of a screen of size width x height for the app at time now:
+ * how many table rows (or text lines) fit, which pane comes first. The app
+ * applies it (app_set_geometry) before the view is built; app_draw does
+ * both. */
+void view_geometry(const struct app *a, int width, int height, int64_t now,
+		   struct app_geom *g);
+/* Builds the screen for the app at size width x height at time now. The
+ * app is not changed: what the build measured that the app keeps (the
+ * last scroll position of a text screen) is left in v->scroll_max. */
+void view_build(struct view *v, const struct app *a, int width, int height, int64_t now);
 
 /* The text of span i (not NUL-terminated; see span.len). */
 const char *view_span_text(const struct view *v, const struct view_span *sp);

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "clock.h"
 #include "snapshot.h"
@@ -136,4 +137,54 @@ void snapshot_swap(struct snapshot *a, struct snapshot *b)
 
 	*a = *b;
 	*b = t;
+}
+
+/* The address as IPv6 (IPv4 as ::ffff:a.b.c.d), so that a dual-stack
+ * server's socket matches its IPv4 client. */
+static void addr_v6(const struct sock *s, bool peer, uint8_t out[16])
+{
+	const uint8_t *a = peer ? s->raddr : s->laddr;
+
+	if (s->family == AF_INET) {
+		memset(out, 0, 10);
+		out[10] = out[11] = 0xff;
+		memcpy(out + 12, a, 4);
+	} else {
+		memcpy(out, a, 16);
+	}
+}
+
+const struct sock *snapshot_find_peer(const struct snapshot *snap, const struct sock *s)
+{
+	uint8_t sl[16], sr[16], rl[16], rr[16];
+
+	if (s->proto == SP_UNIX) {
+		if (!(s->has & SOCK_HAS_PEER) || !s->peer_inode)
+			return NULL;
+		for (size_t i = 0; i < snap->n; i++) {
+			const struct sock *r = &snap->socks[i];
+
+			if (r->proto == SP_UNIX && r->inode == s->peer_inode)
+				return r;
+		}
+		return NULL;
+	}
+	/* raw sockets have no peer; an unconnected socket neither */
+	if ((s->proto != SP_TCP && s->proto != SP_UDP) || !s->rport ||
+	    (s->family != AF_INET && s->family != AF_INET6))
+		return NULL;
+	addr_v6(s, false, sl);
+	addr_v6(s, true, sr);
+	for (size_t i = 0; i < snap->n; i++) {
+		const struct sock *r = &snap->socks[i];
+
+		if (r == s || r->proto != s->proto || r->lport != s->rport ||
+		    r->rport != s->lport || (r->family != AF_INET && r->family != AF_INET6))
+			continue;
+		addr_v6(r, false, rl);
+		addr_v6(r, true, rr);
+		if (!memcmp(rl, sr, 16) && !memcmp(rr, sl, 16) && !sock_key_equal(&r->key, &s->key))
+			return r;
+	}
+	return NULL;
 }

@@ -62,4 +62,9 @@ const struct sock *snapshot_find_inode(const struct snapshot *s, uint32_t inode)
 /* Swaps the contents of two snapshots (the previous/current pair). */
 void snapshot_swap(struct snapshot *a, struct snapshot *b);
 
+/* The socket at the other end of s, if it is in snap: the Unix peer by
+ * inode, or the TCP/UDP socket with mirrored addresses (an IPv4 address
+ * matches its IPv4-mapped IPv6 form). NULL if none. */
+const struct sock *snapshot_find_peer(const struct snapshot *snap, const struct sock *s);
+
 #endif

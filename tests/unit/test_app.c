@@ -36,27 +36,27 @@ static void type(struct app *a, const char *s)
 
 static bool has_row(const struct app *a, uint64_t cookie)
 {
-	for (size_t i = 0; i < a->nrows; i++)
-		if (a->rows[i].s->key.cookie == cookie)
+	for (size_t i = 0; i < a->table.nrows; i++)
+		if (a->table.rows[i].s->key.cookie == cookie)
 			return true;
 	return false;
 }
 
-static const struct app_row *find_row(const struct app *a, uint64_t cookie)
+static const struct table_row *find_row(const struct app *a, uint64_t cookie)
 {
-	for (size_t i = 0; i < a->nrows; i++)
-		if (a->rows[i].s->key.cookie == cookie)
-			return &a->rows[i];
+	for (size_t i = 0; i < a->table.nrows; i++)
+		if (a->table.rows[i].s->key.cookie == cookie)
+			return &a->table.rows[i];
 	return NULL;
 }
 
 /* The row of the socket with this cookie; fails the test if there is none. */
-static const struct app_row *row_of(const struct app *a, uint64_t cookie)
+static const struct table_row *row_of(const struct app *a, uint64_t cookie)
 {
 	static const struct diff_entry none;
 	static const struct sock nosock;
-	static const struct app_row missing = { &nosock, &none, 0 };
-	const struct app_row *r = find_row(a, cookie);
+	static const struct table_row missing = { &nosock, &none, 0 };
+	const struct table_row *r = find_row(a, cookie);
 
 	if (!r) {
 		fail_msg("no row for cookie %llu", (unsigned long long)cookie);
@@ -66,7 +66,7 @@ static const struct app_row *row_of(const struct app *a, uint64_t cookie)
 }
 
 /* The diff entry of a row that must have one. */
-static const struct diff_entry *entry_of(const struct app_row *r)
+static const struct diff_entry *entry_of(const struct table_row *r)
 {
 	static const struct diff_entry none;
 
@@ -79,7 +79,7 @@ static const struct diff_entry *entry_of(const struct app_row *r)
 
 static uint64_t sel_cookie(const struct app *a)
 {
-	const struct app_row *r = app_selected(a);
+	const struct table_row *r = app_selected(a);
 
 	return r ? r->s->key.cookie : 0;
 }
@@ -152,18 +152,18 @@ static void test_first_snapshot(void **state)
 	struct fixture *f = *state;
 	struct app *a = f->a;
 
-	assert_true(a->have_snap);
-	assert_int_equal(a->nrows, 8);
-	assert_int_equal(a->total, 8);
-	assert_int_equal(a->totals[SP_TCP][SS_ESTABLISHED], 2);
-	assert_int_equal(a->totals[SP_TCP][SS_LISTEN], 1);
-	assert_int_equal(a->totals[SP_UNIX][SS_ESTABLISHED], 2);
+	assert_true(a->table.have_snap);
+	assert_int_equal(a->table.nrows, 8);
+	assert_int_equal(a->table.total, 8);
+	assert_int_equal(a->table.totals[SP_TCP][SS_ESTABLISHED], 2);
+	assert_int_equal(a->table.totals[SP_TCP][SS_LISTEN], 1);
+	assert_int_equal(a->table.totals[SP_UNIX][SS_ESTABLISHED], 2);
 	/* nothing is "new" in the first snapshot */
-	for (size_t i = 0; i < a->nrows; i++)
-		assert_false(app_is_new(a->rows[i].d, NOW));
+	for (size_t i = 0; i < a->table.nrows; i++)
+		assert_false(app_is_new(a->table.rows[i].d, NOW));
 	/* default order: by protocol, TCP first */
-	assert_int_equal(a->rows[0].s->proto, SP_TCP);
-	assert_int_equal(a->rows[a->nrows - 1].s->proto, SP_UNIX);
+	assert_int_equal(a->table.rows[0].s->proto, SP_TCP);
+	assert_int_equal(a->table.rows[a->table.nrows - 1].s->proto, SP_UNIX);
 }
 
 static void test_toggles(void **state)
@@ -176,24 +176,24 @@ static void test_toggles(void **state)
 	assert_true(fx & APP_RESCOPE);
 	assert_true(fx & APP_REDRAW);
 	assert_false(has_row(a, 1));
-	assert_int_equal(a->nrows, 4);
+	assert_int_equal(a->table.nrows, 4);
 	assert_non_null(strstr(a->msg, "TCP"));
 	app_key(a, 't', NOW);
 	assert_true(has_row(a, 1));
-	assert_int_equal(a->nrows, 8);
+	assert_int_equal(a->table.nrows, 8);
 
 	app_key(a, 'u', NOW);
 	assert_false(has_row(a, 5));
-	assert_int_equal(a->nrows, 7);
+	assert_int_equal(a->table.nrows, 7);
 	app_key(a, 'u', NOW);
 	app_key(a, 'x', NOW);
-	assert_int_equal(a->nrows, 5);
+	assert_int_equal(a->table.nrows, 5);
 	assert_false(has_row(a, 201));
 	app_key(a, 'x', NOW);
-	assert_int_equal(a->nrows, 8);
+	assert_int_equal(a->table.nrows, 8);
 	app_key(a, 'w', NOW);
-	assert_false(a->protos & SP_MASK(SP_RAW));
-	assert_int_equal(a->nrows, 8);
+	assert_false(a->table.protos & SP_MASK(SP_RAW));
+	assert_int_equal(a->table.nrows, 8);
 	app_key(a, 'w', NOW);
 
 	/* the last protocol cannot be hidden */
@@ -203,7 +203,7 @@ static void test_toggles(void **state)
 	fx = app_key(a, 'x', NOW);
 	assert_false(fx & APP_RESCOPE);
 	assert_true(a->msg_error);
-	assert_int_equal(a->protos, SP_MASK(SP_UNIX));
+	assert_int_equal(a->table.protos, SP_MASK(SP_UNIX));
 }
 
 static void test_families_listening(void **state)
@@ -212,26 +212,26 @@ static void test_families_listening(void **state)
 	struct app *a = f->a;
 
 	app_key(a, '4', NOW);
-	assert_int_equal(a->families, SF_INET);
+	assert_int_equal(a->table.families, SF_INET);
 	assert_false(has_row(a, 5)); /* the IPv6 UDP socket */
 	assert_true(has_row(a, 201)); /* Unix stays */
 	app_key(a, '6', NOW);
-	assert_int_equal(a->families, SF_INET6);
+	assert_int_equal(a->table.families, SF_INET6);
 	assert_true(has_row(a, 5));
 	assert_false(has_row(a, 1));
 	app_key(a, '6', NOW);
-	assert_int_equal(a->families, SF_ALL);
-	assert_int_equal(a->nrows, 8);
+	assert_int_equal(a->table.families, SF_ALL);
+	assert_int_equal(a->table.nrows, 8);
 
 	assert_true(app_key(a, 'l', NOW) & APP_RESCOPE);
-	assert_true(a->listening);
+	assert_true(a->table.listening);
 	/* TCP LISTEN, the unconnected UDP socket, the Unix listener */
-	assert_int_equal(a->nrows, 3);
+	assert_int_equal(a->table.nrows, 3);
 	assert_true(has_row(a, 1));
 	assert_true(has_row(a, 5));
 	assert_true(has_row(a, 201));
 	app_key(a, 'l', NOW);
-	assert_int_equal(a->nrows, 8);
+	assert_int_equal(a->table.nrows, 8);
 }
 
 static void test_search(void **state)
@@ -243,37 +243,37 @@ static void test_search(void **state)
 	assert_int_equal(a->prompt, PROMPT_SEARCH);
 	type(a, "4000");
 	/* the two sockets with port 40000 in an address, and 40001 */
-	assert_int_equal(a->nrows, 3);
-	assert_string_equal(a->search, "4000");
+	assert_int_equal(a->table.nrows, 3);
+	assert_string_equal(a->table.search, "4000");
 	type(a, "1");
-	assert_int_equal(a->nrows, 1);
+	assert_int_equal(a->table.nrows, 1);
 	assert_true(has_row(a, 4));
 	/* backspace widens again */
 	app_key(a, KC_BACKSPACE, NOW);
-	assert_int_equal(a->nrows, 3);
+	assert_int_equal(a->table.nrows, 3);
 	/* process names match too, case-insensitively */
 	app_key(a, KC_CTRL('u'), NOW);
 	type(a, "CLIENT");
-	assert_int_equal(a->nrows, 1);
+	assert_int_equal(a->table.nrows, 1);
 	assert_true(has_row(a, 3));
 	/* Enter keeps the search, letters are then keys again */
 	app_key(a, KC_ENTER, NOW);
 	assert_int_equal(a->prompt, PROMPT_NONE);
-	assert_int_equal(a->nrows, 1);
+	assert_int_equal(a->table.nrows, 1);
 	/* the search survives a refresh */
 	commit_basic(a, f->pm, NOW + 1000);
-	assert_int_equal(a->nrows, 1);
+	assert_int_equal(a->table.nrows, 1);
 	/* Esc clears it */
 	app_key(a, KC_ESC, NOW);
-	assert_string_equal(a->search, "");
-	assert_int_equal(a->nrows, 8);
+	assert_string_equal(a->table.search, "");
+	assert_int_equal(a->table.nrows, 8);
 	/* Esc inside the prompt clears too */
 	app_key(a, '/', NOW);
 	type(a, "unix-nothing-matches");
-	assert_int_equal(a->nrows, 0);
+	assert_int_equal(a->table.nrows, 0);
 	assert_null(app_selected(a));
 	app_key(a, KC_ESC, NOW);
-	assert_int_equal(a->nrows, 8);
+	assert_int_equal(a->table.nrows, 8);
 	assert_int_equal(a->prompt, PROMPT_NONE);
 }
 
@@ -286,7 +286,7 @@ static void test_search_letters_are_text(void **state)
 	/* q and t would quit / toggle outside the prompt */
 	assert_int_equal(app_key(a, 'q', NOW) & APP_QUIT, 0);
 	app_key(a, 't', NOW);
-	assert_true(a->protos & SP_MASK(SP_TCP));
+	assert_true(a->table.protos & SP_MASK(SP_TCP));
 	assert_string_equal(a->edit.text, "qt");
 	/* F10 still quits from the prompt */
 	assert_true(app_key(a, KC_F10, NOW) & APP_QUIT);
@@ -305,28 +305,28 @@ static void test_sort(void **state)
 		app_key(a, KC_DOWN, NOW);
 	app_key(a, KC_ENTER, NOW);
 	assert_int_equal(a->mode, MODE_TABLE);
-	assert_int_equal(a->sort_col, COL_LOCAL);
+	assert_int_equal(a->table.sort_col, COL_LOCAL);
 	/* IPv4 first: 0.0.0.0:8080 */
-	assert_int_equal(a->rows[0].s->key.cookie, 1);
+	assert_int_equal(a->table.rows[0].s->key.cookie, 1);
 	/* Unix last, by name: "" < "/run/test.sock" */
-	assert_int_equal(a->rows[5].s->key.cookie, 202);
+	assert_int_equal(a->table.rows[5].s->key.cookie, 202);
 	app_key(a, 'r', NOW);
-	assert_true(a->sort_reverse);
-	assert_int_equal(a->rows[a->nrows - 1].s->key.cookie, 1);
+	assert_true(a->table.sort_reverse);
+	assert_int_equal(a->table.rows[a->table.nrows - 1].s->key.cookie, 1);
 	/* the header click: same column reverses, another one sorts */
 	app_sort_by(a, COL_LOCAL);
-	assert_false(a->sort_reverse);
+	assert_false(a->table.sort_reverse);
 	app_sort_by(a, COL_PROCESS);
-	assert_int_equal(a->sort_col, COL_PROCESS);
+	assert_int_equal(a->table.sort_col, COL_PROCESS);
 	/* "client" < "server"; sockets without a process last */
-	assert_int_equal(a->rows[0].s->key.cookie, 3);
-	assert_int_equal(a->rows[1].s->key.cookie, 1);
-	assert_int_equal(a->rows[2].s->key.cookie, 2);
+	assert_int_equal(a->table.rows[0].s->key.cookie, 3);
+	assert_int_equal(a->table.rows[1].s->key.cookie, 1);
+	assert_int_equal(a->table.rows[2].s->key.cookie, 2);
 	/* the menu: Esc cancels */
 	app_key(a, KC_F6, NOW);
 	app_key(a, KC_DOWN, NOW);
 	app_key(a, KC_ESC, NOW);
-	assert_int_equal(a->sort_col, COL_PROCESS);
+	assert_int_equal(a->table.sort_col, COL_PROCESS);
 	assert_int_equal(a->mode, MODE_TABLE);
 }
 
@@ -336,32 +336,32 @@ static void test_navigation(void **state)
 	struct app *a = f->a;
 
 	app_set_page(a, 3);
-	assert_int_equal(a->sel, 0);
+	assert_int_equal(a->table.sel, 0);
 	app_key(a, KC_DOWN, NOW);
 	app_key(a, 'j', NOW);
-	assert_int_equal(a->sel, 2);
-	assert_int_equal(a->top, 0);
+	assert_int_equal(a->table.sel, 2);
+	assert_int_equal(a->table.top, 0);
 	app_key(a, KC_DOWN, NOW);
-	assert_int_equal(a->sel, 3);
-	assert_int_equal(a->top, 1);
+	assert_int_equal(a->table.sel, 3);
+	assert_int_equal(a->table.top, 1);
 	app_key(a, KC_END, NOW);
-	assert_int_equal(a->sel, 7);
-	assert_int_equal(a->top, 5);
+	assert_int_equal(a->table.sel, 7);
+	assert_int_equal(a->table.top, 5);
 	app_key(a, KC_DOWN, NOW); /* stays at the end */
-	assert_int_equal(a->sel, 7);
+	assert_int_equal(a->table.sel, 7);
 	app_key(a, KC_PGUP, NOW);
-	assert_int_equal(a->sel, 4);
+	assert_int_equal(a->table.sel, 4);
 	app_key(a, 'k', NOW);
-	assert_int_equal(a->sel, 3);
+	assert_int_equal(a->table.sel, 3);
 	app_key(a, KC_HOME, NOW);
-	assert_int_equal(a->sel, 0);
-	assert_int_equal(a->top, 0);
+	assert_int_equal(a->table.sel, 0);
+	assert_int_equal(a->table.top, 0);
 	app_key(a, KC_PGDN, NOW);
-	assert_int_equal(a->sel, 3);
+	assert_int_equal(a->table.sel, 3);
 	assert_int_equal(app_select_row(a, 6), APP_REDRAW);
-	assert_int_equal(a->sel, 6);
+	assert_int_equal(a->table.sel, 6);
 	assert_int_equal(app_select_row(a, 99), 0);
-	assert_int_equal(a->sel, 6);
+	assert_int_equal(a->table.sel, 6);
 }
 
 static void test_selection_by_key(void **state)
@@ -374,7 +374,7 @@ static void test_selection_by_key(void **state)
 
 	app_select_row(a, 2);
 	want = sel_cookie(a);
-	before = a->sel;
+	before = a->table.sel;
 	/* a new snapshot where two sockets sort before the selected one */
 	s = app_spare_snapshot(a);
 	ut_inet(s, SP_TCP, SS_LISTEN, "0.0.0.0", 22, "0.0.0.0", 0, 50, 150);
@@ -383,7 +383,7 @@ static void test_selection_by_key(void **state)
 	ut_finish(s, NOW + 1000);
 	app_commit_snapshot(a, f->pm, NOW + 1000);
 	assert_int_equal(sel_cookie(a), want);
-	assert_int_equal(a->sel, before + 2);
+	assert_int_equal(a->table.sel, before + 2);
 	/* the new ones are new, the old ones are not */
 	assert_true(app_is_new(row_of(a, 50)->d, NOW + 1000));
 	assert_false(app_is_new(row_of(a, 1)->d, NOW + 1000));
@@ -430,7 +430,7 @@ static void test_selection_gone(void **state)
 	ut_finish(s, NOW + 2000);
 	app_commit_snapshot(a, f->pm, NOW + 2000);
 	assert_non_null(app_selected(a));
-	assert_true(a->sel < a->nrows);
+	assert_true(a->table.sel < a->table.nrows);
 }
 
 static void test_scope_not_new(void **state)
@@ -442,7 +442,7 @@ static void test_scope_not_new(void **state)
 	/* hide TCP: the next dump does not ask for it */
 	app_key(a, 't', NOW);
 	s = app_spare_snapshot(a);
-	assert_false(a->scope_asked.protos & SP_MASK(SP_TCP));
+	assert_false(a->table.scope_asked.protos & SP_MASK(SP_TCP));
 	fill_basic(s);
 	for (size_t i = 0; i < s->n;)
 		if (s->socks[i].proto == SP_TCP)
@@ -452,8 +452,8 @@ static void test_scope_not_new(void **state)
 	ut_finish(s, NOW + 1000);
 	app_commit_snapshot(a, f->pm, NOW + 1000);
 	/* hidden is not gone */
-	for (size_t i = 0; i < a->nrows; i++)
-		assert_false(a->rows[i].flags & ROW_GONE);
+	for (size_t i = 0; i < a->table.nrows; i++)
+		assert_false(a->table.rows[i].flags & ROW_GONE);
 	/* shown again: TCP sockets are back but not "new" */
 	app_key(a, 't', NOW);
 	commit_basic(a, f->pm, NOW + 2000);
@@ -466,7 +466,7 @@ static void test_rates(void **state)
 	struct app *a = f->a;
 	struct snapshot *s;
 	struct sock *r;
-	const struct app_row *row;
+	const struct table_row *row;
 
 	s = app_spare_snapshot(a);
 	r = ut_inet(s, SP_TCP, SS_ESTABLISHED, "127.0.0.1", 1, "127.0.0.1", 2, 900, 9000);
@@ -593,25 +593,25 @@ static void test_help_and_columns(void **state)
 	/* another key leaves the help and acts */
 	app_key(a, 't', NOW);
 	assert_int_equal(a->mode, MODE_TABLE);
-	assert_false(a->protos & SP_MASK(SP_TCP));
+	assert_false(a->table.protos & SP_MASK(SP_TCP));
 
-	assert_false(a->columns & COL_BIT(COL_UID));
+	assert_false(a->table.columns & COL_BIT(COL_UID));
 	app_key(a, 'c', NOW);
 	assert_int_equal(a->mode, MODE_COLUMNS);
 	app_key(a, ' ', NOW); /* the first optional column: UID */
-	assert_true(a->columns & COL_BIT(COL_UID));
+	assert_true(a->table.columns & COL_BIT(COL_UID));
 	app_key(a, KC_DOWN, NOW);
 	app_key(a, KC_ENTER, NOW);
-	assert_true(a->columns & COL_BIT(COL_INODE));
+	assert_true(a->table.columns & COL_BIT(COL_INODE));
 	app_key(a, ' ', NOW);
-	assert_false(a->columns & COL_BIT(COL_INODE));
+	assert_false(a->table.columns & COL_BIT(COL_INODE));
 	app_key(a, KC_ESC, NOW);
 	assert_int_equal(a->mode, MODE_TABLE);
 	/* optional columns are searchable once shown */
 	app_key(a, '/', NOW);
 	type(a, "1000");
 	/* TCP is hidden: of the uid-1000 inet sockets only the UDP one */
-	assert_int_equal(a->nrows, 1);
+	assert_int_equal(a->table.nrows, 1);
 	assert_true(has_row(a, 5));
 	app_key(a, KC_ESC, NOW);
 }
@@ -658,14 +658,14 @@ static void test_endpoint_keys(void **state)
 	app_key(a, KC_TAB, NOW);
 	assert_string_equal(a->msg, "no endpoints");
 	app_key(a, KC_BTAB, NOW);
-	assert_int_equal(a->focus, PANE_NONE);
+	assert_int_equal(a->panes.focus, PANE_NONE);
 	app_key(a, KC_F8, NOW);
 	assert_non_null(strstr(a->msg, "no pane to close"));
 	app_key(a, KC_F7, NOW);
 	assert_true(a->msg_error);
 	app_key(a, KC_CTRL('o'), NOW);
 	assert_true(a->msg_error);
-	assert_false(a->zoom);
+	assert_false(a->panes.zoom);
 	app_key(a, KC_F9, NOW);
 	assert_true(a->msg_error);
 	/* the message lasts until the next key */
@@ -770,23 +770,23 @@ static void test_endpoints_flow(void **state)
 	assert_true(app_key(a, 'n', NOW) & APP_REDRAW);
 	assert_int_equal(a->mode, MODE_MENU);
 	app_key(a, KC_DOWN, NOW);
-	assert_int_equal(a->kind_cur, 1);
+	assert_int_equal(a->panes.kind_cur, 1);
 	app_key(a, KC_UP, NOW);
 	app_key(a, KC_ENTER, NOW);
 	assert_int_equal(a->mode, MODE_FORM);
-	assert_int_equal(a->form.kind, EP_ECHO);
+	assert_int_equal(a->panes.form.kind, EP_ECHO);
 	/* Enter with the defaults opens it and focuses its pane */
 	fx = app_key(a, KC_ENTER, NOW);
 	assert_true(fx & APP_REFRESH);
 	assert_int_equal(a->mode, MODE_TABLE);
 	assert_int_equal(epman_count(f->em), 1);
-	assert_int_equal(a->focus, 0);
+	assert_int_equal(a->panes.focus, 0);
 	srv = app_focused_pane(a);
 	assert_non_null(srv);
 	assert_memory_equal(a->msg, "opened [1] echo server, TCP 127.0.0.1:", 38);
 	/* its listener is marked as ours */
 	assert_int_equal(endpoint_inodes(srv->ep, ino, 4), 1);
-	assert_true(ownset_find(&a->own, ino[0], NULL));
+	assert_true(ownset_find(&a->table.own, ino[0], NULL));
 	snprintf(port, sizeof(port), "%u", (unsigned)epaddr_port(endpoint_local_addr(srv->ep)));
 
 	/* q with an endpoint open asks; anything but y stays */
@@ -796,31 +796,31 @@ static void test_endpoints_flow(void **state)
 	fx = app_key(a, 'x', NOW);
 	assert_false(fx & APP_QUIT);
 	assert_int_equal(a->prompt, PROMPT_NONE);
-	assert_true(a->protos & SP_MASK(SP_UNIX)); /* the x was the answer */
+	assert_true(a->table.protos & SP_MASK(SP_UNIX)); /* the x was the answer */
 	app_key(a, KC_F10, NOW);
 	assert_int_equal(a->prompt, PROMPT_QUIT);
 	assert_true(app_key(a, 'y', NOW) & APP_QUIT);
 
 	/* Tab cycles: the pane, the table, the pane; Esc back to the table */
 	app_key(a, KC_TAB, NOW);
-	assert_int_equal(a->focus, PANE_NONE);
+	assert_int_equal(a->panes.focus, PANE_NONE);
 	app_key(a, KC_TAB, NOW);
-	assert_int_equal(a->focus, 0);
+	assert_int_equal(a->panes.focus, 0);
 	app_key(a, KC_BTAB, NOW);
-	assert_int_equal(a->focus, PANE_NONE);
+	assert_int_equal(a->panes.focus, PANE_NONE);
 	app_key(a, KC_BTAB, NOW);
-	assert_int_equal(a->focus, 0);
+	assert_int_equal(a->panes.focus, 0);
 	app_key(a, KC_ESC, NOW);
-	assert_int_equal(a->focus, PANE_NONE);
+	assert_int_equal(a->panes.focus, PANE_NONE);
 
 	/* a client: the form targets the last server */
 	app_key(a, KC_F2, NOW);
 	app_key(a, '5', NOW);
 	assert_int_equal(a->mode, MODE_FORM);
-	assert_int_equal(a->form.kind, EP_CLIENT);
-	assert_string_equal(a->form.field[FF_PORT].text, port);
+	assert_int_equal(a->panes.form.kind, EP_CLIENT);
+	assert_string_equal(a->panes.form.field[FF_PORT].text, port);
 	app_key(a, KC_ENTER, NOW);
-	assert_int_equal(a->focus, 1);
+	assert_int_equal(a->panes.focus, 1);
 	cli = app_focused_pane(a);
 	assert_non_null(cli);
 	assert_true(run_until(f->l, pane_ready, cli));
@@ -829,7 +829,7 @@ static void test_endpoints_flow(void **state)
 	assert_false(app_key(a, 'q', NOW) & APP_QUIT);
 	app_key(a, 't', NOW);
 	app_key(a, 'x', NOW);
-	assert_int_equal(a->protos, SP_MASK_ALL);
+	assert_int_equal(a->table.protos, SP_MASK_ALL);
 	assert_string_equal(cli->in.text, "qtx");
 	assert_int_equal(a->prompt, PROMPT_NONE);
 	app_key(a, KC_ENTER, NOW);
@@ -845,15 +845,15 @@ static void test_endpoints_flow(void **state)
 	assert_int_equal(endpoint_inodes(cli->ep, ino, 4), 1);
 	fx = app_key(a, KC_F7, NOW);
 	assert_true(fx & APP_REFRESH);
-	assert_int_equal(a->pending_inode, ino[0]);
+	assert_int_equal(a->panes.pending_inode, ino[0]);
 	commit_with(a, f->pm, ino[0], NOW + 1000);
-	assert_int_equal(a->pending_inode, 0);
+	assert_int_equal(a->panes.pending_inode, 0);
 	assert_int_equal(app_selected(a)->s->inode, ino[0]);
 	assert_non_null(strstr(a->msg, "selected a socket of pane [2]"));
 	/* the Process cell names sockview and the pane */
 	{
 		struct buf b = BUF_INIT;
-		struct cell_ctx ctx = { f->pm, ESC_UTF8, &a->own };
+		struct cell_ctx ctx = { f->pm, ESC_UTF8, &a->table.own };
 		char want[64];
 
 		cell_format(&b, COL_PROCESS, app_selected(a)->s, NULL, &ctx);
@@ -870,7 +870,7 @@ static void test_endpoints_flow(void **state)
 
 	/* Ctrl-O: full screen; Ctrl-X: hex */
 	app_key(a, KC_CTRL('o'), NOW);
-	assert_true(a->zoom);
+	assert_true(a->panes.zoom);
 	app_key(a, KC_CTRL('x'), NOW);
 	assert_true(cli->hex);
 	app_key(a, KC_F12, NOW);
@@ -880,13 +880,13 @@ static void test_endpoints_flow(void **state)
 	fx = app_key(a, KC_F8, NOW);
 	assert_true(fx & APP_REFRESH);
 	assert_int_equal(epman_count(f->em), 1);
-	assert_int_equal(a->focus, 0);
-	assert_false(a->zoom);
+	assert_int_equal(a->panes.focus, 0);
+	assert_false(a->panes.zoom);
 	assert_string_equal(a->msg, "closed pane [2] and its sockets");
 	app_key(a, KC_F8, NOW);
 	assert_int_equal(epman_count(f->em), 0);
-	assert_int_equal(a->focus, PANE_NONE);
-	assert_int_equal(a->own.n, 0);
+	assert_int_equal(a->panes.focus, PANE_NONE);
+	assert_int_equal(a->table.own.n, 0);
 	/* nothing open: q quits without asking */
 	assert_true(app_key(a, 'q', NOW) & APP_QUIT);
 }
@@ -943,7 +943,7 @@ static void test_port_in_use(void **state)
 	app_key(a, KC_DOWN, NOW);
 	app_key(a, KC_DOWN, NOW);
 	app_key(a, KC_DOWN, NOW);
-	assert_int_equal(a->form.focus, FF_PORT);
+	assert_int_equal(a->panes.form.focus, FF_PORT);
 	app_key(a, KC_CTRL('u'), NOW);
 	assert_false(app_key(a, 'q', NOW) & APP_QUIT);
 	app_key(a, KC_BACKSPACE, NOW);
@@ -953,8 +953,8 @@ static void test_port_in_use(void **state)
 	fx = app_key(a, KC_ENTER, NOW);
 	assert_true(fx & APP_REFRESH);
 	assert_int_equal(a->mode, MODE_FORM);
-	assert_non_null(strstr(a->form.err, "is already in use: its holder is not in the table yet"));
-	assert_true(a->holder_pending);
+	assert_non_null(strstr(a->panes.form.err, "is already in use: its holder is not in the table yet"));
+	assert_true(a->panes.holder_pending);
 	/* the refresh brings it: the error names the process */
 	{
 		struct snapshot *s = app_spare_snapshot(a);
@@ -965,15 +965,15 @@ static void test_port_in_use(void **state)
 		ut_finish(s, NOW + 1000);
 		app_commit_snapshot(a, f->pm, NOW + 1000);
 	}
-	assert_non_null(strstr(a->form.err, "is already in use: held by holder (pid 777)"));
-	assert_false(a->holder_pending);
+	assert_non_null(strstr(a->panes.form.err, "is already in use: held by holder (pid 777)"));
+	assert_false(a->panes.holder_pending);
 
 	/* with a filter hiding it, the probe finds it */
 	commit_basic(a, f->pm, NOW + 2000);
 	app_set_probe(a, fake_probe, f);
 	app_key(a, KC_ENTER, NOW);
 	assert_int_equal(f->probes, 1);
-	assert_non_null(strstr(a->form.err, "held by holder (pid 777)"));
+	assert_non_null(strstr(a->panes.form.err, "held by holder (pid 777)"));
 	assert_int_equal(epman_count(f->em), 0);
 
 	/* Esc cancels the form */
@@ -994,8 +994,8 @@ static void test_filter(void **state)
 	fx = app_key(a, KC_ENTER, NOW);
 	assert_true(fx & APP_FILTER);
 	assert_int_equal(a->prompt, PROMPT_NONE);
-	assert_string_equal(a->filter_text, "tcp and state listen");
-	assert_int_equal(a->nrows, 1);
+	assert_string_equal(a->table.filter_text, "tcp and state listen");
+	assert_int_equal(a->table.nrows, 1);
 	assert_true(has_row(a, 1));
 
 	/* a bad expression: message, prompt stays, old filter stays */
@@ -1008,8 +1008,8 @@ static void test_filter(void **state)
 	assert_int_equal(a->prompt, PROMPT_FILTER);
 	assert_true(a->msg_error);
 	assert_true(a->msg[0] != '\0');
-	assert_string_equal(a->filter_text, "tcp and state listen");
-	assert_int_equal(a->nrows, 1);
+	assert_string_equal(a->table.filter_text, "tcp and state listen");
+	assert_int_equal(a->table.nrows, 1);
 	/* Esc cancels */
 	app_key(a, KC_ESC, NOW);
 	assert_int_equal(a->prompt, PROMPT_NONE);
@@ -1019,7 +1019,7 @@ static void test_filter(void **state)
 	app_key(a, KC_CTRL('u'), NOW);
 	type(a, "unix");
 	app_key(a, KC_ENTER, NOW);
-	assert_int_equal(a->nrows, 3);
+	assert_int_equal(a->table.nrows, 3);
 	app_key(a, 'f', NOW);
 	assert_string_equal(a->edit.text, "unix");
 	app_key(a, KC_UP, NOW);
@@ -1034,9 +1034,9 @@ static void test_filter(void **state)
 	/* empty clears the filter */
 	fx = app_key(a, KC_ENTER, NOW);
 	assert_true(fx & APP_FILTER);
-	assert_string_equal(a->filter_text, "");
-	assert_null(a->filter);
-	assert_int_equal(a->nrows, 8);
+	assert_string_equal(a->table.filter_text, "");
+	assert_null(a->table.filter);
+	assert_int_equal(a->table.nrows, 8);
 }
 
 static void test_line_editor(void **state)
@@ -1121,10 +1121,10 @@ static void test_sort_matches_compare(void **state)
 	app_commit_snapshot(a, pm, NOW);
 	/* a second snapshot, so that rates exist */
 	s = app_spare_snapshot(a);
-	for (size_t i = 0; i < a->snaps[1 - a->cur].n; i++) {
+	for (size_t i = 0; i < a->table.snaps[1 - a->table.cur].n; i++) {
 		struct sock *x = snapshot_add(s);
 
-		*x = a->snaps[1 - a->cur].socks[i];
+		*x = a->table.snaps[1 - a->table.cur].socks[i];
 		x->tcp.bytes_received *= 3;
 	}
 	ut_finish(s, NOW + 1000);
@@ -1132,14 +1132,14 @@ static void test_sort_matches_compare(void **state)
 
 	for (int c = 0; c < COL_MAX_; c++) {
 		for (int rev = 0; rev < 2; rev++) {
-			if (a->sort_col != (enum col)c)
+			if (a->table.sort_col != (enum col)c)
 				app_sort_by(a, (enum col)c);
-			if (a->sort_reverse != rev)
+			if (a->table.sort_reverse != rev)
 				app_key(a, 'r', NOW);
-			assert_int_equal(a->sort_col, c);
-			assert_int_equal(a->sort_reverse, rev);
-			for (size_t i = 1; i < a->nrows; i++) {
-				const struct app_row *x = &a->rows[i - 1], *y = &a->rows[i];
+			assert_int_equal(a->table.sort_col, c);
+			assert_int_equal(a->table.sort_reverse, rev);
+			for (size_t i = 1; i < a->table.nrows; i++) {
+				const struct table_row *x = &a->table.rows[i - 1], *y = &a->table.rows[i];
 				int r = cell_compare((enum col)c, x->s, x->d, y->s, y->d, pm);
 
 				if (rev ? r < 0 : r > 0)
@@ -1160,14 +1160,14 @@ static uint32_t rnd_next(uint32_t *st)
 
 static void check_sorted(const struct app *a, const struct procmap *pm, size_t want)
 {
-	assert_int_equal(a->nall, want);
-	for (size_t i = 1; i < a->nall; i++) {
-		const struct app_row *x = &a->all[i - 1], *y = &a->all[i];
-		int r = cell_compare(a->sort_col, x->s, x->d, y->s, y->d, pm);
+	assert_int_equal(a->table.nall, want);
+	for (size_t i = 1; i < a->table.nall; i++) {
+		const struct table_row *x = &a->table.all[i - 1], *y = &a->table.all[i];
+		int r = cell_compare(a->table.sort_col, x->s, x->d, y->s, y->d, pm);
 
-		if (a->sort_reverse ? r <= 0 : r >= 0)
-			fail_msg("column %d%s: rows %zu and %zu out of order", a->sort_col,
-				 a->sort_reverse ? " reversed" : "", i - 1, i);
+		if (a->table.sort_reverse ? r <= 0 : r >= 0)
+			fail_msg("column %d%s: rows %zu and %zu out of order", a->table.sort_col,
+				 a->table.sort_reverse ? " reversed" : "", i - 1, i);
 	}
 }
 
@@ -1184,7 +1184,7 @@ static void test_sort_across_refreshes(void **state)
 
 	(void)state;
 	for (int round = 0; round < 60; round++) {
-		const struct snapshot *prev = a->have_snap ? &a->snaps[a->cur] : NULL;
+		const struct snapshot *prev = a->table.have_snap ? &a->table.snaps[a->table.cur] : NULL;
 		struct snapshot *s;
 		size_t kept = 0;
 		int moved = round % 3 == 0 ? 300 : 3; /* sometimes many sort values move */
@@ -1224,8 +1224,8 @@ static void test_sort_across_refreshes(void **state)
 		}
 		ut_finish(s, NOW + round * 1000);
 		app_commit_snapshot(a, pm, NOW + round * 1000);
-		check_sorted(a, pm, a->snaps[a->cur].n + a->diffs[a->cur].ngone);
-		assert_true(a->rank_ok[a->cur]);
+		check_sorted(a, pm, a->table.snaps[a->table.cur].n + a->table.diffs[a->table.cur].ngone);
+		assert_true(a->table.rank_ok[a->table.cur]);
 	}
 	app_free(a);
 	procmap_free(pm);

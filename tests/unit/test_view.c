@@ -333,7 +333,7 @@ static void test_screen_120(void **state)
 	const char *txt;
 	int y;
 
-	view_build(&f->v, f->a, 120, 40, NOW);
+	app_draw(f->a, &f->v, 120, 40, NOW);
 	assert_false(f->v.too_small);
 	txt = screen(f, &all);
 	/* header: totals, refresh, filter */
@@ -361,7 +361,7 @@ static void test_screen_120(void **state)
 	assert_non_null(strstr(f->line.data, "F1Help"));
 	assert_non_null(strstr(f->line.data, "F10Quit"));
 	/* the page size went to the app */
-	assert_int_equal(f->a->page, (size_t)f->v.rows_h);
+	assert_int_equal(f->a->table.page, (size_t)f->v.rows_h);
 	assert_int_equal(f->v.rows_h, 40 - 3 - 1 - 1);
 	buf_free(&all);
 }
@@ -372,7 +372,7 @@ static void test_screen_80_shortens(void **state)
 	struct buf all = BUF_INIT;
 	const char *txt;
 
-	view_build(&f->v, f->a, 60, 24, NOW);
+	app_draw(f->a, &f->v, 60, 24, NOW);
 	txt = screen(f, &all);
 	/* the long path is shortened visibly, keeping its file name */
 	assert_null(strstr(txt, "/run/user/1000/some/very/deep/directory/structure/for/testing/app.sock"));
@@ -388,27 +388,27 @@ static void test_screen_small(void **state)
 	const char *txt;
 
 	/* 20x6: header, titles, three rows, footer */
-	view_build(&f->v, f->a, 20, 6, NOW);
+	app_draw(f->a, &f->v, 20, 6, NOW);
 	assert_false(f->v.too_small);
 	txt = screen(f, &all);
 	assert_int_equal(f->v.colhead_y, 1);
 	assert_int_equal(f->v.rows_h, 3);
 	assert_non_null(strstr(txt, "Proto"));
 	assert_non_null(strstr(txt, "tcp"));
-	assert_int_equal(f->a->page, 3);
+	assert_int_equal(f->a->table.page, 3);
 	/* smaller: a notice, never a crash */
-	view_build(&f->v, f->a, 19, 6, NOW);
+	app_draw(f->a, &f->v, 19, 6, NOW);
 	assert_true(f->v.too_small);
 	txt = screen(f, &all);
 	assert_non_null(strstr(txt, "terminal too"));
-	view_build(&f->v, f->a, 20, 5, NOW);
+	app_draw(f->a, &f->v, 20, 5, NOW);
 	assert_true(f->v.too_small);
-	view_build(&f->v, f->a, 1, 1, NOW);
+	app_draw(f->a, &f->v, 1, 1, NOW);
 	screen(f, &all);
-	view_build(&f->v, f->a, 0, 0, NOW);
+	app_draw(f->a, &f->v, 0, 0, NOW);
 	screen(f, &all);
 	/* and back */
-	view_build(&f->v, f->a, 80, 24, NOW);
+	app_draw(f->a, &f->v, 80, 24, NOW);
 	assert_false(f->v.too_small);
 	screen(f, &all);
 	buf_free(&all);
@@ -431,7 +431,7 @@ static void test_screen_ascii(void **state)
 	ut_finish(s, NOW);
 	app_commit_snapshot(a, NULL, NOW);
 	f->a->cs = ESC_ASCII;
-	view_build(&f->v, a, 80, 24, NOW);
+	app_draw(a, &f->v, 80, 24, NOW);
 	txt = screen(f, &all);
 	for (const char *p = txt; *p; p++)
 		assert_true((unsigned char)*p < 0x80);
@@ -456,14 +456,14 @@ static void test_new_and_gone_styles(void **state)
 			s->socks[i] = s->socks[--s->n];
 	ut_finish(s, NOW + 1000);
 	app_commit_snapshot(f->a, f->pm, NOW + 1000);
-	view_build(&f->v, f->a, 120, 40, NOW + 1000);
+	app_draw(f->a, &f->v, 120, 40, NOW + 1000);
 	ynew = find_line(f, "0.0.0.0:9999");
 	ygone = find_line(f, "5353");
 	assert_true(ynew > 0 && ygone > 0);
 	assert_int_equal(f->v.lines[ynew].fill, VS_NEW);
 	assert_int_equal(f->v.lines[ygone].fill, VS_GONE);
 	/* a few seconds later: no longer highlighted */
-	view_build(&f->v, f->a, 120, 40, NOW + 1000 + APP_NEW_MS);
+	app_draw(f->a, &f->v, 120, 40, NOW + 1000 + APP_NEW_MS);
 	assert_int_equal(f->v.lines[find_line(f, "0.0.0.0:9999")].fill, VS_NORMAL);
 }
 
@@ -474,11 +474,11 @@ static void test_details_screen(void **state)
 	const char *txt;
 
 	/* the established TCP socket with tcp_info */
-	for (size_t i = 0; i < f->a->nrows; i++)
-		if (f->a->rows[i].s->key.cookie == 2)
+	for (size_t i = 0; i < f->a->table.nrows; i++)
+		if (f->a->table.rows[i].s->key.cookie == 2)
 			app_select_row(f->a, i);
 	app_key(f->a, KC_ENTER, NOW);
-	view_build(&f->v, f->a, 120, 40, NOW);
+	app_draw(f->a, &f->v, 120, 40, NOW);
 	txt = screen(f, &all);
 	assert_non_null(strstr(txt, "Details of tcp 127.0.0.1:8080"));
 	assert_non_null(strstr(txt, "connected: data can flow both ways"));
@@ -494,17 +494,17 @@ static void test_details_screen(void **state)
 	assert_non_null(strstr(txt, "inode 103, ESTAB (p jumps to it)"));
 	/* a small screen still works, and scrolling is clamped */
 	f->a->scroll = 1000;
-	view_build(&f->v, f->a, 20, 6, NOW);
+	app_draw(f->a, &f->v, 20, 6, NOW);
 	screen(f, &all);
 	assert_true(f->a->scroll < 1000);
 	app_key(f->a, KC_ESC, NOW);
 
 	/* the abstract Unix listener */
-	for (size_t i = 0; i < f->a->nrows; i++)
-		if (f->a->rows[i].s->key.cookie == 201)
+	for (size_t i = 0; i < f->a->table.nrows; i++)
+		if (f->a->table.rows[i].s->key.cookie == 201)
 			app_select_row(f->a, i);
 	app_key(f->a, KC_ENTER, NOW);
-	view_build(&f->v, f->a, 120, 40, NOW);
+	app_draw(f->a, &f->v, 120, 40, NOW);
 	txt = screen(f, &all);
 	assert_non_null(strstr(txt, "waiting for incoming connections"));
 	assert_non_null(strstr(txt, "Abstract name"));
@@ -520,12 +520,12 @@ static void test_help_screen(void **state)
 	const char *txt;
 
 	app_key(f->a, '?', NOW);
-	view_build(&f->v, f->a, 100, 40, NOW);
+	app_draw(f->a, &f->v, 100, 40, NOW);
 	txt = screen(f, &all);
 	assert_non_null(strstr(txt, "sockview keys"));
 	assert_non_null(strstr(txt, "show/hide TCP, UDP, Unix, raw sockets"));
 	assert_non_null(strstr(txt, "jump to the local peer socket"));
-	view_build(&f->v, f->a, 20, 6, NOW);
+	app_draw(f->a, &f->v, 20, 6, NOW);
 	screen(f, &all);
 	buf_free(&all);
 }
@@ -538,7 +538,7 @@ static void test_prompt_cursor(void **state)
 	app_key(f->a, '/', NOW);
 	app_key(f->a, '8', NOW);
 	app_key(f->a, '0', NOW);
-	view_build(&f->v, f->a, 80, 24, NOW);
+	app_draw(f->a, &f->v, 80, 24, NOW);
 	screen(f, &all);
 	view_line_text(&f->v, 23, &f->line);
 	assert_non_null(strstr(f->line.data, "Search: 80"));
@@ -548,7 +548,7 @@ static void test_prompt_cursor(void **state)
 	/* a long text scrolls so the cursor stays on screen */
 	for (int i = 0; i < 40; i++)
 		app_key(f->a, 'z', NOW);
-	view_build(&f->v, f->a, 20, 6, NOW);
+	app_draw(f->a, &f->v, 20, 6, NOW);
 	screen(f, &all);
 	assert_true(f->v.cursor_x < 20);
 	assert_true(f->v.cursor_x > 8);
@@ -562,22 +562,22 @@ static void test_sort_menu_screen(void **state)
 	const char *txt;
 
 	app_key(f->a, 's', NOW);
-	view_build(&f->v, f->a, 80, 24, NOW);
+	app_draw(f->a, &f->v, 80, 24, NOW);
 	txt = screen(f, &all);
 	assert_non_null(strstr(txt, "Sort by"));
 	assert_non_null(strstr(txt, " * Protocol"));
 	assert_non_null(strstr(txt, "Local address"));
 	app_key(f->a, KC_ESC, NOW);
 	app_key(f->a, 'c', NOW);
-	view_build(&f->v, f->a, 80, 24, NOW);
+	app_draw(f->a, &f->v, 80, 24, NOW);
 	txt = screen(f, &all);
 	assert_non_null(strstr(txt, "[ ] User id"));
 	app_key(f->a, ' ', NOW);
-	view_build(&f->v, f->a, 80, 24, NOW);
+	app_draw(f->a, &f->v, 80, 24, NOW);
 	txt = screen(f, &all);
 	assert_non_null(strstr(txt, "[x] User id"));
 	app_key(f->a, KC_ESC, NOW);
-	view_build(&f->v, f->a, 120, 24, NOW);
+	app_draw(f->a, &f->v, 120, 24, NOW);
 	assert_true(find_line(f, "UID") == f->v.colhead_y);
 	buf_free(&all);
 }
@@ -665,14 +665,14 @@ static void test_panes_screen(void **state)
 
 	/* the menu, then an echo server and a sink with the defaults */
 	app_key(a, 'n', NOW);
-	view_build(&f->v, a, 120, 40, NOW);
+	app_draw(a, &f->v, 120, 40, NOW);
 	txt = screen(f, &all);
 	assert_non_null(strstr(txt, "New endpoint: choose what to open"));
 	assert_non_null(strstr(txt, "  1  echo server        sends back every byte it receives"));
 	assert_non_null(strstr(txt, "  5  client"));
 	assert_non_null(strstr(txt, "1-5Kind"));
 	app_key(a, '1', NOW);
-	view_build(&f->v, a, 120, 40, NOW);
+	app_draw(a, &f->v, 120, 40, NOW);
 	txt = screen(f, &all);
 	assert_non_null(strstr(txt, " New echo server (Enter opens it, Esc cancels)"));
 	assert_non_null(strstr(txt, "> Transport   [TCP] UDP  Unix stream  Unix datagram"));
@@ -683,7 +683,7 @@ static void test_panes_screen(void **state)
 	assert_false(f->v.cursor_on);
 	app_key(a, KC_DOWN, NOW);
 	app_key(a, KC_DOWN, NOW);
-	view_build(&f->v, a, 120, 40, NOW);
+	app_draw(a, &f->v, 120, 40, NOW);
 	assert_true(f->v.cursor_on);
 	y = find_line(f, "> Address");
 	assert_int_equal(f->v.cursor_y, y);
@@ -695,7 +695,7 @@ static void test_panes_screen(void **state)
 	assert_int_equal(epman_count(e->em), 2);
 
 	/* 120x40: the table on top, two panes side by side below it */
-	view_build(&f->v, a, 120, 40, NOW);
+	app_draw(a, &f->v, 120, 40, NOW);
 	txt = screen(f, &all);
 	assert_true(f->v.colhead_y >= 0);
 	assert_int_equal(f->v.npanes, 2);
@@ -724,7 +724,7 @@ static void test_panes_screen(void **state)
 		ut_finish(s, NOW);
 		app_commit_snapshot(a, f->pm, NOW);
 	}
-	view_build(&f->v, a, 120, 40, NOW + 10 * APP_NEW_MS);
+	app_draw(a, &f->v, 120, 40, NOW + 10 * APP_NEW_MS);
 	txt = screen(f, &all);
 	/* the message gone, the hints of a pane without input line */
 	assert_non_null(strstr(txt, "PgUp/DnScroll F7InTable F8Close"));
@@ -736,19 +736,19 @@ static void test_panes_screen(void **state)
 	assert_true(style_at(&f->v, ys) == VS_OWN || style_at(&f->v, ys) == VS_SELECTED);
 
 	/* 80x24 and 20x6: whatever fits, nothing wider than the screen */
-	view_build(&f->v, a, 80, 24, NOW);
+	app_draw(a, &f->v, 80, 24, NOW);
 	txt = screen(f, &all);
 	assert_true(f->v.colhead_y >= 0);
 	assert_int_equal(f->v.npanes, 2);
 	assert_non_null(strstr(txt, "[1] echo server"));
-	view_build(&f->v, a, 20, 6, NOW);
+	app_draw(a, &f->v, 20, 6, NOW);
 	screen(f, &all);
-	view_build(&f->v, a, 36, 8, NOW);
+	app_draw(a, &f->v, 36, 8, NOW);
 	screen(f, &all);
 
 	/* full screen: the focused pane alone, no table */
 	app_key(a, KC_CTRL('o'), NOW);
-	view_build(&f->v, a, 80, 24, NOW);
+	app_draw(a, &f->v, 80, 24, NOW);
 	txt = screen(f, &all);
 	assert_int_equal(f->v.colhead_y, -1);
 	assert_int_equal(f->v.npanes, 1);
@@ -759,7 +759,7 @@ static void test_panes_screen(void **state)
 
 	/* the quit question in the footer */
 	app_key(a, 'q', NOW);
-	view_build(&f->v, a, 120, 40, NOW);
+	app_draw(a, &f->v, 120, 40, NOW);
 	view_line_text(&f->v, 39, &f->line);
 	assert_non_null(strstr(f->line.data,
 			       "2 endpoints are open: quit and close them? (y: quit, any other key: stay)"));
@@ -781,7 +781,7 @@ static void test_input_line(void **state)
 	app_key(a, '2', NOW); /* a chat server: it takes input */
 	app_key(a, KC_ENTER, NOW);
 	keys(a, "hello");
-	view_build(&f->v, a, 80, 24, NOW);
+	app_draw(a, &f->v, 80, 24, NOW);
 	screen(f, &all);
 	y = find_line(f, "> hello");
 	assert_true(y > 0);
@@ -791,13 +791,13 @@ static void test_input_line(void **state)
 	assert_non_null(strstr(all.data, "EnterSend"));
 	for (int i = 0; i < 100; i++)
 		app_key(a, 'x', NOW);
-	view_build(&f->v, a, 80, 24, NOW);
+	app_draw(a, &f->v, 80, 24, NOW);
 	screen(f, &all);
 	assert_true(f->v.cursor_x < 80);
 	assert_true(f->v.cursor_x > 60);
 	/* Esc: the table has the focus, no cursor */
 	app_key(a, KC_ESC, NOW);
-	view_build(&f->v, a, 80, 24, NOW);
+	app_draw(a, &f->v, 80, 24, NOW);
 	assert_false(f->v.cursor_on);
 	buf_free(&all);
 }
@@ -815,7 +815,7 @@ static void test_filter_error_escaped_once(void **state)
 	app_key(f->a, KC_ENTER, NOW);
 	assert_true(f->a->msg_error);
 	assert_non_null(strstr(f->a->msg, "'\\\\x'"));
-	view_build(&f->v, f->a, 120, 40, NOW);
+	app_draw(f->a, &f->v, 120, 40, NOW);
 	screen(f, &all);
 	y = find_line(f, "bad port");
 	assert_true(y >= 0);
@@ -824,7 +824,7 @@ static void test_filter_error_escaped_once(void **state)
 	assert_null(strstr(f->line.data, "\\\\\\\\"));
 	/* the same on an ASCII terminal */
 	f->a->cs = ESC_ASCII;
-	view_build(&f->v, f->a, 120, 40, NOW);
+	app_draw(f->a, &f->v, 120, 40, NOW);
 	y = find_line(f, "bad port");
 	view_line_text(&f->v, y, &f->line);
 	assert_non_null(strstr(f->line.data, "bad port '\\\\x' at column 6"));

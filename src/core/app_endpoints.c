@@ -1,0 +1,350 @@
+/* app_endpoints.c - the app's side of the test endpoints: the panes, their
+ * focus, the new endpoint form and who holds a port (SPEC §7). */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "epman.h"
+#include "i18n.h"
+#include "pane.h"
+
+void app_set_probe(struct app *a, app_probe_fn fn, void *ctx)
+{
+	a->panes.probe = fn;
+	a->panes.probe_ctx = ctx;
+}
+
+void app_set_epman(struct app *a, struct epman *em)
+{
+	a->panes.em = em;
+	a->panes.focus = PANE_NONE;
+	app_sync_endpoints(a);
+}
+
+struct pane *app_focused_pane(const struct app *a)
+{
+	if (!a->panes.em || a->panes.focus == PANE_NONE)
+		return NULL;
+	return epman_pane(a->panes.em, a->panes.focus);
+}
+
+bool app_sync_endpoints(struct app *a)
+{
+	struct ownset now;
+	uint64_t fp;
+
+	if (a->panes.focus != PANE_NONE && a->panes.focus >= epman_count(a->panes.em))
+		a->panes.focus = PANE_NONE;
+	/* this runs at every loop pass, with hundreds of clients maybe */
+	fp = epman_collect_fp(a->panes.em);
+	if (a->panes.own_fp_ok && fp == a->panes.own_fp)
+		return false;
+	a->panes.own_fp = fp;
+	a->panes.own_fp_ok = true;
+	ownset_init(&now);
+	epman_collect(a->panes.em, &now);
+	if (ownset_equal(&now, &a->table.own)) {
+		ownset_free(&now);
+		return false;
+	}
+	ownset_copy(&a->table.own, &now);
+	ownset_free(&now);
+	table_own_changed(&a->table);
+	return true;
+}
+
+/* Selects the socket with inode; messages say why not. */
+static unsigned select_inode(struct app *a, uint32_t inode, unsigned tag, int64_t now)
+{
+	size_t i;
+
+	a->panes.pending_inode = 0;
+	if (table_find_inode_row(&a->table, inode, &i)) {
+		table_select_index(&a->table, i);
+		app_message(a, false, now, _("selected a socket of pane [%u] (inode %u): F7 again "
+					     "selects the next one"), tag, inode);
+		return APP_REDRAW;
+	}
+	if (a->table.have_snap && snapshot_find_inode(app_snapshot(a), inode)) {
+		app_message(a, true, now, _("the socket (inode %u) is hidden by the toggles, "
+					    "filter or search"), inode);
+		return APP_REDRAW;
+	}
+	/* opened since the last refresh: select it when the table has it */
+	a->panes.pending_inode = inode;
+	app_message(a, false, now, _("the socket (inode %u) is not in the table yet: it will be "
+				     "selected after the refresh"), inode);
+	return APP_REDRAW | APP_REFRESH;
+}
+
+unsigned app_show_socket(struct app *a, int64_t now)
+{
+	struct pane *p = app_focused_pane(a);
+	uint32_t small[64], inode;
+	size_t n;
+
+	if (!p) {
+		app_message(a, true, now, "%s", _("F7 selects a pane's socket: Tab moves the focus "
+						  "to a pane first"));
+		return APP_REDRAW;
+	}
+	n = endpoint_inodes(p->ep, small, 64);
+	if (!n) {
+		app_message(a, true, now, "%s", _("this endpoint has no socket open"));
+		return APP_REDRAW;
+	}
+	if (n > 64)
+		n = 64;
+	inode = small[p->sock_cursor % n];
+	p->sock_cursor++;
+	a->panes.zoom = false;
+	return select_inode(a, inode, p->id, now);
+}
+
+static const char *pane_private_dir(void *ctx, char *err, size_t errlen)
+{
+	return epman_private_dir(ctx, err, errlen);
+}
+
+unsigned app_open_form(struct app *a, enum ep_kind kind)
+{
+	struct form_env env;
+	struct epman_server last;
+
+	memset(&env, 0, sizeof(env));
+	env.private_dir = pane_private_dir;
+	env.ctx = a->panes.em;
+	if (epman_last_server(a->panes.em, &last)) {
+		env.have_last = true;
+		env.last_transport = last.transport;
+		env.last_addr = last.addr;
+	}
+	a->panes.kind_cur = (size_t)kind;
+	form_open(&a->panes.form, kind, &env);
+	a->panes.holder_pending = false;
+	return app_set_mode(a, MODE_FORM);
+}
+
+/* How many refreshes the form's "in use" error waits for the table to
+ * name the holder (a new socket, a process the scan has not read yet). */
+#define APP_HOLDER_TRIES 3
+
+/* The form's "in use" error with who holds the address, from the table.
+ * Returns true when it waits for another refresh. */
+static bool holder_error(struct app *a)
+{
+	struct buf b = BUF_INIT;
+	enum form_holder h;
+
+	buf_puts(&b, a->panes.holder_base);
+	buf_puts(&b, ": ");
+	h = form_describe_holder(a->table.have_snap ? app_snapshot(a) : NULL, a->table.pm, &a->table.own,
+				 a->panes.form.transport, &a->panes.holder_addr, &b);
+	if (h != FORM_HOLDER_NAMED && a->panes.probe &&
+	    a->panes.probe(a->panes.probe_ctx, a->panes.form.transport, &a->panes.holder_addr, &a->panes.probe_snap) == 0) {
+		/* the table's filter or toggles may hide the holder: ask anew */
+		struct buf pb = BUF_INIT;
+		enum form_holder h2;
+
+		h2 = form_describe_holder(&a->panes.probe_snap, a->table.pm, &a->table.own, a->panes.form.transport,
+					  &a->panes.holder_addr, &pb);
+		if (h2 > h) {
+			b.len = strlen(a->panes.holder_base) + 2;
+			buf_append(&b, pb.data, pb.len);
+			h = h2;
+		}
+		buf_free(&pb);
+	}
+	if (h == FORM_HOLDER_NONE)
+		buf_puts(&b, _("its holder is not in the table yet (refreshing)"));
+	snprintf(a->panes.form.err, sizeof(a->panes.form.err), "%s", b.data ? b.data : "");
+	buf_free(&b);
+	a->panes.holder_pending = h != FORM_HOLDER_NAMED && a->panes.holder_tries++ < APP_HOLDER_TRIES;
+	return a->panes.holder_pending;
+}
+
+unsigned app_submit_form(struct app *a, int64_t now)
+{
+	struct endpoint_config cfg;
+	struct pane *p;
+	char err[512];
+	int e;
+
+	a->panes.holder_pending = false;
+	for (int tries = 0;; tries++) {
+		if (form_config(&a->panes.form, &cfg) < 0)
+			return APP_REDRAW;
+		p = epman_open(a->panes.em, &cfg, err, sizeof(err));
+		/* our suggestion was taken meanwhile (another program bound
+		 * it since): suggest again, a few times */
+		if (p || errno != EADDRINUSE || tries >= 3 || !form_retry_port(&a->panes.form))
+			break;
+	}
+	if (!p) {
+		e = errno;
+		form_set_error(&a->panes.form, e, err);
+		if (e == EADDRINUSE || (e == EEXIST && !a->panes.form.stale_offer)) {
+			snprintf(a->panes.holder_base, sizeof(a->panes.holder_base), "%s", err);
+			a->panes.holder_addr = cfg.addr;
+			a->panes.holder_tries = 0;
+			/* look again once the table is fresh */
+			if (holder_error(a))
+				return APP_REDRAW | APP_REFRESH;
+		}
+		return APP_REDRAW;
+	}
+	a->mode = MODE_TABLE;
+	a->panes.focus = epman_count(a->panes.em) - 1;
+	a->panes.zoom = false;
+	app_sync_endpoints(a);
+	{
+		struct buf t = BUF_INIT;
+
+		endpoint_title(p->ep, a->cs, &t);
+		app_message(a, false, now, _("opened [%u] %s"), p->id, t.data ? t.data : "");
+		/* the title is escaped already */
+		a->msg_escaped = true;
+		buf_free(&t);
+	}
+	return APP_REDRAW | APP_REFRESH;
+}
+
+unsigned app_close_pane(struct app *a, int64_t now)
+{
+	struct pane *p = app_focused_pane(a);
+	unsigned id;
+	size_t n;
+
+	if (!p) {
+		app_message(a, true, now, "%s", epman_count(a->panes.em)
+						 ? _("F8 closes the focused pane: Tab moves the focus to one")
+						 : _("no pane to close: n or F2 opens an endpoint"));
+		return APP_REDRAW;
+	}
+	id = p->id;
+	epman_close(a->panes.em, a->panes.focus);
+	n = epman_count(a->panes.em);
+	if (!n)
+		a->panes.focus = PANE_NONE;
+	else if (a->panes.focus >= n)
+		a->panes.focus = n - 1;
+	a->panes.zoom = false;
+	app_sync_endpoints(a);
+	app_message(a, false, now, _("closed pane [%u] and its sockets"), id);
+	return APP_REDRAW | APP_REFRESH;
+}
+
+unsigned app_move_focus(struct app *a, bool next, int64_t now)
+{
+	size_t n = epman_count(a->panes.em);
+
+	a->mode = MODE_TABLE;
+	if (!n) {
+		app_message(a, false, now, "%s", a->panes.em ? _("no panes yet: n or F2 opens an endpoint")
+						       : _("no endpoints"));
+		return APP_REDRAW;
+	}
+	/* the cycle: table, pane 0, pane 1, ..., table */
+	if (a->panes.focus == PANE_NONE)
+		a->panes.focus = next ? 0 : n - 1;
+	else if (next)
+		a->panes.focus = a->panes.focus + 1 < n ? a->panes.focus + 1 : PANE_NONE;
+	else
+		a->panes.focus = a->panes.focus > 0 ? a->panes.focus - 1 : PANE_NONE;
+	if (a->panes.focus == PANE_NONE)
+		a->panes.zoom = false;
+	return APP_REDRAW;
+}
+
+unsigned app_pane_toggle(struct app *a, enum action act, int64_t now)
+{
+	struct pane *p = app_focused_pane(a);
+
+	if (!p) {
+		app_message(a, true, now, "%s", act == ACT_ZOOM
+				     ? _("the full-screen key works on a pane: Tab moves the focus to one")
+				     : _("the hex view key works on a pane: Tab moves the focus to one"));
+		return APP_REDRAW;
+	}
+	if (act == ACT_ZOOM) {
+		a->panes.zoom = !a->panes.zoom;
+	} else {
+		p->hex = !p->hex;
+		pane_scroll_end(p);
+		app_message(a, false, now, "%s", p->hex ? _("hex view") : _("text view"));
+	}
+	return APP_REDRAW;
+}
+
+unsigned app_ask_quit(struct app *a)
+{
+	if (epman_live(a->panes.em)) {
+		a->prompt = PROMPT_QUIT;
+		return APP_REDRAW;
+	}
+	return APP_QUIT;
+}
+
+/* Runs after each new snapshot: pending selections and form errors that
+ * waited for the table. */
+void app_endpoints_after_refresh(struct app *a, int64_t now)
+{
+	if (a->panes.pending_inode) {
+		size_t i;
+		uint32_t inode = a->panes.pending_inode;
+
+		if (table_find_inode_row(&a->table, inode, &i)) {
+			unsigned tag = 0;
+
+			ownset_find(&a->table.own, inode, &tag);
+			select_inode(a, inode, tag, now);
+		}
+		a->panes.pending_inode = 0;
+	}
+	if (a->panes.holder_pending && a->mode == MODE_FORM)
+		holder_error(a);
+	else
+		a->panes.holder_pending = false;
+}
+
+
+/* Keys while a pane has the focus (in the table mode). */
+unsigned app_pane_key(struct app *a, struct pane *p, int key, int64_t now)
+{
+	enum action act;
+	unsigned r;
+
+	if (key == KC_ESC) {
+		/* back to the table */
+		return app_focus(a, PANE_NONE);
+	}
+	if (pane_has_input(p)) {
+		act = keys_input_action(key);
+		if (act != ACT_NONE)
+			return app_do(a, act, now);
+		r = pane_key(p, key);
+		if (r & PANE_SENT)
+			epman_sync(a->panes.em);
+		return r ? APP_REDRAW : 0;
+	}
+	if (pane_key(p, key))
+		return APP_REDRAW;
+	act = keys_action(key);
+	/* Enter would open the details of the table's selection: not here */
+	if (act == ACT_DETAILS)
+		return 0;
+	return app_do(a, act, now);
+}
+
+unsigned app_focus(struct app *a, size_t i)
+{
+	if (i != PANE_NONE && i >= epman_count(a->panes.em))
+		return 0;
+	a->panes.focus = i;
+	if (i == PANE_NONE)
+		a->panes.zoom = false;
+	return APP_REDRAW;
+}

@@ -1,0 +1,400 @@
+/* screen_details.c - the details of the selected socket, in plain words. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include "i18n.h"
+#include "output.h"
+#include "screen.h"
+
+static void details_sync(struct app *a);
+
+static void details_enter(struct app *a)
+{
+	a->scroll = 0;
+	details_sync(a);
+}
+
+static unsigned details_action(struct app *a, enum action act, int64_t now)
+{
+	if (screen_scroll(a, act))
+		return APP_REDRAW;
+	if (act == ACT_BACK || act == ACT_DETAILS) {
+		a->mode = MODE_TABLE;
+		return APP_REDRAW;
+	}
+	if (act == ACT_PEER) {
+		unsigned fx = screen_table_action(a, act, now);
+
+		a->scroll = 0;
+		return fx;
+	}
+	return screen_table_action(a, act, now);
+}
+
+const char *view_state_explain(const struct sock *s)
+{
+	bool stream = s->proto == SP_TCP || s->type == SOCK_STREAM || s->type == SOCK_SEQPACKET;
+
+	switch (s->state) {
+	case SS_LISTEN:
+		return _("waiting for incoming connections (a server after listen()); "
+			 "each accept() takes one from the queue");
+	case SS_ESTABLISHED:
+		return stream ? _("connected: data can flow both ways")
+			      : _("connected to one peer: send() goes there, only its datagrams arrive");
+	case SS_SYN_SENT:
+		return _("connecting: sent SYN, waiting for the other side to answer");
+	case SS_SYN_RECV:
+	case SS_NEW_SYN_RECV:
+		return _("a connection request arrived; the handshake is not finished yet");
+	case SS_FIN_WAIT1:
+		return _("this side closed; waiting for the other side to acknowledge");
+	case SS_FIN_WAIT2:
+		return _("this side closed and it was acknowledged; waiting for the other side "
+			 "to close too");
+	case SS_TIME_WAIT:
+		return _("closed; the kernel keeps it a while (about 60 s) so that late packets "
+			 "of the old connection are not mistaken for a new one. No process owns it");
+	case SS_CLOSE_WAIT:
+		return _("the other side closed; this program has not closed its socket yet "
+			 "(if it lasts, the program forgot to close it)");
+	case SS_LAST_ACK:
+		return _("both sides closed; waiting for the last acknowledgement");
+	case SS_CLOSING:
+		return _("both sides closed at the same time; waiting for the acknowledgement");
+	case SS_CLOSE:
+		if (s->proto == SP_TCP)
+			return _("closed, or created but neither connected nor listening yet");
+		if (s->proto == SP_UNIX && stream)
+			return _("not connected (created, or bound but not listening)");
+		return _("not connected to one peer: it receives datagrams from anyone who "
+			 "sends to its address, and can send anywhere");
+	default:
+		return _("state unknown to sockview");
+	}
+}
+
+static const char *timer_name(unsigned t)
+{
+	switch (t) {
+	case 0: return _("none");
+	case 1: return _("retransmit");
+	case 2: return _("keepalive");
+	case 3: return _("TIME-WAIT");
+	case 4: return _("zero-window probe");
+	default: return _("unknown");
+	}
+}
+
+static const char *ca_state_name(unsigned st)
+{
+	switch (st) {
+	case 0: return "open";
+	case 1: return "disorder";
+	case 2: return "cwr";
+	case 3: return "recovery";
+	case 4: return "loss";
+	default: return "?";
+	}
+}
+
+static void fmt_bits(double bytes_per_s, char *dst, size_t len)
+{
+	double b = bytes_per_s * 8.0;
+
+	if (b >= 1e9)
+		snprintf(dst, len, "%.1f Gbit/s", b / 1e9);
+	else if (b >= 1e6)
+		snprintf(dst, len, "%.1f Mbit/s", b / 1e6);
+	else if (b >= 1e3)
+		snprintf(dst, len, "%.1f kbit/s", b / 1e3);
+	else
+		snprintf(dst, len, "%.0f bit/s", b);
+}
+
+static void details_addr(struct textlines *tl, const char *label, const struct sock *s, bool peer)
+{
+	struct buf t = BUF_INIT;
+
+	output_addr(&t, s, peer, tl->cs);
+	/* already escaped: add as a safe value */
+	tl_add(tl, label, VS_LABEL, NULL, 0, false, VS_NORMAL);
+	buf_append(&tl->t, t.data ? t.data : "", t.len);
+	tl->l[tl->n - 1].vlen = t.len;
+	buf_free(&t);
+}
+
+static void details_processes(struct textlines *tl, const struct app *a, uint32_t inode,
+			      const char *label)
+{
+	struct proc_owner own[16];
+	size_t n;
+
+	if (!a->table.pm) {
+		tl_kv(tl, label, "%s", a->no_processes ? _("not mapped (--no-processes)")
+						       : _("unknown"));
+		return;
+	}
+	if (!inode) {
+		tl_kv(tl, label, "%s", _("none: this socket belongs to the kernel, not to a process"));
+		return;
+	}
+	n = procmap_owners(a->table.pm, inode, own, 16);
+	if (!n) {
+		tl_kv(tl, label, "%s", procmap_hidden(a->table.pm)
+				       ? _("none visible (some processes could not be inspected: run as root)")
+				       : _("none found (it may be in flight, or its process just exited)"));
+		return;
+	}
+	for (size_t i = 0; i < n && i < 16; i++) {
+		size_t clen = 0;
+		const char *comm = procmap_comm(a->table.pm, own[i].pid, &clen);
+		long uid = procmap_uid(a->table.pm, own[i].pid);
+		char head[96];
+		struct textline *l;
+
+		if (uid >= 0)
+			snprintf(head, sizeof(head), _("pid %d, fd %d, uid %ld, command "),
+				 (int)own[i].pid, (int)own[i].fd, uid);
+		else
+			snprintf(head, sizeof(head), _("pid %d, fd %d, command "),
+				 (int)own[i].pid, (int)own[i].fd);
+		tl_add(tl, i ? "" : label, VS_LABEL, head, 0, false, VS_NORMAL);
+		l = &tl->l[tl->n - 1];
+		if (comm)
+			esc_display(&tl->t, comm, clen, tl->cs);
+		l->vlen = tl->t.len - l->voff;
+	}
+	if (n > 16)
+		tl_kv(tl, "", _("... and %zu more"), n - 16);
+}
+
+/* Looks up the socket file of the selected Unix socket, outside the draw
+ * path: when the details open, after each refresh and each key while they
+ * are shown, and only when the socket or the snapshot changed since. */
+static void details_sync(struct app *a)
+{
+	struct app_sockfile *f = &a->sockfile;
+	bool gone;
+	const struct sock *s = app_details_sock(a, &gone);
+	char path[SOCK_NAME_MAX + 1];
+	size_t len;
+	struct stat st;
+
+	if (!s || s->proto != SP_UNIX) {
+		f->valid = false;
+		return;
+	}
+	if (f->valid && sock_key_equal(&f->key, &s->key) && f->generation == a->table.generation)
+		return;
+	memset(f, 0, sizeof(*f));
+	f->valid = true;
+	f->key = s->key;
+	f->generation = a->table.generation;
+	len = s->name_len < SOCK_NAME_MAX ? s->name_len : SOCK_NAME_MAX;
+	if (!(s->has & SOCK_HAS_NAME) || !len || sock_is_abstract(s))
+		return;
+	memcpy(path, s->name, len);
+	path[len] = '\0';
+	if (memchr(s->name, '\0', len) || lstat(path, &st) < 0)
+		return;
+	f->found = true;
+	f->mode = (unsigned)st.st_mode;
+	f->uid = (unsigned)st.st_uid;
+	f->gid = (unsigned)st.st_gid;
+}
+
+static void details_file(struct textlines *tl, const struct app *a, const struct sock *s)
+{
+	const struct app_sockfile *f = &a->sockfile;
+	char mode[11];
+
+	if (!(s->has & SOCK_HAS_NAME) || !s->name_len) {
+		tl_kv(tl, _("Socket file"), "%s", _("none: an unnamed socket (socketpair() or a "
+						   "client that did not bind)"));
+		return;
+	}
+	if (sock_is_abstract(s)) {
+		tl_kv(tl, _("Socket file"), "%s", _("none: an abstract name lives only in the "
+						   "kernel; anyone in the network namespace can connect "
+						   "(no file permissions)"));
+		return;
+	}
+	if (!f->valid || !sock_key_equal(&f->key, &s->key) || !f->found) {
+		tl_kv(tl, _("Socket file"), "%s", _("not found (deleted, or in another mount namespace)"));
+		return;
+	}
+	mode[0] = S_ISSOCK(f->mode) ? 's' : S_ISLNK(f->mode) ? 'l' : '-';
+	for (int i = 0; i < 9; i++)
+		mode[1 + i] = (f->mode & (0400u >> i)) ? "rwxrwxrwx"[i] : '-';
+	mode[10] = '\0';
+	tl_kv(tl, _("Socket file"), _("%s owner %u, group %u"), mode, f->uid, f->gid);
+	tl_kv(tl, "", "%s", _("Unix sockets obey file permissions: connecting needs write "
+			      "permission on this file"));
+}
+
+static void details_tcp(struct textlines *tl, const struct sock *s, const struct diff_entry *d)
+{
+	const struct sock_tcp *t = &s->tcp;
+	char a1[32], a2[32];
+
+	tl_section(tl, _("TCP (tcp_info)"));
+	cell_usec(t->rtt_us, a1, sizeof(a1));
+	cell_usec(t->rttvar_us, a2, sizeof(a2));
+	tl_kv(tl, _("RTT"), _("%s (variation %s)"), a1, a2);
+	if (s->has & SOCK_HAS_CONG)
+		tl_add(tl, _("Congestion"), VS_LABEL, s->cong, strnlen(s->cong, sizeof(s->cong)),
+		       true, VS_NORMAL);
+	if (t->snd_ssthresh >= 0x7fffffffu)
+		tl_kv(tl, _("Window"), _("cwnd %u segments, ssthresh infinite, state %s"),
+		      t->snd_cwnd, ca_state_name(t->ca_state));
+	else
+		tl_kv(tl, _("Window"), _("cwnd %u segments, ssthresh %u, state %s"),
+		      t->snd_cwnd, t->snd_ssthresh, ca_state_name(t->ca_state));
+	tl_kv(tl, _("MSS"), _("send %u, receive %u, path MTU %u"), t->snd_mss, t->rcv_mss, t->pmtu);
+	tl_kv(tl, _("Peer window"), _("%u bytes; receive space %u; window scale %u/%u"),
+	      t->snd_wnd, t->rcv_space, t->snd_wscale, t->rcv_wscale);
+	cell_usec(t->rto_us, a1, sizeof(a1));
+	cell_usec(t->ato_us, a2, sizeof(a2));
+	tl_kv(tl, _("Timeouts"), _("retransmit %s, delayed ack %s"), a1, a2);
+	tl_kv(tl, _("Retransmits"), _("%u now, %u in all; unacked %u, sacked %u, lost %u"),
+	      t->retransmits, t->total_retrans, t->unacked, t->sacked, t->lost);
+	tl_kv(tl, _("Bytes"), _("sent %llu, acked %llu, received %llu, retransmitted %llu"),
+	      (unsigned long long)t->bytes_sent, (unsigned long long)t->bytes_acked,
+	      (unsigned long long)t->bytes_received, (unsigned long long)t->bytes_retrans);
+	tl_kv(tl, _("Segments"), _("out %u, in %u"), t->segs_out, t->segs_in);
+	fmt_bits((double)t->delivery_rate, a1, sizeof(a1));
+	fmt_bits((double)t->pacing_rate, a2, sizeof(a2));
+	tl_kv(tl, _("Delivery rate"), _("%s (pacing %s)"), a1, a2);
+	if (d && (d->flags & DIFF_RATES)) {
+		cell_rate(d->rx_rate, a1, sizeof(a1));
+		cell_rate(d->tx_rate, a2, sizeof(a2));
+		tl_kv(tl, _("Rates"), _("receiving %sB/s, sending %sB/s (since the last refresh)"),
+		      a1, a2);
+	} else {
+		tl_kv(tl, _("Rates"), "%s", _("after the next refresh"));
+	}
+	tl_kv(tl, _("Last activity"), _("sent %u ms ago, received %u ms ago, ack %u ms ago"),
+	      t->last_data_sent_ms, t->last_data_recv_ms, t->last_ack_recv_ms);
+}
+
+static void details_build(struct view *v, const struct app *a, int y0, int h, int64_t now)
+{
+	struct textlines tl = TEXTLINES_INIT(v->cs);
+	struct lb b = LB_INIT(v);
+	bool gone;
+	const struct sock *s = app_details_sock(a, &gone);
+	const struct diff_entry *d;
+	const struct sock *peer;
+
+	(void)now;
+
+	ln_start(&b, y0, VS_TITLE);
+	if (!s) {
+		ln_puts(&b, _(" Details: no socket selected (Esc returns)"), VS_TITLE);
+		v->scroll_max = tl_render(v, a->scroll, &tl, y0 + 1, h - 1, 16);
+		tl_free(&tl);
+		return;
+	}
+	ln_puts(&b, _(" Details of "), VS_TITLE);
+	ln_puts(&b, sock_netid(s), VS_TITLE);
+	ln_puts(&b, " ", VS_TITLE);
+	{
+		struct buf t = BUF_INIT;
+		size_t w = output_addr(&t, s, false, v->cs);
+
+		ln_safe(&b, t.data ? t.data : "", t.len, w, VS_TITLE);
+		buf_free(&t);
+	}
+	if (gone)
+		ln_puts(&b, _("  [closed: last known values]"), VS_TITLE);
+	ln_puts(&b, _("  (Esc returns, p peer)"), VS_TITLE);
+
+	d = gone ? NULL : app_diff_of(a, s);
+	tl_kv(&tl, _("Protocol"), "%s, %s, %s", sock_netid(s), sock_family_name(s->family),
+	      sock_type_name(s->type));
+	tl_kv(&tl, _("State"), "%s", sock_state_name(s));
+	tl_kv(&tl, "", "%s", view_state_explain(s));
+	details_addr(&tl, _("Local"), s, false);
+	details_addr(&tl, _("Peer"), s, true);
+	if (s->state == SS_LISTEN)
+		tl_kv(&tl, _("Queues"), _("%u waiting for accept(), backlog %u"), s->recv_q, s->send_q);
+	else
+		tl_kv(&tl, _("Queues"), _("%u bytes to read (Recv-Q), %u bytes unacknowledged (Send-Q)"),
+		      s->recv_q, s->send_q);
+	tl_kv(&tl, _("Inode"), "%u", s->inode);
+	tl_kv(&tl, _("Cookie"), "0x%llx", (unsigned long long)s->cookie);
+	if (s->has & SOCK_HAS_UID)
+		tl_kv(&tl, _("UID"), "%u", s->uid);
+	if (s->ifindex)
+		tl_kv(&tl, _("Interface"), "%u", s->ifindex);
+	if (s->family != AF_UNIX)
+		tl_kv(&tl, _("Timer"), _("%s, expires in %u ms, %u retransmits"), timer_name(s->timer),
+		      s->expires_ms, s->retrans);
+	if (s->has & SOCK_HAS_MEM)
+		tl_kv(&tl, _("Memory"), _("receive %u of %u bytes, send %u of %u bytes"),
+		      s->rmem_alloc, s->rcvbuf, s->wmem_alloc, s->sndbuf);
+
+	tl_section(&tl, _("Processes"));
+	details_processes(&tl, a, s->inode, _("Owner"));
+
+	if (s->proto == SP_UNIX) {
+		tl_section(&tl, _("Unix socket"));
+		if (!(s->has & SOCK_HAS_NAME) || !s->name_len)
+			tl_kv(&tl, _("Name"), "%s", _("unnamed"));
+		else if (sock_is_abstract(s))
+			details_addr(&tl, _("Abstract name"), s, false);
+		else
+			details_addr(&tl, _("Path"), s, false);
+		details_file(&tl, a, s);
+		if ((s->has & SOCK_HAS_PEER) && s->peer_inode) {
+			tl_kv(&tl, _("Peer inode"), "%u", s->peer_inode);
+			details_processes(&tl, a, s->peer_inode, _("Peer process"));
+		} else {
+			tl_kv(&tl, _("Peer inode"), "%s", _("none (not connected)"));
+		}
+	} else {
+		tl_kv(&tl, _("Permissions"), "%s", _("network sockets have no file permissions: "
+						    "any local user can connect"));
+		peer = gone ? NULL : app_find_peer(a, s);
+		if (peer) {
+			tl_section(&tl, _("Local peer"));
+			tl_kv(&tl, _("Peer socket"), _("inode %u, %s (p jumps to it)"), peer->inode,
+			      sock_state_name(peer));
+			details_processes(&tl, a, peer->inode, _("Peer process"));
+		}
+	}
+	if (s->proto == SP_TCP && (s->has & SOCK_HAS_TCP))
+		details_tcp(&tl, s, d);
+	else if (s->proto == SP_TCP)
+		tl_kv(&tl, _("tcp_info"), "%s", _("not reported for this socket (listening or "
+						 "TIME-WAIT sockets have none)"));
+	v->scroll_max = tl_render(v, a->scroll, &tl, y0 + 1, h - 1, 16);
+	tl_free(&tl);
+}
+
+static const struct hint *details_hints(const struct app *a, size_t *n)
+{
+	static const struct hint hints[] = {
+		{ "Esc", N_("Back") }, { "p", N_("Peer") }, { "Up/Dn", N_("Scroll") },
+		{ "Space", N_("Pause") }, { "F10", N_("Quit") },
+	};
+
+	(void)a;
+	return SCREEN_HINTS(hints, n);
+}
+
+const struct screen screen_details = {
+	.name = "details",
+	.enter = details_enter,
+	.sync = details_sync,
+	.action = details_action,
+	.build = details_build,
+	.hints = details_hints,
+	.pages_text = true,
+	.wants_tcp_info = true,
+};

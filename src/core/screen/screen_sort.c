@@ -1,0 +1,77 @@
+/* screen_sort.c - the sort menu: which column the table is sorted by. */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "i18n.h"
+#include "screen.h"
+
+static void sort_enter(struct app *a)
+{
+	a->menu_cur = a->table.sort_col;
+}
+
+static unsigned sort_action(struct app *a, enum action act, int64_t now)
+{
+	if (screen_menu_move(&a->menu_cur, COL_MAX_, act))
+		return APP_REDRAW;
+	switch (act) {
+	case ACT_DETAILS: /* Enter */
+	case ACT_PAUSE:   /* Space */ {
+		enum col c = (enum col)a->menu_cur;
+
+		a->mode = MODE_TABLE;
+		if (c != a->table.sort_col) {
+			a->table.sort_col = c;
+			table_resort(&a->table);
+		}
+		app_message(a, false, now, _("sorted by %s"), _(cell_col(c)->name));
+		return APP_REDRAW;
+	}
+	case ACT_BACK:
+	case ACT_SORT:
+	case ACT_COLUMNS:
+		a->mode = MODE_TABLE;
+		return APP_REDRAW;
+	case ACT_QUIT:
+		return app_ask_quit(a);
+	case ACT_REVERSE:
+		table_reverse(&a->table);
+		return APP_REDRAW;
+	default:
+		return 0;
+	}
+}
+
+static void sort_entry(const struct app *a, size_t k, char *mark, size_t marklen,
+		       const char **label)
+{
+	snprintf(mark, marklen, " %s ", (enum col)k == a->table.sort_col ? "*" : " ");
+	*label = _(cell_col((enum col)k)->name);
+}
+
+static void sort_build(struct view *v, const struct app *a, int y0, int h, int64_t now)
+{
+	(void)now;
+	screen_menu_build(v, y0, h, _(" Sort by (Enter chooses, r reverses, Esc cancels)"),
+			  COL_MAX_, a->menu_cur, sort_entry, a);
+}
+
+const struct hint *screen_menu_hints(const struct app *a, size_t *n)
+{
+	static const struct hint hints[] = {
+		{ "Up/Dn", N_("Move") }, { "Enter", N_("Choose") }, { "Esc", N_("Close") },
+		{ "F10", N_("Quit") },
+	};
+
+	(void)a;
+	return SCREEN_HINTS(hints, n);
+}
+
+const struct screen screen_sort = {
+	.name = "sort",
+	.enter = sort_enter,
+	.action = sort_action,
+	.build = sort_build,
+	.hints = screen_menu_hints,
+};
