@@ -77,6 +77,27 @@ bool screen_menu_move(size_t *cur, size_t n, enum action act)
 	}
 }
 
+unsigned screen_menu_action(struct app *a, enum action act, size_t n,
+			    unsigned (*choose)(struct app *a, int64_t now), int64_t now)
+{
+	if (screen_menu_move(&a->menu_cur, n, act))
+		return APP_REDRAW;
+	switch (act) {
+	case ACT_DETAILS: /* Enter */
+	case ACT_PAUSE:   /* Space */
+		return choose(a, now);
+	case ACT_BACK:
+	case ACT_SORT:
+	case ACT_COLUMNS:
+		a->mode = MODE_TABLE;
+		return APP_REDRAW;
+	case ACT_QUIT:
+		return app_ask_quit(a);
+	default:
+		return 0;
+	}
+}
+
 void screen_menu_build(struct view *v, int y0, int h, const char *title, size_t n, size_t cur,
 		       void (*entry)(const struct app *a, size_t k, char *mark, size_t marklen,
 				     const char **label),

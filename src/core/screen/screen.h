@@ -76,6 +76,10 @@ bool screen_scroll(struct app *a, enum action act);
 /* Moves the cursor *cur of a menu of n entries; false if act is not a
  * move. */
 bool screen_menu_move(size_t *cur, size_t n, enum action act);
+/* The keys of the sort and columns menus on a->menu_cur over n entries:
+ * moves, Enter/Space call choose, Esc (or s, c) closes, q quits. */
+unsigned screen_menu_action(struct app *a, enum action act, size_t n,
+			    unsigned (*choose)(struct app *a, int64_t now), int64_t now);
 /* Draws a menu: a title line, then n entries (label(k) with a mark),
  * the entry cur highlighted and kept in view. */
 void screen_menu_build(struct view *v, int y0, int h, const char *title, size_t n, size_t cur,

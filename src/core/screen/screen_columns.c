@@ -30,35 +30,25 @@ static void columns_enter(struct app *a)
 	a->menu_cur = 0;
 }
 
+/* Enter or Space: show or hide the column under the cursor. */
+static unsigned columns_choose(struct app *a, int64_t now)
+{
+	enum col c = optional_col(a->menu_cur);
+
+	(void)now;
+	if (c < COL_MAX_) {
+		a->table.columns ^= COL_BIT(c);
+		if (a->table.search[0])
+			table_refilter(&a->table, false);
+	}
+	return APP_REDRAW;
+}
+
 static unsigned columns_action(struct app *a, enum action act, int64_t now)
 {
-	(void)now;
-	if (screen_menu_move(&a->menu_cur, optional_count(), act))
+	if (act == ACT_REVERSE)
 		return APP_REDRAW;
-	switch (act) {
-	case ACT_DETAILS: /* Enter */
-	case ACT_PAUSE:   /* Space */ {
-		enum col c = optional_col(a->menu_cur);
-
-		if (c < COL_MAX_) {
-			a->table.columns ^= COL_BIT(c);
-			if (a->table.search[0])
-				table_refilter(&a->table, false);
-		}
-		return APP_REDRAW;
-	}
-	case ACT_BACK:
-	case ACT_SORT:
-	case ACT_COLUMNS:
-		a->mode = MODE_TABLE;
-		return APP_REDRAW;
-	case ACT_QUIT:
-		return app_ask_quit(a);
-	case ACT_REVERSE:
-		return APP_REDRAW;
-	default:
-		return 0;
-	}
+	return screen_menu_action(a, act, optional_count(), columns_choose, now);
 }
 
 static void columns_entry(const struct app *a, size_t k, char *mark, size_t marklen,

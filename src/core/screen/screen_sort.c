@@ -11,36 +11,27 @@ static void sort_enter(struct app *a)
 	a->menu_cur = a->table.sort_col;
 }
 
+/* Enter or Space: sort by the column under the cursor. */
+static unsigned sort_choose(struct app *a, int64_t now)
+{
+	enum col c = (enum col)a->menu_cur;
+
+	a->mode = MODE_TABLE;
+	if (c != a->table.sort_col) {
+		a->table.sort_col = c;
+		table_resort(&a->table);
+	}
+	app_message(a, false, now, _("sorted by %s"), _(cell_col(c)->name));
+	return APP_REDRAW;
+}
+
 static unsigned sort_action(struct app *a, enum action act, int64_t now)
 {
-	if (screen_menu_move(&a->menu_cur, COL_MAX_, act))
-		return APP_REDRAW;
-	switch (act) {
-	case ACT_DETAILS: /* Enter */
-	case ACT_PAUSE:   /* Space */ {
-		enum col c = (enum col)a->menu_cur;
-
-		a->mode = MODE_TABLE;
-		if (c != a->table.sort_col) {
-			a->table.sort_col = c;
-			table_resort(&a->table);
-		}
-		app_message(a, false, now, _("sorted by %s"), _(cell_col(c)->name));
-		return APP_REDRAW;
-	}
-	case ACT_BACK:
-	case ACT_SORT:
-	case ACT_COLUMNS:
-		a->mode = MODE_TABLE;
-		return APP_REDRAW;
-	case ACT_QUIT:
-		return app_ask_quit(a);
-	case ACT_REVERSE:
+	if (act == ACT_REVERSE) {
 		table_reverse(&a->table);
 		return APP_REDRAW;
-	default:
-		return 0;
 	}
+	return screen_menu_action(a, act, COL_MAX_, sort_choose, now);
 }
 
 static void sort_entry(const struct app *a, size_t k, char *mark, size_t marklen,
