@@ -27,6 +27,7 @@
 #include "filter.h"
 #include "filter_ast.h"
 #include "i18n.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 #define BIT(n) (1u << (n))
@@ -81,9 +82,7 @@ static void err_at(struct fparser *p, size_t off, size_t len)
 	/* Escaping can make 40 bytes 160: cut to fit p->tok (with room for
 	 * "...") at a character boundary, never inside a UTF-8 sequence. */
 	if (b.len > sizeof(p->tok) - 4) {
-		b.len = sizeof(p->tok) - 4;
-		while (b.len && ((unsigned char)b.data[b.len] & 0xc0) == 0x80)
-			b.len--;
+		b.len = utf8_floor(b.data, sizeof(p->tok) - 4);
 		show = 0;
 	}
 	if (show < len)
