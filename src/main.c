@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include "buf.h"
 #include "collect.h"
@@ -19,6 +18,7 @@
 #include "options.h"
 #include "output.h"
 #include "snapshot.h"
+#include "sock.h"
 #include "live.h"
 #include "xalloc.h"
 
@@ -47,18 +47,10 @@ static void die_usage(const char *msg, bool escaped)
 }
 
 /* Whether s belongs in the batch output (the kernel may send a superset). */
-static bool keep(const struct options *o, const struct filter *f,
+static bool keep(const struct sock_scope *sc, const struct filter *f,
 		 const struct procmap *pm, const struct sock *s)
 {
-	if (!(o->protos & SP_MASK(s->proto)))
-		return false;
-	if (s->family == AF_INET && !(o->families & SF_INET))
-		return false;
-	if (s->family == AF_INET6 && !(o->families & SF_INET6))
-		return false;
-	if (o->listening && !sock_is_listening(s))
-		return false;
-	return !f || filter_matches(f, s, pm);
+	return sock_in_scope(sc, s) && (!f || filter_matches(f, s, pm));
 }
 
 /* Says on stderr which requested protocols could not be listed. */
@@ -104,6 +96,7 @@ static int run_once(const struct options *o, const struct filter *f)
 	char err[512];
 	const struct sock **rows;
 	struct output_ctx ctx;
+	const struct sock_scope scope = { o->protos, o->families, o->listening };
 	size_t n = 0;
 	int rc = 0;
 
@@ -127,7 +120,7 @@ static int run_once(const struct options *o, const struct filter *f)
 	ctx.cs = esc_charset_from_locale();
 	ctx.pm = collect_procmap(c);
 	for (size_t i = 0; i < snap.n; i++)
-		if (keep(o, f, ctx.pm, &snap.socks[i]))
+		if (keep(&scope, f, ctx.pm, &snap.socks[i]))
 			rows[n++] = &snap.socks[i];
 	if (output_write(stdout, &ctx, rows, n) < 0) {
 		if (errno != EPIPE)

@@ -1,21 +1,19 @@
 /* lineedit.c - the one-line text editor. */
 #include "config.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "keys.h"
 #include "lineedit.h"
+#include "utf8.h"
 
 void lineedit_set(struct lineedit *e, const char *text)
 {
 	size_t n = strlen(text);
 
-	if (n >= sizeof(e->text)) {
-		/* cut on a character boundary */
-		n = sizeof(e->text) - 1;
-		while (n > 0 && ((unsigned char)text[n] & 0xc0) == 0x80)
-			n--;
-	}
+	if (n >= sizeof(e->text))
+		n = utf8_floor(text, sizeof(e->text) - 1); /* cut on a character boundary */
 	memcpy(e->text, text, n);
 	e->text[n] = '\0';
 	e->len = n;
@@ -27,52 +25,6 @@ void lineedit_clear(struct lineedit *e)
 	e->text[0] = '\0';
 	e->len = 0;
 	e->cur = 0;
-}
-
-
-static size_t utf8_prev(const char *s, size_t i)
-{
-	while (i > 0 && ((unsigned char)s[--i] & 0xc0) == 0x80)
-		;
-	return i;
-}
-
-static size_t utf8_next(const char *s, size_t len, size_t i)
-{
-	if (i < len)
-		i++;
-	while (i < len && ((unsigned char)s[i] & 0xc0) == 0x80)
-		i++;
-	return i;
-}
-
-size_t lineedit_utf8_encode(unsigned c, char *out)
-{
-	if (c < 0x80) {
-		out[0] = (char)c;
-		return 1;
-	}
-	if (c < 0x800) {
-		out[0] = (char)(0xc0 | (c >> 6));
-		out[1] = (char)(0x80 | (c & 0x3f));
-		return 2;
-	}
-	if (c < 0x10000) {
-		if (c >= 0xd800 && c <= 0xdfff)
-			return 0;
-		out[0] = (char)(0xe0 | (c >> 12));
-		out[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-		out[2] = (char)(0x80 | (c & 0x3f));
-		return 3;
-	}
-	if (c < 0x110000) {
-		out[0] = (char)(0xf0 | (c >> 18));
-		out[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-		out[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-		out[3] = (char)(0x80 | (c & 0x3f));
-		return 4;
-	}
-	return 0;
 }
 
 static void edit_delete(struct lineedit *e, size_t from, size_t to)
@@ -87,7 +39,7 @@ static void edit_delete(struct lineedit *e, size_t from, size_t to)
 
 bool lineedit_key(struct lineedit *e, int key, bool *handled)
 {
-	char enc[4];
+	char enc[UTF8_MAX];
 	size_t n;
 
 	*handled = true;
@@ -148,7 +100,7 @@ bool lineedit_key(struct lineedit *e, int key, bool *handled)
 		*handled = false;
 		return false;
 	}
-	n = lineedit_utf8_encode((unsigned)key, enc);
+	n = utf8_encode((uint32_t)key, enc);
 	if (!n || e->len + n >= sizeof(e->text))
 		return false;
 	memmove(e->text + e->cur + n, e->text + e->cur, e->len - e->cur + 1);

@@ -33,8 +33,4 @@ void lineedit_clear(struct lineedit *e);
  * not, like Enter or Up, is left to the caller). */
 bool lineedit_key(struct lineedit *e, int key, bool *handled);
 
-/* Encodes code point c as UTF-8 into out (4 bytes of room); returns the
- * number of bytes, 0 for surrogates and values past U+10FFFF. */
-size_t lineedit_utf8_encode(unsigned c, char *out);
-
 #endif

@@ -7,6 +7,7 @@
 #include "filter_hist.h"
 #include "keys.h"
 #include "pane.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 struct pane *pane_new(struct endpoint *ep, unsigned id)
@@ -100,12 +101,8 @@ static size_t wrap_text(const char *s, size_t len, int w, enum esc_charset cs,
 			n = esc_prefix(s + pos, seg_end - pos, room, cs, &pw);
 			if (!n && pos < seg_end) {
 				/* a character wider than the pane: show it anyway */
-				size_t k = 1;
-
-				while (pos + k < seg_end && ((unsigned char)s[pos + k] & 0xc0) == 0x80)
-					k++;
-				n = k;
-				pw = esc_width(s + pos, k, cs);
+				n = utf8_next(s, seg_end, pos) - pos;
+				pw = esc_width(s + pos, n, cs);
 			} else if (n > 1 && pos + n < seg_end && s[pos + n] != ' ') {
 				/* break after a space when one is not too far back */
 				size_t sp = n;

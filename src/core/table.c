@@ -77,7 +77,7 @@ static uint8_t row_scope(const struct sock *s)
 			 (sock_is_listening(s) ? ROW_SCOPE_LISTEN : 0));
 }
 
-/* diff_in_scope() on the row's copy of the fields. */
+/* sock_in_scope() on the row's copy of the fields. */
 static bool in_toggles(const struct table *t, const struct table_row *r)
 {
 	unsigned proto = r->scope & ROW_SCOPE_PROTO;

@@ -66,8 +66,8 @@ struct table {
 	unsigned protos;   /* SP_MASK bits shown */
 	unsigned families; /* SF_* bits shown (inet sockets; Unix always stays) */
 	bool listening;
-	struct diff_scope scope_asked; /* scope of the dump in flight/last started */
-	struct diff_scope scope_cur;   /* scope the current snapshot was taken with */
+	struct sock_scope scope_asked; /* scope of the dump in flight/last started */
+	struct sock_scope scope_cur;   /* scope the current snapshot was taken with */
 
 	/* data */
 	struct snapshot snaps[2]; /* [cur], [1 - cur] = previous, then spare */

@@ -3,7 +3,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include "diff.h"
 #include "xalloc.h"
@@ -27,19 +26,6 @@ void diff_clear(struct diff *d)
 	d->ngone = 0;
 	d->nnew = 0;
 	d->nchanged = 0;
-}
-
-bool diff_in_scope(const struct diff_scope *sc, const struct sock *s)
-{
-	if (s->proto >= SP_NPROTO || !(sc->protos & SP_MASK(s->proto)))
-		return false;
-	if (s->family == AF_INET && !(sc->families & SF_INET))
-		return false;
-	if (s->family == AF_INET6 && !(sc->families & SF_INET6))
-		return false;
-	if (sc->listening && !sock_is_listening(s))
-		return false;
-	return true;
 }
 
 static bool sock_changed(const struct sock *a, const struct sock *b)
@@ -79,8 +65,8 @@ static const struct sock *find_prev(const struct snapshot *prev, const struct so
 }
 
 void diff_compute(struct diff *d, const struct snapshot *cur,
-		  const struct diff_scope *cur_scope, const struct snapshot *prev,
-		  const struct diff *pd, const struct diff_scope *prev_scope, int64_t now)
+		  const struct sock_scope *cur_scope, const struct snapshot *prev,
+		  const struct diff *pd, const struct sock_scope *prev_scope, int64_t now)
 {
 	int64_t dt = prev ? cur->taken_ms - prev->taken_ms : 0;
 	size_t next = 0, words = prev ? prev->n / 64 + 1 : 0;
@@ -106,7 +92,7 @@ void diff_compute(struct diff *d, const struct snapshot *cur,
 		if (!p) {
 			/* A socket the previous dump could not have seen is not
 			 * new, only newly shown. */
-			if (prev_scope && !diff_in_scope(prev_scope, s)) {
+			if (prev_scope && !sock_in_scope(prev_scope, s)) {
 				e->first_seen_ms = DIFF_SEEN_ALWAYS;
 			} else {
 				e->first_seen_ms = now;
@@ -136,7 +122,7 @@ void diff_compute(struct diff *d, const struct snapshot *cur,
 		if (d->matched[i / 64] & (uint64_t)1 << (i % 64))
 			continue;
 		/* Out of the new scope is hidden, not gone. */
-		if (cur_scope && !diff_in_scope(cur_scope, p))
+		if (cur_scope && !sock_in_scope(cur_scope, p))
 			continue;
 		xgrow((void **)&d->gone, &d->gone_cap, d->ngone + 1, sizeof(*d->gone));
 		d->gone[d->ngone++] = *p;

@@ -37,14 +37,6 @@ struct diff_entry {
 	float tx_rate;         /* bytes per second sent (TCP bytes_acked) */
 };
 
-/* Which sockets the previous dump asked for; a socket outside that scope is
- * not "new" when it first shows up (the user just widened the view). */
-struct diff_scope {
-	unsigned protos;   /* SP_MASK bits */
-	unsigned families; /* SF_* bits, for inet sockets only */
-	bool listening;    /* only listening/unconnected sockets were asked for */
-};
-
 struct diff {
 	struct diff_entry *e; /* parallel to the current snapshot */
 	size_t n, cap;
@@ -64,14 +56,12 @@ void diff_clear(struct diff *d);
 /* Fills d for cur (finished) against prev and prev's diff pd. prev == NULL
  * means there is no previous snapshot: nothing is new, nothing gone, no
  * rates. cur_scope and prev_scope (NULL: everything) say what each dump was
- * asked for: a socket is new only if prev's scope covered it, gone only if
+ * asked for (sock.h): a socket is new only if prev's scope covered it (one
+ * outside it just came into view when the user widened it), gone only if
  * cur's does. now is the time that counts as "first seen" for new sockets;
  * rates use the snapshots' taken_ms. */
 void diff_compute(struct diff *d, const struct snapshot *cur,
-		  const struct diff_scope *cur_scope, const struct snapshot *prev,
-		  const struct diff *pd, const struct diff_scope *prev_scope, int64_t now);
-
-/* True if s (of the current or a previous snapshot) belongs to the scope. */
-bool diff_in_scope(const struct diff_scope *sc, const struct sock *s);
+		  const struct sock_scope *cur_scope, const struct snapshot *prev,
+		  const struct diff *pd, const struct sock_scope *prev_scope, int64_t now);
 
 #endif

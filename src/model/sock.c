@@ -94,6 +94,19 @@ bool sock_is_listening(const struct sock *s)
 		s->proto == SP_RAW);
 }
 
+bool sock_in_scope(const struct sock_scope *sc, const struct sock *s)
+{
+	if (s->proto >= SP_NPROTO || !(sc->protos & SP_MASK(s->proto)))
+		return false;
+	if (s->family == AF_INET && !(sc->families & SF_INET))
+		return false;
+	if (s->family == AF_INET6 && !(sc->families & SF_INET6))
+		return false;
+	if (sc->listening && !sock_is_listening(s))
+		return false;
+	return true;
+}
+
 bool sock_is_abstract(const struct sock *s)
 {
 	return s->family == AF_UNIX && s->name_len > 0 && s->name[0] == '\0';

@@ -150,6 +150,21 @@ const char *sock_type_name(unsigned type);
 /* True for a listening socket or, for datagram/raw, an unconnected bound one
  * (what -l selects). */
 bool sock_is_listening(const struct sock *s);
+/* Which sockets were asked for: the protocol, family and -l choices of the
+ * command line or of the toggles. The kernel may send more than that (a
+ * dump cannot ask for every combination), so batch output checks each
+ * record; the diff knows what each dump was asked for (diff.h). */
+struct sock_scope {
+	unsigned protos;   /* SP_MASK bits */
+	unsigned families; /* SF_* bits, for inet sockets only */
+	bool listening;    /* only listening/unconnected sockets were asked for */
+};
+
+/* True if s belongs to the scope: its protocol is one of sc->protos (a
+ * protocol past SP_NPROTO never is), an IPv4 or IPv6 socket's family is one
+ * of sc->families (other families do not look at them), and it listens
+ * (sock_is_listening) if sc->listening says so. */
+bool sock_in_scope(const struct sock_scope *sc, const struct sock *s);
 /* True if the Unix name is abstract (first byte NUL). */
 bool sock_is_abstract(const struct sock *s);
 

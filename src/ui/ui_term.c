@@ -246,7 +246,15 @@ static int map_key(int ch)
 }
 
 /* Decodes the bytes of one UTF-8 character whose first byte is c0; the rest
- * are read without waiting. Invalid input gives U+FFFD. */
+ * are read without waiting. Invalid input gives U+FFFD.
+ * Not utf8_decode() (utf8.h), on purpose: the bytes come one by one from
+ * getch(), and after each one this must decide whether it belongs to the
+ * character or starts the next key (then it goes back with ungetch()); a
+ * buffer decoder sees all the bytes at once. The rule is also more lenient
+ * than utf8_decode()'s: lead bytes are classified by their bit pattern
+ * (C0, C1 and F5-F7 included) and the value is not checked, so an overlong
+ * form or a surrogate arrives as its code point (lineedit drops surrogates
+ * and values past U+10FFFF, since utf8_encode() refuses them). */
 static int read_utf8(int c0)
 {
 	int need, cp;

@@ -9,6 +9,7 @@
 #include <wchar.h>
 
 #include "escape.h"
+#include "utf8.h"
 
 enum esc_charset esc_charset_from_locale(void)
 {
@@ -17,44 +18,6 @@ enum esc_charset esc_charset_from_locale(void)
 	if (cs && (!strcasecmp(cs, "UTF-8") || !strcasecmp(cs, "utf8")))
 		return ESC_UTF8;
 	return ESC_ASCII;
-}
-
-/* Decodes one UTF-8 sequence at p (n bytes available). Returns its length
- * and stores the code point, or 0 if the bytes are not valid UTF-8
- * (overlong forms, surrogates and values past U+10FFFF are invalid). */
-static size_t utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
-{
-	uint32_t c;
-	size_t len, i;
-
-	if (p[0] < 0x80) {
-		*cp = p[0];
-		return 1;
-	}
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		len = 2;
-		c = p[0] & 0x1f;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		len = 3;
-		c = p[0] & 0x0f;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		len = 4;
-		c = p[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (p[i] & 0x3f);
-	}
-	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
-	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
 }
 
 /* Code points that can reorder or hide text on a terminal. */
@@ -115,7 +78,7 @@ size_t esc_display(struct buf *out, const void *vp, size_t n, enum esc_charset c
 			i++;
 			continue;
 		}
-		if (cs != ESC_UTF8 || !(len = utf8_decode(p + i, n - i, &cp))) {
+		if (cs != ESC_UTF8 || !(len = utf8_decode((const char *)p + i, n - i, &cp))) {
 			w += put_hex_byte(out, c);
 			i++;
 			continue;
@@ -165,7 +128,7 @@ void esc_json(struct buf *out, const void *vp, size_t n)
 			default: buf_printf(out, "\\u%04x", c); break;
 			}
 			i++;
-		} else if (!(len = utf8_decode(p + i, n - i, &cp))) {
+		} else if (!(len = utf8_decode((const char *)p + i, n - i, &cp))) {
 			buf_printf(out, "\\\\x%02x", c);
 			i++;
 		} else {
@@ -186,7 +149,7 @@ static size_t char_at(const char *s, size_t n, enum esc_charset cs, size_t *w)
 	int cw;
 
 	if (cs != ESC_UTF8 || (unsigned char)s[0] < 0x80 ||
-	    !(len = utf8_decode((const unsigned char *)s, n, &cp))) {
+	    !(len = utf8_decode(s, n, &cp))) {
 		*w = 1;
 		return 1;
 	}

@@ -17,6 +17,9 @@
 
 #include <cmocka.h>
 
+/* The filter's field enum sits next to the form's: their enumerators must
+ * not clash (FLD_PORT there, FF_PORT here). */
+#include "filter_ast.h"
 #include "form.h"
 #include "keys.h"
 #include "uitest.h"

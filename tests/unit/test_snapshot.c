@@ -1,5 +1,5 @@
-/* test_snapshot.c - records, keys, de-duplication and lookup; the diff
- * between two snapshots. */
+/* test_snapshot.c - records, keys, de-duplication and lookup; the scope
+ * test; the diff between two snapshots. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -160,6 +160,124 @@ static void test_diff(void **state)
 	snapshot_free(&cur);
 }
 
+/* The one scope test (batch output and the diff both use it). */
+static void test_scope(void **state)
+{
+	struct sock s = { 0 };
+	struct sock_scope all = { SP_MASK_ALL, SF_ALL, false };
+	struct sock_scope sc;
+
+	(void)state;
+	/* a TCP socket over IPv4, established */
+	s.proto = SP_TCP;
+	s.family = AF_INET;
+	s.type = SOCK_STREAM;
+	s.state = SS_ESTABLISHED;
+	assert_true(sock_in_scope(&all, &s));
+
+	/* protocols */
+	sc = all;
+	sc.protos = SP_MASK(SP_UDP) | SP_MASK(SP_UNIX);
+	assert_false(sock_in_scope(&sc, &s));
+	sc.protos |= SP_MASK(SP_TCP);
+	assert_true(sock_in_scope(&sc, &s));
+	sc.protos = 0;
+	assert_false(sock_in_scope(&sc, &s));
+	/* a protocol past the known ones is in no scope, even with every bit set */
+	sc.protos = ~0u;
+	s.proto = SP_NPROTO;
+	assert_false(sock_in_scope(&sc, &s));
+	s.proto = 200;
+	assert_false(sock_in_scope(&sc, &s));
+	s.proto = SP_TCP;
+
+	/* families: IPv4 and IPv6 look at them... */
+	sc = all;
+	sc.families = SF_INET6;
+	assert_false(sock_in_scope(&sc, &s));
+	s.family = AF_INET6;
+	assert_true(sock_in_scope(&sc, &s));
+	sc.families = SF_INET;
+	assert_false(sock_in_scope(&sc, &s));
+	/* ...Unix sockets do not */
+	sc.families = 0;
+	s.proto = SP_UNIX;
+	s.family = AF_UNIX;
+	assert_true(sock_in_scope(&sc, &s));
+	sc.protos = SP_MASK(SP_TCP);
+	assert_false(sock_in_scope(&sc, &s));
+
+	/* listening: LISTEN, or an unconnected datagram/raw socket */
+	sc = all;
+	sc.listening = true;
+	s.proto = SP_TCP;
+	s.family = AF_INET;
+	s.state = SS_ESTABLISHED;
+	assert_false(sock_in_scope(&sc, &s));
+	s.state = SS_LISTEN;
+	assert_true(sock_in_scope(&sc, &s));
+	s.state = SS_CLOSE; /* a closed TCP socket does not listen */
+	assert_false(sock_in_scope(&sc, &s));
+	s.proto = SP_UDP;
+	s.type = SOCK_DGRAM;
+	assert_true(sock_in_scope(&sc, &s));
+	s.state = SS_ESTABLISHED; /* a connected UDP socket */
+	assert_false(sock_in_scope(&sc, &s));
+	sc.listening = false;
+	assert_true(sock_in_scope(&sc, &s));
+	/* all three at once */
+	sc.protos = SP_MASK(SP_UDP);
+	sc.families = SF_INET;
+	sc.listening = true;
+	s.state = SS_CLOSE;
+	assert_true(sock_in_scope(&sc, &s));
+	s.family = AF_INET6;
+	assert_false(sock_in_scope(&sc, &s));
+}
+
+/* The diff uses each dump's scope: a socket the previous dump was not asked
+ * for is not new, one the current dump was not asked for is not gone. */
+static void test_diff_scope(void **state)
+{
+	struct snapshot prev, cur;
+	struct diff pd, d;
+	const struct sock_scope tcp = { SP_MASK(SP_TCP), SF_ALL, false };
+	const struct sock_scope tcp_udp = { SP_MASK(SP_TCP) | SP_MASK(SP_UDP), SF_ALL, false };
+
+	(void)state;
+	snapshot_init(&prev);
+	snapshot_init(&cur);
+	diff_init(&pd);
+	diff_init(&d);
+	add(&prev, 1, 101, SP_TCP);
+	add(&prev, 2, 102, SP_UDP); /* outside the current scope */
+	snapshot_finish(&prev);
+	diff_compute(&pd, &prev, &tcp_udp, NULL, NULL, NULL, 1000);
+
+	add(&cur, 1, 101, SP_TCP);
+	add(&cur, 3, 103, SP_TCP); /* new */
+	add(&cur, 4, 104, SP_UDP); /* outside the previous scope */
+	snapshot_finish(&cur);
+	/* the view narrowed to TCP, then widened again to TCP and UDP */
+	diff_compute(&d, &cur, &tcp, &prev, &pd, &tcp, 2000);
+	assert_int_equal(d.nnew, 1);
+	assert_int_equal(d.ngone, 0); /* socket 2 is out of scope, not gone */
+	diff_compute(&d, &cur, &tcp_udp, &prev, &pd, &tcp, 2000);
+	assert_int_equal(d.nnew, 1); /* socket 4 is newly shown, not new */
+	assert_int_equal(d.ngone, 1);
+	assert_int_equal(d.gone[0].cookie, 2);
+	for (size_t i = 0; i < cur.n; i++)
+		assert_int_equal(!!(d.e[i].flags & DIFF_NEW), cur.socks[i].cookie == 3);
+	/* without scopes, everything counts */
+	diff_compute(&d, &cur, NULL, &prev, &pd, NULL, 2000);
+	assert_int_equal(d.nnew, 2);
+	assert_int_equal(d.ngone, 1);
+	diff_free(&pd);
+	diff_free(&d);
+	snapshot_free(&prev);
+	snapshot_free(&cur);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -167,6 +285,8 @@ int main(void)
 		cmocka_unit_test(test_many),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_diff),
+		cmocka_unit_test(test_scope),
+		cmocka_unit_test(test_diff_scope),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -27,6 +27,7 @@
 #include "filter.h"
 #include "filter_ast.h"
 #include "i18n.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 #define BIT(n) (1u << (n))
@@ -81,9 +82,7 @@ static void err_at(struct fparser *p, size_t off, size_t len)
 	/* Escaping can make 40 bytes 160: cut to fit p->tok (with room for
 	 * "...") at a character boundary, never inside a UTF-8 sequence. */
 	if (b.len > sizeof(p->tok) - 4) {
-		b.len = sizeof(p->tok) - 4;
-		while (b.len && ((unsigned char)b.data[b.len] & 0xc0) == 0x80)
-			b.len--;
+		b.len = utf8_floor(b.data, sizeof(p->tok) - 4);
 		show = 0;
 	}
 	if (show < len)
@@ -606,7 +605,7 @@ static uint32_t term_num(struct fparser *p, enum ffield field)
 
 	if (op < 0)
 		return FN_NONE;
-	if (field == FF_UID) {
+	if (field == FLD_UID) {
 		NEED_WORD(p, t, _("filter: missing user at column %u"));
 		v = value(p, t);
 		if (!parse_num(v, strlen(v), UINT32_MAX - 1, &num)) {
@@ -624,7 +623,7 @@ static uint32_t term_num(struct fparser *p, enum ffield field)
 	} else {
 		NEED_WORD(p, t, _("filter: missing number at column %u"));
 		v = value(p, t);
-		if (!parse_num(v, strlen(v), field == FF_PID ? INT32_MAX : UINT32_MAX, &num)) {
+		if (!parse_num(v, strlen(v), field == FLD_PID ? INT32_MAX : UINT32_MAX, &num)) {
 			PFAIL(p, t->off, t->len, _("filter: bad number '%s' at column %u"), p->tok,
 			      p->err->column);
 			return FN_NONE;
@@ -670,11 +669,11 @@ static uint32_t term_word(struct fparser *p)
 		if (!strcmp(lw, "exclude") || !strcmp(lw, "excl"))
 			return term_state(p, true);
 		if (!strcmp(lw, "sport"))
-			return term_port(p, FF_SPORT);
+			return term_port(p, FLD_SPORT);
 		if (!strcmp(lw, "dport"))
-			return term_port(p, FF_DPORT);
+			return term_port(p, FLD_DPORT);
 		if (!strcmp(lw, "port"))
-			return term_port(p, FF_PORT);
+			return term_port(p, FLD_PORT);
 		if (!strcmp(lw, "src"))
 			return term_host(p, FS_SRC);
 		if (!strcmp(lw, "dst"))
@@ -686,11 +685,11 @@ static uint32_t term_word(struct fparser *p)
 		if (!strcmp(lw, "comm"))
 			return term_glob(p, FN_COMM);
 		if (!strcmp(lw, "pid"))
-			return term_num(p, FF_PID);
+			return term_num(p, FLD_PID);
 		if (!strcmp(lw, "user") || !strcmp(lw, "uid"))
-			return term_num(p, FF_UID);
+			return term_num(p, FLD_UID);
 		if (!strcmp(lw, "inode"))
-			return term_num(p, FF_INODE);
+			return term_num(p, FLD_INODE);
 	}
 	n = node_new(p->f, FN_TEXT);
 	store_word(p->f, n, v, false);
@@ -1249,22 +1248,22 @@ static bool eval(const struct filter *f, uint32_t i, const struct sock *s,
 		return s->state < 32 && (nd->u.mask & BIT(s->state));
 	case FN_NUM:
 		switch (nd->field) {
-		case FF_SPORT:
+		case FLD_SPORT:
 			return is_inet(s) && cmp_num(s->lport, nd->cmp, nd->u.num);
-		case FF_DPORT:
+		case FLD_DPORT:
 			return is_inet(s) && cmp_num(s->rport, nd->cmp, nd->u.num);
-		case FF_PORT:
+		case FLD_PORT:
 			if (!is_inet(s))
 				return false;
 			if (nd->cmp == FC_NE)
 				return s->lport != nd->u.num && s->rport != nd->u.num;
 			return cmp_num(s->lport, nd->cmp, nd->u.num) ||
 			       cmp_num(s->rport, nd->cmp, nd->u.num);
-		case FF_UID:
+		case FLD_UID:
 			return (s->has & SOCK_HAS_UID) && cmp_num(s->uid, nd->cmp, nd->u.num);
-		case FF_INODE:
+		case FLD_INODE:
 			return cmp_num(s->inode, nd->cmp, nd->u.num);
-		case FF_PID:
+		case FLD_PID:
 			return match_owners(f, nd, s, pm);
 		default:
 			return false;
@@ -1372,7 +1371,7 @@ enum ftv filter_eval3(const struct filter *f, uint32_t i, const struct fknown *k
 			return FTV_FALSE;
 		return (k->states & ~nd->u.mask) ? FTV_MAYBE : FTV_TRUE;
 	case FN_NUM:
-		if (nd->field == FF_SPORT || nd->field == FF_DPORT || nd->field == FF_PORT)
+		if (nd->field == FLD_SPORT || nd->field == FLD_DPORT || nd->field == FLD_PORT)
 			return known_unix(k) ? FTV_FALSE : FTV_MAYBE;
 		return FTV_MAYBE;
 	case FN_HOST:
@@ -1426,7 +1425,7 @@ bool filter_uses_processes(const struct filter *f)
 		const struct fnode *nd = &f->nodes[i];
 
 		if (nd->kind == FN_COMM || nd->kind == FN_TEXT ||
-		    (nd->kind == FN_NUM && nd->field == FF_PID))
+		    (nd->kind == FN_NUM && nd->field == FLD_PID))
 			return true;
 	}
 	return false;

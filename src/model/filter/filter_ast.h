@@ -35,12 +35,12 @@ enum fnode_kind {
 #define TEXT_ADDR 0x01u
 
 enum ffield {
-	FF_SPORT, /* local port */
-	FF_DPORT, /* peer port */
-	FF_PORT,  /* either port */
-	FF_PID,   /* any owning process */
-	FF_UID,   /* the socket's uid (from the kernel) */
-	FF_INODE,
+	FLD_SPORT, /* local port */
+	FLD_DPORT, /* peer port */
+	FLD_PORT,  /* either port */
+	FLD_PID,   /* any owning process */
+	FLD_UID,   /* the socket's uid (from the kernel) */
+	FLD_INODE,
 };
 
 enum fside {

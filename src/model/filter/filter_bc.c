@@ -226,11 +226,11 @@ static uint32_t build(struct kbuild *b, uint32_t i, bool positive)
 	switch (nd->kind) {
 	case FN_NUM:
 		switch (nd->field) {
-		case FF_SPORT:
+		case FLD_SPORT:
 			return port_cmp(b, false, nd->cmp, nd->u.num);
-		case FF_DPORT:
+		case FLD_DPORT:
 			return port_cmp(b, true, nd->cmp, nd->u.num);
-		case FF_PORT:
+		case FLD_PORT:
 			/* "port != N": neither side is N; otherwise either side. */
 			return kx_pair(b, nd->cmp == FC_NE ? KX_AND : KX_OR,
 				       port_cmp(b, false, nd->cmp, nd->u.num),

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "filter_lex.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 static bool is_space(char c)
@@ -188,10 +189,6 @@ const char *flex_value(const struct flex *lx, const struct ftok *t)
 
 unsigned flex_column(const char *text, size_t off)
 {
-	unsigned col = 1;
-
-	for (size_t i = 0; i < off && text[i]; i++)
-		if (((unsigned char)text[i] & 0xc0) != 0x80)
-			col++;
-	return col;
+	/* characters before off, stopping at the end of the text */
+	return 1 + (unsigned)utf8_count(text, strnlen(text, off));
 }
