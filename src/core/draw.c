@@ -9,6 +9,7 @@
 
 #include "draw.h"
 #include "i18n.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 
@@ -208,10 +209,8 @@ size_t draw_suffix_start(const char *s, size_t len, size_t maxw, enum esc_charse
 	if (!s || len == 0)
 		return 0;
 	while (i > 0) {
-		size_t j = i - 1, sw;
+		size_t j = utf8_prev(s, i), sw;
 
-		while (j > 0 && ((unsigned char)s[j] & 0xc0) == 0x80)
-			j--;
 		sw = esc_width(s + j, len - j, cs);
 		if (sw > maxw)
 			break;

@@ -107,4 +107,10 @@ struct fknown {
 
 enum ftv filter_eval3(const struct filter *f, uint32_t node, const struct fknown *k);
 
+/* ASCII lower case (the language folds ASCII only). */
+static inline char filter_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
 #endif
