@@ -1,10 +1,10 @@
 /* endpoint.c - life cycle, loop glue and accessors of the test endpoints.
- * The stream and datagram halves live in ep_stream.c and ep_dgram.c. */
+ * The transports (ep_stream.c, ep_dgram.c) are reached only through the
+ * ops table an endpoint gets at creation; see ep_priv.h. */
 #include "config.h"
 
 #include <errno.h>
 #include <limits.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +15,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "ep_priv.h"
+#include "ep_base.h"
 #include "i18n.h"
 #include "xalloc.h"
 
@@ -23,143 +23,13 @@
  * the terminal, other endpoints) when capping the clients. */
 #define EP_FD_RESERVE 64
 
-void ep_record(struct endpoint *ep, enum tr_kind kind, const char *label, size_t label_len,
-	       const void *data, size_t len)
-{
-	transcript_add(ep->tr, kind, label, label_len, data, len);
-	ep->dirty = true;
-}
-
-void ep_note(struct endpoint *ep, enum tr_kind kind, const char *label, size_t label_len,
-	     const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	transcript_vaddf(ep->tr, kind, label, label_len, fmt, ap);
-	va_end(ap);
-	ep->dirty = true;
-}
-
-int ep_fd_add(struct endpoint *ep, int fd, short events)
-{
-	if (!ep->cfg.ops.add_fd)
-		return 0;
-	return ep->cfg.ops.add_fd(ep->cfg.ops.ctx, ep, fd, events);
-}
-
-void ep_fd_mod(struct endpoint *ep, int fd, short *cur, short events)
-{
-	if (*cur == events)
-		return;
-	*cur = events;
-	if (ep->cfg.ops.mod_fd)
-		ep->cfg.ops.mod_fd(ep->cfg.ops.ctx, ep, fd, events);
-}
-
-void ep_fd_del(struct endpoint *ep, int fd)
-{
-	if (ep->cfg.ops.del_fd)
-		ep->cfg.ops.del_fd(ep->cfg.ops.ctx, ep, fd);
-}
-
-uint32_t ep_fd_inode(int fd)
-{
-	struct stat st;
-
-	if (fstat(fd, &st) < 0)
-		return 0;
-	return (uint32_t)st.st_ino;
-}
-
-char *ep_label_addr(const struct epaddr *a, size_t *len)
-{
-	struct buf b = BUF_INIT;
-
-	epaddr_format(a, &b);
-	*len = b.len;
-	return buf_steal(&b);
-}
-
-void ep_errtext(int e, const struct epaddr *a, char *out, size_t len)
-{
-	char as[EPADDR_STRLEN];
-
-	epaddr_str(a, as, sizeof(as));
-	switch (e) {
-	case EADDRINUSE:
-		snprintf(out, len, _("address %s is already in use"), as);
-		break;
-	case EACCES:
-	case EPERM:
-		if ((a->family == AF_INET || a->family == AF_INET6) && epaddr_port(a) &&
-		    epaddr_port(a) < 1024)
-			snprintf(out, len,
-				 _("permission denied for %s (ports below 1024 need privileges)"),
-				 as);
-		else
-			snprintf(out, len, _("permission denied for %s"), as);
-		break;
-	case EADDRNOTAVAIL:
-		snprintf(out, len, _("address %s is not available on this machine"), as);
-		break;
-	case ECONNREFUSED:
-		snprintf(out, len, _("connection refused by %s (nothing is listening there)"), as);
-		break;
-	case ETIMEDOUT:
-		snprintf(out, len, _("connection to %s timed out"), as);
-		break;
-	case EHOSTUNREACH:
-		snprintf(out, len, _("host unreachable: %s"), as);
-		break;
-	case ENETUNREACH:
-		snprintf(out, len, _("network unreachable: %s"), as);
-		break;
-	case ENOENT:
-		snprintf(out, len, _("%s does not exist"), as);
-		break;
-	case EEXIST:
-		snprintf(out, len, _("path exists: %s"), as);
-		break;
-	case EAFNOSUPPORT:
-		snprintf(out, len, _("address family of %s not supported (IPv6 disabled?)"), as);
-		break;
-	case EAGAIN:
-		snprintf(out, len, _("%s is too busy: its backlog is full"), as);
-		break;
-	default:
-		snprintf(out, len, "%s: %s", as, strerror(e));
-		break;
-	}
-}
-
-void ep_fail(struct endpoint *ep, int e)
-{
-	ep->err = e;
-	ep_errtext(e, &ep->remote, ep->errmsg, sizeof(ep->errmsg));
-	ep->state = EP_STATE_FAILED;
-	ep_record(ep, TR_ERROR, NULL, 0, ep->errmsg, strlen(ep->errmsg));
-}
-
-int ep_new_socket(struct endpoint *ep, int *fdp)
-{
-	int fd, one = 1;
-
-	fd = socket(ep->family, ep->socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -1;
-	/* Whether "::" also takes IPv4 depends on a sysctl: decide here. */
-	if (ep->family == AF_INET6 &&
-	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) < 0) {
-		int e = errno;
-
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	*fdp = fd;
-	return 0;
-}
+/* The transport behind each enum ep_transport. */
+static const struct ep_transport_ops *const transport_ops[EP_NTRANSPORTS] = {
+	[EP_TCP] = &ep_stream_ops,
+	[EP_UDP] = &ep_dgram_ops,
+	[EP_UNIX_STREAM] = &ep_stream_ops,
+	[EP_UNIX_DGRAM] = &ep_dgram_ops,
+};
 
 void endpoint_config_init(struct endpoint_config *cfg, enum ep_kind kind,
 			  enum ep_transport transport)
@@ -423,8 +293,9 @@ struct endpoint *endpoint_new(const struct endpoint_config *cfg, char *err, size
 		ep->private_dir = xstrdup(cfg->private_dir);
 	ep->cfg.private_dir = ep->private_dir;
 	ep->family = cfg->addr.family;
+	ep->ops = transport_ops[cfg->transport];
 	ep->dgram = endpoint_transport_is_dgram(cfg->transport);
-	ep->socktype = ep->dgram ? SOCK_DGRAM : SOCK_STREAM;
+	ep->socktype = ep->ops->socktype;
 	ep->fd = -1;
 	ep->tr = transcript_new(cfg->transcript_entries, cfg->transcript_bytes);
 	transcript_set_entry_max(ep->tr, EP_TRANSCRIPT_ENTRY_MAX);
@@ -436,13 +307,7 @@ struct endpoint *endpoint_new(const struct endpoint_config *cfg, char *err, size
 	ep->state = EP_STATE_READY;
 
 	if (cfg->kind == EP_CLIENT) {
-		int r;
-
-		if (ep->dgram)
-			r = ep_dgram_client_start(ep);
-		else
-			r = ep_stream_client_start(ep);
-		if (r < 0) {
+		if (ep->ops->client_start(ep) < 0) {
 			int e = errno;
 
 			ep_errtext(e, &ep->remote, err, errlen);
@@ -470,8 +335,7 @@ void endpoint_close(struct endpoint *ep)
 {
 	if (!ep || (ep->state == EP_STATE_CLOSED && ep->fd < 0 && !ep->npeers))
 		return;
-	ep_stream_close_all(ep);
-	ep_dgram_forget_all(ep);
+	ep->ops->close_all(ep);
 	if (ep->fd >= 0) {
 		ep_fd_del(ep, ep->fd);
 		close(ep->fd);
@@ -514,39 +378,37 @@ void endpoint_free(struct endpoint *ep)
 	free(ep);
 }
 
+/* Lets the transport free what it marked for closing. */
+static void transport_reap(struct endpoint *ep)
+{
+	if (ep->ops->reap)
+		ep->ops->reap(ep);
+}
+
 void endpoint_handle(struct endpoint *ep, int fd, short revents)
 {
-	struct ep_peer *p;
-
 	if (fd < 0)
 		return;
-	if (fd == ep->fd) {
-		if (revents & POLLNVAL) {
-			/* Someone closed our socket under us: give up on it
-			 * rather than spin on POLLNVAL. */
-			ep_fd_del(ep, ep->fd);
-			ep->fd = -1;
-			ep->err = EBADF;
-			snprintf(ep->errmsg, sizeof(ep->errmsg), "%s",
-				 _("the socket was closed unexpectedly"));
-			ep_record(ep, TR_ERROR, NULL, 0, ep->errmsg, strlen(ep->errmsg));
-			endpoint_close(ep);
-			ep->state = EP_STATE_FAILED;
-			return;
-		}
-		if (ep->dgram)
-			ep_dgram_handle(ep, revents);
-		else
-			ep_listener_handle(ep, revents);
-	} else if ((p = ep_peer_by_fd(ep, fd))) {
-		ep_peer_handle(ep, p, revents);
+	if (fd == ep->fd && (revents & POLLNVAL)) {
+		/* Someone closed our socket under us: give up on it rather
+		 * than spin on POLLNVAL. */
+		ep_fd_del(ep, ep->fd);
+		ep->fd = -1;
+		ep->err = EBADF;
+		snprintf(ep->errmsg, sizeof(ep->errmsg), "%s",
+			 _("the socket was closed unexpectedly"));
+		ep_record(ep, TR_ERROR, NULL, 0, ep->errmsg, strlen(ep->errmsg));
+		endpoint_close(ep);
+		ep->state = EP_STATE_FAILED;
+		return;
 	}
-	ep_stream_reap(ep);
+	ep->ops->handle(ep, fd, revents);
+	transport_reap(ep);
 }
 
 int endpoint_next_timeout_ms(const struct endpoint *ep, int64_t now)
 {
-	int64_t next = ep_stream_next_deadline(ep), d;
+	int64_t next = ep->ops->next_deadline ? ep->ops->next_deadline(ep) : 0, d;
 
 	if (!next)
 		return -1;
@@ -558,8 +420,9 @@ int endpoint_next_timeout_ms(const struct endpoint *ep, int64_t now)
 
 void endpoint_tick(struct endpoint *ep, int64_t now)
 {
-	ep_stream_tick(ep, now);
-	ep_stream_reap(ep);
+	if (ep->ops->tick)
+		ep->ops->tick(ep, now);
+	transport_reap(ep);
 }
 
 bool endpoint_accepts_input(const struct endpoint *ep)
@@ -581,18 +444,15 @@ int endpoint_send(struct endpoint *ep, const void *data, size_t len)
 		errno = ENOTCONN;
 		return -1;
 	}
-	if (ep->dgram)
-		r = ep_dgram_send(ep, data, len);
-	else
-		r = ep_stream_send(ep, data, len);
+	r = ep->ops->send(ep, data, len);
 	if (r < 0) {
 		int e = errno;
 
-		ep_stream_reap(ep);
+		transport_reap(ep);
 		errno = e;
 		return -1;
 	}
-	ep_stream_reap(ep);
+	transport_reap(ep);
 	return 0;
 }
 

@@ -41,7 +41,11 @@
  * client whose connection fails (refused, unreachable, timed out) is
  * created anyway and ends in EP_STATE_FAILED with the reason in its
  * transcript and endpoint_error(). Peers that reset or vanish (ECONNRESET,
- * EPIPE, ETIMEDOUT) are an ordinary disconnect. Sends use MSG_NOSIGNAL. */
+ * EPIPE, ETIMEDOUT) are an ordinary disconnect. Sends use MSG_NOSIGNAL.
+ *
+ * Inside (ep_priv.h): endpoint.c drives one transport file per socket
+ * type (ep_stream.c, ep_dgram.c) through a table of operations; both
+ * build on ep_base.c. */
 #ifndef SOCKVIEW_ENDPOINT_H
 #define SOCKVIEW_ENDPOINT_H
 

@@ -1,6 +1,7 @@
 /* ep_dgram.c - UDP and Unix datagram endpoints: servers that answer each
  * datagram (rate-limited per peer) and the datagram client. Nothing is
- * queued: a datagram the kernel will not take now is dropped and noted. */
+ * queued: a datagram the kernel will not take now is dropped and noted.
+ * Only ep_dgram_ops leaves this file (see ep_priv.h). */
 #include "config.h"
 
 #include <errno.h>
@@ -12,18 +13,19 @@
 #include <unistd.h>
 
 #include "clock.h"
-#include "ep_priv.h"
+#include "ep_base.h"
 #include "i18n.h"
 #include "xalloc.h"
 
-void ep_dgram_forget_all(struct endpoint *ep)
+/* Forgets every peer heard from. */
+static void dgram_forget_all(struct endpoint *ep)
 {
 	size_t i;
 
 	for (i = 0; i < ep->ndpeers; i++)
 		free(ep->dpeers[i].label);
 	ep->ndpeers = 0;
-	if (ep->dgram && ep->cfg.kind != EP_CLIENT)
+	if (ep->cfg.kind != EP_CLIENT)
 		ep->st.clients = 0;
 }
 
@@ -254,11 +256,15 @@ static void server_datagram(struct endpoint *ep, const struct epaddr *from, size
 	dg_reap(ep);
 }
 
-void ep_dgram_handle(struct endpoint *ep, short revents)
+/* The socket is readable: reads a bounded batch of datagrams. The
+ * endpoint has no other fd. */
+static void dgram_handle(struct endpoint *ep, int fd, short revents)
 {
 	int i;
 
 	(void)revents;
+	if (fd != ep->fd)
+		return;
 	for (i = 0; i < EP_DGRAM_BATCH && ep->fd >= 0; i++) {
 		struct sockaddr_storage ss;
 		socklen_t sl = sizeof(ss);
@@ -314,7 +320,8 @@ void ep_dgram_handle(struct endpoint *ep, short revents)
 	}
 }
 
-int ep_dgram_client_start(struct endpoint *ep)
+/* Makes the client's connected socket (Unix: autobound first). */
+static int dgram_client_start(struct endpoint *ep)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
@@ -361,7 +368,9 @@ int ep_dgram_client_start(struct endpoint *ep)
 	return 0;
 }
 
-int ep_dgram_send(struct endpoint *ep, const void *data, size_t len)
+/* Sends the user's bytes as one datagram: to the server, or to every
+ * chat peer. */
+static int dgram_send(struct endpoint *ep, const void *data, size_t len)
 {
 	if (ep->fd < 0) {
 		errno = ENOTCONN;
@@ -373,3 +382,13 @@ int ep_dgram_send(struct endpoint *ep, const void *data, size_t len)
 	}
 	return dg_send(ep, NULL, data, len, false);
 }
+
+/* Datagrams have no timers and nothing to reap between calls. */
+const struct ep_transport_ops ep_dgram_ops = {
+	.name = "datagram",
+	.socktype = SOCK_DGRAM,
+	.client_start = dgram_client_start,
+	.handle = dgram_handle,
+	.send = dgram_send,
+	.close_all = dgram_forget_all,
+};

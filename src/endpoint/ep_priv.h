@@ -1,11 +1,31 @@
-/* ep_priv.h - the inside of struct endpoint, shared by endpoint.c (life
- * cycle, accessors), ep_stream.c (TCP and Unix stream) and ep_dgram.c
- * (UDP and Unix datagram). Nothing outside those files includes it. */
+/* ep_priv.h - the inside of struct endpoint and the transport interface.
+ * Nothing outside src/endpoint/ includes it.
+ *
+ * Who calls whom; no call goes upwards:
+ *
+ *   endpoint.c     life cycle, loop glue, accessors, server bind/listen
+ *        |         (calls a transport only through ep->ops, the table
+ *        |          transport_ops[] gives it once in endpoint_new())
+ *        v
+ *   ep_stream.c    ep_stream_ops: TCP, Unix stream
+ *   ep_dgram.c     ep_dgram_ops: UDP, Unix datagram
+ *        |
+ *        v
+ *   ep_base.c      transcript notes, the loop's fd hooks, socket creation,
+ *                  error texts (ep_base.h); endpoint.c uses it too
+ *
+ * A transport file keeps its functions static and exports only its ops
+ * table, so endpoint.c never tests the transport to decide what to call,
+ * and a transport never calls endpoint.c. A third transport, say Unix
+ * SEQPACKET, is one new file filling a struct ep_transport_ops (socktype
+ * SOCK_SEQPACKET and its own client_start, handle, send...); endpoint.c
+ * only learns the new enum value (its row in transport_ops[], its name,
+ * and that it is a Unix one in config_check()). */
 #ifndef SOCKVIEW_EP_PRIV_H
 #define SOCKVIEW_EP_PRIV_H
 
-#include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -66,8 +86,10 @@ struct endpoint {
 	enum ep_state state;
 	int err;             /* errno of the fatal error, 0: none */
 	char errmsg[512];    /* its translated, safe text */
+	const struct ep_transport_ops *ops; /* set once by endpoint_new() */
 	int family, socktype;
-	bool dgram;
+	bool dgram;          /* connectionless: never listens, has peers
+			      * rather than clients; for wording, not dispatch */
 
 	int fd;              /* listener, datagram socket; -1: none */
 	uint32_t inode;
@@ -103,35 +125,35 @@ struct endpoint {
 	size_t ndpeers, dpeers_cap;
 };
 
-/* endpoint.c */
-void ep_record(struct endpoint *ep, enum tr_kind kind, const char *label, size_t label_len,
-	       const void *data, size_t len);
-void ep_note(struct endpoint *ep, enum tr_kind kind, const char *label, size_t label_len,
-	     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-int ep_fd_add(struct endpoint *ep, int fd, short events);
-void ep_fd_mod(struct endpoint *ep, int fd, short *cur, short events);
-void ep_fd_del(struct endpoint *ep, int fd);
-uint32_t ep_fd_inode(int fd);
-void ep_errtext(int e, const struct epaddr *a, char *out, size_t len);
-void ep_fail(struct endpoint *ep, int e);
-int ep_new_socket(struct endpoint *ep, int *fdp);
-char *ep_label_addr(const struct epaddr *a, size_t *len);
+/* What a transport does for an endpoint. endpoint.c calls these and
+ * nothing else of the transport; a NULL member means "nothing to do". */
+struct ep_transport_ops {
+	const char *name;    /* "stream", "datagram": for debugging */
+	int socktype;        /* for ep_new_socket(): SOCK_STREAM, SOCK_DGRAM */
+	/* Client: creates the socket and starts connecting (or gets ready to
+	 * send). A connection that fails at once leaves the endpoint in
+	 * EP_STATE_FAILED and returns 0; -1 with errno only when the endpoint
+	 * cannot be made at all (endpoint_new() then fails). */
+	int (*client_start)(struct endpoint *ep);
+	/* poll() results for fd: ep->fd (the listener or the datagram socket,
+	 * POLLNVAL already dealt with) or another fd of the endpoint; unknown
+	 * fds are ignored. */
+	void (*handle)(struct endpoint *ep, int fd, short revents);
+	/* endpoint_send() after its checks: 0 or -1 with errno. */
+	int (*send)(struct endpoint *ep, const void *data, size_t len);
+	/* Runs the timers due at now. */
+	void (*tick)(struct endpoint *ep, int64_t now);
+	/* The earliest timer (clock_now_ms() time), 0: none. */
+	int64_t (*next_deadline)(const struct endpoint *ep);
+	/* Frees what handle, send and tick marked for closing; endpoint.c
+	 * calls it after each of them, so that they may mark peers while
+	 * looping over them. */
+	void (*reap)(struct endpoint *ep);
+	/* Closes and forgets every peer (not ep->fd: endpoint.c closes it). */
+	void (*close_all)(struct endpoint *ep);
+};
 
-/* ep_stream.c */
-int ep_stream_client_start(struct endpoint *ep);
-void ep_listener_handle(struct endpoint *ep, short revents);
-struct ep_peer *ep_peer_by_fd(struct endpoint *ep, int fd);
-void ep_peer_handle(struct endpoint *ep, struct ep_peer *p, short revents);
-int ep_stream_send(struct endpoint *ep, const void *data, size_t len);
-void ep_stream_tick(struct endpoint *ep, int64_t now);
-int64_t ep_stream_next_deadline(const struct endpoint *ep);
-void ep_stream_reap(struct endpoint *ep);
-void ep_stream_close_all(struct endpoint *ep);
-
-/* ep_dgram.c */
-int ep_dgram_client_start(struct endpoint *ep);
-void ep_dgram_handle(struct endpoint *ep, short revents);
-int ep_dgram_send(struct endpoint *ep, const void *data, size_t len);
-void ep_dgram_forget_all(struct endpoint *ep);
+extern const struct ep_transport_ops ep_stream_ops;
+extern const struct ep_transport_ops ep_dgram_ops;
 
 #endif

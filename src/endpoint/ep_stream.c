@@ -1,5 +1,6 @@
 /* ep_stream.c - TCP and Unix stream endpoints: the listener, accepted
- * clients with their bounded output queues, and the stream client. */
+ * clients with their bounded output queues, and the stream client. Only
+ * ep_stream_ops leaves this file (see ep_priv.h). */
 #include "config.h"
 
 #include <errno.h>
@@ -11,7 +12,7 @@
 #include <unistd.h>
 
 #include "clock.h"
-#include "ep_priv.h"
+#include "ep_base.h"
 #include "i18n.h"
 #include "xalloc.h"
 
@@ -79,7 +80,8 @@ static void peer_kill(struct endpoint *ep, struct ep_peer *p, enum tr_kind kind,
 	ep->dirty = true;
 }
 
-void ep_stream_reap(struct endpoint *ep)
+/* Frees the peers marked dead. */
+static void stream_reap(struct endpoint *ep)
 {
 	size_t i, j = 0;
 
@@ -97,7 +99,8 @@ void ep_stream_reap(struct endpoint *ep)
 	ep->ndead = 0;
 }
 
-void ep_stream_close_all(struct endpoint *ep)
+/* Closes and frees every peer. */
+static void stream_close_all(struct endpoint *ep)
 {
 	size_t i;
 
@@ -107,7 +110,8 @@ void ep_stream_close_all(struct endpoint *ep)
 	ep->ndead = 0;
 }
 
-struct ep_peer *ep_peer_by_fd(struct endpoint *ep, int fd)
+/* The peer on fd, NULL if none. */
+static struct ep_peer *peer_by_fd(struct endpoint *ep, int fd)
 {
 	if (fd < 0 || (size_t)fd >= ep->by_fd_cap)
 		return NULL;
@@ -358,7 +362,8 @@ static void client_connect_done(struct endpoint *ep, struct ep_peer *p, short re
 	client_connected(ep, p);
 }
 
-void ep_peer_handle(struct endpoint *ep, struct ep_peer *p, short revents)
+/* poll() results for a peer's fd. */
+static void peer_handle(struct endpoint *ep, struct ep_peer *p, short revents)
 {
 	if (p->dead)
 		return;
@@ -415,14 +420,15 @@ static char *accept_label(struct endpoint *ep, int fd, const struct sockaddr_sto
 	return buf_steal(&b);
 }
 
-void ep_listener_handle(struct endpoint *ep, short revents)
+/* The listener is readable: accepts a bounded batch of connections. */
+static void listener_handle(struct endpoint *ep, short revents)
 {
 	int i;
 
 	(void)revents;
 	if (ep->accept_resume)
 		return; /* backing off: a stale report */
-	ep_stream_reap(ep);
+	stream_reap(ep);
 	for (i = 0; i < EP_ACCEPT_BATCH; i++) {
 		struct sockaddr_storage ss;
 		socklen_t sl = sizeof(ss);
@@ -496,7 +502,8 @@ void ep_listener_handle(struct endpoint *ep, short revents)
 	}
 }
 
-int ep_stream_client_start(struct endpoint *ep)
+/* Starts the client's non-blocking connect. */
+static int stream_client_start(struct endpoint *ep)
 {
 	struct ep_peer *p;
 	size_t llen;
@@ -520,7 +527,7 @@ int ep_stream_client_start(struct endpoint *ep)
 		e = errno;
 		p->events = 0;
 		peer_kill(ep, p, TR_ERROR, NULL);
-		ep_stream_reap(ep);
+		stream_reap(ep);
 		errno = e;
 		return -1;
 	}
@@ -535,7 +542,8 @@ int ep_stream_client_start(struct endpoint *ep)
 	return 0;
 }
 
-int ep_stream_send(struct endpoint *ep, const void *data, size_t len)
+/* Queues the user's bytes: to the server, or to every chat client. */
+static int stream_send(struct endpoint *ep, const void *data, size_t len)
 {
 	struct ep_peer *p;
 
@@ -574,7 +582,8 @@ int ep_stream_send(struct endpoint *ep, const void *data, size_t len)
 	return 0;
 }
 
-void ep_stream_tick(struct endpoint *ep, int64_t now)
+/* Accept back-off, connect timeout, greeting close delay. */
+static void stream_tick(struct endpoint *ep, int64_t now)
 {
 	size_t i;
 
@@ -599,7 +608,8 @@ void ep_stream_tick(struct endpoint *ep, int64_t now)
 	}
 }
 
-int64_t ep_stream_next_deadline(const struct endpoint *ep)
+/* The earliest of the timers stream_tick() runs, 0: none. */
+static int64_t stream_next_deadline(const struct endpoint *ep)
 {
 	int64_t next = 0;
 	size_t i;
@@ -613,3 +623,26 @@ int64_t ep_stream_next_deadline(const struct endpoint *ep)
 #undef EARLIER
 	return next;
 }
+
+/* fd is the listener or a peer's. */
+static void stream_handle(struct endpoint *ep, int fd, short revents)
+{
+	struct ep_peer *p;
+
+	if (fd == ep->fd)
+		listener_handle(ep, revents);
+	else if ((p = peer_by_fd(ep, fd)))
+		peer_handle(ep, p, revents);
+}
+
+const struct ep_transport_ops ep_stream_ops = {
+	.name = "stream",
+	.socktype = SOCK_STREAM,
+	.client_start = stream_client_start,
+	.handle = stream_handle,
+	.send = stream_send,
+	.tick = stream_tick,
+	.next_deadline = stream_next_deadline,
+	.reap = stream_reap,
+	.close_all = stream_close_all,
+};
