@@ -13,6 +13,14 @@
 #include "table.h"
 #include "xalloc.h"
 
+/* What the toggles show now, as a scope. */
+static struct sock_scope table_scope(const struct table *t)
+{
+	struct sock_scope sc = { t->protos, t->families, t->listening };
+
+	return sc;
+}
+
 void table_init(struct table *t, enum esc_charset cs, unsigned protos, unsigned families,
 		bool listening)
 {
@@ -30,9 +38,7 @@ void table_init(struct table *t, enum esc_charset cs, unsigned protos, unsigned 
 	diff_init(&t->diffs[1]);
 	buf_init(&t->scratch, 0);
 	ownset_init(&t->own);
-	t->scope_asked.protos = t->protos;
-	t->scope_asked.families = t->families;
-	t->scope_asked.listening = t->listening;
+	t->scope_asked = table_scope(t);
 	t->scope_cur = t->scope_asked;
 }
 
@@ -776,9 +782,7 @@ struct snapshot *table_spare_snapshot(struct table *t)
 
 	snapshot_clear(s);
 	t->stext[1 - t->cur].valid = false;
-	t->scope_asked.protos = t->protos;
-	t->scope_asked.families = t->families;
-	t->scope_asked.listening = t->listening;
+	t->scope_asked = table_scope(t);
 	t->have_prev = false; /* the spare no longer holds the previous one */
 	t->rank_ok[1 - t->cur] = false;
 	return s;
