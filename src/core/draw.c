@@ -448,14 +448,17 @@ void draw_hints(struct lb *b, const struct hint *h, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		const char *label = _(h[i].label);
-		size_t w = esc_width(h[i].key, strlen(h[i].key), b->v->cs) +
-			   esc_width(label, strlen(label), b->v->cs) + (i ? 1 : 0);
+		char key[32];
+		size_t w;
 
+		keys_hint_text(&h[i].keys, key, sizeof(key));
+		w = esc_width(key, strlen(key), b->v->cs) +
+		    esc_width(label, strlen(label), b->v->cs) + (i ? 1 : 0);
 		if (w > ln_room(b))
 			break;
 		if (i)
 			ln_space(b, 1, VS_NORMAL);
-		ln_puts(b, h[i].key, VS_KEY);
+		ln_puts(b, key, VS_KEY);
 		ln_puts(b, label, VS_KEYLABEL);
 	}
 }

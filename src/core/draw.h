@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "cell.h"
 #include "escape.h"
+#include "keys.h"
 #include "lineedit.h"
 #include "view.h"
 
@@ -99,9 +100,11 @@ size_t tl_wrap(const char *vs, size_t vlen, size_t vw, enum esc_charset cs, size
 size_t tl_render(struct view *v, size_t scroll, const struct textlines *tl, int y0, int h,
 		 size_t lw);
 
-/* A key hint of the footer: "F1" "Help". label is N_() marked. */
+/* A key hint of the footer: "F1" "Help", made from the actions it names
+ * (keys_hint_text). label is N_() marked. */
 struct hint {
-	const char *key, *label;
+	struct key_set keys;
+	const char *label;
 };
 
 /* Adds the hints that fit whole (a cut one would read as another key). */

@@ -1,7 +1,10 @@
-/* keys.c - the key bindings of SPEC §5. */
+/* keys.c - the key bindings of SPEC §5, and the key names of the help and
+ * the footer, made from them. */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "i18n.h"
 #include "keys.h"
@@ -9,68 +12,76 @@
 struct binding {
 	int key;
 	enum action act;
+	unsigned flags; /* KB_* */
 };
 
-/* Letters act only where no text input has the focus. */
+#define KB_HELP 1u   /* listed in the help (else a synonym it leaves out) */
+#define KB_FOOTER 2u /* the footer's key for act (else the first binding of act) */
+
+/* Letters act only where no text input has the focus. The order is the
+ * help's: the help lists the KB_HELP keys of a line's actions as they come
+ * here ("Up Down j k"). */
 static const struct binding table[] = {
-	{ 'q', ACT_QUIT },
-	{ KC_F10, ACT_QUIT },
-	{ '?', ACT_HELP },
-	{ 'h', ACT_HELP },
-	{ KC_F1, ACT_HELP },
-	{ 't', ACT_TOGGLE_TCP },
-	{ 'u', ACT_TOGGLE_UDP },
-	{ 'x', ACT_TOGGLE_UNIX },
-	{ 'w', ACT_TOGGLE_RAW },
-	{ '4', ACT_IPV4 },
-	{ '6', ACT_IPV6 },
-	{ 'l', ACT_LISTENING },
-	{ '/', ACT_SEARCH },
-	{ KC_F3, ACT_SEARCH },
-	{ 'f', ACT_FILTER },
-	{ KC_F4, ACT_FILTER },
-	{ 's', ACT_SORT },
-	{ KC_F6, ACT_SORT },
-	{ 'r', ACT_REVERSE },
-	{ KC_UP, ACT_UP },
-	{ 'k', ACT_UP },
-	{ KC_DOWN, ACT_DOWN },
-	{ 'j', ACT_DOWN },
-	{ KC_PGUP, ACT_PGUP },
-	{ KC_CTRL('b'), ACT_PGUP },
-	{ KC_PGDN, ACT_PGDN },
-	{ KC_CTRL('f'), ACT_PGDN },
-	{ KC_HOME, ACT_HOME },
-	{ 'g', ACT_HOME },
-	{ KC_END, ACT_END },
-	{ 'G', ACT_END },
-	{ KC_ENTER, ACT_DETAILS },
-	{ 'p', ACT_PEER },
-	{ ' ', ACT_PAUSE },
-	{ '+', ACT_FASTER },
-	{ '=', ACT_FASTER },
-	{ '-', ACT_SLOWER },
-	{ 'c', ACT_COLUMNS },
-	{ KC_F5, ACT_COLUMNS },
-	{ 'n', ACT_NEW_ENDPOINT },
-	{ KC_F2, ACT_NEW_ENDPOINT },
-	{ KC_TAB, ACT_FOCUS_NEXT },
-	{ KC_BTAB, ACT_FOCUS_PREV },
-	{ KC_F8, ACT_CLOSE_PANE },
-	{ KC_F7, ACT_SHOW_SOCKET },
-	{ KC_F11, ACT_ZOOM },
-	{ KC_CTRL('o'), ACT_ZOOM },
-	{ KC_F12, ACT_HEX },
-	{ KC_CTRL('x'), ACT_HEX },
-	{ KC_F9, ACT_DESTROY },
-	{ KC_ESC, ACT_BACK },
-	{ KC_CTRL('l'), ACT_REDRAW },
-	{ KC_RESIZE, ACT_REDRAW },
+	{ 'q', ACT_QUIT, KB_HELP },
+	{ KC_F10, ACT_QUIT, KB_HELP | KB_FOOTER },
+	{ '?', ACT_HELP, KB_HELP },
+	{ 'h', ACT_HELP, KB_HELP },
+	{ KC_F1, ACT_HELP, KB_HELP | KB_FOOTER },
+	{ 't', ACT_TOGGLE_TCP, KB_HELP },
+	{ 'u', ACT_TOGGLE_UDP, KB_HELP },
+	{ 'x', ACT_TOGGLE_UNIX, KB_HELP },
+	{ 'w', ACT_TOGGLE_RAW, KB_HELP },
+	{ '4', ACT_IPV4, KB_HELP },
+	{ '6', ACT_IPV6, KB_HELP },
+	{ 'l', ACT_LISTENING, KB_HELP },
+	{ '/', ACT_SEARCH, KB_HELP },
+	{ KC_F3, ACT_SEARCH, KB_HELP },
+	{ 'f', ACT_FILTER, KB_HELP },
+	{ KC_F4, ACT_FILTER, KB_HELP | KB_FOOTER },
+	{ 's', ACT_SORT, KB_HELP },
+	{ KC_F6, ACT_SORT, KB_HELP | KB_FOOTER },
+	{ 'r', ACT_REVERSE, KB_HELP },
+	{ KC_UP, ACT_UP, KB_HELP },
+	{ KC_DOWN, ACT_DOWN, KB_HELP },
+	{ 'j', ACT_DOWN, KB_HELP },
+	{ 'k', ACT_UP, KB_HELP },
+	{ KC_PGUP, ACT_PGUP, KB_HELP },
+	{ KC_CTRL('b'), ACT_PGUP, 0 },
+	{ KC_PGDN, ACT_PGDN, KB_HELP },
+	{ KC_CTRL('f'), ACT_PGDN, 0 },
+	{ KC_HOME, ACT_HOME, KB_HELP },
+	{ 'g', ACT_HOME, 0 },
+	{ KC_END, ACT_END, KB_HELP },
+	{ 'G', ACT_END, 0 },
+	{ KC_ENTER, ACT_DETAILS, KB_HELP },
+	{ 'p', ACT_PEER, KB_HELP },
+	{ ' ', ACT_PAUSE, KB_HELP },
+	{ '+', ACT_FASTER, KB_HELP },
+	{ '=', ACT_FASTER, 0 },
+	{ '-', ACT_SLOWER, KB_HELP },
+	{ 'c', ACT_COLUMNS, KB_HELP },
+	{ KC_F5, ACT_COLUMNS, KB_HELP },
+	{ 'n', ACT_NEW_ENDPOINT, KB_HELP },
+	{ KC_F2, ACT_NEW_ENDPOINT, KB_HELP | KB_FOOTER },
+	{ KC_TAB, ACT_FOCUS_NEXT, KB_HELP },
+	{ KC_BTAB, ACT_FOCUS_PREV, KB_HELP },
+	{ KC_F8, ACT_CLOSE_PANE, KB_HELP },
+	{ KC_F7, ACT_SHOW_SOCKET, KB_HELP },
+	{ KC_F11, ACT_ZOOM, KB_HELP },
+	{ KC_CTRL('o'), ACT_ZOOM, KB_HELP | KB_FOOTER },
+	{ KC_F12, ACT_HEX, KB_HELP },
+	{ KC_CTRL('x'), ACT_HEX, KB_HELP | KB_FOOTER },
+	{ KC_F9, ACT_DESTROY, KB_HELP },
+	{ KC_ESC, ACT_BACK, KB_HELP },
+	{ KC_CTRL('l'), ACT_REDRAW, KB_HELP },
+	{ KC_RESIZE, ACT_REDRAW, 0 },
 };
+
+#define NBINDINGS (sizeof(table) / sizeof(table[0]))
 
 enum action keys_action(int key)
 {
-	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+	for (size_t i = 0; i < NBINDINGS; i++)
 		if (table[i].key == key)
 			return table[i].act;
 	return ACT_NONE;
@@ -94,37 +105,56 @@ enum action keys_input_action(int key)
 	return ACT_NONE;
 }
 
+/* Most lines name actions. The exceptions name key codes that other code
+ * reads before the table (the reader says which; the unit test checks). */
 static const struct key_help help[] = {
-	{ "q F10", N_("quit") },
-	{ "? h F1", N_("this help (Esc closes)") },
-	{ "t u x w", N_("show/hide TCP, UDP, Unix, raw sockets") },
-	{ "4 6", N_("IPv4 only / IPv6 only (press again: both)") },
-	{ "l", N_("listening (and unconnected bound) sockets only") },
-	{ "/ F3", N_("search: incremental match on the visible columns; Esc clears") },
-	{ "f F4", N_("filter expression, with history (Up/Down on the prompt)") },
-	{ "s F6", N_("choose the sort column") },
-	{ "r", N_("reverse the sort order") },
-	{ "Up Down j k", N_("move the selection") },
-	{ "PgUp PgDn Home End", N_("move the selection by pages, to the ends") },
-	{ "Enter", N_("details of the selected socket (Esc closes)") },
-	{ "p", N_("jump to the local peer socket (other end of the connection)") },
-	{ "Space", N_("pause / resume the live refresh") },
-	{ "+ -", N_("refresh faster / slower") },
-	{ "c F5", N_("choose the optional columns (UID, inode, RTT, rates...)") },
-	{ "n F2", N_("new test endpoint: echo, chat, greeting or sink server, or a client") },
-	{ "Tab S-Tab", N_("move the focus between the table and the panes") },
-	{ "Enter", N_("in a pane: send the line typed (Up/Down: earlier lines)") },
-	{ "PgUp PgDn", N_("in a pane: scroll its transcript") },
-	{ "Esc", N_("in a pane: back to the table") },
-	{ "F7", N_("select the focused pane's socket in the table (again: the next one)") },
-	{ "F8", N_("close the focused pane and its sockets") },
-	{ "F11 Ctrl-O", N_("the focused pane on the whole screen, and back") },
-	{ "F12 Ctrl-X", N_("hex view of the focused pane's data, and back") },
-	{ "F9", N_("destroy the selected socket (not available yet)") },
-	{ "Ctrl-L", N_("redraw the screen") },
-	{ "Ctrl-Z", N_("suspend sockview (fg in the shell brings it back)") },
-	{ N_("mouse"), N_("click a row to select it (double click: details), a column title "
-			  "to sort by it (again: reverse), the wheel scrolls") },
+	{ KEYS_ACT(ACT_QUIT), KR_TABLE, N_("quit") },
+	{ KEYS_ACT(ACT_HELP), KR_TABLE, N_("this help (Esc closes)") },
+	{ KEYS_ACT(ACT_TOGGLE_TCP, ACT_TOGGLE_UDP, ACT_TOGGLE_UNIX, ACT_TOGGLE_RAW), KR_TABLE,
+	  N_("show/hide TCP, UDP, Unix, raw sockets") },
+	{ KEYS_ACT(ACT_IPV4, ACT_IPV6), KR_TABLE,
+	  N_("IPv4 only / IPv6 only (press again: both)") },
+	{ KEYS_ACT(ACT_LISTENING), KR_TABLE, N_("listening (and unconnected bound) sockets only") },
+	{ KEYS_ACT(ACT_SEARCH), KR_TABLE,
+	  N_("search: incremental match on the visible columns; Esc clears") },
+	{ KEYS_ACT(ACT_FILTER), KR_TABLE,
+	  N_("filter expression, with history (Up/Down on the prompt)") },
+	{ KEYS_ACT(ACT_SORT), KR_TABLE, N_("choose the sort column") },
+	{ KEYS_ACT(ACT_REVERSE), KR_TABLE, N_("reverse the sort order") },
+	{ KEYS_ACT(ACT_UP, ACT_DOWN), KR_TABLE, N_("move the selection") },
+	{ KEYS_ACT(ACT_PGUP, ACT_PGDN, ACT_HOME, ACT_END), KR_TABLE,
+	  N_("move the selection by pages, to the ends") },
+	{ KEYS_ACT(ACT_DETAILS), KR_TABLE, N_("details of the selected socket (Esc closes)") },
+	{ KEYS_ACT(ACT_PEER), KR_TABLE,
+	  N_("jump to the local peer socket (other end of the connection)") },
+	{ KEYS_ACT(ACT_PAUSE), KR_TABLE, N_("pause / resume the live refresh") },
+	{ KEYS_ACT(ACT_FASTER, ACT_SLOWER), KR_TABLE, N_("refresh faster / slower") },
+	{ KEYS_ACT(ACT_COLUMNS), KR_TABLE,
+	  N_("choose the optional columns (UID, inode, RTT, rates...)") },
+	{ KEYS_ACT(ACT_NEW_ENDPOINT), KR_TABLE,
+	  N_("new test endpoint: echo, chat, greeting or sink server, or a client") },
+	{ KEYS_ACT(ACT_FOCUS_NEXT, ACT_FOCUS_PREV), KR_TABLE,
+	  N_("move the focus between the table and the panes") },
+	/* the pane's line editor and transcript read these (pane.c) */
+	{ KEYS_RAW(KC_ENTER), KR_PANE,
+	  N_("in a pane: send the line typed (Up/Down: earlier lines)") },
+	{ KEYS_RAW(KC_PGUP, KC_PGDN), KR_PANE, N_("in a pane: scroll its transcript") },
+	/* app_pane_key reads Esc itself; the test checks it is ACT_BACK's key */
+	{ KEYS_ACT(ACT_BACK), KR_TABLE, N_("in a pane: back to the table") },
+	{ KEYS_ACT(ACT_SHOW_SOCKET), KR_TABLE,
+	  N_("select the focused pane's socket in the table (again: the next one)") },
+	{ KEYS_ACT(ACT_CLOSE_PANE), KR_TABLE, N_("close the focused pane and its sockets") },
+	{ KEYS_ACT(ACT_ZOOM), KR_TABLE, N_("the focused pane on the whole screen, and back") },
+	{ KEYS_ACT(ACT_HEX), KR_TABLE, N_("hex view of the focused pane's data, and back") },
+	{ KEYS_ACT(ACT_DESTROY), KR_TABLE, N_("destroy the selected socket (not available yet)") },
+	{ KEYS_ACT(ACT_REDRAW), KR_TABLE, N_("redraw the screen") },
+	/* the terminal driver turns Ctrl-Z into SIGTSTP, which the loop
+	 * handles; the mouse comes as KC_MOUSE events (live.c) */
+	{ KEYS_RAW(KC_CTRL('z')), KR_TERMINAL,
+	  N_("suspend sockview (fg in the shell brings it back)") },
+	{ KEYS_RAW(KC_MOUSE), KR_TERMINAL,
+	  N_("click a row to select it (double click: details), a column title "
+	     "to sort by it (again: reverse), the wheel scrolls") },
 };
 
 const struct key_help *keys_help(size_t *n)
@@ -133,7 +163,7 @@ const struct key_help *keys_help(size_t *n)
 	return help;
 }
 
-void keys_name(int key, char *dst, size_t len)
+void keys_name(int key, bool brief, char *dst, size_t len)
 {
 	static const char *const names[] = {
 		"Up", "Down", "Left", "Right", "PgUp", "PgDn", "Home", "End",
@@ -144,14 +174,109 @@ void keys_name(int key, char *dst, size_t len)
 		return;
 	if (key >= KC_F1 && key <= KC_F12)
 		snprintf(dst, len, "F%d", key - KC_F1 + 1);
+	else if (brief && key == KC_DOWN)
+		snprintf(dst, len, "Dn");
 	else if (key >= KC_SPECIAL && key - KC_SPECIAL < (int)(sizeof(names) / sizeof(names[0])))
 		snprintf(dst, len, "%s", names[key - KC_SPECIAL]);
+	else if (key == KC_MOUSE)
+		snprintf(dst, len, "%s", N_("mouse")); /* the help screen translates it */
 	else if (key == ' ')
 		snprintf(dst, len, "Space");
 	else if (key > 0 && key < 0x20)
-		snprintf(dst, len, "Ctrl-%c", key + '@');
+		snprintf(dst, len, brief ? "^%c" : "Ctrl-%c", key + '@');
 	else if (key > 0x20 && key < 0x7f)
 		snprintf(dst, len, "%c", key);
 	else
 		snprintf(dst, len, "U+%04X", (unsigned)key);
+}
+
+/* Appends s to dst (len bytes, NUL-terminated), cutting what does not fit. */
+static void keys_append(char *dst, size_t len, const char *s)
+{
+	size_t at = strlen(dst);
+
+	if (at < len)
+		snprintf(dst + at, len - at, "%s", s);
+}
+
+static bool keys_set_has(const struct key_set *ks, enum action act)
+{
+	for (size_t i = 0; i < KEYS_SET_MAX && ks->act[i] != ACT_NONE; i++)
+		if (ks->act[i] == act)
+			return true;
+	return false;
+}
+
+void keys_help_text(const struct key_set *ks, char *dst, size_t len)
+{
+	char name[32];
+
+	if (!len)
+		return;
+	dst[0] = '\0';
+	if (ks->act[0] == ACT_NONE) {
+		for (size_t i = 0; i < KEYS_SET_MAX && ks->key[i] != KC_NONE; i++) {
+			keys_name(ks->key[i], false, name, sizeof(name));
+			if (i)
+				keys_append(dst, len, " ");
+			keys_append(dst, len, name);
+		}
+		return;
+	}
+	for (size_t i = 0; i < NBINDINGS; i++) {
+		if (!(table[i].flags & KB_HELP) || !keys_set_has(ks, table[i].act))
+			continue;
+		keys_name(table[i].key, false, name, sizeof(name));
+		if (dst[0])
+			keys_append(dst, len, " ");
+		keys_append(dst, len, name);
+	}
+}
+
+/* The footer's key for act: the binding marked so, else the first. */
+static int keys_footer_key(enum action act)
+{
+	int key = KC_NONE;
+
+	for (size_t i = 0; i < NBINDINGS; i++) {
+		if (table[i].act != act)
+			continue;
+		if (table[i].flags & KB_FOOTER)
+			return table[i].key;
+		if (key == KC_NONE)
+			key = table[i].key;
+	}
+	return key;
+}
+
+void keys_hint_text(const struct key_set *ks, char *dst, size_t len)
+{
+	char name[32], prev[32] = "";
+	bool acts = ks->act[0] != ACT_NONE;
+
+	if (!len)
+		return;
+	dst[0] = '\0';
+	for (size_t i = 0; i < KEYS_SET_MAX; i++) {
+		int key = acts ? (ks->act[i] == ACT_NONE ? KC_NONE : keys_footer_key(ks->act[i]))
+			       : ks->key[i];
+		size_t same = 0;
+
+		if (key == KC_NONE)
+			break;
+		keys_name(key, true, name, sizeof(name));
+		/* PgUp/PgDn reads as PgUp/Dn: drop a prefix shared with the
+		 * name before, up to where a new capitalised word starts */
+		while (name[same] && name[same] == prev[same])
+			same++;
+		while (same && !isupper((unsigned char)name[same]))
+			same--;
+		if (i) {
+			char sep[2] = { ks->sep ? ks->sep : '/', '\0' };
+
+			keys_append(dst, len, sep);
+		}
+		keys_append(dst, len, name + same);
+		snprintf(prev, sizeof(prev), "%s", name);
+	}
 }

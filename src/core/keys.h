@@ -4,7 +4,8 @@
  * Unicode code point for text (and control characters as themselves, e.g.
  * 0x0c for Ctrl-L), or one of the KC_* values below for special keys. The
  * table maps key codes to actions; the same table feeds the help screen and
- * the footer, so what is documented is what is bound. */
+ * the footer: they name actions, and the key names they show are made from
+ * the table here, so what is documented is what is bound. */
 #ifndef SOCKVIEW_KEYS_H
 #define SOCKVIEW_KEYS_H
 
@@ -88,11 +89,40 @@ enum action {
 	ACT_MAX_
 };
 
-/* One binding as the help screen lists it. */
-struct key_help {
-	const char *keys;  /* "t", "F4 f", "Up/Down j/k" (not translated) */
-	const char *what;  /* N_() marked; translate with _() when shown */
+/* The most actions (or keys) one help line or footer hint names. */
+#define KEYS_SET_MAX 4
+
+/* The keys a help line or a footer hint shows, named by what they do:
+ * actions of the key table (the names are then made from the table, so
+ * what is shown is what is bound), or, as an exception, key codes that
+ * some code reads itself before the table looks (a pane's line editor,
+ * the form, the terminal layer); each such use says which code. */
+struct key_set {
+	enum action act[KEYS_SET_MAX]; /* ACT_NONE after the last */
+	int key[KEYS_SET_MAX];         /* when act[0] is ACT_NONE; KC_NONE after the last */
+	char sep;                      /* footer: between keys, '/' if 0; '-': a range */
 };
+
+/* Who reads the keys of a help line: the table, or (for key codes) the
+ * code that reads them first. The unit test checks each against the
+ * table: a pane's keys must not be taken by the table in a pane, the
+ * terminal's must not be bound at all. */
+enum key_reader {
+	KR_TABLE,    /* the line names actions */
+	KR_PANE,     /* a focused pane, before the table (pane.c) */
+	KR_TERMINAL, /* the terminal layer; they never reach the table */
+};
+
+/* One line of the help screen. */
+struct key_help {
+	struct key_set keys;
+	enum key_reader reader;
+	const char *what; /* N_() marked; translate with _() when shown */
+};
+
+/* A key_set naming actions (the usual case), or key codes (an exception). */
+#define KEYS_ACT(...) { .act = { __VA_ARGS__ } }
+#define KEYS_RAW(...) { .key = { __VA_ARGS__ } }
 
 /* The action bound to key where no text input has the focus (letters and
  * function keys), or ACT_NONE. */
@@ -108,7 +138,18 @@ enum action keys_input_action(int key);
 /* The help lines, in display order; *n receives their number. */
 const struct key_help *keys_help(size_t *n);
 
-/* A short name for key ("F4", "Enter", "q") into dst. */
-void keys_name(int key, char *dst, size_t len);
+/* A name for key into dst: the help's ("F4", "Enter", "q", "Down",
+ * "Ctrl-O"), or with brief the footer's, where space is short ("Dn",
+ * "^O"). */
+void keys_name(int key, bool brief, char *dst, size_t len);
+/* The keys of ks as the help lists them into dst, separated by spaces: for
+ * actions, every binding of one of them marked for the help, in table
+ * order ("Up Down j k"). "" if none. */
+void keys_help_text(const struct key_set *ks, char *dst, size_t len);
+/* The keys of ks as the footer shows them into dst: one key per action
+ * (the binding marked for the footer, else its first), brief names,
+ * joined by ks->sep ("t/u/x/w", "1-5"); a name that starts like the one
+ * before it drops the shared word ("PgUp/Dn"). "" if none. */
+void keys_hint_text(const struct key_set *ks, char *dst, size_t len);
 
 #endif

@@ -380,8 +380,11 @@ static void details_build(struct view *v, const struct app *a, int y0, int h, in
 static const struct hint *details_hints(const struct app *a, size_t *n)
 {
 	static const struct hint hints[] = {
-		{ "Esc", N_("Back") }, { "p", N_("Peer") }, { "Up/Dn", N_("Scroll") },
-		{ "Space", N_("Pause") }, { "F10", N_("Quit") },
+		{ KEYS_ACT(ACT_BACK), N_("Back") },
+		{ KEYS_ACT(ACT_PEER), N_("Peer") },
+		{ KEYS_ACT(ACT_UP, ACT_DOWN), N_("Scroll") },
+		{ KEYS_ACT(ACT_PAUSE), N_("Pause") },
+		{ KEYS_ACT(ACT_QUIT), N_("Quit") },
 	};
 
 	(void)a;

@@ -194,9 +194,13 @@ static void form_build(struct view *v, const struct app *a, int y0, int h, int64
 
 static const struct hint *form_hints(const struct app *a, size_t *n)
 {
+	/* the form reads its keys itself (form_key), function keys aside */
 	static const struct hint hints[] = {
-		{ "Enter", N_("Open") }, { "Up/Dn", N_("Field") }, { "Left/Right", N_("Change") },
-		{ "Esc", N_("Cancel") }, { "F10", N_("Quit") },
+		{ KEYS_RAW(KC_ENTER), N_("Open") },
+		{ KEYS_RAW(KC_UP, KC_DOWN), N_("Field") },
+		{ KEYS_RAW(KC_LEFT, KC_RIGHT), N_("Change") },
+		{ KEYS_RAW(KC_ESC), N_("Cancel") },
+		{ KEYS_ACT(ACT_QUIT), N_("Quit") },
 	};
 
 	(void)a;

@@ -38,9 +38,11 @@ static void help_build(struct view *v, const struct app *a, int y0, int h, int64
 	ln_start(&b, y0, VS_TITLE);
 	ln_puts(&b, _(" sockview keys (Esc closes, arrows scroll)"), VS_TITLE);
 	for (size_t i = 0; i < n; i++) {
-		char label[64];
+		char keys[48], label[64];
 
-		snprintf(label, sizeof(label), "  %s", _(kh[i].keys));
+		/* only "mouse" has a translation */
+		keys_help_text(&kh[i].keys, keys, sizeof(keys));
+		snprintf(label, sizeof(label), "  %s", _(keys));
 		tl_add(&tl, label, VS_KEY, _(kh[i].what), 0, false, VS_NORMAL);
 	}
 	tl_section(&tl, _("  The table"));
@@ -61,7 +63,9 @@ static void help_build(struct view *v, const struct app *a, int y0, int h, int64
 static const struct hint *help_hints(const struct app *a, size_t *n)
 {
 	static const struct hint hints[] = {
-		{ "Esc", N_("Close") }, { "Up/Dn", N_("Scroll") }, { "F10", N_("Quit") },
+		{ KEYS_ACT(ACT_BACK), N_("Close") },
+		{ KEYS_ACT(ACT_UP, ACT_DOWN), N_("Scroll") },
+		{ KEYS_ACT(ACT_QUIT), N_("Quit") },
 	};
 
 	(void)a;

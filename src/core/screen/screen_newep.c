@@ -71,9 +71,13 @@ static void newep_build(struct view *v, const struct app *a, int y0, int h, int6
 
 static const struct hint *newep_hints(const struct app *a, size_t *n)
 {
+	/* the digits of the kinds are read by newep_key before the table */
 	static const struct hint hints[] = {
-		{ "Up/Dn", N_("Move") }, { "Enter", N_("Choose") }, { "1-5", N_("Kind") },
-		{ "Esc", N_("Cancel") }, { "F10", N_("Quit") },
+		{ KEYS_ACT(ACT_UP, ACT_DOWN), N_("Move") },
+		{ KEYS_ACT(ACT_DETAILS), N_("Choose") },
+		{ { .key = { '1', '0' + EP_NKINDS }, .sep = '-' }, N_("Kind") },
+		{ KEYS_ACT(ACT_BACK), N_("Cancel") },
+		{ KEYS_ACT(ACT_QUIT), N_("Quit") },
 	};
 
 	(void)a;

@@ -51,8 +51,10 @@ static void sort_build(struct view *v, const struct app *a, int y0, int h, int64
 const struct hint *screen_menu_hints(const struct app *a, size_t *n)
 {
 	static const struct hint hints[] = {
-		{ "Up/Dn", N_("Move") }, { "Enter", N_("Choose") }, { "Esc", N_("Close") },
-		{ "F10", N_("Quit") },
+		{ KEYS_ACT(ACT_UP, ACT_DOWN), N_("Move") },
+		{ KEYS_ACT(ACT_DETAILS), N_("Choose") },
+		{ KEYS_ACT(ACT_BACK), N_("Close") },
+		{ KEYS_ACT(ACT_QUIT), N_("Quit") },
 	};
 
 	(void)a;

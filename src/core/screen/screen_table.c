@@ -472,21 +472,44 @@ static unsigned table_key(struct app *a, int key, int64_t now)
 static const struct hint *table_hints(const struct app *a, size_t *n)
 {
 	static const struct hint hints[] = {
-		{ "F1", N_("Help") }, { "F2", N_("New") }, { "/", N_("Search") }, { "F4", N_("Filter") },
-		{ "F6", N_("Sort") }, { "Enter", N_("Details") }, { "p", N_("Peer") },
-		{ "Space", N_("Pause") }, { "t/u/x/w", N_("Protos") }, { "l", N_("Listen") },
-		{ "c", N_("Columns") }, { "F10", N_("Quit") },
+		{ KEYS_ACT(ACT_HELP), N_("Help") },
+		{ KEYS_ACT(ACT_NEW_ENDPOINT), N_("New") },
+		{ KEYS_ACT(ACT_SEARCH), N_("Search") },
+		{ KEYS_ACT(ACT_FILTER), N_("Filter") },
+		{ KEYS_ACT(ACT_SORT), N_("Sort") },
+		{ KEYS_ACT(ACT_DETAILS), N_("Details") },
+		{ KEYS_ACT(ACT_PEER), N_("Peer") },
+		{ KEYS_ACT(ACT_PAUSE), N_("Pause") },
+		{ KEYS_ACT(ACT_TOGGLE_TCP, ACT_TOGGLE_UDP, ACT_TOGGLE_UNIX, ACT_TOGGLE_RAW),
+		  N_("Protos") },
+		{ KEYS_ACT(ACT_LISTENING), N_("Listen") },
+		{ KEYS_ACT(ACT_COLUMNS), N_("Columns") },
+		{ KEYS_ACT(ACT_QUIT), N_("Quit") },
 	};
+	/* A pane's keys: Enter, Up/Down and PgUp/PgDn are read by the pane
+	 * itself (pane.c), before the table; Esc by app_pane_key, which is
+	 * ACT_BACK's key (the unit test checks). */
 	static const struct hint input_hints[] = {
-		{ "Enter", N_("Send") }, { "Up/Dn", N_("History") }, { "PgUp/Dn", N_("Scroll") },
-		{ "F7", N_("InTable") }, { "F8", N_("Close") }, { "Tab", N_("Next") },
-		{ "Esc", N_("Table") }, { "^O", N_("Zoom") }, { "^X", N_("Hex") },
-		{ "F10", N_("Quit") },
+		{ KEYS_RAW(KC_ENTER), N_("Send") },
+		{ KEYS_RAW(KC_UP, KC_DOWN), N_("History") },
+		{ KEYS_RAW(KC_PGUP, KC_PGDN), N_("Scroll") },
+		{ KEYS_ACT(ACT_SHOW_SOCKET), N_("InTable") },
+		{ KEYS_ACT(ACT_CLOSE_PANE), N_("Close") },
+		{ KEYS_ACT(ACT_FOCUS_NEXT), N_("Next") },
+		{ KEYS_ACT(ACT_BACK), N_("Table") },
+		{ KEYS_ACT(ACT_ZOOM), N_("Zoom") },
+		{ KEYS_ACT(ACT_HEX), N_("Hex") },
+		{ KEYS_ACT(ACT_QUIT), N_("Quit") },
 	};
 	static const struct hint pane_hints[] = {
-		{ "PgUp/Dn", N_("Scroll") }, { "F7", N_("InTable") }, { "F8", N_("Close") },
-		{ "Tab", N_("Next") }, { "Esc", N_("Table") }, { "^O", N_("Zoom") },
-		{ "^X", N_("Hex") }, { "F10", N_("Quit") },
+		{ KEYS_RAW(KC_PGUP, KC_PGDN), N_("Scroll") },
+		{ KEYS_ACT(ACT_SHOW_SOCKET), N_("InTable") },
+		{ KEYS_ACT(ACT_CLOSE_PANE), N_("Close") },
+		{ KEYS_ACT(ACT_FOCUS_NEXT), N_("Next") },
+		{ KEYS_ACT(ACT_BACK), N_("Table") },
+		{ KEYS_ACT(ACT_ZOOM), N_("Zoom") },
+		{ KEYS_ACT(ACT_HEX), N_("Hex") },
+		{ KEYS_ACT(ACT_QUIT), N_("Quit") },
 	};
 	const struct pane *p = app_focused_pane(a);
 
