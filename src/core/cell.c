@@ -409,7 +409,9 @@ static uint64_t be_bytes(const void *p, size_t n)
 }
 
 /* Three words in the order of cmp_addr(); false if they are only a prefix
- * (a long Unix name). */
+ * (a long Unix name). A long name's length reads as 23, whatever it is:
+ * two long names with the same first 22 bytes have equal words, so that
+ * cell_compare() looks further. */
 static bool addr_key(const struct sock *s, bool peer, uint64_t w[3])
 {
 	/* IPv4, IPv6, other families by number, Unix last */
@@ -439,7 +441,7 @@ static bool addr_key(const struct sock *s, bool peer, uint64_t w[3])
 	w[0] = (uint64_t)rank << 56 | be_bytes(s->name, s->name_len < 7 ? s->name_len : 7) >> 8;
 	w[1] = s->name_len > 7 ? be_bytes(s->name + 7, s->name_len - 7u) : 0;
 	w[2] = (s->name_len > 15 ? be_bytes(s->name + 15, s->name_len - 15u) >> 8 << 8 : 0) |
-	       s->name_len;
+	       (s->name_len <= 22 ? s->name_len : 23u);
 	return s->name_len <= 22;
 }
 
@@ -479,7 +481,10 @@ static uint64_t tcp_key(const struct sock *s, uint64_t v)
 	return has_tcp(s) ? (uint64_t)1 << 32 | v : 0;
 }
 
-/* cmp_process(), and sockview's own sockets as their cell reads. */
+/* cmp_process(), and sockview's own sockets as their cell reads. As for
+ * names, a command longer than the words hold (16 bytes: the process map
+ * keeps that many) has its length read as 16 and no pid: two with the same
+ * first 15 bytes are left to cell_compare(). */
 static bool process_key(const struct sock *s, const struct procmap *pm,
 			const struct ownset *own, uint64_t w[3])
 {
@@ -505,8 +510,8 @@ static bool process_key(const struct sock *s, const struct procmap *pm,
 	if (!comm)
 		clen = 0;
 	w[0] = be_bytes(comm, clen < 8 ? clen : 8);
-	w[1] = (clen > 8 ? be_bytes(comm + 8, clen - 8) >> 8 << 8 : 0) | clen;
-	w[2] = (uint32_t)o.pid;
+	w[1] = (clen > 8 ? be_bytes(comm + 8, clen - 8) >> 8 << 8 : 0) | (clen <= 15 ? clen : 16u);
+	w[2] = clen <= 15 ? (uint32_t)o.pid : 0;
 	return clen <= 15;
 }
 

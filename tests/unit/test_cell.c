@@ -97,16 +97,16 @@ static int setup(void **state)
 		"/run/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa2", "\0abstract", "", "/run/b",
 		"/run/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1", "/run/aaaaaaaaaaaaaaaa",
 		"/run/aaaaaaaaaaaaaaaab", "\xff\xfe", "/run/aaaaaaa",
-		/* the longest names the keys hold whole */
-		"/run/aaaaaaaaaaaaaaaac",
+		/* the longest names the keys hold whole, and one byte longer */
+		"/run/aaaaaaaaaaaaaaaac", "/run/aaaaaaaaaaaaaaaaay", "/run/aaaaaaaaaaaaaaaaax",
 	};
-	static const size_t lens[] = { 6, 7, 36, 36, 9, 0, 6, 36, 21, 22, 2, 12, 22 };
+	static const size_t lens[] = { 6, 7, 36, 36, 9, 0, 6, 36, 21, 22, 2, 12, 22, 23, 23 };
 	static const float rates[] = { 0, 0.25f, 1, 1, 1500, 1e9f, 3.5f };
 	static const char *const comms[] = {
 		"averyverylongcomm", "averyverylongcomz", "short", "averyverylongcomm",
 		"sockview", "", "averyverylongc", "averyverylongcX",
-		/* the longest commands the keys hold whole */
-		"averyverylongcY",
+		/* the longest commands the keys hold whole, and one byte longer */
+		"averyverylongcY", "averyverylongcoX", "averyverylongcoY",
 	};
 	uint32_t inode = 5000;
 	struct sock *x;
