@@ -160,9 +160,10 @@ static int setup(void **state)
 	for (size_t i = 0; i < n; i++) {
 		const struct sock *s = &fx->snap.socks[i];
 
+		int32_t pid = (int32_t)(i % 12 == 11 ? 30 : 10 + i % 12);
+
 		if (i % 5)
-			procmap_add_owner(fx->pm, s->inode, (int32_t)(i % 12 == 11 ? 30 : 10 + i % 12),
-					  3);
+			procmap_add_owner(fx->pm, s->inode, pid, 3);
 		if (i % 3) {
 			fx->d[i].flags = DIFF_RATES;
 			fx->d[i].rx_rate = rates[i % 7];
@@ -198,27 +199,27 @@ static void test_sortkey_matches_compare(void **state)
 	const struct snapshot *s = &fx->snap;
 	size_t decided = 0, left = 0;
 
-	for (int m = 0; m < 2; m++) {
-		const struct procmap *pm = m ? fx->pm : NULL;
+	for (int m = 0; m < 2 * COL_MAX_; m++) {
+		const struct procmap *pm = m % 2 ? fx->pm : NULL;
+		enum col c = (enum col)(m / 2);
 
-		for (int c = 0; c < COL_MAX_; c++)
-			for (size_t i = 0; i < s->n; i++)
-				for (size_t j = 0; j < s->n; j++) {
-					const struct sock *a = &s->socks[i], *b = &s->socks[j];
-					const struct diff_entry *da = entry(fx, i), *db = entry(fx, j);
-					int k = key_order((enum col)c, a, da, b, db, pm, NULL);
-					int r = cell_compare((enum col)c, a, da, b, db, pm);
+		for (size_t i = 0; i < s->n; i++)
+			for (size_t j = 0; j < s->n; j++) {
+				const struct sock *a = &s->socks[i], *b = &s->socks[j];
+				const struct diff_entry *da = entry(fx, i), *db = entry(fx, j);
+				int k = key_order(c, a, da, b, db, pm, NULL);
+				int r = cell_compare(c, a, da, b, db, pm);
 
-					if (!k) {
-						left++;
-						continue;
-					}
-					decided++;
-					if (sign(k) != sign(r))
-						fail_msg("column %d (%s), pm %d: sockets %zu and %zu: "
-							 "keys say %d, cell_compare %d", c,
-							 cell_col((enum col)c)->title, m, i, j, k, r);
+				if (!k) {
+					left++;
+					continue;
 				}
+				decided++;
+				if (sign(k) != sign(r))
+					fail_msg("column %d (%s), pm %d: sockets %zu and %zu: "
+						 "keys say %d, cell_compare %d", c,
+						 cell_col(c)->title, m % 2, i, j, k, r);
+			}
 	}
 	/* the keys must decide nearly everything, or the sort is slow */
 	assert_true(decided > 20 * left);
@@ -231,26 +232,26 @@ static void test_sortkey_exact_ties(void **state)
 	struct fixture *fx = *state;
 	const struct snapshot *s = &fx->snap;
 
-	for (int c = 0; c < COL_MAX_; c++)
-		for (size_t i = 0; i < s->n; i++)
-			for (size_t j = 0; j < s->n; j++) {
-				const struct sock *a = &s->socks[i], *b = &s->socks[j];
-				const struct diff_entry *da = entry(fx, i), *db = entry(fx, j);
-				uint64_t ka[3], kb[3];
-				bool ea = cell_sortkey((enum col)c, a, da, fx->pm, NULL, ka);
-				bool eb = cell_sortkey((enum col)c, b, db, fx->pm, NULL, kb);
-				int r, t;
+	for (size_t n = 0; n < COL_MAX_ * s->n * s->n; n++) {
+		enum col c = (enum col)(n / (s->n * s->n));
+		size_t i = n / s->n % s->n, j = n % s->n;
+		const struct sock *a = &s->socks[i], *b = &s->socks[j];
+		const struct diff_entry *da = entry(fx, i), *db = entry(fx, j);
+		uint64_t ka[3], kb[3];
+		bool ea = cell_sortkey(c, a, da, fx->pm, NULL, ka);
+		bool eb = cell_sortkey(c, b, db, fx->pm, NULL, kb);
+		int r, t;
 
-				if (!ea || !eb || cmp_words(ka, kb, 3))
-					continue;
-				/* equal exact primaries: the order is the tie-break's */
-				r = cell_compare((enum col)c, a, da, b, db, fx->pm);
-				/* by Proto, the order is the tie-break alone */
-				t = cell_compare(COL_PROTO, a, NULL, b, NULL, NULL);
-				if (sign(r) != sign(t))
-					fail_msg("column %d: sockets %zu and %zu equal by key, "
-						 "not by cell_compare", c, i, j);
-			}
+		if (!ea || !eb || cmp_words(ka, kb, 3))
+			continue;
+		/* equal exact primaries: the order is the tie-break's, which
+		 * is the whole order by Proto */
+		r = cell_compare(c, a, da, b, db, fx->pm);
+		t = cell_compare(COL_PROTO, a, NULL, b, NULL, NULL);
+		if (sign(r) != sign(t))
+			fail_msg("column %d (%s): sockets %zu and %zu equal by key, not by "
+				 "cell_compare", c, cell_col(c)->title, i, j);
+	}
 }
 
 /* Sockview's own sockets sort as the process map would show them once it
