@@ -180,8 +180,7 @@ static void on_watchdog(struct loop *l, unsigned id, void *ctx)
  * for it only while a column, the sort order or the details view uses it. */
 static bool needs_tcp_info(const struct app *a)
 {
-	unsigned tcp_cols = COL_BIT(COL_RTT) | COL_BIT(COL_CWND) | COL_BIT(COL_RETRANS) |
-			    COL_BIT(COL_RX) | COL_BIT(COL_TX);
+	unsigned tcp_cols = cell_cols_needing_tcp_info();
 
 	return (a->table.columns & tcp_cols) || (COL_BIT(a->table.sort_col) & tcp_cols) ||
 	       screen_of(a->mode)->wants_tcp_info;

@@ -10,34 +10,106 @@
 #include "i18n.h"
 #include "output.h"
 
-#define COL(t, n, mn, want, mx, prio, right, opt, cut) \
-	{ t, n, mn, want, mx, prio, right, opt, cut }
-
 /* Widths leave room for the sort mark after the title. Priorities: lower
  * survives longer on narrow screens; Proto and Local always stay. */
 static const struct col_info cols[COL_MAX_] = {
-	[COL_PROTO] = COL(N_("Proto"), N_("Protocol"), 5, 5, 6, 1, false, false, CUT_END),
-	[COL_STATE] = COL(N_("State"), N_("State"), 10, 10, 11, 2, false, false, CUT_END),
-	[COL_RECVQ] = COL(N_("Recv-Q"), N_("Receive queue"), 6, 6, 10, 5, true, false, CUT_END),
-	[COL_SENDQ] = COL(N_("Send-Q"), N_("Send queue"), 6, 6, 10, 6, true, false, CUT_END),
-	[COL_LOCAL] = COL(N_("Local"), N_("Local address"), 10, 18, 60, 0, false, false,
-			  CUT_MIDDLE),
-	[COL_PEER] = COL(N_("Peer"), N_("Peer address"), 8, 15, 50, 3, false, false, CUT_MIDDLE),
-	[COL_PROCESS] = COL(N_("Process"), N_("Process"), 7, 12, 30, 4, false, false, CUT_END),
-	[COL_UID] = COL(N_("UID"), N_("User id"), 5, 5, 10, 7, true, true, CUT_END),
-	[COL_INODE] = COL(N_("Inode"), N_("Inode"), 7, 7, 10, 8, true, true, CUT_END),
-	[COL_RTT] = COL(N_("RTT"), N_("Round-trip time (TCP)"), 7, 7, 9, 9, true, true, CUT_END),
-	[COL_CWND] = COL(N_("Cwnd"), N_("Congestion window (TCP)"), 5, 5, 8, 10, true, true,
-			 CUT_END),
-	[COL_RETRANS] = COL(N_("Retr"), N_("Retransmitted segments (TCP)"), 4, 4, 8, 11, true,
-			    true, CUT_END),
-	[COL_RX] = COL(N_("Rx/s"), N_("Receive rate (TCP)"), 6, 6, 8, 12, true, true, CUT_END),
-	[COL_TX] = COL(N_("Tx/s"), N_("Send rate (TCP)"), 6, 6, 8, 13, true, true, CUT_END),
+	[COL_PROTO] = {
+		.title = N_("Proto"), .name = N_("Protocol"),
+		.min_w = 5, .want_w = 5, .max_w = 6, .prio = 1,
+		.cut = CUT_END,
+	},
+	[COL_STATE] = {
+		.title = N_("State"), .name = N_("State"),
+		.min_w = 10, .want_w = 10, .max_w = 11, .prio = 2,
+		.cut = CUT_END,
+	},
+	[COL_RECVQ] = {
+		.title = N_("Recv-Q"), .name = N_("Receive queue"),
+		.min_w = 6, .want_w = 6, .max_w = 10, .prio = 5,
+		.right = true, .cut = CUT_END,
+	},
+	[COL_SENDQ] = {
+		.title = N_("Send-Q"), .name = N_("Send queue"),
+		.min_w = 6, .want_w = 6, .max_w = 10, .prio = 6,
+		.right = true, .cut = CUT_END,
+	},
+	[COL_LOCAL] = {
+		.title = N_("Local"), .name = N_("Local address"),
+		.min_w = 10, .want_w = 18, .max_w = 60, .prio = 0,
+		.flexible = true, .cut = CUT_MIDDLE,
+	},
+	[COL_PEER] = {
+		.title = N_("Peer"), .name = N_("Peer address"),
+		.min_w = 8, .want_w = 15, .max_w = 50, .prio = 3,
+		.flexible = true, .cut = CUT_MIDDLE,
+	},
+	[COL_PROCESS] = {
+		.title = N_("Process"), .name = N_("Process"),
+		.min_w = 7, .want_w = 12, .max_w = 30, .prio = 4,
+		.flexible = true, .cut = CUT_END,
+	},
+	[COL_UID] = {
+		.title = N_("UID"), .name = N_("User id"),
+		.min_w = 5, .want_w = 5, .max_w = 10, .prio = 7,
+		.right = true, .optional = true, .cut = CUT_END,
+	},
+	[COL_INODE] = {
+		.title = N_("Inode"), .name = N_("Inode"),
+		.min_w = 7, .want_w = 7, .max_w = 10, .prio = 8,
+		.right = true, .optional = true, .cut = CUT_END,
+	},
+	[COL_RTT] = {
+		.title = N_("RTT"), .name = N_("Round-trip time (TCP)"),
+		.min_w = 7, .want_w = 7, .max_w = 9, .prio = 9,
+		.right = true, .optional = true, .tcp_info = true, .cut = CUT_END,
+	},
+	[COL_CWND] = {
+		.title = N_("Cwnd"), .name = N_("Congestion window (TCP)"),
+		.min_w = 5, .want_w = 5, .max_w = 8, .prio = 10,
+		.right = true, .optional = true, .tcp_info = true, .cut = CUT_END,
+	},
+	[COL_RETRANS] = {
+		.title = N_("Retr"), .name = N_("Retransmitted segments (TCP)"),
+		.min_w = 4, .want_w = 4, .max_w = 8, .prio = 11,
+		.right = true, .optional = true, .tcp_info = true, .cut = CUT_END,
+	},
+	[COL_RX] = {
+		.title = N_("Rx/s"), .name = N_("Receive rate (TCP)"),
+		.min_w = 6, .want_w = 6, .max_w = 8, .prio = 12,
+		.right = true, .optional = true, .tcp_info = true, .rates = true,
+		.cut = CUT_END,
+	},
+	[COL_TX] = {
+		.title = N_("Tx/s"), .name = N_("Send rate (TCP)"),
+		.min_w = 6, .want_w = 6, .max_w = 8, .prio = 13,
+		.right = true, .optional = true, .tcp_info = true, .rates = true,
+		.cut = CUT_END,
+	},
 };
 
 const struct col_info *cell_col(enum col c)
 {
 	return &cols[c < COL_MAX_ ? c : COL_PROTO];
+}
+
+unsigned cell_cols_needing_tcp_info(void)
+{
+	unsigned m = 0;
+
+	for (int c = 0; c < COL_MAX_; c++)
+		if (cols[c].tcp_info)
+			m |= COL_BIT(c);
+	return m;
+}
+
+unsigned cell_cols_showing_rates(void)
+{
+	unsigned m = 0;
+
+	for (int c = 0; c < COL_MAX_; c++)
+		if (cols[c].rates)
+			m |= COL_BIT(c);
+	return m;
 }
 
 void cell_rate(double r, char *dst, size_t len)
@@ -318,4 +390,165 @@ int cell_compare(enum col c, const struct sock *a, const struct diff_entry *da,
 		return r;
 	return cmp_u64((uint64_t)a->key.family << 8 | a->key.proto,
 		       (uint64_t)b->key.family << 8 | b->key.proto);
+}
+
+/* ---- sort keys ----
+ * The order of cell_compare() encoded in integers, for the table's sort
+ * (table.c): 10^5 rows sort on words next to each other in memory instead
+ * of chasing pointers into the records. Each function here mirrors a
+ * comparison above; test_cell checks that they agree. */
+
+static uint64_t be_bytes(const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	uint64_t v = 0;
+
+	for (size_t i = 0; i < 8; i++)
+		v = v << 8 | (i < n ? b[i] : 0);
+	return v;
+}
+
+/* Three words in the order of cmp_addr(); false if they are only a prefix
+ * (a long Unix name). A long name's length reads as 23, whatever it is:
+ * two long names with the same first 22 bytes have equal words, so that
+ * cell_compare() looks further. */
+static bool addr_key(const struct sock *s, bool peer, uint64_t w[3])
+{
+	/* IPv4, IPv6, other families by number, Unix last */
+	unsigned rank = s->family == AF_INET ? 0 : s->family == AF_INET6 ? 1
+						      : s->family == AF_UNIX ? 3 : 2;
+
+	if (s->family == AF_INET || s->family == AF_INET6) {
+		const uint8_t *a = peer ? s->raddr : s->laddr;
+
+		w[0] = (uint64_t)rank << 56 | be_bytes(a, 7) >> 8;
+		w[1] = be_bytes(a + 7, 8);
+		w[2] = (uint64_t)a[15] << 56 | (uint64_t)(peer ? s->rport : s->lport) << 40;
+		return true;
+	}
+	if (s->family != AF_UNIX) {
+		w[0] = (uint64_t)rank << 56;
+		w[1] = s->family;
+		w[2] = 0;
+		return true;
+	}
+	if (peer) {
+		w[0] = (uint64_t)rank << 56;
+		w[1] = s->peer_inode;
+		w[2] = 0;
+		return true;
+	}
+	w[0] = (uint64_t)rank << 56 | be_bytes(s->name, s->name_len < 7 ? s->name_len : 7) >> 8;
+	w[1] = s->name_len > 7 ? be_bytes(s->name + 7, s->name_len - 7u) : 0;
+	w[2] = (s->name_len > 15 ? be_bytes(s->name + 15, s->name_len - 15u) >> 8 << 8 : 0) |
+	       (s->name_len <= 22 ? s->name_len : 23u);
+	return s->name_len <= 22;
+}
+
+static uint64_t state_rank(const struct sock *s)
+{
+	/* cmp_primary() sorts states by name */
+	static const char *const order[] = {
+		"CLOSE", "CLOSE-WAIT", "CLOSING", "ESTAB", "FIN-WAIT-1", "FIN-WAIT-2",
+		"LAST-ACK", "LISTEN", "SYN-RECV", "SYN-SENT", "TIME-WAIT", "UNCONN",
+		"UNKNOWN",
+	};
+	const char *n = sock_state_name(s);
+
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		if (!strcmp(order[i], n))
+			return i;
+	return 99;
+}
+
+/* cmp_rate(): no rate first, then by value (non-negative floats order as
+ * their bits). */
+static uint64_t rate_key(bool has, float v)
+{
+	uint32_t bits;
+
+	if (!has)
+		return 0;
+	if (v < 0)
+		v = 0;
+	memcpy(&bits, &v, sizeof(bits));
+	return (uint64_t)1 << 63 | bits;
+}
+
+/* cmp_tcp(): sockets without tcp_info below every value. */
+static uint64_t tcp_key(const struct sock *s, uint64_t v)
+{
+	return has_tcp(s) ? (uint64_t)1 << 32 | v : 0;
+}
+
+/* cmp_process(), and sockview's own sockets as their cell reads. As for
+ * names, a command longer than the words hold (16 bytes: the process map
+ * keeps that many) has its length read as 16 and no pid: two with the same
+ * first 15 bytes are left to cell_compare(). */
+static bool process_key(const struct sock *s, const struct procmap *pm,
+			const struct ownset *own, uint64_t w[3])
+{
+	struct proc_owner o;
+	size_t clen = 0;
+	const char *comm;
+
+	if (own && ownset_find(own, s->inode, NULL)) {
+		/* shown as sockview/PID whatever the last scan saw */
+		w[0] = be_bytes("sockview", 8);
+		w[1] = 8;
+		w[2] = (uint32_t)getpid();
+		return true;
+	}
+	if (!pm)
+		return true; /* all equal */
+	if (!s->inode || !procmap_owners(pm, s->inode, &o, 1)) {
+		/* no process: after all the others */
+		w[0] = w[1] = w[2] = UINT64_MAX;
+		return true;
+	}
+	comm = procmap_comm(pm, o.pid, &clen);
+	if (!comm)
+		clen = 0;
+	w[0] = be_bytes(comm, clen < 8 ? clen : 8);
+	w[1] = (clen > 8 ? be_bytes(comm + 8, clen - 8) >> 8 << 8 : 0) | (clen <= 15 ? clen : 16u);
+	w[2] = clen <= 15 ? (uint32_t)o.pid : 0;
+	return clen <= 15;
+}
+
+bool cell_sortkey(enum col c, const struct sock *s, const struct diff_entry *d,
+		  const struct procmap *pm, const struct ownset *own, uint64_t w[3])
+{
+	bool rates = d && (d->flags & DIFF_RATES);
+
+	w[0] = w[1] = w[2] = 0;
+	switch (c) {
+	case COL_PROTO: w[0] = (uint64_t)s->proto << 8 | s->type; return true;
+	case COL_STATE: w[0] = state_rank(s); return true;
+	case COL_RECVQ: w[0] = s->recv_q; return true;
+	case COL_SENDQ: w[0] = s->send_q; return true;
+	case COL_LOCAL: return addr_key(s, false, w);
+	case COL_PEER: return addr_key(s, true, w);
+	case COL_PROCESS: return process_key(s, pm, own, w);
+	case COL_UID: w[0] = s->uid; return true;
+	case COL_INODE: w[0] = s->inode; return true;
+	case COL_RTT: w[0] = tcp_key(s, s->tcp.rtt_us); return true;
+	case COL_CWND: w[0] = tcp_key(s, s->tcp.snd_cwnd); return true;
+	case COL_RETRANS: w[0] = tcp_key(s, s->tcp.total_retrans); return true;
+	case COL_RX: w[0] = rate_key(rates, d ? d->rx_rate : 0); return true;
+	case COL_TX: w[0] = rate_key(rates, d ? d->tx_rate : 0); return true;
+	case COL_MAX_:
+		break;
+	}
+	return true;
+}
+
+bool cell_sortkey_ties(const struct sock *s, uint64_t w[8])
+{
+	bool exact;
+
+	w[0] = (uint64_t)s->proto << 8 | s->type;
+	exact = addr_key(s, false, w + 1);
+	addr_key(s, true, w + 4);
+	w[7] = s->key.cookie;
+	return exact;
 }

@@ -1,7 +1,8 @@
 /* cell.h - the socket table's columns: titles, cell text, sort order.
  *
- * One place knows what each column shows and how it sorts, so the view
- * model, the incremental search and the sort menu agree. Cell text is
+ * One place knows what each column shows, how it sorts (also as integer
+ * keys), how it lays out and what it needs from the kernel, so the view
+ * model, the incremental search, the sort and the collector agree. Cell text is
  * escaped (escape.h): whatever bytes a socket name or a command held, the
  * text appended here is safe to draw. */
 #ifndef SOCKVIEW_CELL_H
@@ -9,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 #include "diff.h"
@@ -56,11 +58,20 @@ struct col_info {
 	unsigned prio;       /* lower survives longer on narrow screens */
 	bool right;          /* numbers: right-aligned */
 	bool optional;       /* offered in the columns menu */
+	bool flexible;       /* grows and shrinks first in the layout */
+	bool tcp_info;       /* made from tcp_info: the dump must ask for it */
+	bool rates;          /* made from the diff's rates (tcp_info byte counts) */
 	enum col_cut cut;
 };
 
 /* Static description of column c (c < COL_MAX_). */
 const struct col_info *cell_col(enum col c);
+
+/* COL_BIT set of the columns whose cells need tcp_info from the kernel
+ * (their .tcp_info): shown or sorted by, the dump must ask for it. */
+unsigned cell_cols_needing_tcp_info(void);
+/* COL_BIT set of the columns showing the diff's rates (their .rates). */
+unsigned cell_cols_showing_rates(void);
 
 struct cell_ctx {
 	const struct procmap *pm; /* NULL: processes are not mapped */
@@ -81,6 +92,21 @@ size_t cell_format(struct buf *out, enum col c, const struct sock *s,
 int cell_compare(enum col c, const struct sock *a, const struct diff_entry *da,
 		 const struct sock *b, const struct diff_entry *db,
 		 const struct procmap *pm);
+
+/* The integer form of cell_compare()'s order by column c, before its
+ * tie-break: three words w that order sockets (lexicographically, unsigned)
+ * as cell_compare(c) does. Returns false if the words are only a prefix (a
+ * long Unix name or command): where such words are equal, cell_compare()
+ * decides. d may be NULL; pm NULL: processes are not mapped. Sockets in own
+ * (may be NULL) sort as their Process cell reads, "sockview" with this pid,
+ * even before pm has seen them. No allocation: cheap enough per row. */
+bool cell_sortkey(enum col c, const struct sock *s, const struct diff_entry *d,
+		  const struct procmap *pm, const struct ownset *own, uint64_t w[3]);
+/* cell_compare()'s tie-break as integers: w[0] protocol and type, w[1..3]
+ * the local address, w[4..6] the peer, w[7] the cookie. Returns false if
+ * the local address words are only a prefix (a long Unix name): where they
+ * are equal, cell_compare() decides. */
+bool cell_sortkey_ties(const struct sock *s, uint64_t w[8]);
 
 /* Human-readable byte rate ("0", "512", "1.5K", "20M") into dst. */
 void cell_rate(double bytes_per_s, char *dst, size_t len);

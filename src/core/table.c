@@ -6,7 +6,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include "filter.h"
 #include "filter_hist.h"
@@ -124,9 +123,27 @@ static uint64_t mix_bytes(uint64_t h, const void *p, size_t n)
 	return h;
 }
 
+/* Which of the shown columns need what beyond the record's plain fields,
+ * worked out once per build of the texts. */
+struct fp_cols {
+	unsigned tcp;   /* tcp_info values (RTT, Cwnd, Retr) */
+	unsigned rates; /* the diff's rates */
+};
+
+static struct fp_cols fp_cols_of(const struct table *t)
+{
+	unsigned rates = cell_cols_showing_rates();
+	struct fp_cols fc = {
+		.tcp = t->columns & cell_cols_needing_tcp_info() & ~rates,
+		.rates = t->columns & rates,
+	};
+
+	return fc;
+}
+
 /* A hash of everything the shown columns of s are made from. */
-static uint64_t fingerprint(const struct table *t, const struct sock *s,
-			    const struct diff_entry *d)
+static uint64_t fingerprint(const struct table *t, const struct fp_cols *fc,
+			    const struct sock *s, const struct diff_entry *d)
 {
 	uint64_t h = 0xcbf29ce484222325ull;
 
@@ -140,10 +157,10 @@ static uint64_t fingerprint(const struct table *t, const struct sock *s,
 	h = mix_bytes(h, s->raddr, sizeof(s->raddr));
 	h = mix_bytes(h, s->name, s->name_len);
 	h = mix(h, s->has);
-	if (t->columns & (COL_BIT(COL_RTT) | COL_BIT(COL_CWND) | COL_BIT(COL_RETRANS)))
+	if (fc->tcp)
 		h = mix(h, (uint64_t)s->tcp.rtt_us << 32 ^ (uint64_t)s->tcp.snd_cwnd << 16 ^
 				   s->tcp.total_retrans);
-	if (d && (t->columns & (COL_BIT(COL_RX) | COL_BIT(COL_TX)))) {
+	if (d && fc->rates) {
 		uint32_t bits[2];
 
 		memcpy(&bits[0], &d->rx_rate, sizeof(bits[0]));
@@ -204,6 +221,7 @@ static void stext_build(struct table *t)
 	const struct diff *d = &t->diffs[t->cur];
 	bool reuse = t->have_prev && pt->valid && pt->columns == t->columns;
 	size_t n = s->n ? s->n : 1;
+	struct fp_cols fc = fp_cols_of(t);
 
 	xgrow((void **)&st->fp, &st->cap, n, sizeof(*st->fp));
 	st->off = xreallocarray(st->off, st->cap, sizeof(*st->off));
@@ -211,7 +229,7 @@ static void stext_build(struct table *t)
 	buf_reset(&st->text);
 	for (size_t i = 0; i < s->n; i++) {
 		const struct diff_entry *e = i < d->n ? &d->e[i] : NULL;
-		uint64_t fp = fingerprint(t, &s->socks[i], e);
+		uint64_t fp = fingerprint(t, &fc, &s->socks[i], e);
 		size_t at = st->text.len;
 
 		if (reuse && e && e->prev < pt->n && pt->fp[e->prev] == fp)
@@ -269,10 +287,10 @@ void table_set_search(struct table *t, const char *text)
 
 /* ---- sorting ----
  * Rows are sorted through a decorated copy: the order of cell_compare()
- * encoded in integers next to each other in memory, so the 10^6 or so
- * comparisons of a 10^5-socket snapshot do not chase pointers into the
- * records. Where the integers cannot tell (long names), cell_compare()
- * decides. */
+ * encoded in integers (cell_sortkey(), cell_sortkey_ties()) next to each
+ * other in memory, so the 10^6 or so comparisons of a 10^5-socket snapshot
+ * do not chase pointers into the records. Where the integers cannot tell
+ * (long names), cell_compare() decides. */
 
 struct sortkey {
 	uint64_t k[11];     /* primary (3), proto/type, local (3), peer (3), cookie */
@@ -286,139 +304,6 @@ struct sortkey {
 struct sortctx {
 	const struct table *t;
 };
-
-static uint64_t be_bytes(const void *p, size_t n)
-{
-	const unsigned char *b = p;
-	uint64_t v = 0;
-
-	for (size_t i = 0; i < 8; i++)
-		v = v << 8 | (i < n ? b[i] : 0);
-	return v;
-}
-
-/* Three words in the order of cell.c's address comparison; false if they
- * are only a prefix (a long Unix name). */
-static bool addr_key(const struct sock *s, bool peer, uint64_t w[3])
-{
-	/* cell.c: IPv4, IPv6, other families by number, Unix last */
-	unsigned rank = s->family == AF_INET ? 0 : s->family == AF_INET6 ? 1
-						      : s->family == AF_UNIX ? 3 : 2;
-
-	if (s->family == AF_INET || s->family == AF_INET6) {
-		const uint8_t *a = peer ? s->raddr : s->laddr;
-
-		w[0] = (uint64_t)rank << 56 | be_bytes(a, 7) >> 8;
-		w[1] = be_bytes(a + 7, 8);
-		w[2] = (uint64_t)a[15] << 56 | (uint64_t)(peer ? s->rport : s->lport) << 40;
-		return true;
-	}
-	if (s->family != AF_UNIX) {
-		w[0] = (uint64_t)rank << 56;
-		w[1] = s->family;
-		w[2] = 0;
-		return true;
-	}
-	if (peer) {
-		w[0] = (uint64_t)rank << 56;
-		w[1] = s->peer_inode;
-		w[2] = 0;
-		return true;
-	}
-	w[0] = (uint64_t)rank << 56 | be_bytes(s->name, s->name_len < 7 ? s->name_len : 7) >> 8;
-	w[1] = s->name_len > 7 ? be_bytes(s->name + 7, s->name_len - 7u) : 0;
-	w[2] = (s->name_len > 15 ? be_bytes(s->name + 15, s->name_len - 15u) >> 8 << 8 : 0) |
-	       s->name_len;
-	return s->name_len <= 22;
-}
-
-static uint64_t state_rank(const struct sock *s)
-{
-	/* cell.c sorts states by name */
-	static const char *const order[] = {
-		"CLOSE", "CLOSE-WAIT", "CLOSING", "ESTAB", "FIN-WAIT-1", "FIN-WAIT-2",
-		"LAST-ACK", "LISTEN", "SYN-RECV", "SYN-SENT", "TIME-WAIT", "UNCONN",
-		"UNKNOWN",
-	};
-	const char *n = sock_state_name(s);
-
-	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
-		if (!strcmp(order[i], n))
-			return i;
-	return 99;
-}
-
-static uint64_t rate_key(bool has, float v)
-{
-	uint32_t bits;
-
-	if (!has)
-		return 0;
-	if (v < 0)
-		v = 0;
-	memcpy(&bits, &v, sizeof(bits));
-	return (uint64_t)1 << 63 | bits;
-}
-
-static uint64_t tcp_key(const struct sock *s, uint64_t v)
-{
-	return s->proto == SP_TCP && (s->has & SOCK_HAS_TCP) ? (uint64_t)1 << 32 | v : 0;
-}
-
-/* The primary part; false if it is only a prefix. */
-static bool primary_key(const struct table *t, const struct table_row *r, uint64_t w[3])
-{
-	const struct sock *s = r->s;
-	const struct diff_entry *d = r->d;
-	bool rates = d && (d->flags & DIFF_RATES);
-
-	w[0] = w[1] = w[2] = 0;
-	switch (t->sort_col) {
-	case COL_PROTO: w[0] = (uint64_t)s->proto << 8 | s->type; return true;
-	case COL_STATE: w[0] = state_rank(s); return true;
-	case COL_RECVQ: w[0] = s->recv_q; return true;
-	case COL_SENDQ: w[0] = s->send_q; return true;
-	case COL_LOCAL: return addr_key(s, false, w);
-	case COL_PEER: return addr_key(s, true, w);
-	case COL_UID: w[0] = s->uid; return true;
-	case COL_INODE: w[0] = s->inode; return true;
-	case COL_RTT: w[0] = tcp_key(s, s->tcp.rtt_us); return true;
-	case COL_CWND: w[0] = tcp_key(s, s->tcp.snd_cwnd); return true;
-	case COL_RETRANS: w[0] = tcp_key(s, s->tcp.total_retrans); return true;
-	case COL_RX: w[0] = rate_key(rates, d ? d->rx_rate : 0); return true;
-	case COL_TX: w[0] = rate_key(rates, d ? d->tx_rate : 0); return true;
-	case COL_PROCESS: {
-		struct proc_owner o;
-		size_t clen = 0;
-		const char *comm;
-
-		if (ownset_find(&t->own, s->inode, NULL)) {
-			/* shown as sockview/PID whatever the last scan saw */
-			w[0] = be_bytes("sockview", 8);
-			w[1] = 8;
-			w[2] = (uint32_t)getpid();
-			return true;
-		}
-		if (!t->pm)
-			return true; /* all equal */
-		if (!s->inode || !procmap_owners(t->pm, s->inode, &o, 1)) {
-			/* no process: after all the others */
-			w[0] = w[1] = w[2] = UINT64_MAX;
-			return true;
-		}
-		comm = procmap_comm(t->pm, o.pid, &clen);
-		if (!comm)
-			clen = 0;
-		w[0] = be_bytes(comm, clen < 8 ? clen : 8);
-		w[1] = (clen > 8 ? be_bytes(comm + 8, clen - 8) >> 8 << 8 : 0) | clen;
-		w[2] = (uint32_t)o.pid;
-		return clen <= 15;
-	}
-	case COL_MAX_:
-		break;
-	}
-	return true;
-}
 
 static int cmp_words(const uint64_t *x, const uint64_t *y, size_t n)
 {
@@ -457,17 +342,14 @@ out:
 
 static void sortkey_make(const struct table *t, uint32_t i, struct sortkey *k)
 {
-	const struct sock *s = t->all[i].s;
+	const struct table_row *r = &t->all[i];
 
 	k->idx = i;
 	k->exact = 0;
-	if (primary_key(t, &t->all[i], k->k))
+	if (cell_sortkey(t->sort_col, r->s, r->d, t->pm, &t->own, k->k))
 		k->exact |= SK_PRIMARY;
-	k->k[3] = (uint64_t)s->proto << 8 | s->type;
-	if (addr_key(s, false, k->k + 4))
+	if (cell_sortkey_ties(r->s, k->k + 3))
 		k->exact |= SK_LOCAL;
-	addr_key(s, true, k->k + 7);
-	k->k[10] = s->key.cookie;
 }
 
 #define NO_RANK UINT32_MAX

@@ -16,7 +16,7 @@
 
 static bool col_flexible(enum col c)
 {
-	return c == COL_LOCAL || c == COL_PEER || c == COL_PROCESS;
+	return cell_col(c)->flexible;
 }
 
 int view_layout(unsigned enabled, const size_t natural[COL_MAX_], int width,
