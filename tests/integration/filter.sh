@@ -1,5 +1,5 @@
 # filter.sh - `sockview --once --format=json -f EXPR` over sockets this test
-# holds (tests/sockholder.py): for each expression, the test's own sockets
+# holds (tests/support/sockholder.py): for each expression, the test's own sockets
 # in the output must be exactly the expected subset; bad expressions must
 # exit 2 with the position of the mistake.
 . "$TESTS_SRCDIR/support/lib.sh"

@@ -2,7 +2,7 @@
 """Faults of the environment around `sockview --once` (issue 6, item 4).
 
  - a protocol without a diag handler (raw here, or simulated elsewhere by
-   tests/test_diag.c and tests/test_faults.c through the transport seam):
+   tests/integration/test_diag.c and tests/integration/test_faults.c through the transport seam):
    it is reported as unavailable, the rest is listed, exit 0;
  - churn: processes that open sockets and exit while sockview scans /proc,
    connections opened and closed while it dumps: every run exits 0 with

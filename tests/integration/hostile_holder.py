@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Holds Unix sockets with hostile names under a hostile process name, for
-tests/hostile.sh.
+tests/integration/hostile.sh.
 
   hostile_holder.py --comm HEX --dir DIR [--abstract HEX]... [--path HEX]...
 

@@ -1,6 +1,6 @@
 /* test_faults.c - the sock_diag source under random faults (issue 6, item 4).
  *
- * tests/test_diag.c scripts one fault at a time through the transport seam
+ * tests/integration/test_diag.c scripts one fault at a time through the transport seam
  * (diag_set_transport). Here a "chaos" transport answers every request
  * like the kernel would, but, from a seeded generator, interrupts receives
  * (EINTR), drops datagrams (ENOBUFS), says "nothing yet" (EAGAIN),

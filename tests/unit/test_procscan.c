@@ -756,7 +756,7 @@ static void test_real_proc(void **state)
 	procscan_free(ps);
 }
 
-/* Unprivileged mode (tests/procscan_unpriv.sh): running as a user who
+/* Unprivileged mode (tests/integration/procscan_unpriv.sh): running as a user who
  * cannot read another user's fds, next to a root-owned holder process. */
 static void test_unprivileged(void **state)
 {
