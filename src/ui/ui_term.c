@@ -14,6 +14,7 @@
 #include "keys.h"
 #include "ui_caps.h"
 #include "ui_color.h"
+#include "ui_crash.h"
 #include "ui_term.h"
 #include "xalloc.h"
 
@@ -56,6 +57,7 @@ struct ui_term *ui_term_open(bool color, char *err, size_t errlen)
 		if (sigaction(SIGTSTP, NULL, &old) == 0 && old.sa_handler == SIG_DFL)
 			sigaction(SIGTSTP, &sa, NULL);
 	}
+	ui_crash_save_modes(STDIN_FILENO);
 	scr = newterm(NULL, stdout, stdin);
 	if (!scr) {
 		snprintf(err, errlen, _("unknown terminal type '%s' (TERM): cannot drive the terminal"),
@@ -90,6 +92,7 @@ struct ui_term *ui_term_open(bool color, char *err, size_t errlen)
 	mouseinterval(150);
 	ui_color_init(t->attrs, color && has_colors());
 	ui_term_resize(t);
+	ui_crash_arm(STDOUT_FILENO);
 	return t;
 }
 
@@ -99,6 +102,7 @@ void ui_term_close(struct ui_term *t)
 
 	if (!t)
 		return;
+	ui_crash_disarm();
 	/* Ended while in the background (kill -TERM, then kill -CONT): the
 	 * terminal is the shell's now, and touching it would only stop us
 	 * again (SIGTTOU) instead of letting us exit. */
@@ -189,6 +193,8 @@ bool ui_term_wait_foreground(struct ui_term *t)
 
 void ui_term_suspend(struct ui_term *t, bool whole_group)
 {
+	/* the shell has the terminal meanwhile: a crash leaves it alone */
+	ui_crash_disarm();
 	if (!isendwin())
 		endwin();
 	/* Stop like any job. In an orphaned process group the kernel
@@ -205,6 +211,7 @@ void ui_term_continued(struct ui_term *t)
 	 * left, but a shell may have written on our screen or changed the
 	 * modes meanwhile. The next draw starts afresh. */
 	t->reenter = true;
+	ui_crash_arm(STDOUT_FILENO);
 }
 
 void ui_term_size(const struct ui_term *t, int *width, int *height)
