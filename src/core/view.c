@@ -110,10 +110,21 @@ static void header_status(struct lb *b, const struct app *a)
 
 	if (a->delay_ms < 1000)
 		snprintf(tmp, sizeof(tmp), "%d ms", a->delay_ms);
-	else
+	else if (a->delay_ms < 60000)
 		snprintf(tmp, sizeof(tmp), "%g s", a->delay_ms / 1000.0);
+	else if (a->delay_ms < 3600000)
+		snprintf(tmp, sizeof(tmp), "%g min", a->delay_ms / 60000.0);
+	else
+		snprintf(tmp, sizeof(tmp), "%g h", a->delay_ms / 3600000.0);
 	ln_puts(b, _("Refresh "), VS_HEADER);
-	ln_puts(b, tmp, VS_HEADER_KEY);
+	if (a->delay_ms >= VIEW_LONG_DELAY_MS) {
+		/* a long interval looks like a frozen table: say so, and how
+		 * to refresh at once */
+		ln_puts(b, tmp, VS_WARN);
+		ln_puts(b, _(" (Ctrl-L refreshes now)"), VS_WARN);
+	} else {
+		ln_puts(b, tmp, VS_HEADER_KEY);
+	}
 	ln_puts(b, _("  Netns "), VS_HEADER);
 	ln_puts(b, a->netns ? a->netns : _("(current)"), VS_HEADER_KEY);
 	ln_puts(b, _("  Filter "), VS_HEADER);

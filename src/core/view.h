@@ -75,6 +75,9 @@ struct view_col {
 /* Fixed layout limits. */
 #define VIEW_MIN_W 20
 #define VIEW_MIN_H 6
+/* From this refresh interval on, the header warns that the table is slow
+ * to change and says how to refresh at once. */
+#define VIEW_LONG_DELAY_MS 10000
 
 struct view {
 	int width, height;

@@ -644,6 +644,30 @@ static void test_pause_delay_quit(void **state)
 	assert_true(app_key(a, KC_F10, NOW) & APP_QUIT);
 }
 
+/* Ctrl-L redraws and refreshes now, on every screen, and a paused view
+ * stays paused (issue 12 item 5). */
+static void test_ctrl_l_refreshes(void **state)
+{
+	struct fixture *f = *state;
+	struct app *a = f->a;
+	static const int open_keys[] = { 0, '?', KC_ENTER, 's', 'c' };
+
+	app_key(a, ' ', NOW);
+	assert_true(a->paused);
+	for (size_t i = 0; i < sizeof(open_keys) / sizeof(open_keys[0]); i++) {
+		unsigned fx;
+
+		if (open_keys[i])
+			app_key(a, open_keys[i], NOW);
+		fx = app_key(a, KC_CTRL('l'), NOW);
+		assert_true(fx & APP_REDRAW);
+		assert_true(fx & APP_REFRESH);
+		assert_true(a->paused);
+		app_key(a, KC_ESC, NOW);
+		assert_int_equal(a->mode, MODE_TABLE);
+	}
+}
+
 static void test_endpoint_keys(void **state)
 {
 	struct fixture *f = *state;
@@ -1261,6 +1285,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_search, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_letters_are_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sort, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ctrl_l_refreshes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_navigation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_selection_by_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_selection_gone, setup, teardown),

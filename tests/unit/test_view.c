@@ -340,6 +340,7 @@ static void test_screen_120(void **state)
 	assert_non_null(strstr(txt, "6 sockets"));
 	assert_non_null(strstr(txt, "TCP 3 (estab 2, listen 1, timewait 0)"));
 	assert_non_null(strstr(txt, "Refresh 1 s"));
+	assert_null(strstr(txt, "Ctrl-L refreshes now"));
 	assert_non_null(strstr(txt, "Filter none"));
 	/* titles, with the sort mark on Proto */
 	y = find_line(f, "Recv-Q");
@@ -831,6 +832,30 @@ static void test_filter_error_escaped_once(void **state)
 	buf_free(&all);
 }
 
+/* A long refresh interval is said plainly, with the key that refreshes
+ * at once (issue 12 item 5). */
+static void test_long_interval(void **state)
+{
+	struct fx *f = *state;
+	struct buf all = BUF_INIT;
+	static const struct {
+		int ms;
+		const char *shown;
+	} cases[] = {
+		{ 5000, "Refresh 5 s  " },
+		{ 30000, "Refresh 30 s (Ctrl-L refreshes now)" },
+		{ 300000, "Refresh 5 min (Ctrl-L refreshes now)" },
+		{ 3600000, "Refresh 1 h (Ctrl-L refreshes now)" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		f->a->delay_ms = cases[i].ms;
+		app_draw(f->a, &f->v, 120, 40, NOW);
+		assert_non_null(strstr(screen(f, &all), cases[i].shown));
+	}
+	buf_free(&all);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -838,6 +863,7 @@ int main(void)
 		cmocka_unit_test(test_fit),
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test_setup_teardown(test_screen_120, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_interval, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_screen_80_shortens, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_screen_small, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_screen_ascii, setup, teardown),

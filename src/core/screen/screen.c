@@ -93,6 +93,8 @@ unsigned screen_menu_action(struct app *a, enum action act, size_t n,
 		return APP_REDRAW;
 	case ACT_QUIT:
 		return app_ask_quit(a);
+	case ACT_REDRAW:
+		return APP_REDRAW | APP_REFRESH;
 	default:
 		return 0;
 	}

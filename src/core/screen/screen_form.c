@@ -16,7 +16,7 @@ static unsigned form_action(struct app *a, enum action act, int64_t now)
 		return APP_REDRAW;
 	}
 	if (act == ACT_HELP || act == ACT_REDRAW)
-		return act == ACT_REDRAW ? APP_REDRAW : screen_table_action(a, act, now);
+		return act == ACT_REDRAW ? APP_REDRAW | APP_REFRESH : screen_table_action(a, act, now);
 	return 0;
 }
 

@@ -20,7 +20,7 @@ static unsigned help_action(struct app *a, enum action act, int64_t now)
 		return APP_REDRAW;
 	}
 	if (act == ACT_NONE || act == ACT_REDRAW)
-		return act == ACT_REDRAW ? APP_REDRAW : 0;
+		return act == ACT_REDRAW ? APP_REDRAW | APP_REFRESH : 0;
 	/* any other key leaves the help and acts on the table */
 	a->mode = MODE_TABLE;
 	return APP_REDRAW | screen_table_action(a, act, now);

@@ -24,7 +24,7 @@ static unsigned newep_action(struct app *a, enum action act, int64_t now)
 	case ACT_HELP:
 		return app_set_mode(a, MODE_HELP);
 	case ACT_REDRAW:
-		return APP_REDRAW;
+		return APP_REDRAW | APP_REFRESH;
 	default:
 		return 0;
 	}

@@ -452,7 +452,8 @@ unsigned screen_table_action(struct app *a, enum action act, int64_t now)
 		}
 		return APP_REDRAW;
 	case ACT_REDRAW:
-		return APP_REDRAW;
+		/* Ctrl-L: a fresh screen and fresh data (the interval may be an hour) */
+		return APP_REDRAW | APP_REFRESH;
 	case ACT_MAX_:
 		break;
 	}
