@@ -95,6 +95,7 @@ struct app_panes {
 	uint64_t own_fp;      /* epman_collect_fp() when the table's own was filled */
 	bool own_fp_ok;
 	uint32_t pending_inode; /* F7: select this socket once it shows up */
+	size_t pending_nsocks;  /* how many sockets its pane has */
 	app_probe_fn probe;   /* who holds an address, beyond the table */
 	void *probe_ctx;
 	struct snapshot probe_snap;

@@ -56,16 +56,22 @@ bool app_sync_endpoints(struct app *a)
 	return true;
 }
 
-/* Selects the socket with inode; messages say why not. */
-static unsigned select_inode(struct app *a, uint32_t inode, unsigned tag, int64_t now)
+/* Selects the socket with inode (of a pane with nsocks sockets); messages
+ * say why not. */
+static unsigned select_inode(struct app *a, uint32_t inode, unsigned tag, size_t nsocks,
+			     int64_t now)
 {
 	size_t i;
 
 	a->panes.pending_inode = 0;
 	if (table_find_inode_row(&a->table, inode, &i)) {
 		table_select_index(&a->table, i);
-		app_message(a, false, now, _("selected a socket of pane [%u] (inode %u): F7 again "
-					     "selects the next one"), tag, inode);
+		if (nsocks > 1)
+			app_message(a, false, now, _("selected a socket of pane [%u] (inode %u): F7 "
+						     "again selects the next one"), tag, inode);
+		else
+			app_message(a, false, now, _("selected the socket of pane [%u] (inode %u)"),
+				    tag, inode);
 		return APP_REDRAW;
 	}
 	if (a->table.have_snap && snapshot_find_inode(app_snapshot(a), inode)) {
@@ -75,6 +81,7 @@ static unsigned select_inode(struct app *a, uint32_t inode, unsigned tag, int64_
 	}
 	/* opened since the last refresh: select it when the table has it */
 	a->panes.pending_inode = inode;
+	a->panes.pending_nsocks = nsocks;
 	app_message(a, false, now, _("the socket (inode %u) is not in the table yet: it will be "
 				     "selected after the refresh"), inode);
 	return APP_REDRAW | APP_REFRESH;
@@ -101,7 +108,7 @@ unsigned app_show_socket(struct app *a, int64_t now)
 	inode = small[p->sock_cursor % n];
 	p->sock_cursor++;
 	a->panes.zoom = false;
-	return select_inode(a, inode, p->id, now);
+	return select_inode(a, inode, p->id, n, now);
 }
 
 static const char *pane_private_dir(void *ctx, char *err, size_t errlen)
@@ -300,7 +307,7 @@ void app_endpoints_after_refresh(struct app *a, int64_t now)
 			unsigned tag = 0;
 
 			ownset_find(&a->table.own, inode, &tag);
-			select_inode(a, inode, tag, now);
+			select_inode(a, inode, tag, a->panes.pending_nsocks, now);
 		}
 		a->panes.pending_inode = 0;
 	}

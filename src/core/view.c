@@ -70,7 +70,7 @@ static void header_totals(struct lb *b, const struct app *a)
 		return;
 	}
 	ln_printf(b, VS_HEADER_KEY, "%zu", a->table.total);
-	ln_puts(b, _(" sockets: "), VS_HEADER);
+	ln_puts(b, P_(" socket: ", " sockets: ", a->table.total), VS_HEADER);
 	for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
 		unsigned p = order[k];
 		size_t n = 0;

@@ -72,7 +72,7 @@ tl_wait_for "$CLI_ESTAB" || tl_fail "the client's end is not in the table"
 
 # F7 from the client pane selects its socket in the table.
 tl_keys F7
-tl_wait_for 'selected a socket of pane \[2\]' || tl_fail "F7 did not select the client's socket"
+tl_wait_for 'selected the socket of pane \[2\]' || tl_fail "F7 did not select the client's (only) socket"
 
 # History: Up brings the line back, Ctrl-U clears it.
 tl_keys Up

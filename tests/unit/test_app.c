@@ -503,11 +503,13 @@ static void test_peer(void **state)
 	assert_false(a->msg_error);
 	app_key(a, 'p', NOW);
 	assert_int_equal(sel_cookie(a), 2);
-	/* the listener has no peer */
+	/* the listener has no peer, and the message says why (not "the other
+	 * end is not on this machine") */
 	app_select_key(a, &row_of(a, 1)->s->key);
 	app_key(a, 'p', NOW);
 	assert_int_equal(sel_cookie(a), 1);
 	assert_true(a->msg_error);
+	assert_non_null(strstr(a->msg, "a listening socket has no peer"));
 	/* a dual-stack server: IPv4 client, IPv6 (mapped) server side */
 	{
 		struct snapshot *sp = app_spare_snapshot(a);
@@ -873,7 +875,9 @@ static void test_endpoints_flow(void **state)
 	commit_with(a, f->pm, ino[0], NOW + 1000);
 	assert_int_equal(a->panes.pending_inode, 0);
 	assert_int_equal(app_selected(a)->s->inode, ino[0]);
-	assert_non_null(strstr(a->msg, "selected a socket of pane [2]"));
+	/* a client has one socket: no "F7 again selects the next one" */
+	assert_non_null(strstr(a->msg, "selected the socket of pane [2]"));
+	assert_null(strstr(a->msg, "F7 again"));
 	/* the Process cell names sockview and the pane */
 	{
 		struct buf b = BUF_INIT;

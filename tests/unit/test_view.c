@@ -33,7 +33,9 @@ static void fill(struct snapshot *s)
 {
 	struct sock *r;
 
-	ut_inet(s, SP_TCP, SS_LISTEN, "0.0.0.0", 8080, "0.0.0.0", 0, 1, 101);
+	/* the kernel sends a tcp_info of zeros for listeners */
+	r = ut_inet(s, SP_TCP, SS_LISTEN, "0.0.0.0", 8080, "0.0.0.0", 0, 1, 101);
+	r->has |= SOCK_HAS_TCP;
 	r = ut_inet(s, SP_TCP, SS_ESTABLISHED, "127.0.0.1", 8080, "127.0.0.1", 40000, 2, 102);
 	r->has |= SOCK_HAS_TCP | SOCK_HAS_CONG;
 	r->tcp.rtt_us = 1250;
@@ -490,7 +492,11 @@ static void test_details_screen(void **state)
 	assert_non_null(strstr(txt, "acked 12345, received 678"));
 	assert_non_null(strstr(txt, "pid 77, fd 4, uid 0, command srv\\x1b[31m"));
 	assert_non_null(strstr(txt, "pid 78, fd 5"));
-	assert_non_null(strstr(txt, "no file permissions"));
+	/* a connection belongs to its two ends: not "any local user can
+	 * connect"; no timer runs: not "none, expires in 0 ms" */
+	assert_null(strstr(txt, "no file permissions"));
+	assert_non_null(strstr(txt, "none running"));
+	assert_null(strstr(txt, "expires in 0 ms"));
 	/* its local peer is in the snapshot */
 	assert_non_null(strstr(txt, "inode 103, ESTAB (p jumps to it)"));
 	/* a small screen still works, and scrolling is clamped */
@@ -498,6 +504,18 @@ static void test_details_screen(void **state)
 	app_draw(f->a, &f->v, 20, 6, NOW);
 	screen(f, &all);
 	assert_true(f->a->scroll < 1000);
+	app_key(f->a, KC_ESC, NOW);
+
+	/* the TCP listener: reachable by anyone; no tcp_info block of zeros */
+	for (size_t i = 0; i < f->a->table.nrows; i++)
+		if (f->a->table.rows[i].s->key.cookie == 1)
+			app_select_row(f->a, i);
+	app_key(f->a, KC_ENTER, NOW);
+	app_draw(f->a, &f->v, 120, 40, NOW);
+	txt = screen(f, &all);
+	assert_non_null(strstr(txt, "any local user can connect"));
+	assert_non_null(strstr(txt, "a listening socket has no connection of its own"));
+	assert_null(strstr(txt, "cwnd 0 segments"));
 	app_key(f->a, KC_ESC, NOW);
 
 	/* the abstract Unix listener */
@@ -832,6 +850,35 @@ static void test_filter_error_escaped_once(void **state)
 	buf_free(&all);
 }
 
+/* One socket is "1 socket", not "1 sockets" (issue 12 item 10). */
+static void test_header_plural(void **state)
+{
+	struct options o;
+	struct app *a;
+	struct snapshot *s;
+	struct view v;
+	struct buf all = BUF_INIT;
+	struct fx f;
+
+	(void)state;
+	ut_options(&o);
+	a = app_new(&o, ESC_UTF8);
+	s = app_spare_snapshot(a);
+	ut_inet(s, SP_TCP, SS_LISTEN, "127.0.0.1", 80, "0.0.0.0", 0, 1, 101);
+	ut_finish(s, NOW);
+	app_commit_snapshot(a, NULL, NOW);
+	view_init(&v);
+	app_draw(a, &v, 120, 40, NOW);
+	memset(&f, 0, sizeof(f));
+	f.a = a;
+	f.v = v;
+	assert_non_null(strstr(screen(&f, &all), "1 socket: "));
+	assert_null(strstr(all.data, "1 sockets"));
+	buf_free(&all);
+	view_free(&v);
+	app_free(a);
+}
+
 /* A long refresh interval is said plainly, with the key that refreshes
  * at once (issue 12 item 5). */
 static void test_long_interval(void **state)
@@ -864,6 +911,7 @@ int main(void)
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test_setup_teardown(test_screen_120, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_interval, setup, teardown),
+		cmocka_unit_test(test_header_plural),
 		cmocka_unit_test_setup_teardown(test_screen_80_shortens, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_screen_small, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_screen_ascii, setup, teardown),

@@ -102,6 +102,34 @@ static const char *ca_state_name(unsigned st)
 	}
 }
 
+/* A duration in ms as people read it: "250 ms", "4.5 s", "59 s". */
+static void fmt_ms(unsigned ms, char *dst, size_t len)
+{
+	if (ms < 1000)
+		snprintf(dst, len, "%u ms", ms);
+	else if (ms < 10000)
+		snprintf(dst, len, "%.1f s", ms / 1000.0);
+	else
+		snprintf(dst, len, "%u s", (ms + 500) / 1000);
+}
+
+/* The kernel timer of an inet socket, or that none runs. */
+static void details_timer(struct textlines *tl, const struct sock *s)
+{
+	char when[32];
+
+	if (!s->timer) {
+		tl_kv(tl, _("Timer"), "%s", _("none running"));
+		return;
+	}
+	fmt_ms(s->expires_ms, when, sizeof(when));
+	if (s->retrans)
+		tl_kv(tl, _("Timer"), _("%s, expires in %s, %u retransmits"), timer_name(s->timer),
+		      when, s->retrans);
+	else
+		tl_kv(tl, _("Timer"), _("%s, expires in %s"), timer_name(s->timer), when);
+}
+
 static void fmt_bits(double bytes_per_s, char *dst, size_t len)
 {
 	double b = bytes_per_s * 8.0;
@@ -333,8 +361,7 @@ static void details_build(struct view *v, const struct app *a, int y0, int h, in
 	if (s->ifindex)
 		tl_kv(&tl, _("Interface"), "%u", s->ifindex);
 	if (s->family != AF_UNIX)
-		tl_kv(&tl, _("Timer"), _("%s, expires in %u ms, %u retransmits"), timer_name(s->timer),
-		      s->expires_ms, s->retrans);
+		details_timer(&tl, s);
 	if (s->has & SOCK_HAS_MEM)
 		tl_kv(&tl, _("Memory"), _("receive %u of %u bytes, send %u of %u bytes"),
 		      s->rmem_alloc, s->rcvbuf, s->wmem_alloc, s->sndbuf);
@@ -358,8 +385,12 @@ static void details_build(struct view *v, const struct app *a, int y0, int h, in
 			tl_kv(&tl, _("Peer inode"), "%s", _("none (not connected)"));
 		}
 	} else {
-		tl_kv(&tl, _("Permissions"), "%s", _("network sockets have no file permissions: "
-						    "any local user can connect"));
+		/* only a listener, or a socket bound and not connected, can be
+		 * reached by others; a connection belongs to its two ends */
+		if (s->state == SS_LISTEN || (s->proto != SP_TCP && !s->rport))
+			tl_kv(&tl, _("Permissions"), "%s",
+			      _("network sockets have no file permissions: any local user can "
+				"connect"));
 		peer = gone ? NULL : app_find_peer(a, s);
 		if (peer) {
 			tl_section(&tl, _("Local peer"));
@@ -368,7 +399,11 @@ static void details_build(struct view *v, const struct app *a, int y0, int h, in
 			details_processes(&tl, a, peer->inode, _("Peer process"));
 		}
 	}
-	if (s->proto == SP_TCP && (s->has & SOCK_HAS_TCP))
+	if (s->proto == SP_TCP && s->state == SS_LISTEN)
+		tl_kv(&tl, _("tcp_info"), "%s", _("a listening socket has no connection of its own: "
+						 "round-trip times, windows and rates belong to the "
+						 "connections it accepts"));
+	else if (s->proto == SP_TCP && (s->has & SOCK_HAS_TCP))
 		details_tcp(&tl, s, d);
 	else if (s->proto == SP_TCP)
 		tl_kv(&tl, _("tcp_info"), "%s", _("not reported for this socket (listening or "

@@ -324,6 +324,17 @@ static unsigned jump_peer(struct app *a, int64_t now)
 		app_message(a, true, now, "%s", _("this socket is closed"));
 		return APP_REDRAW;
 	}
+	if (r->s->state == SS_LISTEN) {
+		app_message(a, true, now, "%s",
+			    _("a listening socket has no peer: each connection it accepts is a "
+			      "socket of its own, on the same local port"));
+		return APP_REDRAW;
+	}
+	if ((r->s->proto == SP_TCP || r->s->proto == SP_UDP || r->s->proto == SP_RAW) &&
+	    !r->s->rport) {
+		app_message(a, true, now, "%s", _("this socket is not connected: it has no peer"));
+		return APP_REDRAW;
+	}
 	p = app_find_peer(a, r->s);
 	if (!p) {
 		app_message(a, true, now, "%s",
