@@ -46,7 +46,9 @@ static const struct col_info cols[COL_MAX_] = {
 	[COL_PROCESS] = {
 		.title = N_("Process"), .name = N_("Process"),
 		.min_w = 7, .want_w = 12, .max_w = 30, .prio = 4,
-		.flexible = true, .cut = CUT_END,
+		/* cut in the middle: the end holds the pid, "+N" more
+		 * processes, or the "[N]" of sockview's own panes */
+		.flexible = true, .cut = CUT_MIDDLE,
 	},
 	[COL_UID] = {
 		.title = N_("UID"), .name = N_("User id"),

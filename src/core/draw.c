@@ -444,21 +444,41 @@ void draw_fit_store(struct buf *store, const struct buf *t, size_t room, enum co
 
 
 /* Only whole hints: a cut one would read as a different key. */
+/* The width of hint h (key and label), and its key text into key. */
+static size_t hint_width(const struct lb *b, const struct hint *h, char *key, size_t keylen)
+{
+	const char *label = _(h->label);
+
+	keys_hint_text(&h->keys, key, keylen);
+	return esc_width(key, strlen(key), b->v->cs) + esc_width(label, strlen(label), b->v->cs);
+}
+
+static void hint_put(struct lb *b, const struct hint *h, const char *key, bool space)
+{
+	if (space)
+		ln_space(b, 1, VS_NORMAL);
+	ln_puts(b, key, VS_KEY);
+	ln_puts(b, _(h->label), VS_KEYLABEL);
+}
+
 void draw_hints(struct lb *b, const struct hint *h, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		const char *label = _(h[i].label);
-		char key[32];
-		size_t w;
+	char key[32], last_key[32];
+	size_t last_w, shown = 0;
 
-		keys_hint_text(&h[i].keys, key, sizeof(key));
-		w = esc_width(key, strlen(key), b->v->cs) +
-		    esc_width(label, strlen(label), b->v->cs) + (i ? 1 : 0);
-		if (w > ln_room(b))
+	if (!n)
+		return;
+	/* the last hint is how to leave (F10 Quit, Esc Cancel): it stays
+	 * when narrowing drops the others */
+	last_w = hint_width(b, &h[n - 1], last_key, sizeof(last_key));
+	for (size_t i = 0; i + 1 < n; i++) {
+		size_t w = hint_width(b, &h[i], key, sizeof(key)) + (shown ? 1 : 0);
+
+		if (w + 1 + last_w > ln_room(b))
 			break;
-		if (i)
-			ln_space(b, 1, VS_NORMAL);
-		ln_puts(b, key, VS_KEY);
-		ln_puts(b, label, VS_KEYLABEL);
+		hint_put(b, &h[i], key, shown > 0);
+		shown++;
 	}
+	if (last_w + (shown ? 1 : 0) <= ln_room(b))
+		hint_put(b, &h[n - 1], last_key, shown > 0);
 }

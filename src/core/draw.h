@@ -107,7 +107,8 @@ struct hint {
 	const char *label;
 };
 
-/* Adds the hints that fit whole (a cut one would read as another key). */
+/* Adds the hints that fit whole (a cut one would read as another key); the
+ * last one (how to leave the screen) stays when others are dropped. */
 void draw_hints(struct lb *b, const struct hint *h, size_t n);
 
 #endif

@@ -384,6 +384,39 @@ static void test_screen_80_shortens(void **state)
 	buf_free(&all);
 }
 
+/* Narrowing drops on purpose (issue 12 item 13): the footer keeps how to
+ * quit, a narrow table keeps State, and a cut Process keeps its end (the
+ * pid, or the pane marker of sockview's own sockets). */
+static void test_narrow_keeps_what_matters(void **state)
+{
+	struct fx *f = *state;
+	struct buf all = BUF_INIT;
+	struct view_col out[COL_MAX_];
+	size_t natural[COL_MAX_];
+	int n;
+	bool state_shown = false;
+
+	for (int w = 40; w <= 80; w += 20) {
+		app_draw(f->a, &f->v, w, 24, NOW);
+		view_line_text(&f->v, 23, &f->line);
+		assert_non_null(strstr(f->line.data, "F10Quit"));
+		assert_non_null(strstr(f->line.data, "F1Help"));
+	}
+	for (int c = 0; c < COL_MAX_; c++)
+		natural[c] = cell_col((enum col)c)->want_w;
+	natural[COL_LOCAL] = 20;
+	n = view_layout(COL_DEFAULT_SET, natural, 30, out);
+	for (int k = 0; k < n; k++)
+		state_shown |= out[k].c == COL_STATE;
+	assert_true(state_shown);
+	buf_reset(&all);
+	assert_int_equal(view_fit(&all, "sockview/123456 [12]", 20, 20, 16,
+				  cell_col(COL_PROCESS)->cut, ESC_UTF8), 16);
+	buf_putc(&all, '\0');
+	assert_non_null(strstr(all.data, "[12]"));
+	buf_free(&all);
+}
+
 static void test_screen_small(void **state)
 {
 	struct fx *f = *state;
@@ -912,6 +945,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_screen_120, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_interval, setup, teardown),
 		cmocka_unit_test(test_header_plural),
+		cmocka_unit_test_setup_teardown(test_narrow_keeps_what_matters, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_screen_80_shortens, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_screen_small, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_screen_ascii, setup, teardown),

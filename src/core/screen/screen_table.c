@@ -34,7 +34,7 @@ int view_layout(unsigned enabled, const size_t natural[COL_MAX_], int width,
 		count += on[c];
 	}
 	/* Drop the least important columns: first until every column gets
-	 * a comfortable width (Proto and Local stay), then, on very narrow
+	 * a comfortable width (Proto, State and Local stay), then, on very narrow
 	 * screens, until the minimum widths fit. */
 	for (int stage = 0; stage < 2; stage++) {
 		for (;;) {
@@ -53,7 +53,11 @@ int view_layout(unsigned enabled, const size_t natural[COL_MAX_], int width,
 						t = ci->min_w;
 				}
 				sum += (long)t + (sum ? 1 : 0);
-				if (!stage && ci->prio <= 1)
+				/* Proto, Local and State go last, on purpose:
+				 * a narrow screen shows what a socket is, where,
+				 * and in which state, before its queues, peer and
+				 * process */
+				if (!stage && ci->prio <= 2)
 					continue;
 				if (worst < 0 || ci->prio > cell_col((enum col)worst)->prio)
 					worst = c;
