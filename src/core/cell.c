@@ -152,8 +152,8 @@ static bool has_tcp(const struct sock *s)
 	return s->proto == SP_TCP && (s->has & SOCK_HAS_TCP);
 }
 
-/* "comm/pid", and ",+N" when N more processes hold the socket. */
-static size_t format_process(struct buf *out, const struct sock *s, const struct cell_ctx *ctx)
+/* "comm/pid", and ",+N" when N more processes hold the socket inode. */
+static size_t format_owners(struct buf *out, uint32_t inode, const struct cell_ctx *ctx)
 {
 	struct proc_owner own[16];
 	size_t n, i, pids = 0, w, at;
@@ -162,16 +162,16 @@ static size_t format_process(struct buf *out, const struct sock *s, const struct
 	int32_t last = -1;
 	unsigned tag;
 
-	if (ctx->own && ownset_find(ctx->own, s->inode, &tag)) {
+	if (ctx->own && ownset_find(ctx->own, inode, &tag)) {
 		/* ours: the process is this one, whatever the last /proc
 		 * scan saw (it may not have seen a socket opened since) */
 		at = out->len;
 		buf_printf(out, "sockview/%d [%u]", (int)getpid(), tag);
 		return out->len - at;
 	}
-	if (!ctx->pm || !s->inode)
+	if (!ctx->pm || !inode)
 		return 0;
-	n = procmap_owners(ctx->pm, s->inode, own, 16);
+	n = procmap_owners(ctx->pm, inode, own, 16);
 	if (!n)
 		return 0;
 	for (i = 0; i < n && i < 16; i++) {
@@ -186,6 +186,24 @@ static size_t format_process(struct buf *out, const struct sock *s, const struct
 	if (pids > 1 || n > 16)
 		buf_printf(out, ",+%zu%s", pids - 1, n > 16 ? "+" : "");
 	return w + (out->len - at);
+}
+
+/* The owners of the socket; for a connection not yet accept()ed, those of
+ * its listener, who will get it, marked as waiting. */
+static size_t format_process(struct buf *out, const struct sock *s, const struct cell_ctx *ctx)
+{
+	size_t w = format_owners(out, sock_owner_inode(s), ctx);
+	const char *mark;
+
+	if (!sock_awaits_accept(s) || (!ctx->pm && !w))
+		return w;
+	mark = s->state == SS_SYN_RECV || s->state == SS_NEW_SYN_RECV ? _("(handshake)")
+								       : _("(accept queue)");
+	if (w) {
+		buf_putc(out, ' ');
+		w++;
+	}
+	return w + esc_display(out, mark, strlen(mark), ctx->cs);
 }
 
 size_t cell_format(struct buf *out, enum col c, const struct sock *s,
@@ -286,7 +304,8 @@ static int cmp_addr(const struct sock *a, const struct sock *b, bool peer)
 	return cmp_u64(a->name_len, b->name_len);
 }
 
-/* The first owner's command name; sockets without one sort last. */
+/* The first owner's command name (for a connection waiting for accept(),
+ * its listener's, as the cell reads); sockets without one sort last. */
 static int cmp_process(const struct sock *a, const struct sock *b, const struct procmap *pm)
 {
 	struct proc_owner oa, ob;
@@ -296,8 +315,8 @@ static int cmp_process(const struct sock *a, const struct sock *b, const struct 
 
 	if (!pm)
 		return 0;
-	na = a->inode ? procmap_owners(pm, a->inode, &oa, 1) : 0;
-	nb = b->inode ? procmap_owners(pm, b->inode, &ob, 1) : 0;
+	na = sock_owner_inode(a) ? procmap_owners(pm, sock_owner_inode(a), &oa, 1) : 0;
+	nb = sock_owner_inode(b) ? procmap_owners(pm, sock_owner_inode(b), &ob, 1) : 0;
 	if (!na || !nb)
 		return na ? -1 : nb ? 1 : 0;
 	ca = procmap_comm(pm, oa.pid, &la);
@@ -493,8 +512,9 @@ static bool process_key(const struct sock *s, const struct procmap *pm,
 	struct proc_owner o;
 	size_t clen = 0;
 	const char *comm;
+	uint32_t inode = sock_owner_inode(s);
 
-	if (own && ownset_find(own, s->inode, NULL)) {
+	if (own && ownset_find(own, inode, NULL)) {
 		/* shown as sockview/PID whatever the last scan saw */
 		w[0] = be_bytes("sockview", 8);
 		w[1] = 8;
@@ -503,7 +523,7 @@ static bool process_key(const struct sock *s, const struct procmap *pm,
 	}
 	if (!pm)
 		return true; /* all equal */
-	if (!s->inode || !procmap_owners(pm, s->inode, &o, 1)) {
+	if (!inode || !procmap_owners(pm, inode, &o, 1)) {
 		/* no process: after all the others */
 		w[0] = w[1] = w[2] = UINT64_MAX;
 		return true;

@@ -479,6 +479,9 @@ static void write_json(struct sink *k, const struct output_ctx *ctx,
 			else
 				buf_puts(out, ", \"peer_inode\": null");
 		}
+		if (sock_awaits_accept(s))
+			/* no process holds it yet: the listener's get it */
+			buf_printf(out, ", \"listener_inode\": %u", s->listener_inode);
 		if (s->proto == SP_TCP && (s->has & SOCK_HAS_TCP))
 			json_tcp(out, s);
 		json_processes(out, ctx->pm, s);

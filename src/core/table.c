@@ -167,9 +167,10 @@ static uint64_t fingerprint(const struct table *t, const struct fp_cols *fc,
 		memcpy(&bits[1], &d->tx_rate, sizeof(bits[1]));
 		h = mix(h, ((uint64_t)bits[0] << 32 | bits[1]) ^ d->flags);
 	}
-	if (t->pm && s->inode && (t->columns & COL_BIT(COL_PROCESS))) {
+	h = mix(h, s->listener_inode);
+	if (t->pm && sock_owner_inode(s) && (t->columns & COL_BIT(COL_PROCESS))) {
 		struct proc_owner o;
-		size_t n = procmap_owners(t->pm, s->inode, &o, 1), clen = 0;
+		size_t n = procmap_owners(t->pm, sock_owner_inode(s), &o, 1), clen = 0;
 		const char *comm = n ? procmap_comm(t->pm, o.pid, &clen) : NULL;
 
 		h = mix(h, (uint64_t)n << 32 | (n ? (uint32_t)o.pid : 0));
@@ -179,7 +180,7 @@ static uint64_t fingerprint(const struct table *t, const struct fp_cols *fc,
 	if (t->columns & COL_BIT(COL_PROCESS)) {
 		unsigned tag = 0;
 
-		if (ownset_find(&t->own, s->inode, &tag))
+		if (ownset_find(&t->own, sock_owner_inode(s), &tag))
 			h = mix(h, 0x5eed0000u | tag);
 	}
 	return h;

@@ -32,6 +32,9 @@ static bool sock_changed(const struct sock *a, const struct sock *b)
 {
 	if (a->state != b->state || a->recv_q != b->recv_q || a->send_q != b->send_q)
 		return true;
+	/* the same socket (cookie) with a file now: accept() took it */
+	if (a->inode != b->inode || a->listener_inode != b->listener_inode)
+		return true;
 	if ((a->has & SOCK_HAS_TCP) && (b->has & SOCK_HAS_TCP))
 		return a->tcp.bytes_received != b->tcp.bytes_received ||
 		       a->tcp.bytes_acked != b->tcp.bytes_acked;

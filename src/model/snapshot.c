@@ -68,6 +68,8 @@ static long index_insert(struct snapshot *s, size_t i)
 	return -1;
 }
 
+static void link_listeners(struct snapshot *s);
+
 void snapshot_finish(struct snapshot *s)
 {
 	size_t cap = 64, i, out = 0;
@@ -96,6 +98,7 @@ void snapshot_finish(struct snapshot *s)
 		out++;
 	}
 	s->n = out;
+	link_listeners(s);
 	s->taken_ms = clock_now_ms();
 }
 
@@ -187,4 +190,104 @@ const struct sock *snapshot_find_peer(const struct snapshot *snap, const struct 
 			return r;
 	}
 	return NULL;
+}
+
+/* ---- accept queues ----
+ * A TCP connection that the kernel accepted but the program has not yet
+ * (accept()) has no file, so inode 0: its listener, on the same family,
+ * port and address (or a wildcard one), says whose it will be. The
+ * listeners are sorted by port once per snapshot and each candidate looks
+ * its port up: O(n + l log l + c log l) for l listeners, c candidates. */
+
+struct lsn {
+	uint16_t port;
+	uint32_t rec; /* index into socks */
+};
+
+static int lsn_cmp(const void *pa, const void *pb)
+{
+	const struct lsn *a = pa, *b = pb;
+
+	if (a->port != b->port)
+		return a->port < b->port ? -1 : 1;
+	return a->rec < b->rec ? -1 : a->rec > b->rec;
+}
+
+/* Inode 0 in a state a connection has before accept(): SYN-RECV (in the
+ * handshake), ESTAB, or CLOSE-WAIT (the client already closed). An orphan
+ * (closed by its program) is never in these states. */
+static bool may_await_accept(const struct sock *r)
+{
+	return r->proto == SP_TCP && !r->inode &&
+	       (r->family == AF_INET || r->family == AF_INET6) &&
+	       (r->state == SS_ESTABLISHED || r->state == SS_SYN_RECV ||
+		r->state == SS_NEW_SYN_RECV || r->state == SS_CLOSE_WAIT);
+}
+
+static bool is_wildcard(const struct sock *r)
+{
+	static const uint8_t zero[16];
+
+	return !memcmp(r->laddr, zero, r->family == AF_INET ? 4 : 16);
+}
+
+static void link_listeners(struct snapshot *s)
+{
+	size_t nl = 0, nc = 0, k = 0;
+	struct lsn *l;
+
+	for (size_t i = 0; i < s->n; i++) {
+		const struct sock *r = &s->socks[i];
+
+		s->socks[i].listener_inode = 0;
+		if (r->proto == SP_TCP && r->state == SS_LISTEN && r->inode)
+			nl++;
+		else if (may_await_accept(r))
+			nc++;
+	}
+	if (!nl || !nc)
+		return;
+	l = xcalloc(nl, sizeof(*l));
+	for (size_t i = 0; i < s->n; i++) {
+		const struct sock *r = &s->socks[i];
+
+		if (r->proto == SP_TCP && r->state == SS_LISTEN && r->inode) {
+			l[k].port = r->lport;
+			l[k++].rec = (uint32_t)i;
+		}
+	}
+	qsort(l, nl, sizeof(*l), lsn_cmp);
+	for (size_t i = 0; i < s->n; i++) {
+		struct sock *c = &s->socks[i];
+		const struct sock *best = NULL;
+		size_t lo = 0, hi = nl;
+
+		if (!may_await_accept(c))
+			continue;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (l[mid].port < c->lport)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		/* the listener on its very address first, else a wildcard
+		 * one; several (SO_REUSEPORT): the first in the dump */
+		for (; lo < nl && l[lo].port == c->lport; lo++) {
+			const struct sock *r = &s->socks[l[lo].rec];
+
+			if (r->family != c->family)
+				continue;
+			if (!memcmp(r->laddr, c->laddr, c->family == AF_INET ? 4 : 16)) {
+				best = r;
+				break;
+			}
+			if (!best && is_wildcard(r))
+				best = r;
+		}
+		if (best)
+			c->listener_inode = best->inode;
+	}
+	free(l);
 }

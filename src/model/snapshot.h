@@ -52,7 +52,9 @@ void snapshot_clear(struct snapshot *s);
 struct sock *snapshot_add(struct snapshot *s);
 /* Drops the last record added (a parser that finds it malformed). */
 void snapshot_drop_last(struct snapshot *s);
-/* De-duplicates by key (keeping the last copy) and builds the index. */
+/* De-duplicates by key (keeping the last copy), builds the index and links
+ * each TCP connection waiting for accept() to its listener (listener_inode,
+ * sock.h). */
 void snapshot_finish(struct snapshot *s);
 /* Finds a record by key after snapshot_finish(); NULL if absent. */
 const struct sock *snapshot_find(const struct snapshot *s, const struct sock_key *k);

@@ -127,17 +127,30 @@ void sock_addr_str(const struct sock *s, bool peer, char *dst, size_t len)
 
 bool sock_key_equal(const struct sock_key *a, const struct sock_key *b)
 {
-	return a->cookie == b->cookie && a->inode == b->inode &&
+	/* a cookie is the socket's identity: an inode appearing at accept()
+	 * is a change of the same socket, not another one */
+	return a->cookie == b->cookie && (a->cookie || a->inode == b->inode) &&
 	       a->proto == b->proto && a->family == b->family;
 }
 
 uint64_t sock_key_hash(const struct sock_key *k)
 {
 	uint64_t h = k->cookie * 0x9e3779b97f4a7c15ull;
+	uint64_t inode = k->cookie ? 0 : k->inode;
 
-	h ^= ((uint64_t)k->inode << 16) ^ ((uint64_t)k->proto << 8) ^ k->family;
+	h ^= (inode << 16) ^ ((uint64_t)k->proto << 8) ^ k->family;
 	h ^= h >> 29;
 	h *= 0xbf58476d1ce4e5b9ull;
 	h ^= h >> 32;
 	return h;
+}
+
+uint32_t sock_owner_inode(const struct sock *s)
+{
+	return s->inode ? s->inode : s->listener_inode;
+}
+
+bool sock_awaits_accept(const struct sock *s)
+{
+	return !s->inode && s->listener_inode;
 }

@@ -47,7 +47,11 @@ enum sock_state {
 
 /* The stable identity of a socket across snapshots. The kernel's socket
  * cookie is unique per network namespace for the socket's lifetime (also for
- * TIME-WAIT and request sockets, whose inode is 0). */
+ * TIME-WAIT and request sockets, whose inode is 0), so where there is one
+ * it alone says which socket this is (with the protocol and family): the
+ * inode is 0 while a connection waits in a listener's accept queue and
+ * appears at accept(), on the same socket. Only a key without a cookie
+ * (0: none given) is told apart by its inode too. */
 struct sock_key {
 	uint64_t cookie;
 	uint32_t inode;
@@ -84,7 +88,10 @@ struct sock_tcp {
 #define SOCK_HAS_NAME 0x08u  /* Unix name valid (name_len may be 0: unnamed) */
 #define SOCK_HAS_PEER 0x10u  /* Unix peer inode valid */
 #define SOCK_HAS_QUEUE 0x20u /* recv_q/send_q valid */
-#define SOCK_HAS_MEM 0x40u   /* meminfo valid */
+#define SOCK_HAS_MEM 0x40u    /* meminfo valid: rmem_alloc, wmem_alloc */
+#define SOCK_HAS_MEMBUF 0x80u /* rcvbuf, sndbuf valid (SK_MEMINFO) */
+#define SOCK_HAS_MEMQ 0x100u  /* wmem_queued valid */
+#define SOCK_HAS_DROPS 0x200u /* drops valid (SK_MEMINFO of kernels >= 4.x) */
 
 /* A record is about 300 bytes: a snapshot of 10^5 sockets is 30 MB, and
  * the live view keeps two. The Unix name and the TCP-only fields share
@@ -113,8 +120,17 @@ struct sock {
 	uint32_t expires_ms;   /* idiag_expires */
 
 	uint32_t rmem_alloc, rcvbuf, wmem_alloc, sndbuf; /* SK_MEMINFO */
+	/* SK_MEMINFO_WMEM_QUEUED: what a TCP socket holds in its send queue
+	 * (written, not yet acknowledged), the memory its sndbuf limits;
+	 * wmem_alloc is only what left it for the layers below */
+	uint32_t wmem_queued;
+	uint32_t drops; /* SK_MEMINFO_DROPS: packets dropped on receive */
 	/* unix: the peer's inode (0: none) */
 	uint32_t peer_inode;
+	/* TCP, inode 0: the inode of the listener in whose accept queue (or,
+	 * for SYN-RECV, handshake) this connection waits; its processes get
+	 * it at accept(). 0: none. Set by snapshot_finish(). */
+	uint32_t listener_inode;
 
 	union {
 		/* unix: name as the kernel gave it; abstract names start
@@ -171,7 +187,17 @@ bool sock_is_abstract(const struct sock *s);
 /* Formats the local/peer IP address into dst (INET6_ADDRSTRLEN at least). */
 void sock_addr_str(const struct sock *s, bool peer, char *dst, size_t len);
 
+/* The same socket: equal cookies (and protocol and family) where the
+ * kernel gave a cookie; without one, equal inodes too. */
 bool sock_key_equal(const struct sock_key *a, const struct sock_key *b);
+/* A hash that agrees with sock_key_equal (the inode counts only without a
+ * cookie). */
 uint64_t sock_key_hash(const struct sock_key *k);
+
+/* The inode whose processes hold s or will: its own, or for a connection
+ * waiting for accept() (listener_inode) its listener's. 0: none. */
+uint32_t sock_owner_inode(const struct sock *s);
+/* True if s waits in a listener's queue for accept() (listener_inode). */
+bool sock_awaits_accept(const struct sock *s);
 
 #endif

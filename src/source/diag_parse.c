@@ -65,19 +65,29 @@ static uint64_t cookie_of(const uint32_t c[2])
 	return (uint64_t)c[1] << 32 | c[0];
 }
 
-/* SK_MEMINFO_* array (INET_DIAG_SKMEMINFO, UNIX_DIAG_MEMINFO). */
+/* SK_MEMINFO_* array (INET_DIAG_SKMEMINFO, UNIX_DIAG_MEMINFO): as many
+ * values as this kernel's version has (WMEM_QUEUED since 2.6, DROPS since
+ * 4.x); the first four at least. */
 static bool put_skmeminfo(struct sock *s, const void *pl, size_t len)
 {
-	uint32_t m[SK_MEMINFO_SNDBUF + 1];
+	uint32_t m[SK_MEMINFO_VARS];
+	size_t n = len / sizeof(m[0]);
 
-	if (len < sizeof(m))
+	if (n < SK_MEMINFO_SNDBUF + 1)
 		return false;
-	memcpy(m, pl, sizeof(m));
+	memset(m, 0, sizeof(m));
+	memcpy(m, pl, n < SK_MEMINFO_VARS ? n * sizeof(m[0]) : sizeof(m));
 	s->rmem_alloc = m[SK_MEMINFO_RMEM_ALLOC];
 	s->rcvbuf = m[SK_MEMINFO_RCVBUF];
 	s->wmem_alloc = m[SK_MEMINFO_WMEM_ALLOC];
 	s->sndbuf = m[SK_MEMINFO_SNDBUF];
-	s->has |= SOCK_HAS_MEM;
+	s->wmem_queued = m[SK_MEMINFO_WMEM_QUEUED];
+	s->drops = m[SK_MEMINFO_DROPS];
+	s->has |= SOCK_HAS_MEM | SOCK_HAS_MEMBUF;
+	if (n > SK_MEMINFO_WMEM_QUEUED)
+		s->has |= SOCK_HAS_MEMQ;
+	if (n > SK_MEMINFO_DROPS)
+		s->has |= SOCK_HAS_DROPS;
 	return true;
 }
 
@@ -174,9 +184,12 @@ static bool inet_attr(struct sock *s, uint16_t type, const void *pl, size_t len)
 		if (s->has & SOCK_HAS_MEM)
 			return true;
 		memcpy(&mi, pl, sizeof(mi));
+		/* idiag_wmem is the send queue, idiag_tmem what left it
+		 * (inet_diag.c); no buffer sizes in this form */
 		s->rmem_alloc = mi.idiag_rmem;
-		s->wmem_alloc = mi.idiag_wmem;
-		s->has |= SOCK_HAS_MEM;
+		s->wmem_queued = mi.idiag_wmem;
+		s->wmem_alloc = mi.idiag_tmem;
+		s->has |= SOCK_HAS_MEM | SOCK_HAS_MEMQ;
 		return true;
 	}
 	default:

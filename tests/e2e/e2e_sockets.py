@@ -10,6 +10,9 @@ Usage: e2e_sockets.py OUTFILE MODE [ARGS]
                 bytes, which the server reads.
   listen ADDR PORT
                 a TCP listener on ADDR:PORT.
+  backlog       a TCP listener on 127.0.0.1:P that does not accept() yet and
+                a client from 127.0.0.2:C connected to it: the server side
+                waits in the accept queue. On SIGUSR1 the listener accepts it.
   unixhex DIR HEX
                 a Unix stream listener at DIR/NAME, NAME given in hex (any
                 bytes: UTF-8, wide characters), whatever the locale.
@@ -100,6 +103,25 @@ def mode_listen(out, addr, port):
     return [s]
 
 
+def mode_backlog(out):
+    lst = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    lst.bind(("127.0.0.1", 0))
+    lst.listen(8)
+    cli = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    cli.bind(("127.0.0.2", 0))
+    cli.connect(lst.getsockname())
+    keep = [lst, cli]
+
+    def accept(signum, frame):
+        srv, _ = lst.accept()
+        keep.append(srv)
+
+    signal.signal(signal.SIGUSR1, accept)
+    write_out(out, {"PORT": lst.getsockname()[1], "CPORT": cli.getsockname()[1],
+                    "PID": os.getpid()})
+    return keep
+
+
 def mode_many(out, n):
     n = min(int(n), 20000)
     import resource
@@ -133,6 +155,8 @@ def main():
         keep = mode_listen(out, sys.argv[3], sys.argv[4])
     elif mode == "unixhex":
         keep = mode_unixhex(out, sys.argv[3], sys.argv[4])
+    elif mode == "backlog":
+        keep = mode_backlog(out)
     elif mode == "many":
         keep = mode_many(out, sys.argv[3])
     else:

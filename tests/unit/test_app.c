@@ -433,6 +433,49 @@ static void test_selection_gone(void **state)
 	assert_true(a->table.sel < a->table.nrows);
 }
 
+/* accept(): the selected connection waited in the accept queue (inode 0)
+ * and now has a file. It is the same socket (cookie): the selection stays
+ * on it, and there is no dimmed ghost of it nor a "new" row. */
+static void test_selection_follows_accept(void **state)
+{
+	struct fixture *f = *state;
+	struct app *a = f->a;
+	struct snapshot *s;
+	const struct table_row *r;
+
+	s = app_spare_snapshot(a);
+	fill_basic(s);
+	ut_inet(s, SP_TCP, SS_ESTABLISHED, "127.0.0.1", 8080, "127.0.0.1", 40002, 60, 0);
+	ut_inet(s, SP_TCP, SS_ESTABLISHED, "127.0.0.1", 40002, "127.0.0.1", 8080, 61, 161);
+	ut_finish(s, NOW + 1000);
+	app_commit_snapshot(a, f->pm, NOW + 1000);
+	for (size_t i = 0; i < a->table.nrows; i++)
+		if (a->table.rows[i].s->key.cookie == 60)
+			app_select_row(a, i);
+	assert_int_equal(sel_cookie(a), 60);
+	assert_int_equal(app_selected(a)->s->inode, 0);
+
+	procmap_add_owner(f->pm, 160, 4242, 5);
+	s = app_spare_snapshot(a);
+	fill_basic(s);
+	ut_inet(s, SP_TCP, SS_ESTABLISHED, "127.0.0.1", 8080, "127.0.0.1", 40002, 60, 160);
+	ut_inet(s, SP_TCP, SS_ESTABLISHED, "127.0.0.1", 40002, "127.0.0.1", 8080, 61, 161);
+	ut_finish(s, NOW + 2000);
+	app_commit_snapshot(a, f->pm, NOW + 2000);
+	assert_int_equal(a->table.nrows, 10);
+	assert_int_equal(a->table.nlive, 10);
+	for (size_t i = 0; i < a->table.nrows; i++)
+		assert_false(a->table.rows[i].flags & ROW_GONE);
+	r = app_selected(a);
+	assert_int_equal(r->s->key.cookie, 60);
+	assert_int_equal(r->s->inode, 160);
+	/* seen since it arrived in the queue, not since accept() */
+	assert_false(entry_of(r)->flags & DIFF_NEW);
+	assert_true(entry_of(r)->first_seen_ms == NOW + 1000);
+	assert_true(entry_of(r)->flags & DIFF_CHANGED);
+	assert_int_equal(a->table.sel_key.inode, 160);
+}
+
 static void test_scope_not_new(void **state)
 {
 	struct fixture *f = *state;
@@ -1293,6 +1336,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_navigation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_selection_by_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_selection_gone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_selection_follows_accept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scope_not_new, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_peer, setup, teardown),

@@ -803,8 +803,33 @@ static void test_meminfo(void **state)
 	assert_int_equal(f->snap.socks[0].rcvbuf, 22);
 	assert_int_equal(f->snap.socks[0].wmem_alloc, 33);
 	assert_int_equal(f->snap.socks[0].sndbuf, 44);
+	/* the send queue (ss -m's w) and drops (d), not only t */
+	assert_true(f->snap.socks[0].has & SOCK_HAS_MEMQ);
+	assert_int_equal(f->snap.socks[0].wmem_queued, 66);
+	assert_true(f->snap.socks[0].has & SOCK_HAS_DROPS);
+	assert_int_equal(f->snap.socks[0].drops, 99);
+	/* the old form: idiag_wmem is the queue, idiag_tmem what left it,
+	 * and there are no buffer sizes */
 	assert_int_equal(f->snap.socks[1].rmem_alloc, 1);
-	assert_int_equal(f->snap.socks[1].wmem_alloc, 2);
+	assert_int_equal(f->snap.socks[1].wmem_queued, 2);
+	assert_int_equal(f->snap.socks[1].wmem_alloc, 4);
+	assert_true(f->snap.socks[1].has & SOCK_HAS_MEMQ);
+	assert_false(f->snap.socks[1].has & (SOCK_HAS_MEMBUF | SOCK_HAS_DROPS));
+}
+
+/* An older kernel's shorter SK_MEMINFO: what it lacks is not read as 0. */
+static void test_meminfo_short(void **state)
+{
+	struct fix *f = *state;
+	struct nlmsghdr *nlh = inet_msg(f->b, AF_INET, SS_ESTABLISHED, 1, 2, 3);
+	uint32_t sk[SK_MEMINFO_WMEM_QUEUED] = { 11, 22, 33, 44, 55 };
+
+	mnl_attr_put(nlh, INET_DIAG_SKMEMINFO, sizeof(sk), sk);
+	msg_end(f->b, nlh);
+	assert_int_equal(parse(f), 1);
+	assert_true(f->snap.socks[0].has & (SOCK_HAS_MEM | SOCK_HAS_MEMBUF));
+	assert_false(f->snap.socks[0].has & (SOCK_HAS_MEMQ | SOCK_HAS_DROPS));
+	assert_int_equal(f->snap.socks[0].sndbuf, 44);
 }
 
 static void test_nlmsg_error(void **state)
@@ -1084,6 +1109,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_long_tcp_info, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_oversized_attribute, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tiny_and_wrong_size_attributes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_meminfo_short, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_meminfo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nlmsg_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_done_enoent, setup, teardown),

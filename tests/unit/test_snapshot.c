@@ -5,7 +5,9 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <arpa/inet.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <cmocka.h>
 
@@ -160,6 +162,127 @@ static void test_diff(void **state)
 	snapshot_free(&cur);
 }
 
+/* A socket's identity is its cookie: the inode appearing at accept() does
+ * not make it another socket. Without a cookie, the inode still counts. */
+static void test_key_cookie_identity(void **state)
+{
+	struct sock_key a = { .cookie = 42, .inode = 0, .proto = SP_TCP, .family = AF_INET };
+	struct sock_key b = a, c = a;
+
+	(void)state;
+	b.inode = 4711;
+	assert_true(sock_key_equal(&a, &b));
+	assert_true(sock_key_hash(&a) == sock_key_hash(&b));
+	c.cookie = 43;
+	assert_false(sock_key_equal(&a, &c));
+	c = a;
+	c.family = AF_INET6;
+	assert_false(sock_key_equal(&a, &c));
+	/* no cookie: the inode tells them apart */
+	a.cookie = b.cookie = 0;
+	assert_false(sock_key_equal(&a, &b));
+	b.inode = 0;
+	assert_true(sock_key_equal(&a, &b));
+	assert_true(sock_key_hash(&a) == sock_key_hash(&b));
+}
+
+/* accept(): the connection waited with inode 0 and now has one, same
+ * cookie. The diff says "changed", not "gone" plus "new", and first-seen
+ * carries over; the new snapshot finds it by the old key. */
+static void test_diff_accept(void **state)
+{
+	struct snapshot prev, cur;
+	struct diff pd, d;
+	struct sock_key old;
+
+	(void)state;
+	snapshot_init(&prev);
+	snapshot_init(&cur);
+	diff_init(&pd);
+	diff_init(&d);
+	add(&prev, 1, 100, SP_TCP);
+	add(&prev, 2, 0, SP_TCP)->state = SS_ESTABLISHED; /* in the accept queue */
+	add(&prev, 3, 300, SP_TCP);
+	snapshot_finish(&prev);
+	old = prev.socks[1].key;
+	diff_compute(&pd, &prev, NULL, NULL, NULL, NULL, 1000);
+	pd.e[1].first_seen_ms = 900;
+
+	add(&cur, 1, 100, SP_TCP);
+	add(&cur, 2, 200, SP_TCP)->state = SS_ESTABLISHED; /* accept()ed */
+	add(&cur, 3, 300, SP_TCP);
+	snapshot_finish(&cur);
+	diff_compute(&d, &cur, NULL, &prev, &pd, NULL, 2000);
+	assert_int_equal(d.nnew, 0);
+	assert_int_equal(d.ngone, 0);
+	assert_int_equal(d.nchanged, 1);
+	assert_int_equal(d.e[1].prev, 1);
+	assert_false(d.e[1].flags & DIFF_NEW);
+	assert_true(d.e[1].flags & DIFF_CHANGED);
+	assert_true(d.e[1].first_seen_ms == 900);
+	assert_non_null(snapshot_find(&cur, &old));
+	assert_int_equal(snapshot_find(&cur, &old)->inode, 200);
+
+	/* a Unix dump that saw the socket before and after: one record */
+	add(&cur, 2, 0, SP_TCP);
+	add(&cur, 2, 200, SP_TCP);
+	snapshot_finish(&cur);
+	assert_int_equal(cur.n, 3);
+	diff_free(&pd);
+	diff_free(&d);
+	snapshot_free(&prev);
+	snapshot_free(&cur);
+}
+
+static struct sock *add_tcp(struct snapshot *s, uint64_t cookie, uint32_t inode, unsigned state,
+			    const char *laddr, unsigned lport)
+{
+	struct sock *r = add(s, cookie, inode, SP_TCP);
+	int fam = strchr(laddr, ':') ? AF_INET6 : AF_INET;
+
+	r->family = r->key.family = (uint8_t)fam;
+	r->state = (uint8_t)state;
+	r->lport = (uint16_t)lport;
+	r->rport = lport == 0 ? 0 : 40000;
+	inet_pton(fam, laddr, r->laddr);
+	return r;
+}
+
+/* snapshot_finish() links connections waiting for accept() to the
+ * listener that will hand them out: same family and port, its very
+ * address before a wildcard; TIME-WAIT, orphans and owned sockets not. */
+static void test_accept_queue_link(void **state)
+{
+	struct snapshot s;
+
+	(void)state;
+	snapshot_init(&s);
+	add_tcp(&s, 1, 10, SS_LISTEN, "0.0.0.0", 80);
+	add_tcp(&s, 2, 20, SS_LISTEN, "127.0.0.2", 80);
+	add_tcp(&s, 3, 30, SS_LISTEN, "::", 80);
+	add_tcp(&s, 4, 40, SS_LISTEN, "127.0.0.1", 8080);
+	add_tcp(&s, 11, 0, SS_ESTABLISHED, "127.0.0.1", 80);  /* -> 10 (wildcard) */
+	add_tcp(&s, 12, 0, SS_ESTABLISHED, "127.0.0.2", 80);  /* -> 20 (exact) */
+	add_tcp(&s, 13, 0, SS_CLOSE_WAIT, "::ffff:127.0.0.1", 80); /* -> 30 */
+	add_tcp(&s, 14, 0, SS_SYN_RECV, "127.0.0.1", 8080);   /* -> 40 */
+	add_tcp(&s, 15, 0, SS_TIME_WAIT, "127.0.0.1", 80);    /* kernel's */
+	add_tcp(&s, 16, 0, SS_FIN_WAIT1, "127.0.0.1", 80);    /* orphan */
+	add_tcp(&s, 17, 70, SS_ESTABLISHED, "127.0.0.1", 80); /* accepted */
+	add_tcp(&s, 18, 0, SS_ESTABLISHED, "127.0.0.1", 9);   /* no listener */
+	snapshot_finish(&s);
+	assert_int_equal(s.n, 12);
+	for (size_t i = 0; i < s.n; i++) {
+		const struct sock *r = &s.socks[i];
+		const uint32_t want[] = { [11] = 10, [12] = 20, [13] = 30, [14] = 40 };
+		uint32_t w = r->cookie < 15 && r->cookie > 10 ? want[r->cookie] : 0;
+
+		assert_int_equal(r->listener_inode, w);
+		assert_int_equal(sock_awaits_accept(r), w != 0);
+		assert_int_equal(sock_owner_inode(r), w ? w : r->inode);
+	}
+	snapshot_free(&s);
+}
+
 /* The one scope test (batch output and the diff both use it). */
 static void test_scope(void **state)
 {
@@ -285,6 +408,9 @@ int main(void)
 		cmocka_unit_test(test_many),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_diff),
+		cmocka_unit_test(test_key_cookie_identity),
+		cmocka_unit_test(test_diff_accept),
+		cmocka_unit_test(test_accept_queue_link),
 		cmocka_unit_test(test_scope),
 		cmocka_unit_test(test_diff_scope),
 	};

@@ -565,6 +565,117 @@ static void test_details_screen(void **state)
 	buf_free(&all);
 }
 
+/* Selects the row of the socket with this cookie and opens its details. */
+static const char *details_of(struct fx *f, uint64_t cookie, struct buf *all, int64_t now)
+{
+	for (size_t i = 0; i < f->a->table.nrows; i++)
+		if (f->a->table.rows[i].s->key.cookie == cookie)
+			app_select_row(f->a, i);
+	assert_int_equal(app_selected(f->a)->s->key.cookie, cookie);
+	app_key(f->a, KC_ENTER, now);
+	app_draw(f->a, &f->v, 160, 50, now);
+	return screen(f, all);
+}
+
+/* A connection in the listener's accept queue has no file (inode 0) and
+ * no process yet: its Process cell names the listener's owner, marked as
+ * waiting, and its details say it waits for accept() by that process, not
+ * that it belongs to the kernel. TIME-WAIT still does. */
+static void test_accept_queue_process(void **state)
+{
+	struct fx *f = *state;
+	struct snapshot *s = app_spare_snapshot(f->a);
+	const struct snapshot *cs;
+	struct cell_ctx ctx = { f->pm, ESC_UTF8, NULL };
+	struct buf b = BUF_INIT, all = BUF_INIT;
+	const char *txt;
+
+	fill(s);
+	ut_inet(s, SP_TCP, SS_ESTABLISHED, "127.0.0.1", 8080, "127.0.0.1", 40002, 60, 0);
+	ut_inet(s, SP_TCP, SS_SYN_RECV, "127.0.0.1", 8080, "127.0.0.1", 40003, 61, 0);
+	ut_inet(s, SP_TCP, SS_TIME_WAIT, "127.0.0.1", 8080, "127.0.0.1", 40004, 62, 0);
+	ut_unix(s, SOCK_STREAM, SS_ESTABLISHED, "", 0, 250, 0)->has |= SOCK_HAS_PEER;
+	ut_finish(s, NOW + 1000);
+	app_commit_snapshot(f->a, f->pm, NOW + 1000);
+	cs = app_snapshot(f->a);
+	for (size_t i = 0; i < cs->n; i++) {
+		const struct sock *r = &cs->socks[i];
+
+		buf_reset(&b);
+		cell_format(&b, COL_PROCESS, r, NULL, &ctx);
+		if (r->cookie == 60)
+			assert_string_equal(b.data, "srv\\x1b[31m/77 (accept queue)");
+		else if (r->cookie == 61)
+			assert_string_equal(b.data, "srv\\x1b[31m/77 (handshake)");
+		else if (r->cookie == 62)
+			assert_string_equal(b.data ? b.data : "", "");
+	}
+	/* not mapped (--no-processes): nothing to say there */
+	ctx.pm = NULL;
+	for (size_t i = 0; i < cs->n; i++) {
+		if (cs->socks[i].cookie != 60)
+			continue;
+		buf_reset(&b);
+		assert_int_equal(cell_format(&b, COL_PROCESS, &cs->socks[i], NULL, &ctx), 0);
+	}
+
+	txt = details_of(f, 60, &all, NOW + 1000);
+	assert_null(strstr(txt, "belongs to the kernel"));
+	assert_non_null(strstr(txt, "waits in the listener's accept queue for accept() by the "
+				    "process that owns the listener"));
+	assert_non_null(strstr(txt, "inode 101"));
+	assert_non_null(strstr(txt, "pid 77, fd 3, uid 0, command srv"));
+	app_key(f->a, KC_ESC, NOW + 1000);
+	txt = details_of(f, 61, &all, NOW + 1000);
+	assert_non_null(strstr(txt, "the handshake is not finished"));
+	assert_non_null(strstr(txt, "pid 77, fd 3"));
+	app_key(f->a, KC_ESC, NOW + 1000);
+	txt = details_of(f, 62, &all, NOW + 1000);
+	assert_non_null(strstr(txt, "belongs to the kernel"));
+	app_key(f->a, KC_ESC, NOW + 1000);
+	/* a Unix client whose connection waits for accept(): the kernel lists
+	 * no socket for the other end, and its peer inode reads 0 */
+	txt = details_of(f, 250, &all, NOW + 1000);
+	assert_null(strstr(txt, "not connected"));
+	assert_non_null(strstr(txt, "waits in the listener's queue for accept()"));
+	buf_free(&b);
+	buf_free(&all);
+}
+
+/* The Memory line agrees with Send-Q: a TCP sender's queue is
+ * wmem_queued (ss -m's w), not wmem_alloc (t); drops are shown. */
+static void test_details_memory(void **state)
+{
+	struct fx *f = *state;
+	struct snapshot *s = app_spare_snapshot(f->a);
+	struct buf all = BUF_INIT;
+	const char *txt;
+
+	fill(s);
+	for (size_t i = 0; i < s->n; i++) {
+		struct sock *r = &s->socks[i];
+
+		if (r->cookie != 3)
+			continue;
+		r->send_q = 3600000;
+		r->has |= SOCK_HAS_MEM | SOCK_HAS_MEMBUF | SOCK_HAS_MEMQ | SOCK_HAS_DROPS;
+		r->rmem_alloc = 0;
+		r->rcvbuf = 131072;
+		r->wmem_alloc = 0;
+		r->wmem_queued = 3847872;
+		r->sndbuf = 4194304;
+		r->drops = 2;
+	}
+	ut_finish(s, NOW + 1000);
+	app_commit_snapshot(f->a, f->pm, NOW + 1000);
+	txt = details_of(f, 3, &all, NOW + 1000);
+	assert_non_null(strstr(txt, "receive queue 0 of 131072 bytes, "
+				    "send queue 3847872 of 4194304 bytes"));
+	assert_null(strstr(txt, "send 0 of"));
+	assert_non_null(strstr(txt, "2 packets dropped on receive"));
+	buf_free(&all);
+}
+
 static void test_help_screen(void **state)
 {
 	struct fx *f = *state;
@@ -951,6 +1062,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_screen_ascii, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_new_and_gone_styles, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_details_screen, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_accept_queue_process, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_details_memory, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_help_screen, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prompt_cursor, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sort_menu_screen, setup, teardown),

@@ -265,6 +265,30 @@ static void details_file(struct textlines *tl, const struct app *a, const struct
 			      "permission on this file"));
 }
 
+/* The socket's memory as the kernel counts it (SK_MEMINFO, as ss -m shows
+ * it). What sndbuf limits is the send queue: for TCP wmem_queued (ss's w,
+ * written and not yet acknowledged, so it follows Send-Q), for other kinds
+ * wmem_alloc (ss's t: sent, not yet consumed). */
+static void details_memory(struct textlines *tl, const struct sock *s)
+{
+	bool tcp_q = s->proto == SP_TCP && (s->has & SOCK_HAS_MEMQ);
+	uint32_t sendq = tcp_q ? s->wmem_queued : s->wmem_alloc;
+
+	if (!(s->has & SOCK_HAS_MEM))
+		return;
+	if (s->has & SOCK_HAS_MEMBUF)
+		tl_kv(tl, _("Memory"), _("receive queue %u of %u bytes, send queue %u of %u bytes"),
+		      s->rmem_alloc, s->rcvbuf, sendq, s->sndbuf);
+	else
+		tl_kv(tl, _("Memory"), _("receive queue %u bytes, send queue %u bytes"),
+		      s->rmem_alloc, sendq);
+	if (s->has & SOCK_HAS_DROPS)
+		tl_kv(tl, _("Drops"), P_("%u packet dropped on receive (buffer full or filtered)",
+					 "%u packets dropped on receive (buffer full or filtered)",
+					 s->drops),
+		      s->drops);
+}
+
 static void details_tcp(struct textlines *tl, const struct sock *s, const struct diff_entry *d)
 {
 	const struct sock_tcp *t = &s->tcp;
@@ -362,12 +386,22 @@ static void details_build(struct view *v, const struct app *a, int y0, int h, in
 		tl_kv(&tl, _("Interface"), "%u", s->ifindex);
 	if (s->family != AF_UNIX)
 		details_timer(&tl, s);
-	if (s->has & SOCK_HAS_MEM)
-		tl_kv(&tl, _("Memory"), _("receive %u of %u bytes, send %u of %u bytes"),
-		      s->rmem_alloc, s->rcvbuf, s->wmem_alloc, s->sndbuf);
+	details_memory(&tl, s);
 
 	tl_section(&tl, _("Processes"));
-	details_processes(&tl, a, s->inode, _("Owner"));
+	if (sock_awaits_accept(s)) {
+		/* no file yet: whose it will be is the listener's owner's */
+		tl_kv(&tl, _("Owner"), "%s", s->state == SS_SYN_RECV || s->state == SS_NEW_SYN_RECV
+			? _("none yet: the handshake is not finished; then the connection waits "
+			    "in the listener's accept queue for accept() by the process that owns "
+			    "the listener")
+			: _("none yet: the connection waits in the listener's accept queue for "
+			    "accept() by the process that owns the listener"));
+		tl_kv(&tl, _("Listener"), _("inode %u"), s->listener_inode);
+		details_processes(&tl, a, s->listener_inode, _("Its owner"));
+	} else {
+		details_processes(&tl, a, s->inode, _("Owner"));
+	}
 
 	if (s->proto == SP_UNIX) {
 		tl_section(&tl, _("Unix socket"));
@@ -381,6 +415,13 @@ static void details_build(struct view *v, const struct app *a, int y0, int h, in
 		if ((s->has & SOCK_HAS_PEER) && s->peer_inode) {
 			tl_kv(&tl, _("Peer inode"), "%u", s->peer_inode);
 			details_processes(&tl, a, s->peer_inode, _("Peer process"));
+		} else if ((s->has & SOCK_HAS_PEER) && s->state == SS_ESTABLISHED &&
+			   s->type != SOCK_DGRAM) {
+			/* connected, but the other end has no file: the kernel
+			 * does not list a connection waiting for accept() */
+			tl_kv(&tl, _("Peer inode"), "%s",
+			      _("none: connected, but the other end has no file yet (it waits in "
+				"the listener's queue for accept()) or no more (it was closed)"));
 		} else {
 			tl_kv(&tl, _("Peer inode"), "%s", _("none (not connected)"));
 		}
