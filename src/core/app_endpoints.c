@@ -193,7 +193,11 @@ unsigned app_submit_form(struct app *a, int64_t now)
 	if (!p) {
 		e = errno;
 		form_set_error(&a->panes.form, e, err);
-		if (e == EADDRINUSE || (e == EEXIST && !a->panes.form.stale_offer)) {
+		/* who holds it: a port, or a Unix path that is a socket in use
+		 * (a file or a directory there has no holder to look for) */
+		if (e == EADDRINUSE ||
+		    (e == EEXIST && !a->panes.form.stale_offer &&
+		     endpoint_path_is_socket(epaddr_path(&cfg.addr)))) {
 			snprintf(a->panes.holder_base, sizeof(a->panes.holder_base), "%s", err);
 			a->panes.holder_addr = cfg.addr;
 			a->panes.holder_tries = 0;

@@ -156,6 +156,13 @@ bool endpoint_path_is_stale(const char *path)
 	return stale;
 }
 
+bool endpoint_path_is_socket(const char *path)
+{
+	struct stat st;
+
+	return path && lstat(path, &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
 /* Checks an existing file at the Unix path; may remove a stale socket
  * when the config allows it. Returns 0 (path free) or -1 with errno. */
 static int unix_path_prepare(struct endpoint *ep, const char *path, char *err, size_t errlen)
@@ -187,6 +194,8 @@ static int unix_path_prepare(struct endpoint *ep, const char *path, char *err, s
 		snprintf(err, errlen, _("path exists: %s is a socket in use"), as);
 	} else if (S_ISLNK(st.st_mode)) {
 		snprintf(err, errlen, _("path exists: %s is a symbolic link"), as);
+	} else if (S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, _("path exists: %s is a directory"), as);
 	} else {
 		snprintf(err, errlen, _("path exists: %s is not a socket"), as);
 	}
@@ -221,7 +230,17 @@ static int server_start(struct endpoint *ep, char *err, size_t errlen)
 	e = errno;
 	umask(old);
 	if (r < 0) {
-		ep_errtext(e, &ep->cfg.addr, err, errlen);
+		char as[EPADDR_STRLEN];
+
+		epaddr_str(&ep->cfg.addr, as, sizeof(as));
+		/* binding a path: ENOENT and ENOTDIR are about its directory */
+		if (path && e == ENOENT)
+			snprintf(err, errlen, _("the directory of %s does not exist"), as);
+		else if (path && e == ENOTDIR)
+			snprintf(err, errlen, _("a part of the directory of %s is not a directory"),
+				 as);
+		else
+			ep_errtext(e, &ep->cfg.addr, err, errlen);
 		goto fail;
 	}
 	if (path) {

@@ -229,6 +229,8 @@ uint64_t endpoint_inodes_fp(const struct endpoint *ep);
 /* True if path is a socket file (lstat: no symlink followed) that nothing
  * listens on: a connect() gets ECONNREFUSED. */
 bool endpoint_path_is_stale(const char *path);
+/* True if path names a socket file (not following a symbolic link). */
+bool endpoint_path_is_socket(const char *path);
 
 /* Translated names: "echo server", "chat server", "greeting server",
  * "sink server", "client"; "TCP", "UDP", "Unix stream", "Unix datagram". */

@@ -119,6 +119,10 @@ void ep_errtext(int e, const struct epaddr *a, char *out, size_t len)
 	case EAGAIN:
 		snprintf(out, len, _("%s is too busy: its backlog is full"), as);
 		break;
+	case EPROTOTYPE:
+		snprintf(out, len, _("%s is a socket of the other type (stream or datagram): "
+				     "choose the other Unix transport"), as);
+		break;
 	default:
 		snprintf(out, len, "%s: %s", as, strerror(e));
 		break;

@@ -785,6 +785,22 @@ static void test_client_refused(void **state)
 	assert_int_equal(endpoint_state(ep), EP_STATE_FAILED);
 	assert_int_equal(endpoint_error(ep), ENOENT);
 	assert_non_null(tr_find(ep, TR_ERROR, "does not exist"));
+
+	/* Unix stream client to a datagram socket: the kernel says
+	 * EPROTOTYPE; the message says what to do (issue 12 item 10). */
+	{
+		struct epaddr a;
+
+		fd = raw_server(&V_UDGRAM, &a);
+		endpoint_config_init(&cfg, EP_CLIENT, EP_UNIX_STREAM);
+		cfg.addr = a;
+		ep = start(&l, &cfg);
+		WAIT_UNTIL(&l, endpoint_state(ep) == EP_STATE_FAILED);
+		assert_int_equal(endpoint_error(ep), EPROTOTYPE);
+		assert_non_null(tr_find(ep, TR_ERROR, "choose the other Unix transport"));
+		close(fd);
+		unlink(epaddr_path(&a));
+	}
 	tl_free(&l);
 }
 
@@ -1565,6 +1581,35 @@ static void test_unix_path_exists(void **state)
 	assert_int_equal(errno, EEXIST);
 	assert_non_null(strstr(err, "symbolic link"));
 	unlink(path);
+
+	/* A directory, and a path whose directory is missing or is a file:
+	 * each said as it is (issue 12 item 10). */
+	assert_int_equal(mkdir(path, 0700), 0);
+	assert_false(endpoint_path_is_socket(path));
+	try_start(&l, &cfg, err, sizeof(err));
+	assert_int_equal(errno, EEXIST);
+	assert_non_null(strstr(err, "is a directory"));
+	rmdir(path);
+	{
+		struct endpoint_config c2 = cfg;
+		char p2[512];
+
+		snprintf(p2, sizeof(p2), "%s/missing-dir/s.sock", tmpdir);
+		assert_int_equal(epaddr_parse(&c2.addr, p2, AF_UNIX, err, sizeof(err)), 0);
+		try_start(&l, &c2, err, sizeof(err));
+		assert_int_equal(errno, ENOENT);
+		assert_non_null(strstr(err, "the directory of"));
+		assert_non_null(strstr(err, "does not exist"));
+		fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+		assert_true(fd >= 0);
+		close(fd);
+		snprintf(p2, sizeof(p2), "%s/s.sock", path);
+		assert_int_equal(epaddr_parse(&c2.addr, p2, AF_UNIX, err, sizeof(err)), 0);
+		try_start(&l, &c2, err, sizeof(err));
+		assert_int_equal(errno, ENOTDIR);
+		assert_non_null(strstr(err, "is not a directory"));
+		unlink(path);
+	}
 
 	/* A live socket: refused even with replace_stale. */
 	variant_addr(&V_USTREAM, &a);

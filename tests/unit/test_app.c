@@ -979,6 +979,40 @@ static int fake_probe(void *ctx, enum ep_transport t, const struct epaddr *want,
 
 /* A port in use: the error names the holder, from the table or, when the
  * view hides it, from the probe; the menu and form keys. */
+/* A Unix server path that is a regular file has no holder to wait for:
+ * the form says what the path is, at once (issue 12 item 10). */
+static void test_unix_path_is_a_file(void **state)
+{
+	struct epfix *f = *state;
+	struct app *a = f->a;
+	char path[] = "/tmp/sv-test-file-XXXXXX";
+	int fd = mkstemp(path);
+	unsigned fx;
+
+	assert_true(fd >= 0);
+	close(fd);
+	app_key(a, 'n', NOW);
+	app_key(a, '1', NOW);
+	assert_int_equal(a->mode, MODE_FORM);
+	for (int i = 0; i < 4 && a->panes.form.transport != EP_UNIX_STREAM; i++)
+		app_key(a, KC_RIGHT, NOW);
+	assert_int_equal(a->panes.form.transport, EP_UNIX_STREAM);
+	for (int i = 0; i < 8 && a->panes.form.focus != FF_PATH; i++)
+		app_key(a, KC_DOWN, NOW);
+	assert_int_equal(a->panes.form.focus, FF_PATH);
+	app_key(a, KC_CTRL('u'), NOW);
+	type(a, path);
+	fx = app_key(a, KC_ENTER, NOW);
+	assert_int_equal(a->mode, MODE_FORM);
+	assert_non_null(strstr(a->panes.form.err, "is not a socket"));
+	assert_null(strstr(a->panes.form.err, "refreshing"));
+	assert_false(a->panes.holder_pending);
+	assert_false(fx & APP_REFRESH);
+	assert_int_equal(epman_count(f->em), 0);
+	app_key(a, KC_ESC, NOW);
+	unlink(path);
+}
+
 static void test_port_in_use(void **state)
 {
 	struct epfix *f = *state;
@@ -1346,6 +1380,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_endpoint_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_endpoints_flow, ep_setup, ep_teardown),
 		cmocka_unit_test_setup_teardown(test_port_in_use, ep_setup, ep_teardown),
+		cmocka_unit_test_setup_teardown(test_unix_path_is_a_file, ep_setup, ep_teardown),
 		cmocka_unit_test_setup_teardown(test_filter, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_line_editor, setup, teardown),
 		cmocka_unit_test(test_sort_matches_compare),
