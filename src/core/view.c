@@ -412,6 +412,11 @@ static void build_footer(struct view *v, const struct app *a, int y, int64_t now
 		ln_puts(&b, label, VS_PROMPT);
 		lw = b.x;
 		cx = ln_field(&b, &a->edit, ln_room(&b), true, VS_NORMAL);
+		/* an empty filter prompt shows what can be typed there */
+		if (a->prompt == PROMPT_FILTER && !a->edit.len)
+			ln_puts(&b, _(" e.g. tcp and port 22 | state listening | not unix | "
+				      "comm nginx | src 127.0.0.1 (Up: history)"),
+				VS_DIM);
 		v->cursor_on = true;
 		v->cursor_y = y;
 		v->cursor_x = (int)(lw + cx);

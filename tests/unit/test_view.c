@@ -715,6 +715,19 @@ static void test_prompt_cursor(void **state)
 	screen(f, &all);
 	assert_true(f->v.cursor_x < 20);
 	assert_true(f->v.cursor_x > 8);
+	app_key(f->a, KC_ESC, NOW);
+
+	/* an empty filter prompt shows examples, the cursor stays at the
+	 * start; typing replaces them (issue 12 item 14) */
+	app_key(f->a, 'f', NOW);
+	app_draw(f->a, &f->v, 120, 24, NOW);
+	view_line_text(&f->v, 23, &f->line);
+	assert_non_null(strstr(f->line.data, "Filter:  e.g. tcp and port 22"));
+	assert_int_equal(f->v.cursor_x, 8);
+	app_key(f->a, 't', NOW);
+	app_draw(f->a, &f->v, 120, 24, NOW);
+	view_line_text(&f->v, 23, &f->line);
+	assert_null(strstr(f->line.data, "e.g."));
 	buf_free(&all);
 }
 
