@@ -22,6 +22,7 @@
 #include "escape.h"
 #include "i18n.h"
 #include "keys.h"
+#include "histfile.h"
 #include "loop.h"
 #include "screen.h"
 #include "live.h"
@@ -221,6 +222,15 @@ static void start_refresh(struct ui *u)
 	u->watchdog = loop_add_timer_in(u->loop, UI_DUMP_TIMEOUT_MS, on_watchdog, u);
 }
 
+/* Keeps the filter history for the next run (no history if it cannot). */
+static void save_history(const struct ui *u)
+{
+	char path[4096];
+
+	if (u->app && histfile_path(path, sizeof(path)))
+		histfile_save(u->app->hist, path);
+}
+
 /* Does what an app handler asked for. */
 static void apply(struct ui *u, unsigned fx)
 {
@@ -232,8 +242,10 @@ static void apply(struct ui *u, unsigned fx)
 	}
 	if (fx & APP_RESCOPE)
 		u->scope_dirty = true;
-	if (fx & APP_FILTER)
+	if (fx & APP_FILTER) {
 		u->filter_dirty = true;
+		save_history(u);
+	}
 	/* new settings need data now, even while paused */
 	/* details or a tcp_info column just opened: fetch it at once rather
 	 * than at the next tick (which may be an hour away with -d 3600) */
@@ -527,6 +539,12 @@ int ui_run(const struct options *o)
 		return 1;
 	}
 	u.app = app_new(o, esc_charset_from_locale());
+	{
+		char path[4096];
+
+		if (histfile_path(path, sizeof(path)))
+			histfile_load(u.app->hist, path);
+	}
 	if (o->filter && app_set_filter(u.app, o->filter, err, sizeof(err)) < 0) {
 		fprintf(stderr, "sockview: %s\n", err);
 		ui_cleanup(&u);
@@ -574,6 +592,7 @@ int ui_run(const struct options *o)
 	}
 	ui_term_close(u.term);
 	xalloc_set_fatal(NULL);
+	save_history(&u);
 	ui_cleanup(&u);
 	if (u.why[0])
 		fprintf(stderr, "sockview: %s\n", u.why);
