@@ -89,6 +89,7 @@ struct app_panes {
 	struct epman *em;     /* not owned; NULL: endpoints unavailable */
 	size_t focus;         /* focused pane (index), or PANE_NONE: the table */
 	bool zoom;            /* the focused pane on the whole body */
+	bool hidden;          /* P: the panes are hidden, the table has the body */
 	size_t first;         /* first pane shown when not all fit (geometry) */
 	size_t kind_cur;      /* cursor in the new endpoint menu */
 	struct form form;
@@ -248,6 +249,8 @@ unsigned app_submit_form(struct app *a, int64_t now);
 unsigned app_pane_key(struct app *a, struct pane *p, int key, int64_t now);
 /* Pending selections and form errors that waited for a new snapshot. */
 void app_endpoints_after_refresh(struct app *a, int64_t now);
+/* P: hides all the panes (the table gets the whole body), or shows them. */
+unsigned app_hide_panes(struct app *a, int64_t now);
 /* Focus: the pane at index i, or the table (PANE_NONE); from the mouse. */
 unsigned app_focus(struct app *a, size_t i);
 

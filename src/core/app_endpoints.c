@@ -208,8 +208,12 @@ unsigned app_submit_form(struct app *a, int64_t now)
 		return APP_REDRAW;
 	}
 	a->mode = MODE_TABLE;
-	a->panes.focus = epman_count(a->panes.em) - 1;
+	/* a client is opened to type into; a server to watch, so the keys
+	 * stay with the table ("n" then "5" opens its client) */
+	a->panes.focus = endpoint_kind(p->ep) == EP_CLIENT ? epman_count(a->panes.em) - 1
+							  : PANE_NONE;
 	a->panes.zoom = false;
+	a->panes.hidden = false;
 	app_sync_endpoints(a);
 	{
 		struct buf t = BUF_INIT;
@@ -258,6 +262,7 @@ unsigned app_move_focus(struct app *a, bool next, int64_t now)
 						       : _("no endpoints"));
 		return APP_REDRAW;
 	}
+	a->panes.hidden = false; /* moving the focus shows them again */
 	/* the cycle: table, pane 0, pane 1, ..., table */
 	if (a->panes.focus == PANE_NONE)
 		a->panes.focus = next ? 0 : n - 1;
@@ -290,9 +295,11 @@ unsigned app_pane_toggle(struct app *a, enum action act, int64_t now)
 	return APP_REDRAW;
 }
 
+/* Asks first while any pane is open, live or closed: its transcript would
+ * be lost with it. */
 unsigned app_ask_quit(struct app *a)
 {
-	if (epman_live(a->panes.em)) {
+	if (epman_count(a->panes.em)) {
 		a->prompt = PROMPT_QUIT;
 		return APP_REDRAW;
 	}
@@ -343,11 +350,36 @@ unsigned app_pane_key(struct app *a, struct pane *p, int key, int64_t now)
 	}
 	if (pane_key(p, key))
 		return APP_REDRAW;
-	act = keys_action(key);
-	/* Enter would open the details of the table's selection: not here */
-	if (act == ACT_DETAILS)
-		return 0;
-	return app_do(a, act, now);
+	/* Without an input line (its connection ended, or a server without
+	 * one), letters are still never table commands: "quit" typed in a
+	 * pane that just lost its line must not quit. Function keys, Tab,
+	 * Esc and the pane's control keys act as in a pane with input. */
+	act = keys_input_action(key);
+	if (act != ACT_NONE)
+		return app_do(a, act, now);
+	if (key >= 0x20 && key < KC_SPECIAL && key != 0x7f) {
+		app_message(a, true, now, "%s",
+			    _("this pane takes no input now: Esc returns to the table"));
+		return APP_REDRAW;
+	}
+	return 0;
+}
+
+unsigned app_hide_panes(struct app *a, int64_t now)
+{
+	if (!epman_count(a->panes.em)) {
+		app_message(a, true, now, "%s", _("no panes to hide: n or F2 opens an endpoint"));
+		return APP_REDRAW;
+	}
+	a->panes.hidden = !a->panes.hidden;
+	if (a->panes.hidden) {
+		a->panes.focus = PANE_NONE;
+		a->panes.zoom = false;
+		app_message(a, false, now, "%s", _("panes hidden: P (or Tab) shows them again"));
+	} else {
+		app_message(a, false, now, "%s", _("panes shown"));
+	}
+	return APP_REDRAW;
 }
 
 unsigned app_focus(struct app *a, size_t i)

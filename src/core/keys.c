@@ -71,6 +71,7 @@ static const struct binding table[] = {
 	{ KC_CTRL('o'), ACT_ZOOM, KB_HELP | KB_FOOTER },
 	{ KC_F12, ACT_HEX, KB_HELP },
 	{ KC_CTRL('x'), ACT_HEX, KB_HELP | KB_FOOTER },
+	{ 'P', ACT_PANES, KB_HELP },
 	{ KC_F9, ACT_DESTROY, KB_HELP },
 	{ KC_ESC, ACT_BACK, KB_HELP },
 	{ KC_CTRL('l'), ACT_REDRAW, KB_HELP },
@@ -146,6 +147,8 @@ static const struct key_help help[] = {
 	{ KEYS_ACT(ACT_CLOSE_PANE), KR_TABLE, N_("close the focused pane and its sockets") },
 	{ KEYS_ACT(ACT_ZOOM), KR_TABLE, N_("the focused pane on the whole screen, and back") },
 	{ KEYS_ACT(ACT_HEX), KR_TABLE, N_("hex view of the focused pane's data, and back") },
+	{ KEYS_ACT(ACT_PANES), KR_TABLE,
+	  N_("hide or show all the panes (the table takes the whole body)") },
 	{ KEYS_ACT(ACT_DESTROY), KR_TABLE, N_("destroy the selected socket (not available yet)") },
 	{ KEYS_ACT(ACT_REDRAW), KR_TABLE, N_("redraw the screen and refresh the sockets now") },
 	/* the terminal driver turns Ctrl-Z into SIGTSTP, which the loop

@@ -83,6 +83,7 @@ enum action {
 	ACT_SHOW_SOCKET, /* select the focused pane's socket in the table */
 	ACT_ZOOM,        /* the focused pane on the whole body, and back */
 	ACT_HEX,         /* hex view of the focused pane's data */
+	ACT_PANES,       /* hide or show all the panes */
 	ACT_DESTROY,
 	ACT_BACK,   /* Esc: close the current screen, clear the search */
 	ACT_REDRAW, /* Ctrl-L */

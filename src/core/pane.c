@@ -403,6 +403,44 @@ static int share_at(int total, int n, int i)
 	return at;
 }
 
+void pane_layout_fit(struct pane_layout *l, int want_h)
+{
+	int ys[PANE_SHOWN_MAX], rows = 0, top, bottom, shift, minh;
+
+	if (!l->nshown || l->table.h <= 0 || want_h <= 0)
+		return;
+	if (want_h < PANE_MIN_H)
+		want_h = PANE_MIN_H;
+	top = l->rect[0].y;
+	bottom = top;
+	minh = l->rect[0].h;
+	for (size_t k = 0; k < l->nshown; k++) {
+		const struct pane_rect *r = &l->rect[k];
+
+		if (!rows || ys[rows - 1] != r->y)
+			ys[rows++] = r->y;
+		if (r->y + r->h > bottom)
+			bottom = r->y + r->h;
+		if (r->h < minh)
+			minh = r->h;
+	}
+	if (want_h >= minh)
+		return;
+	shift = (bottom - top) - rows * want_h;
+	if (shift <= 0)
+		return;
+	l->table.h += shift;
+	for (size_t k = 0; k < l->nshown; k++) {
+		struct pane_rect *r = &l->rect[k];
+		int row = 0;
+
+		while (row < rows && ys[row] != r->y)
+			row++;
+		r->y = top + shift + row * want_h;
+		r->h = want_h;
+	}
+}
+
 void pane_layout(int x, int y, int w, int h, size_t npanes, size_t focus, bool zoom,
 		 size_t prev_first, struct pane_layout *out)
 {

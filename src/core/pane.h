@@ -129,5 +129,10 @@ struct pane_layout {
  * the focused one, starting at prev_first when possible. */
 void pane_layout(int x, int y, int w, int h, size_t npanes, size_t focus, bool zoom,
 		 size_t prev_first, struct pane_layout *out);
+/* Panes that hold little need not take their share of the body: lowers
+ * each row of panes of l to want_h lines (PANE_MIN_H at least) when it is
+ * taller, and gives the lines saved to the table above them. Nothing
+ * changes for a zoomed pane or a layout without a table. */
+void pane_layout_fit(struct pane_layout *l, int want_h);
 
 #endif

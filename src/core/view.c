@@ -232,6 +232,10 @@ static void pane_title(struct view *v, const struct app *a, struct pane_draw *d,
 	if (d->focused && a->panes.zoom)
 		buf_printf(&st, "  [%s]", _("full screen: F11"));
 
+	/* the focused pane says so in words too, not only in colour (a
+	 * monochrome terminal, a colour-blind user) */
+	if (d->focused)
+		buf_puts(&t, v->cs == ESC_UTF8 ? "\xe2\x96\xb6 " : "> ");
 	buf_printf(&t, "[%u] %s, %s ", d->p->id, endpoint_kind_name(endpoint_kind(ep)),
 		   endpoint_transport_name(endpoint_transport(ep)));
 	if (endpoint_kind(ep) == EP_CLIENT) {
@@ -240,9 +244,13 @@ static void pane_title(struct view *v, const struct app *a, struct pane_draw *d,
 	}
 	w = esc_width(t.data, t.len, v->cs);
 	if (w + hw > room && room < w + 16) {
-		/* narrow: the address tells the transport well enough */
+		/* narrow: shorter, but the transport stays (an address does
+		 * not tell TCP from UDP) */
 		buf_reset(&t);
-		buf_printf(&t, "[%u] %s ", d->p->id, endpoint_kind_name(endpoint_kind(ep)));
+		if (d->focused)
+			buf_puts(&t, v->cs == ESC_UTF8 ? "\xe2\x96\xb6 " : "> ");
+		buf_printf(&t, "[%u] %s %s ", d->p->id, endpoint_kind_name(endpoint_kind(ep)),
+			   endpoint_transport_name(endpoint_transport(ep)));
 		w = esc_width(t.data, t.len, v->cs);
 	}
 	if (w + hw > room && room > w + 8) {
@@ -394,13 +402,13 @@ static void build_footer(struct view *v, const struct app *a, int y, int64_t now
 {
 	struct lb b = LB_INIT(v);
 	if (a->prompt == PROMPT_QUIT) {
-		size_t n = epman_live(a->panes.em);
+		size_t n = epman_count(a->panes.em);
 
 		v->cursor_on = false;
 		ln_start(&b, y, VS_WARN);
-		ln_printf(&b, VS_WARN, P_("%zu endpoint is open: quit and close it? (y: quit, "
+		ln_printf(&b, VS_WARN, P_("%zu pane is open: quit and close it? (y: quit, "
 					  "any other key: stay)",
-					  "%zu endpoints are open: quit and close them? (y: quit, "
+					  "%zu panes are open: quit and close them? (y: quit, "
 					  "any other key: stay)", n), n);
 		return;
 	}
@@ -471,14 +479,38 @@ static void frame_of(const struct app *a, int height, int64_t now, struct frame 
 }
 
 /* The screen's area and the panes' rectangles in the body. */
+/* Lines the fullest pane would use: its title, status, transcript entries
+ * (one line each at least) and input line. */
+static int panes_want_h(const struct app *a)
+{
+	size_t n = epman_count(a->panes.em), most = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct pane *p = epman_pane(a->panes.em, i);
+		size_t lines = 2 + transcript_count(endpoint_transcript(p->ep)) +
+			       (pane_has_input(p) ? 1 : 0);
+
+		if (lines > most)
+			most = lines;
+	}
+	return most > 1000 ? 1000 : (int)most;
+}
+
+/* The screen's area and the panes' rectangles in the body. The panes show
+ * with the table only (help, details, menus and the form take the whole
+ * body), unless P hid them; a pane holding little gets only the lines it
+ * needs. */
 static void body_layout(const struct app *a, int width, const struct frame *f,
 			struct pane_layout *lay)
 {
 	bool with_table = screen_of(a->mode)->with_table;
-	size_t focus = with_table ? a->panes.focus : PANE_NONE;
+	bool shown = with_table && !a->panes.hidden;
+	size_t focus = shown ? a->panes.focus : PANE_NONE;
 
-	pane_layout(0, f->body_y, width, f->body_h, epman_count(a->panes.em), focus,
-		    with_table && a->panes.zoom, a->panes.first, lay);
+	pane_layout(0, f->body_y, width, f->body_h, shown ? epman_count(a->panes.em) : 0, focus,
+		    shown && a->panes.zoom, a->panes.first, lay);
+	if (shown && !a->panes.zoom)
+		pane_layout_fit(lay, panes_want_h(a) > 5 ? panes_want_h(a) : 5);
 }
 
 static bool too_small(int width, int height)
@@ -499,7 +531,7 @@ void view_geometry(const struct app *a, int width, int height, int64_t now, stru
 		return;
 	frame_of(a, height, now, &f);
 	body_layout(a, width, &f, &lay);
-	g->pane_first = lay.first;
+	g->pane_first = lay.nshown ? lay.first : a->panes.first;
 	th = lay.table.h;
 	if (th <= 0)
 		g->page = 1;

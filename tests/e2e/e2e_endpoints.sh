@@ -162,12 +162,12 @@ tl_wait_for "< 127\.0\.0\.1:$CP  from the server" || tl_fail "the server's line 
 
 # --- Quitting with endpoints open asks first ---
 tl_keys F10
-tl_wait_for 'endpoints are open: quit and close them\?' || tl_fail "F10 did not ask"
+tl_wait_for 'panes are open: quit and close them\?' || tl_fail "F10 did not ask"
 tl_keys n
-tl_wait_gone 'endpoints are open' || tl_fail "n did not cancel"
+tl_wait_gone 'panes are open' || tl_fail "n did not cancel"
 tl_wait_for '\[1\] chat server' || tl_fail "the panes went away after cancelling"
 tl_keys F10
-tl_wait_for 'endpoints are open: quit and close them\?' || tl_fail "F10 did not ask again"
+tl_wait_for 'panes are open: quit and close them\?' || tl_fail "F10 did not ask again"
 tl_keys y
 tl_wait_for '^SV-EXIT=0$' || tl_fail "y did not quit with status 0"
 tl_check_shell_back quit

@@ -146,7 +146,7 @@ MANY=$TL_LAST_PID
 for sig in INT TERM HUP; do
 	for round in 1 2 3; do
 		tl_start_sockview -d 0.1
-		tl_wait_for '^[0-9]+ sockets' || tl_fail "no table"
+		tl_wait_for '^[0-9]+ sockets?: ' || tl_fail "no table"
 		delay=$(awk -v s="$$$round" 'BEGIN { srand(s); printf "%.2f", rand() * 0.4 }')
 		sleep "$delay" # not a synchronisation: a random moment to send the signal
 		end_by "$sig" "dump-$sig-$round"

@@ -54,7 +54,7 @@ back_after_fg() {
 	tl_wait_format '#{alternate_on}' 1 || tl_fail "$1, fg: no alternate screen"
 	tl_wait_for 'F1Help' || tl_fail "$1, fg: the live view is not redrawn"
 	tl_wait_for '^Proto' || tl_fail "$1, fg: no table header"
-	tl_wait_for '^[0-9]+ sockets' || tl_fail "$1, fg: no summary line"
+	tl_wait_for '^[0-9]+ sockets?: ' || tl_fail "$1, fg: no summary line"
 	[ "$(state "$pid")" != T ] || tl_fail "$1, fg: sockview is still stopped"
 }
 
@@ -180,7 +180,7 @@ printf '\033[1;1HGARBAGE-%s' $$ >"$tty"
 tl_wait_for "GARBAGE-$$" || tl_fail "wrapped: the text written over it does not show"
 kill -CONT "$pid"
 tl_wait_gone "GARBAGE-$$" || tl_fail "wrapped: SIGCONT did not repaint the screen"
-tl_wait_for '^[0-9]+ sockets' || tl_fail "wrapped: no summary line after SIGCONT"
+tl_wait_for '^[0-9]+ sockets?: ' || tl_fail "wrapped: no summary line after SIGCONT"
 kill -TSTP "$pid"
 tl_wait_format '#{alternate_on}' 0 || tl_fail "wrapped, SIGTSTP: the alternate screen stayed"
 wait_state "$pid" T || tl_fail "wrapped, SIGTSTP: not stopped"

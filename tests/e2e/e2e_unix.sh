@@ -80,7 +80,8 @@ tl_wait_for 'Enter again replaces the stale socket file' || tl_fail "no offer to
 tl_keys Enter
 tl_wait_for '\[3\] echo server.*stale\.sock' ||
 	tl_fail "Enter again did not replace the stale file"
-tl_keys C-o
+# a server does not take the focus: Shift-Tab gives it to the last pane
+tl_keys BTab C-o
 tl_wait_for 'removed the stale socket file' || tl_fail "the transcript does not say the file was replaced"
 tl_keys C-o
 
@@ -94,7 +95,7 @@ tl_wait_for '^\[1\] echo server ' || tl_fail "no panes after growing again"
 
 # --- Quitting removes the socket files sockview made, and only those ---
 tl_keys F10
-tl_wait_for 'endpoints are open: quit and close them\?' || tl_fail "F10 did not ask"
+tl_wait_for 'panes are open: quit and close them\?' || tl_fail "F10 did not ask"
 tl_keys y
 tl_wait_for '^SV-EXIT=0$' || tl_fail "no clean exit"
 tl_check_shell_back quit

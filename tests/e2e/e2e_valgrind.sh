@@ -79,7 +79,7 @@ tl_wait_for "< 127\.0\.0\.1:$EP  hello valgrind" || tl_fail "the echo did not co
 
 # F10 asks first, since endpoints are open.
 tl_keys F10
-tl_wait_for 'endpoints are open: quit and close them\?' || tl_fail "F10 did not ask"
+tl_wait_for 'panes are open: quit and close them\?' || tl_fail "F10 did not ask"
 tl_keys y
 tl_wait_for '^SV-EXIT=[0-9]+$' || tl_fail "sockview did not end"
 st=$(tl_screen | sed -n 's/^SV-EXIT=\([0-9]*\)$/\1/p' | tail -n 1)

@@ -176,7 +176,7 @@ static void test_help_names(void **state)
 		"q F10", "? h F1", "t u x w", "4 6", "l", "/ F3", "f F4", "s F6", "r",
 		"Up Down j k", "PgUp PgDn Home End", "Enter", "p", "Space", "+ -", "c F5",
 		"n F2", "Tab S-Tab", "Enter", "PgUp PgDn", "Esc", "F7", "F8", "F11 Ctrl-O",
-		"F12 Ctrl-X", "F9", "Ctrl-L", "Ctrl-Z", "mouse",
+		"F12 Ctrl-X", "P", "F9", "Ctrl-L", "Ctrl-Z", "mouse",
 	};
 	size_t n;
 	const struct key_help *kh = keys_help(&n);
@@ -422,6 +422,7 @@ static void test_pane_hints(void **state)
 	app_key(a, '1', NOW);
 	app_key(a, KC_ENTER, NOW);
 	assert_int_equal(a->mode, MODE_TABLE);
+	app_key(a, KC_BTAB, NOW); /* a server does not take the focus */
 	assert_non_null(app_focused_pane(a));
 	assert_false(pane_has_input(app_focused_pane(a)));
 	check_hints(a, CTX_PANE, out, sizeof(out));
@@ -432,6 +433,7 @@ static void test_pane_hints(void **state)
 	app_key(a, 'n', NOW);
 	app_key(a, '2', NOW);
 	app_key(a, KC_ENTER, NOW);
+	app_key(a, KC_BTAB, NOW);
 	assert_non_null(app_focused_pane(a));
 	assert_true(pane_has_input(app_focused_pane(a)));
 	check_hints(a, CTX_PANE_INPUT, out, sizeof(out));

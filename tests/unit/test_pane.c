@@ -142,6 +142,42 @@ static bool overlap(const struct pane_rect *a, const struct pane_rect *b)
 	       b->y < a->y + a->h;
 }
 
+/* Panes that hold little give their lines back to the table (issue 12
+ * item 4); rows stay contiguous and end at the bottom of the body. */
+static void test_layout_fit(void **state)
+{
+	struct pane_layout l;
+
+	(void)state;
+	pane_layout(0, 3, 120, 36, 1, 0, false, PANE_NONE, &l);
+	pane_layout_fit(&l, 6);
+	assert_int_equal(l.rect[0].h, 6);
+	assert_int_equal(l.table.h, 30);
+	assert_int_equal(l.rect[0].y, 3 + 30);
+	/* wanting more than the share changes nothing */
+	pane_layout(0, 3, 120, 36, 1, 0, false, PANE_NONE, &l);
+	pane_layout_fit(&l, 100);
+	assert_int_equal(l.rect[0].h, 21);
+	assert_int_equal(l.table.h, 15);
+	/* never lower than a pane can be */
+	pane_layout(0, 3, 120, 36, 1, 0, false, PANE_NONE, &l);
+	pane_layout_fit(&l, 1);
+	assert_int_equal(l.rect[0].h, PANE_MIN_H);
+	/* two rows: each gets want_h, the second right below the first */
+	pane_layout(0, 3, 80, 20, 3, PANE_NONE, false, PANE_NONE, &l);
+	pane_layout_fit(&l, 4);
+	assert_int_equal(l.rect[0].h, 4);
+	assert_int_equal(l.rect[2].h, 4);
+	assert_int_equal(l.rect[0].y, l.rect[1].y);
+	assert_int_equal(l.rect[2].y, l.rect[0].y + 4);
+	assert_int_equal(l.rect[2].y + 4, 3 + 20);
+	assert_int_equal(l.table.h, 20 - 8);
+	/* zoomed: untouched */
+	pane_layout(0, 3, 80, 20, 3, 1, true, PANE_NONE, &l);
+	pane_layout_fit(&l, 4);
+	assert_int_equal(l.rect[0].h, 20);
+}
+
 static void test_layout_cases(void **state)
 {
 	struct pane_layout l;
@@ -643,6 +679,7 @@ int main(void)
 		cmocka_unit_test(test_lineedit),
 		cmocka_unit_test(test_ownset),
 		cmocka_unit_test(test_layout_cases),
+		cmocka_unit_test(test_layout_fit),
 		cmocka_unit_test(test_layout_invariants),
 		cmocka_unit_test(test_render),
 		cmocka_unit_test(test_scroll),

@@ -869,6 +869,10 @@ static void test_panes_screen(void **state)
 	app_key(a, '4', NOW);
 	app_key(a, KC_ENTER, NOW);
 	assert_int_equal(epman_count(e->em), 2);
+	/* a server does not take the focus: Shift-Tab gives it */
+	assert_int_equal(a->panes.focus, PANE_NONE);
+	app_key(a, KC_BTAB, NOW);
+	assert_int_equal(a->panes.focus, 1);
 
 	/* 120x40: the table on top, two panes side by side below it */
 	app_draw(a, &f->v, 120, 40, NOW);
@@ -879,7 +883,8 @@ static void test_panes_screen(void **state)
 	assert_true(y > f->v.colhead_y);
 	assert_int_equal(y, find_line(f, "[2] sink server, TCP 127.0.0.1:"));
 	view_line_text(&f->v, y, &f->line);
-	assert_non_null(strstr(f->line.data, "\xe2\x94\x82[2] sink server"));
+	/* the focused pane says so in words, not only in colour */
+	assert_non_null(strstr(f->line.data, "\xe2\x94\x82\xe2\x96\xb6 [2] sink server"));
 	/* the status line under the titles */
 	view_line_text(&f->v, y + 1, &f->line);
 	assert_non_null(strstr(f->line.data, "listening, 0 clients, 0 B in, 0 B out"));
@@ -887,7 +892,7 @@ static void test_panes_screen(void **state)
 	assert_int_equal(style_at(&f->v, y), VS_PANE_TITLE);
 	assert_int_equal(f->v.spans[f->v.lines[y].first + f->v.lines[y].n - 1].style, VS_PANE_FOCUS);
 	assert_non_null(strstr(txt, "echo server listening on 127.0.0.1:"));
-	assert_non_null(strstr(txt, "opened [2] sink server"));
+	assert_non_null(strstr(txt, "[2] sink server"));
 	assert_non_null(strstr(txt, "Endpoints 2"));
 
 	/* our socket in the table: Process says sockview, the row is marked */
@@ -922,6 +927,31 @@ static void test_panes_screen(void **state)
 	app_draw(a, &f->v, 36, 8, NOW);
 	screen(f, &all);
 
+	/* help and details take the whole body: no panes under them, and the
+	 * details show more than the table's share (issue 12 item 4) */
+	app_key(a, KC_ESC, NOW);
+	app_key(a, KC_ENTER, NOW);
+	assert_int_equal(a->mode, MODE_DETAILS);
+	app_draw(a, &f->v, 120, 40, NOW);
+	assert_int_equal(f->v.npanes, 0);
+	txt = screen(f, &all);
+	assert_null(strstr(txt, "[2] sink server"));
+	app_key(a, KC_ESC, NOW);
+	/* P hides every pane, the table gets the body; P shows them again */
+	app_key(a, 'P', NOW);
+	assert_true(a->panes.hidden);
+	assert_int_equal(a->panes.focus, PANE_NONE);
+	app_draw(a, &f->v, 120, 40, NOW);
+	assert_int_equal(f->v.npanes, 0);
+	assert_int_equal(f->v.rows_h, 40 - 3 - 1 - 1);
+	app_key(a, 'P', NOW);
+	assert_false(a->panes.hidden);
+	app_draw(a, &f->v, 120, 40, NOW);
+	assert_int_equal(f->v.npanes, 2);
+	/* two quiet servers need a few lines, not three fifths of the body */
+	assert_true(f->v.rows_h > 20);
+	app_key(a, KC_BTAB, NOW);
+
 	/* full screen: the focused pane alone, no table */
 	app_key(a, KC_CTRL('o'), NOW);
 	app_draw(a, &f->v, 80, 24, NOW);
@@ -933,12 +963,13 @@ static void test_panes_screen(void **state)
 	assert_non_null(strstr(txt, "full screen: F11"));
 	app_key(a, KC_CTRL('o'), NOW);
 
-	/* the quit question in the footer */
-	app_key(a, 'q', NOW);
+	/* the quit question in the footer (F10: q in a pane is not a
+	 * command) */
+	app_key(a, KC_F10, NOW);
 	app_draw(a, &f->v, 120, 40, NOW);
 	view_line_text(&f->v, 39, &f->line);
 	assert_non_null(strstr(f->line.data,
-			       "2 endpoints are open: quit and close them? (y: quit, any other key: stay)"));
+			       "2 panes are open: quit and close them? (y: quit, any other key: stay)"));
 	assert_int_equal(style_at(&f->v, 39), VS_WARN);
 	app_key(a, 'n', NOW);
 	buf_free(&all);
@@ -956,6 +987,7 @@ static void test_input_line(void **state)
 	app_key(a, 'n', NOW);
 	app_key(a, '2', NOW); /* a chat server: it takes input */
 	app_key(a, KC_ENTER, NOW);
+	app_key(a, KC_TAB, NOW); /* servers do not take the focus */
 	keys(a, "hello");
 	app_draw(a, &f->v, 80, 24, NOW);
 	screen(f, &all);

@@ -455,6 +455,8 @@ unsigned screen_table_action(struct app *a, enum action act, int64_t now)
 	case ACT_ZOOM:
 	case ACT_HEX:
 		return app_pane_toggle(a, act, now);
+	case ACT_PANES:
+		return app_hide_panes(a, now);
 	case ACT_DESTROY:
 		app_message(a, true, now, "%s",
 			    _("destroying sockets is not available in this version"));
