@@ -40,7 +40,8 @@
 #define UI_SOON_MS 150
 /* Least time between two redraws caused by endpoint traffic alone. */
 #define UI_EP_FRAME_MS 40
-/* Input events handled per pass, so a paste cannot starve the rest. */
+/* Input events read per pass (the bytes already read are then drained), so
+ * a paste cannot starve the rest. */
 #define UI_MAX_KEYS 256
 
 struct ui {
@@ -316,7 +317,9 @@ static void on_stdin(struct loop *l, int fd, short revents, void *ctx)
 		quit(u, 1, _("lost the terminal: in the background with no shell to bring it back"));
 		return;
 	}
-	while (n < UI_MAX_KEYS && !loop_quitting(u->loop) && ui_term_read(u->term, &ev)) {
+	/* Reads until UI_MAX_KEYS keys, then only drains the bytes already
+	 * read: none may stay behind, poll() would not wake up for them. */
+	while (!loop_quitting(u->loop) && ui_term_read(u->term, &ev, n < UI_MAX_KEYS)) {
 		n++;
 		if (ev.key == KC_MOUSE) {
 			handle_mouse(u, &ev);

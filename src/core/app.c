@@ -267,6 +267,14 @@ static unsigned prompt_key(struct app *a, int key, int64_t now)
 		a->prompt = PROMPT_NONE;
 		return APP_REDRAW | app_do(a, act, now);
 	}
+	if (key == KC_ENTER && lineedit_over(&a->edit)) {
+		/* never applied cut: the end of what was typed is missing */
+		app_message(a, true, now,
+			    _("too long: the text is limited to %d bytes, the rest was refused; "
+			      "shorten it to apply it"),
+			    LINEEDIT_TEXT_MAX);
+		return APP_REDRAW;
+	}
 	if (key == KC_ENTER) {
 		if (a->prompt == PROMPT_SEARCH) {
 			a->prompt = PROMPT_NONE;
@@ -321,6 +329,9 @@ static unsigned prompt_key(struct app *a, int key, int64_t now)
 			return search_update(a);
 		return APP_REDRAW;
 	}
+	if (handled && lineedit_over(&a->edit))
+		app_message(a, true, now, _("too long: the text is limited to %d bytes, the rest was refused"),
+			    LINEEDIT_TEXT_MAX);
 	return handled ? APP_REDRAW : 0;
 }
 

@@ -346,6 +346,11 @@ unsigned app_pane_key(struct app *a, struct pane *p, int key, int64_t now)
 		r = pane_key(p, key);
 		if (r & PANE_SENT)
 			epman_sync(a->panes.em);
+		if (r & PANE_OVER)
+			app_message(a, true, now,
+				    _("too long: a line is limited to %d bytes, the rest was refused; "
+				      "shorten it to send it"),
+				    LINEEDIT_TEXT_MAX);
 		return r ? APP_REDRAW : 0;
 	}
 	if (pane_key(p, key))

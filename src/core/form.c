@@ -267,6 +267,17 @@ static void change_choice(struct form *f, int dir)
 	apply_defaults(f);
 }
 
+/* A field refused input for want of room (lineedit_over): says so. */
+static int too_long(struct form *f, enum form_field field)
+{
+	snprintf(f->err, sizeof(f->err),
+		 _("%s: too long, at most %d bytes: the rest was refused; shorten it"),
+		 form_field_label(field), LINEEDIT_TEXT_MAX);
+	f->err_field = field;
+	f->focus = field;
+	return -1;
+}
+
 enum form_result form_key(struct form *f, int key)
 {
 	bool handled = false;
@@ -309,6 +320,8 @@ enum form_result form_key(struct form *f, int key)
 			f->stale_offer = false;
 		}
 	}
+	if (handled && lineedit_over(&f->field[f->focus]))
+		too_long(f, f->focus);
 	return handled ? FORM_CHANGED : FORM_IGNORED;
 }
 
@@ -384,6 +397,10 @@ int form_config(struct form *f, struct endpoint_config *cfg)
 	char err[256];
 
 	f->err[0] = '\0';
+	/* never opened with a field cut: the end of what was typed is missing */
+	for (int i = 0; i < FF_MAX_; i++)
+		if (form_field_shown(f, (enum form_field)i) && lineedit_over(&f->field[i]))
+			return too_long(f, (enum form_field)i);
 	endpoint_config_init(cfg, f->kind, f->transport);
 	if (!is_unix(f->transport)) {
 		if (config_ip(f, cfg) < 0)

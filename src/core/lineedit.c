@@ -12,8 +12,9 @@ void lineedit_set(struct lineedit *e, const char *text)
 {
 	size_t n = strlen(text);
 
-	if (n >= sizeof(e->text))
-		n = utf8_floor(text, sizeof(e->text) - 1); /* cut on a character boundary */
+	e->over = n > LINEEDIT_TEXT_MAX;
+	if (e->over)
+		n = utf8_floor(text, LINEEDIT_TEXT_MAX); /* cut on a character boundary */
 	memcpy(e->text, text, n);
 	e->text[n] = '\0';
 	e->len = n;
@@ -25,12 +26,19 @@ void lineedit_clear(struct lineedit *e)
 	e->text[0] = '\0';
 	e->len = 0;
 	e->cur = 0;
+	e->over = false;
+}
+
+bool lineedit_over(const struct lineedit *e)
+{
+	return e->over;
 }
 
 static void edit_delete(struct lineedit *e, size_t from, size_t to)
 {
 	memmove(e->text + from, e->text + to, e->len - to + 1);
 	e->len -= to - from;
+	e->over = false; /* what is left is what the user made of it */
 	if (e->cur > to)
 		e->cur -= to - from;
 	else if (e->cur > from)
@@ -101,8 +109,14 @@ bool lineedit_key(struct lineedit *e, int key, bool *handled)
 		return false;
 	}
 	n = utf8_encode((uint32_t)key, enc);
-	if (!n || e->len + n >= sizeof(e->text))
+	if (!n)
 		return false;
+	/* once something was refused, what follows is refused too: the text
+	 * must not go on without the piece that did not fit */
+	if (e->over || e->len + n > LINEEDIT_TEXT_MAX) {
+		e->over = true;
+		return false;
+	}
 	memmove(e->text + e->cur + n, e->text + e->cur, e->len - e->cur + 1);
 	memcpy(e->text + e->cur, enc, n);
 	e->len += n;

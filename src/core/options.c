@@ -10,7 +10,13 @@
 
 #include "i18n.h"
 #include "collect.h"
+#include "filter.h"
+#include "lineedit.h"
 #include "options.h"
+
+/* -f is shown and edited in the filter prompt: one limit for both, and the
+ * filter language takes it all. */
+_Static_assert(LINEEDIT_TEXT_MAX <= FILTER_MAX_LEN, "a filter that fits a field must compile");
 #include "sock.h"
 
 #define DELAY_MIN_MS 100
@@ -123,7 +129,15 @@ enum options_action options_parse(struct options *o, int argc, char **argv,
 		case '4': o->families = SF_INET; break;
 		case '6': o->families = SF_INET6; break;
 		case 'l': o->listening = true; break;
-		case 'f': o->filter = optarg; break;
+		case 'f':
+			if (strlen(optarg) > LINEEDIT_TEXT_MAX) {
+				snprintf(err, errlen,
+					 _("filter expression too long: %zu bytes, at most %d"),
+					 strlen(optarg), LINEEDIT_TEXT_MAX);
+				return OPT_USAGE;
+			}
+			o->filter = optarg;
+			break;
 		case 'd':
 			if (parse_delay(optarg, &o->delay_ms) < 0) {
 				snprintf(err, errlen,

@@ -300,6 +300,9 @@ unsigned pane_key(struct pane *p, int key)
 	}
 	switch (key) {
 	case KC_ENTER:
+		/* never sent cut: the end of what was typed is missing */
+		if (lineedit_over(&p->in))
+			return PANE_HANDLED | PANE_OVER;
 		return send_line(p);
 	case KC_UP: {
 		const char *t = filter_hist_up(p->hist, p->in.text);
@@ -321,7 +324,9 @@ unsigned pane_key(struct pane *p, int key)
 	if (key >= KC_F1 && key <= KC_F12)
 		return 0;
 	lineedit_key(&p->in, key, &handled);
-	return handled ? PANE_HANDLED : 0;
+	if (!handled)
+		return 0;
+	return PANE_HANDLED | (lineedit_over(&p->in) ? PANE_OVER : 0);
 }
 
 /* ---- rendering ---- */

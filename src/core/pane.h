@@ -60,10 +60,13 @@ bool pane_following(const struct pane *p);
 /* Effects of pane_key (a bit set; 0: the key was not for the pane). */
 #define PANE_HANDLED 0x1u /* the key was used (redraw) */
 #define PANE_SENT 0x2u    /* a line was sent (or its failure noted) */
+#define PANE_OVER 0x4u    /* the input line is over its limit (lineedit_over):
+			   * the text was refused, or Enter did not send it */
 
 /* Handles a key while the pane has the focus: editing keys and printable
  * characters edit the input line, Enter sends it (endpoint_send_line; the
- * transcript says what happened), Up/Down browse the history, PgUp/PgDn
+ * transcript says what happened; not while lineedit_over: PANE_OVER), Up/Down
+ * browse the history, PgUp/PgDn
  * scroll (and Up/Down/Home/End too when there is no input line). Function
  * keys and keys the pane does not use return 0. */
 unsigned pane_key(struct pane *p, int key);

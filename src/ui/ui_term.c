@@ -5,12 +5,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "escape.h"
 #include "i18n.h"
+#include "keyin.h"
 #include "keys.h"
 #include "ui_caps.h"
 #include "ui_color.h"
@@ -24,13 +27,20 @@ struct ui_term {
 	bool cursor_shown;
 	bool clear_next;
 	bool reenter; /* continued after a stop: take the terminal again */
+	struct keyin *in; /* the key decoder: what stdin sent */
 };
+
+/* Bytes read from stdin at once; how long an Esc waits for the rest of a
+ * sequence (what curses' ESCDELAY was set to). */
+#define UI_READ_MAX 65536
+#define UI_ESC_DELAY_MS 25
 
 /* Never runs: SIGTSTP stays blocked for the loop's signalfd. It is there so
  * that curses, finding a handler already set, leaves SIGTSTP alone: its own
  * handling sets SIG_IGN at moments, and that discards a SIGTSTP waiting in
  * the signalfd (a kill -TSTP then does nothing). */
 static bool is_foreground(void);
+static void define_keys(struct keyin *k);
 
 static void tstp_placeholder(int sig)
 {
@@ -79,17 +89,19 @@ struct ui_term *ui_term_open(bool color, char *err, size_t errlen)
 	}
 	t = xcalloc(1, sizeof(*t));
 	t->scr = scr;
+	/* text is UTF-8 (in other locales, bytes >= 0x80 are not taken as text) */
+	t->in = keyin_new(esc_charset_from_locale() == ESC_UTF8);
+	define_keys(t->in);
 	cbreak();   /* Ctrl-C stays a signal, handled by the loop */
 	noecho();
 	nonl();
+	/* keypad: the terminal's application mode (smkx), which the key
+	 * strings of terminfo are for; the keys are read by keyin.c */
 	keypad(stdscr, TRUE);
-	nodelay(stdscr, TRUE);
-	set_escdelay(25);
 	curs_set(0);
 	leaveok(stdscr, FALSE);
 	mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED,
 		  NULL);
-	mouseinterval(150);
 	ui_color_init(t->attrs, color && has_colors());
 	ui_term_resize(t);
 	ui_crash_arm(STDOUT_FILENO);
@@ -108,6 +120,7 @@ void ui_term_close(struct ui_term *t)
 	 * again (SIGTTOU) instead of letting us exit. */
 	if (!is_foreground()) {
 		delscreen(t->scr);
+		keyin_free(t->in);
 		free(t);
 		return;
 	}
@@ -122,6 +135,7 @@ void ui_term_close(struct ui_term *t)
 	curs_set(1);
 	endwin();
 	delscreen(t->scr);
+	keyin_free(t->in);
 	free(t);
 }
 
@@ -221,112 +235,85 @@ void ui_term_size(const struct ui_term *t, int *width, int *height)
 	*height = LINES > 0 ? LINES : 0;
 }
 
-static int map_key(int ch)
+/* The terminal's own strings for the keys sockview uses (terminfo), for
+ * the decoder; the usual CSI and SS3 forms are known to it anyway. */
+static void define_keys(struct keyin *k)
 {
-	switch (ch) {
-	case KEY_UP: return KC_UP;
-	case KEY_DOWN: return KC_DOWN;
-	case KEY_LEFT: return KC_LEFT;
-	case KEY_RIGHT: return KC_RIGHT;
-	case KEY_PPAGE: return KC_PGUP;
-	case KEY_NPAGE: return KC_PGDN;
-	case KEY_HOME: return KC_HOME;
-	case KEY_END: return KC_END;
-	case KEY_ENTER: return KC_ENTER;
-	case '\r':
-	case '\n': return KC_ENTER;
-	case 0x1b: return KC_ESC;
-	case KEY_BACKSPACE:
-	case 0x7f:
-	case 0x08: return KC_BACKSPACE;
-	case KEY_DC: return KC_DELETE;
-	case '\t': return KC_TAB;
-	case KEY_BTAB: return KC_BTAB;
-	case KEY_RESIZE: return KC_RESIZE;
-	default: break;
+	static const struct {
+		const char *cap;
+		int key;
+	} caps[] = {
+		{ "kcuu1", KC_UP },   { "kcud1", KC_DOWN }, { "kcub1", KC_LEFT },
+		{ "kcuf1", KC_RIGHT }, { "kpp", KC_PGUP },  { "knp", KC_PGDN },
+		{ "khome", KC_HOME }, { "kend", KC_END },   { "kent", KC_ENTER },
+		{ "kdch1", KC_DELETE }, { "kcbt", KC_BTAB }, { "kf1", KC_F1 },
+		{ "kf2", KC_F2 },     { "kf3", KC_F3 },     { "kf4", KC_F4 },
+		{ "kf5", KC_F5 },     { "kf6", KC_F6 },     { "kf7", KC_F7 },
+		{ "kf8", KC_F8 },     { "kf9", KC_F9 },     { "kf10", KC_F10 },
+		{ "kf11", KC_F11 },   { "kf12", KC_F12 },
+	};
+
+	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
+		const char *s = tigetstr(caps[i].cap);
+
+		if (s && s != (char *)-1)
+			keyin_define(k, s, caps[i].key);
 	}
-	if (ch >= KEY_F(1) && ch <= KEY_F(12))
-		return KC_F1 + (ch - KEY_F(1));
-	if (ch >= KEY_MIN)
-		return KC_NONE; /* a key sockview does not use */
-	return ch;
 }
 
-/* Decodes the bytes of one UTF-8 character whose first byte is c0; the rest
- * are read without waiting. Invalid input gives U+FFFD.
- * Not utf8_decode() (utf8.h), on purpose: the bytes come one by one from
- * getch(), and after each one this must decide whether it belongs to the
- * character or starts the next key (then it goes back with ungetch()); a
- * buffer decoder sees all the bytes at once. The rule is also more lenient
- * than utf8_decode()'s: lead bytes are classified by their bit pattern
- * (C0, C1 and F5-F7 included) and the value is not checked, so an overlong
- * form or a surrogate arrives as its code point (lineedit drops surrogates
- * and values past U+10FFFF, since utf8_encode() refuses them). */
-static int read_utf8(int c0)
+/* Reads what stdin has now, without waiting, into the decoder. Returns the
+ * number of bytes (0: nothing there, or the end of the input). */
+static size_t read_available(struct ui_term *t)
 {
-	int need, cp;
+	struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+	char buf[UI_READ_MAX];
+	ssize_t n;
 
-	if (c0 < 0x80)
-		return c0;
-	if ((c0 & 0xe0) == 0xc0) {
-		need = 1;
-		cp = c0 & 0x1f;
-	} else if ((c0 & 0xf0) == 0xe0) {
-		need = 2;
-		cp = c0 & 0x0f;
-	} else if ((c0 & 0xf8) == 0xf0) {
-		need = 3;
-		cp = c0 & 0x07;
-	} else {
-		return 0xfffd;
-	}
-	while (need-- > 0) {
-		int c = getch();
-
-		if (c == ERR || (c & 0xc0) != 0x80) {
-			if (c != ERR)
-				ungetch(c);
-			return 0xfffd;
-		}
-		cp = (cp << 6) | (c & 0x3f);
-	}
-	return cp;
+	if (poll(&pfd, 1, 0) <= 0 || !(pfd.revents & POLLIN))
+		return 0;
+	n = read(STDIN_FILENO, buf, sizeof(buf));
+	if (n <= 0)
+		return 0;
+	keyin_feed(t->in, buf, (size_t)n);
+	return (size_t)n;
 }
 
-bool ui_term_read(struct ui_term *t, struct ui_event *ev)
+bool ui_term_read(struct ui_term *t, struct ui_event *ev, bool may_read)
 {
-	int ch = getch();
+	struct key_event ke;
 
-	(void)t;
 	memset(ev, 0, sizeof(*ev));
-	if (ch == ERR)
-		return false;
-	if (ch == KEY_MOUSE) {
-		MEVENT me;
+	/* The bytes are read here, in blocks, and decoded by keyin.c: curses'
+	 * getch() makes two system calls per byte, and its key codes share
+	 * their numbers with characters (U+0107 would be KEY_BACKSPACE). */
+	for (;;) {
+		if (keyin_next(t->in, &ke, clock_now_ms()))
+			break;
+		if (may_read && read_available(t))
+			continue;
+		if (!keyin_partial(t->in))
+			return false;
+		/* an Esc: the start of a sequence, or the Esc key when
+		 * nothing follows soon */
+		{
+			struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
 
-		ev->key = KC_MOUSE;
-		if (getmouse(&me) != OK)
-			return true; /* mouse = NONE: ignored */
-		ev->x = me.x;
-		ev->y = me.y;
-		if (me.bstate & BUTTON1_DOUBLE_CLICKED)
-			ev->mouse = UI_MOUSE_DOUBLE;
-		else if (me.bstate & BUTTON1_CLICKED)
-			ev->mouse = UI_MOUSE_CLICK;
-		else if (me.bstate & BUTTON4_PRESSED)
-			ev->mouse = UI_MOUSE_WHEEL_UP;
-		else if (me.bstate & BUTTON5_PRESSED)
-			ev->mouse = UI_MOUSE_WHEEL_DOWN;
-		return true;
+			if (poll(&pfd, 1, UI_ESC_DELAY_MS) > 0 && (pfd.revents & POLLIN) &&
+			    read_available(t))
+				continue;
+		}
+		keyin_flush(t->in);
 	}
-	/* getch() hands over the bytes of a multibyte character one by one;
-	 * text for the prompt is UTF-8 (in other locales, bytes >= 0x80 are
-	 * not taken as text) */
-	if (ch >= 0x80 && ch < 0x100 && esc_charset_from_locale() == ESC_UTF8)
-		ch = read_utf8(ch);
-	else if (ch >= 0x80 && ch < 0x100)
-		ch = KC_NONE;
-	ev->key = map_key(ch);
+	ev->key = ke.key;
+	ev->x = ke.x;
+	ev->y = ke.y;
+	switch (ke.mouse) {
+	case KM_CLICK: ev->mouse = UI_MOUSE_CLICK; break;
+	case KM_DOUBLE: ev->mouse = UI_MOUSE_DOUBLE; break;
+	case KM_WHEEL_UP: ev->mouse = UI_MOUSE_WHEEL_UP; break;
+	case KM_WHEEL_DOWN: ev->mouse = UI_MOUSE_WHEEL_DOWN; break;
+	case KM_NONE: ev->mouse = UI_MOUSE_NONE; break;
+	}
 	return true;
 }
 

@@ -59,8 +59,12 @@ bool ui_term_wait_foreground(struct ui_term *t);
 /* Current size in cells. */
 void ui_term_size(const struct ui_term *t, int *width, int *height);
 
-/* Reads one pending input event without blocking; false if none. */
-bool ui_term_read(struct ui_term *t, struct ui_event *ev);
+/* The next input event, without blocking (but for a lone Esc, which waits
+ * a moment for the rest of a sequence); false if none. Events come from
+ * the bytes already read; may_read: read more from stdin when those are
+ * used up (false: only drain them, so that a pass of the loop ends with
+ * nothing decodable left behind). */
+bool ui_term_read(struct ui_term *t, struct ui_event *ev, bool may_read);
 
 /* Paints the view and updates the physical screen once. */
 void ui_term_draw(struct ui_term *t, const struct view *v);

@@ -1095,6 +1095,57 @@ static void test_port_in_use(void **state)
 	close(fd);
 }
 
+/* Issue 12: a filter is applied whole up to the one limit
+ * (LINEEDIT_TEXT_MAX); past it the prompt refuses the rest with a message,
+ * and Enter does not apply the cut text. */
+static void test_filter_limit(void **state)
+{
+	struct fixture *f = *state;
+	struct app *a = f->a;
+	static char text[LINEEDIT_TEXT_MAX + 64];
+	size_t n = 0;
+	unsigned fx;
+
+	/* 512 bytes ending in "port 2200" (it was applied as "port 220") */
+	while (n < 500)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "port 1 or ");
+	snprintf(text + n, sizeof(text) - n, "   port 2200");
+	assert_int_equal(strlen(text), 512);
+	app_key(a, 'f', NOW);
+	type(a, text);
+	assert_false(a->msg_error);
+	fx = app_key(a, KC_ENTER, NOW);
+	assert_true(fx & APP_FILTER);
+	assert_int_equal(a->prompt, PROMPT_NONE);
+	assert_string_equal(a->table.filter_text, text);
+
+	/* past the limit: refused with a message, never applied cut */
+	n = 0;
+	while (n + 10 <= LINEEDIT_TEXT_MAX)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "port 1 or ");
+	snprintf(text + n, sizeof(text) - n, "port 2200");
+	assert_true(strlen(text) > LINEEDIT_TEXT_MAX);
+	app_key(a, 'f', NOW);
+	app_key(a, KC_CTRL('u'), NOW);
+	type(a, text);
+	assert_int_equal(a->edit.len, LINEEDIT_TEXT_MAX);
+	assert_true(a->msg_error);
+	assert_non_null(strstr(a->msg, "too long"));
+	fx = app_key(a, KC_ENTER, NOW);
+	assert_false(fx & APP_FILTER);
+	assert_int_equal(a->prompt, PROMPT_FILTER);
+	assert_true(a->msg_error);
+	assert_non_null(strstr(a->msg, "too long"));
+	assert_true(strlen(a->table.filter_text) == 512);
+	/* shortened by the user, it applies */
+	app_key(a, KC_CTRL('w'), NOW);
+	app_key(a, KC_CTRL('w'), NOW);
+	app_key(a, KC_CTRL('w'), NOW);
+	fx = app_key(a, KC_ENTER, NOW);
+	assert_true(fx & APP_FILTER);
+	assert_int_equal(a->prompt, PROMPT_NONE);
+}
+
 static void test_filter(void **state)
 {
 	struct fixture *f = *state;
@@ -1390,6 +1441,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_port_in_use, ep_setup, ep_teardown),
 		cmocka_unit_test_setup_teardown(test_unix_path_is_a_file, ep_setup, ep_teardown),
 		cmocka_unit_test_setup_teardown(test_filter, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_filter_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_line_editor, setup, teardown),
 		cmocka_unit_test(test_sort_matches_compare),
 		cmocka_unit_test(test_sort_across_refreshes),

@@ -233,6 +233,40 @@ static void test_keys(void **state)
 	assert_string_equal(form_kind_help(EP_ECHO), "sends back every byte it receives");
 }
 
+/* Issue 12: a greeting takes any UTF-8 text; past the one limit the
+ * field refuses the rest, says so, and the form does not open. */
+static void test_long_and_utf8_fields(void **state)
+{
+	static const int word[] = { 0x107, ' ', 0x161, ' ', 0x112, ' ', 0x148, ' ', 0x436, 0x6f22,
+				    0x1f600, 'e', 0x301 };
+	struct fixture *f = *state;
+	struct form_env env;
+	struct form fm;
+	struct endpoint_config cfg;
+
+	env_of(f, &env);
+	form_open(&fm, EP_GREETING, &env);
+	fm.focus = FF_GREETING;
+	form_key(&fm, KC_CTRL('u'));
+	keys(&fm, word, sizeof(word) / sizeof(word[0]));
+	assert_string_equal(fm.field[FF_GREETING].text, "ć š Ē ň ж漢😀e\xcc\x81");
+	assert_int_equal(form_config(&fm, &cfg), 0);
+	assert_memory_equal(cfg.greeting, "ć š Ē ň ж漢😀e\xcc\x81\n", cfg.greeting_len);
+
+	form_key(&fm, KC_CTRL('u'));
+	for (int i = 0; i < LINEEDIT_TEXT_MAX; i++)
+		form_key(&fm, 'g');
+	assert_string_equal(fm.err, "");
+	form_key(&fm, 'h');
+	assert_int_equal(fm.field[FF_GREETING].len, LINEEDIT_TEXT_MAX);
+	assert_non_null(strstr(fm.err, "too long"));
+	assert_int_equal(fm.err_field, FF_GREETING);
+	fm.focus = FF_PORT;
+	assert_int_equal(form_config(&fm, &cfg), -1);
+	assert_int_equal(fm.focus, FF_GREETING);
+	assert_non_null(strstr(fm.err, "too long"));
+}
+
 static void test_validation(void **state)
 {
 	struct fixture *f = *state;
@@ -539,6 +573,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_server_defaults, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_validation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_and_utf8_fields, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_client_defaults, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stale_offer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_retry_port, setup, teardown),

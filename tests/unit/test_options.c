@@ -9,6 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "lineedit.h"
 #include "options.h"
 #include "sock.h"
 
@@ -113,6 +114,28 @@ static void test_bad_values(void **state)
 	expect_usage("extra", "extra", NULL);
 }
 
+/* -f takes what the filter prompt takes (LINEEDIT_TEXT_MAX), and refuses
+ * more with a clear error, never cut. */
+static void test_filter_limit(void **state)
+{
+	static char f[LINEEDIT_TEXT_MAX + 2];
+	struct options o;
+	char err[256];
+
+	(void)state;
+	memset(f, ' ', sizeof(f));
+	memcpy(f + LINEEDIT_TEXT_MAX - 9, "port 2200", 9);
+	f[LINEEDIT_TEXT_MAX] = '\0';
+	assert_int_equal(parse(&o, err, "-f", f, NULL), OPT_RUN);
+	assert_int_equal(strlen(o.filter), LINEEDIT_TEXT_MAX);
+	f[LINEEDIT_TEXT_MAX] = '0';
+	f[LINEEDIT_TEXT_MAX + 1] = '\0';
+	assert_int_equal(parse(&o, err, "-f", f, NULL), OPT_USAGE);
+	assert_non_null(strstr(err, "too long"));
+	assert_non_null(strstr(err, "4097 bytes"));
+	assert_non_null(strstr(err, "at most 4096"));
+}
+
 static void test_help_version(void **state)
 {
 	struct options o;
@@ -130,6 +153,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_protocols_and_families),
 		cmocka_unit_test(test_bad_values),
+		cmocka_unit_test(test_filter_limit),
 		cmocka_unit_test(test_help_version),
 	};
 

@@ -92,10 +92,65 @@ static void test_lineedit(void **state)
 	lineedit_set(&e, big);
 	assert_int_equal(e.len, LINEEDIT_MAX - 3);
 	assert_int_equal(e.cur, e.len);
+	assert_true(lineedit_over(&e));
 	/* full: typing more changes nothing */
 	lineedit_key(&e, 'a', &h);
 	lineedit_key(&e, 'a', &h);
 	assert_true(e.len < LINEEDIT_MAX);
+}
+
+/* Issue 12: one limit (LINEEDIT_TEXT_MAX, what -f takes), and input past
+ * it refused visibly (lineedit_over), never cut and taken as typed. */
+static void test_lineedit_limit(void **state)
+{
+	static struct lineedit e;
+	char want[LINEEDIT_TEXT_MAX + 1];
+	size_t n;
+	bool h;
+
+	(void)state;
+	assert_int_equal(LINEEDIT_TEXT_MAX, 4096);
+	/* a 600-byte filter ending in "port 2200" is taken whole */
+	lineedit_clear(&e);
+	memset(want, 0, sizeof(want));
+	for (n = 0; n + 10 < 600; n += 10)
+		memcpy(want + n, "tcp and   ", 10);
+	snprintf(want + n, sizeof(want) - n, "port 2200");
+	keys_in(&e, want);
+	assert_string_equal(e.text, want);
+	assert_false(lineedit_over(&e));
+	/* up to the limit exactly, in characters of every length */
+	lineedit_clear(&e);
+	while (e.len + 4 <= LINEEDIT_TEXT_MAX)
+		assert_true(lineedit_key(&e, 0x1f600, &h));
+	assert_int_equal(e.len, LINEEDIT_TEXT_MAX);
+	assert_false(lineedit_over(&e));
+	/* one more is refused: the text stays, the line says so */
+	assert_false(lineedit_key(&e, 'x', &h));
+	assert_true(h);
+	assert_int_equal(e.len, LINEEDIT_TEXT_MAX);
+	assert_true(lineedit_over(&e));
+	/* a shorter character after a refused one is refused too (no text
+	 * with a hole in it), until the text gets shorter */
+	lineedit_key(&e, KC_BACKSPACE, &h);
+	assert_false(lineedit_over(&e));
+	assert_true(lineedit_key(&e, 0x107, &h)); /* ć fits in the 4 bytes freed */
+	assert_true(lineedit_key(&e, 0x107, &h));
+	assert_false(lineedit_key(&e, 0x2713, &h)); /* ✓ does not */
+	assert_true(lineedit_over(&e));
+	assert_false(lineedit_key(&e, 'a', &h));
+	assert_int_equal(e.len, LINEEDIT_TEXT_MAX);
+	/* lineedit_set with a text that fits clears it; one that does not
+	 * sets it */
+	lineedit_set(&e, "port 2200");
+	assert_false(lineedit_over(&e));
+	memset(want, 'a', sizeof(want));
+	want[sizeof(want) - 1] = '\0';
+	lineedit_set(&e, want);
+	assert_false(lineedit_over(&e));
+	assert_int_equal(e.len, LINEEDIT_TEXT_MAX);
+	lineedit_clear(&e);
+	assert_false(lineedit_over(&e));
 }
 
 /* ---- own socket marks ---- */
@@ -677,6 +732,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lineedit),
+		cmocka_unit_test(test_lineedit_limit),
 		cmocka_unit_test(test_ownset),
 		cmocka_unit_test(test_layout_cases),
 		cmocka_unit_test(test_layout_fit),
