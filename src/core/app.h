@@ -78,7 +78,7 @@ enum app_prompt {
 	PROMPT_NONE,
 	PROMPT_SEARCH,
 	PROMPT_FILTER,
-	PROMPT_QUIT,  /* "endpoints are open: quit?" */
+	PROMPT_QUIT,  /* "panes are open: quit?" */
 };
 
 #define APP_TEXT_MAX TABLE_TEXT_MAX

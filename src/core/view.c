@@ -490,6 +490,11 @@ static int panes_want_h(const struct app *a)
 		size_t lines = 2 + transcript_count(endpoint_transcript(p->ep)) +
 			       (pane_has_input(p) ? 1 : 0);
 
+		/* a hex dump, or a transcript scrolled back, is read at
+		 * length: such a pane keeps its whole share */
+		if (p->hex || !pane_following(p))
+			return 1000;
+
 		if (lines > most)
 			most = lines;
 	}

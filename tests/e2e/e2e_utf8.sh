@@ -107,7 +107,7 @@ tl_wait_gone '^Filter:' || tl_fail "Esc does not close the filter prompt"
 
 # --- Quit (endpoints are open: it asks) ---
 tl_keys F10
-tl_wait_for 'endpoints are open: quit and close them\?' || tl_fail "F10 did not ask"
+tl_wait_for 'panes are open: quit and close them\?' || tl_fail "F10 did not ask"
 tl_keys y
 tl_wait_for '^SV-EXIT=0$' || tl_fail "y did not quit with status 0"
 tl_check_shell_back quit
