@@ -63,7 +63,6 @@ struct ui {
 	int64_t dump_started;
 	bool pending;          /* a refresh was asked for while one ran */
 	bool scope_dirty;      /* the collector's settings must change ... */
-	bool filter_dirty;     /* ... before the next dump starts */
 	bool dirty;            /* redraw at the end of this pass */
 	bool ep_dirty;         /* a pane changed: redraw, at a bounded rate */
 	int64_t last_draw;
@@ -204,10 +203,6 @@ static void start_refresh(struct ui *u)
 		collect_set_listening(u->col, u->app->table.listening);
 		u->scope_dirty = false;
 	}
-	if (u->filter_dirty) {
-		collect_set_filter(u->col, u->app->table.filter);
-		u->filter_dirty = false;
-	}
 	u->tcp_info_on = needs_tcp_info(u->app);
 	collect_set_tcp_info(u->col, u->tcp_info_on);
 	u->dump_started = clock_now_ms();
@@ -243,10 +238,8 @@ static void apply(struct ui *u, unsigned fx)
 	}
 	if (fx & APP_RESCOPE)
 		u->scope_dirty = true;
-	if (fx & APP_FILTER) {
-		u->filter_dirty = true;
+	if (fx & APP_FILTER)
 		save_history(u);
-	}
 	/* new settings need data now, even while paused */
 	/* details or a tcp_info column just opened: fetch it at once rather
 	 * than at the next tick (which may be an hour away with -d 3600) */
@@ -555,7 +548,10 @@ int ui_run(const struct options *o)
 	}
 	collect_set_scope(u.col, u.app->table.protos, u.app->table.families);
 	collect_set_listening(u.col, u.app->table.listening);
-	collect_set_filter(u.col, u.app->table.filter);
+	/* The live view asks the kernel for every socket in scope and
+	 * filters them itself (the table does, as it already must): the
+	 * header then counts the machine's sockets, not only those that
+	 * match. Batch mode gives the collector the filter, to dump less. */
 
 	u.loop = loop_new();
 	if (loop_add_signals(u.loop, sigs, sizeof(sigs) / sizeof(sigs[0]), on_signal, &u) < 0) {

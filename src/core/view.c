@@ -145,6 +145,10 @@ static void header_status(struct lb *b, const struct app *a)
 	if (a->table.have_snap) {
 		ln_puts(b, _("  Shown "), VS_HEADER);
 		ln_printf(b, VS_HEADER_KEY, "%zu", a->table.nlive);
+		/* the totals on the first line are the machine's: say how
+		 * many of them the filter or the search lets through */
+		if (a->table.filter_text[0] || a->table.search[0])
+			ln_printf(b, VS_HEADER, _(" of %zu"), a->table.total);
 	}
 	if (epman_count(a->panes.em)) {
 		ln_puts(b, _("  Endpoints "), VS_HEADER);

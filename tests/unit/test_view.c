@@ -1039,6 +1039,25 @@ static void test_filter_error_escaped_once(void **state)
 	buf_free(&all);
 }
 
+/* With a filter, the totals stay the machine's and the header says how
+ * many of them match (issue 12 item 8). */
+static void test_filter_totals(void **state)
+{
+	struct fx *f = *state;
+	struct buf all = BUF_INIT;
+	char err[256];
+
+	app_draw(f->a, &f->v, 120, 40, NOW);
+	assert_non_null(strstr(screen(f, &all), "Shown 6  "));
+	assert_null(strstr(all.data, " of 6"));
+	assert_int_equal(app_set_filter(f->a, "tcp", err, sizeof(err)), 0);
+	app_draw(f->a, &f->v, 120, 40, NOW);
+	screen(f, &all);
+	assert_non_null(strstr(all.data, "6 sockets: TCP 3"));
+	assert_non_null(strstr(all.data, "Shown 3 of 6"));
+	buf_free(&all);
+}
+
 /* One socket is "1 socket", not "1 sockets" (issue 12 item 10). */
 static void test_header_plural(void **state)
 {
@@ -1101,6 +1120,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_screen_120, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_interval, setup, teardown),
 		cmocka_unit_test(test_header_plural),
+		cmocka_unit_test_setup_teardown(test_filter_totals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_narrow_keeps_what_matters, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_screen_80_shortens, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_screen_small, setup, teardown),
