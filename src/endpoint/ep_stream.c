@@ -275,7 +275,12 @@ static int peer_eof(struct endpoint *ep, struct ep_peer *p)
 		peer_kill(ep, p, TR_DISCONNECT, "%s", _("the server closed the connection"));
 		ep->state = EP_STATE_CLOSED;
 	} else {
-		peer_kill(ep, p, TR_DISCONNECT, "%s", _("closed the connection"));
+		/* a greeting server closed its side first: the client only
+		 * answers; saying "it closed the connection" would blame it */
+		peer_kill(ep, p, TR_DISCONNECT, "%s",
+			  p->shut_wr ? _("closed its side after the server closed: the connection "
+					 "is closed")
+				     : _("closed the connection"));
 	}
 	return -1;
 }

@@ -592,7 +592,9 @@ static void test_greeting(void **state)
 		tpeer_free(p);
 		p = NULL;
 		WAIT_UNTIL(&l, endpoint_stats(ep)->clients == 0);
-		assert_non_null(tr_find(ep, TR_DISCONNECT, NULL));
+		/* the server closed first: the transcript says so (issue 12
+		 * item 10), not that the client closed the connection */
+		assert_non_null(tr_find(ep, TR_DISCONNECT, "after the server closed"));
 	}
 	assert_non_null(tr_find(ep, TR_SEND, "there"));
 	tpeer_free(p);
