@@ -97,6 +97,7 @@ struct app_panes {
 	bool own_fp_ok;
 	uint32_t pending_inode; /* F7: select this socket once it shows up */
 	size_t pending_nsocks;  /* how many sockets its pane has */
+	unsigned reconnect_offer; /* pane id offered to connect again (0: none) */
 	app_probe_fn probe;   /* who holds an address, beyond the table */
 	void *probe_ctx;
 	struct snapshot probe_snap;

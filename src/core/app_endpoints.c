@@ -330,6 +330,41 @@ void app_endpoints_after_refresh(struct app *a, int64_t now)
 
 
 /* Keys while a pane has the focus (in the table mode). */
+/* Enter in a client pane whose connection ended: the first press says so
+ * and offers, the second connects again and sends the line kept. */
+static unsigned reconnect(struct app *a, struct pane *p, int64_t now)
+{
+	unsigned r;
+
+	if (a->panes.reconnect_offer != p->id) {
+		a->panes.reconnect_offer = p->id;
+		app_message(a, false, now, "%s",
+			    _("the connection has ended: Enter again connects again and sends "
+			      "the line"));
+		return APP_REDRAW;
+	}
+	a->panes.reconnect_offer = 0;
+	if (endpoint_reconnect(p->ep) < 0) {
+		app_message(a, true, now, _("cannot connect again: %s"), strerror(errno));
+		return APP_REDRAW;
+	}
+	epman_sync(a->panes.em);
+	app_sync_endpoints(a);
+	if (!endpoint_accepts_input(p->ep)) {
+		/* refused at once (nothing listens there now): the pane's
+		 * transcript says why, the line stays */
+		app_message(a, true, now, _("pane [%u]: could not connect again (see its transcript)"),
+			    p->id);
+		return APP_REDRAW;
+	}
+	/* connecting (or connected): the kept line goes out once it can */
+	r = pane_key(p, KC_ENTER);
+	if (r & PANE_SENT)
+		epman_sync(a->panes.em);
+	app_message(a, false, now, _("pane [%u]: connecting again"), p->id);
+	return APP_REDRAW | APP_REFRESH;
+}
+
 unsigned app_pane_key(struct app *a, struct pane *p, int key, int64_t now)
 {
 	enum action act;
@@ -339,11 +374,15 @@ unsigned app_pane_key(struct app *a, struct pane *p, int key, int64_t now)
 		/* back to the table */
 		return app_focus(a, PANE_NONE);
 	}
+	if (key != KC_ENTER)
+		a->panes.reconnect_offer = 0;
 	if (pane_has_input(p)) {
 		act = keys_input_action(key);
 		if (act != ACT_NONE)
 			return app_do(a, act, now);
 		r = pane_key(p, key);
+		if (r & PANE_RECONNECT)
+			return reconnect(a, p, now);
 		if (r & PANE_SENT)
 			epman_sync(a->panes.em);
 		if (r & PANE_OVER)

@@ -35,7 +35,9 @@ void pane_free(struct pane *p)
 
 bool pane_has_input(const struct pane *p)
 {
-	return p->ep && endpoint_accepts_input(p->ep);
+	/* a client keeps its line when its connection ends: what is typed
+	 * there is still text, and Enter offers to connect again */
+	return p->ep && (endpoint_accepts_input(p->ep) || endpoint_can_reconnect(p->ep));
 }
 
 bool pane_following(const struct pane *p)
@@ -303,6 +305,10 @@ unsigned pane_key(struct pane *p, int key)
 		/* never sent cut: the end of what was typed is missing */
 		if (lineedit_over(&p->in))
 			return PANE_HANDLED | PANE_OVER;
+		/* the connection ended: the caller offers to connect again,
+		 * the line stays */
+		if (!endpoint_accepts_input(p->ep))
+			return PANE_HANDLED | PANE_RECONNECT;
 		return send_line(p);
 	case KC_UP: {
 		const char *t = filter_hist_up(p->hist, p->in.text);

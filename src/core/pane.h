@@ -62,6 +62,8 @@ bool pane_following(const struct pane *p);
 #define PANE_SENT 0x2u    /* a line was sent (or its failure noted) */
 #define PANE_OVER 0x4u    /* the input line is over its limit (lineedit_over):
 			   * the text was refused, or Enter did not send it */
+#define PANE_RECONNECT 0x8u /* Enter on a client whose connection ended: the
+			     * line was kept, connecting again is up to the caller */
 
 /* Handles a key while the pane has the focus: editing keys and printable
  * characters edit the input line, Enter sends it (endpoint_send_line; the

@@ -350,6 +350,34 @@ struct endpoint *endpoint_new(const struct endpoint_config *cfg, char *err, size
 	return ep;
 }
 
+bool endpoint_can_reconnect(const struct endpoint *ep)
+{
+	return ep && ep->cfg.kind == EP_CLIENT &&
+	       (ep->state == EP_STATE_CLOSED || ep->state == EP_STATE_FAILED);
+}
+
+int endpoint_reconnect(struct endpoint *ep)
+{
+	if (!endpoint_can_reconnect(ep)) {
+		errno = EINVAL;
+		return -1;
+	}
+	/* what is left of the last connection goes first */
+	ep->ops->close_all(ep);
+	if (ep->fd >= 0) {
+		ep_fd_del(ep, ep->fd);
+		close(ep->fd);
+		ep->fd = -1;
+	}
+	ep->err = 0;
+	ep->errmsg[0] = '\0';
+	ep->connect_deadline = 0;
+	ep->state = EP_STATE_READY;
+	ep_note(ep, TR_INFO, NULL, 0, "%s", _("connecting again"));
+	ep->dirty = true;
+	return ep->ops->client_start(ep);
+}
+
 void endpoint_close(struct endpoint *ep)
 {
 	if (!ep || (ep->state == EP_STATE_CLOSED && ep->fd < 0 && !ep->npeers))

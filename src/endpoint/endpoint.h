@@ -229,6 +229,15 @@ uint64_t endpoint_inodes_fp(const struct endpoint *ep);
 /* True if path is a socket file (lstat: no symlink followed) that nothing
  * listens on: a connect() gets ECONNREFUSED. */
 bool endpoint_path_is_stale(const char *path);
+/* True for a client whose connection ended (closed, refused, reset...):
+ * endpoint_reconnect can start it again. */
+bool endpoint_can_reconnect(const struct endpoint *ep);
+/* Connects a client again to the same address, keeping its transcript.
+ * Returns 0 (connecting or connected; a quick failure shows as
+ * EP_STATE_FAILED with its transcript note), or -1 with errno (EINVAL if
+ * it cannot reconnect). */
+int endpoint_reconnect(struct endpoint *ep);
+
 /* True if path names a socket file (not following a symbolic link). */
 bool endpoint_path_is_socket(const char *path);
 

@@ -802,6 +802,13 @@ static bool pane_ready(void *ctx)
 	return endpoint_state(((struct pane *)ctx)->ep) == EP_STATE_READY;
 }
 
+static bool pane_ended(void *ctx)
+{
+	enum ep_state st = endpoint_state(((struct pane *)ctx)->ep);
+
+	return st == EP_STATE_CLOSED || st == EP_STATE_FAILED;
+}
+
 static bool pane_got_echo(void *ctx)
 {
 	struct transcript *tr = endpoint_transcript(((struct pane *)ctx)->ep);
@@ -987,6 +994,76 @@ static int fake_probe(void *ctx, enum ep_transport t, const struct epaddr *want,
 
 /* A port in use: the error names the holder, from the table or, when the
  * view hides it, from the probe; the menu and form keys. */
+/* A client whose server went away keeps its input line: letters stay
+ * text, Enter offers to connect again, and again connects and sends the
+ * line kept (issue 12 item 3). */
+static void test_client_reconnects(void **state)
+{
+	struct epfix *f = *state;
+	struct app *a = f->a;
+	struct pane *srv, *cli;
+	struct sockaddr_in sin;
+	int one = 1, lfd, cfd;
+	char got[16];
+	ssize_t n = 0;
+	uint16_t port;
+
+	app_key(a, 'n', NOW);
+	app_key(a, '1', NOW);
+	app_key(a, KC_ENTER, NOW);
+	srv = epman_pane(f->em, 0);
+	assert_non_null(srv);
+	port = epaddr_port(endpoint_local_addr(srv->ep));
+	app_key(a, 'n', NOW);
+	app_key(a, '5', NOW);
+	app_key(a, KC_ENTER, NOW);
+	cli = app_focused_pane(a);
+	assert_non_null(cli);
+	assert_true(run_until(f->l, pane_ready, cli));
+	/* the server goes: F8 on its pane (Tab: the table, then pane 0) */
+	app_key(a, KC_TAB, NOW);
+	app_key(a, KC_TAB, NOW);
+	assert_ptr_equal(app_focused_pane(a), srv);
+	app_key(a, KC_F8, NOW);
+	cli = epman_pane(f->em, 0);
+	assert_true(run_until(f->l, pane_ended, cli));
+	assert_ptr_equal(app_focused_pane(a), cli); /* the focus moved to it */
+	/* the line stays an input line: q is text */
+	assert_true(pane_has_input(cli));
+	assert_false(app_key(a, 'q', NOW) & APP_QUIT);
+	assert_string_equal(cli->in.text, "q");
+	/* Enter: an offer, the text kept */
+	app_key(a, KC_ENTER, NOW);
+	assert_non_null(strstr(a->msg, "Enter again connects again"));
+	assert_string_equal(cli->in.text, "q");
+	/* a new server on the same port, then Enter again */
+	lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = htons(port);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(listen(lfd, 1), 0);
+	app_key(a, KC_ENTER, NOW);
+	assert_non_null(strstr(a->msg, "connecting again"));
+	assert_true(run_until(f->l, pane_ready, cli));
+	cfd = accept(lfd, NULL, NULL);
+	assert_true(cfd >= 0);
+	for (int i = 0; i < 100 && n < 2; i++) {
+		ssize_t r;
+
+		loop_run_once(f->l, 20);
+		r = recv(cfd, got + n, sizeof(got) - (size_t)n, MSG_DONTWAIT);
+		if (r > 0)
+			n += r;
+	}
+	assert_int_equal(n, 2);
+	assert_memory_equal(got, "q\n", 2);
+	close(cfd);
+	close(lfd);
+}
+
 /* A Unix server path that is a regular file has no holder to wait for:
  * the form says what the path is, at once (issue 12 item 10). */
 static void test_unix_path_is_a_file(void **state)
@@ -1440,6 +1517,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_endpoints_flow, ep_setup, ep_teardown),
 		cmocka_unit_test_setup_teardown(test_port_in_use, ep_setup, ep_teardown),
 		cmocka_unit_test_setup_teardown(test_unix_path_is_a_file, ep_setup, ep_teardown),
+		cmocka_unit_test_setup_teardown(test_client_reconnects, ep_setup, ep_teardown),
 		cmocka_unit_test_setup_teardown(test_filter, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_filter_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_line_editor, setup, teardown),

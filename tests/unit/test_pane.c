@@ -628,7 +628,12 @@ static void test_epman_echo(void **state)
 	w.kind = TR_DISCONNECT;
 	w.text = "";
 	assert_true(run_until(l, has_entry, &w));
-	assert_false(pane_has_input(cli));
+	/* its input line stays (Enter offers to connect again, issue 12
+	 * item 3), though nothing can be sent */
+	assert_true(pane_has_input(cli));
+	assert_false(endpoint_accepts_input(cli->ep));
+	assert_true(endpoint_can_reconnect(cli->ep));
+	assert_true(pane_key(cli, KC_ENTER) & PANE_RECONNECT);
 	assert_int_equal(epman_live(m), 0);
 	epman_collect(m, &own);
 	assert_int_equal(own.n, 0);
