@@ -519,22 +519,16 @@ static const struct hint *table_hints(const struct app *a, size_t *n)
 		{ KEYS_ACT(ACT_HEX), N_("Hex") },
 		{ KEYS_ACT(ACT_QUIT), N_("Quit") },
 	};
-	static const struct hint pane_hints[] = {
-		{ KEYS_RAW(KC_PGUP, KC_PGDN), N_("Scroll") },
-		{ KEYS_ACT(ACT_SHOW_SOCKET), N_("InTable") },
-		{ KEYS_ACT(ACT_CLOSE_PANE), N_("Close") },
-		{ KEYS_ACT(ACT_FOCUS_NEXT), N_("Next") },
-		{ KEYS_ACT(ACT_BACK), N_("Table") },
-		{ KEYS_ACT(ACT_ZOOM), N_("Zoom") },
-		{ KEYS_ACT(ACT_HEX), N_("Hex") },
-		{ KEYS_ACT(ACT_QUIT), N_("Quit") },
-	};
 	const struct pane *p = app_focused_pane(a);
 
 	if (p && pane_has_input(p))
 		return SCREEN_HINTS(input_hints, n);
-	if (p)
-		return SCREEN_HINTS(pane_hints, n);
+	if (p) {
+		/* a pane without an input line: the same, from Scroll on */
+		SCREEN_HINTS(input_hints, n);
+		*n -= 2;
+		return input_hints + 2;
+	}
 	return SCREEN_HINTS(hints, n);
 }
 
