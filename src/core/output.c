@@ -491,15 +491,21 @@ static void write_json(struct sink *k, const struct output_ctx *ctx,
 	buf_puts(out, n ? "\n]\n" : "]\n");
 }
 
-/* Appends one CSV field: escaped text, quoted when it holds ',' or '"'. */
+/* Appends one CSV field (RFC 4180): the text, already escaped, quoted when
+ * it holds a comma, a quote, a line break or a space, quotes doubled. */
 static void csv_field(struct buf *out, const char *p, size_t n)
 {
-	if (!memchr(p, ',', n) && !memchr(p, '"', n) && !memchr(p, ' ', n)) {
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] == ',' || p[i] == '"' || p[i] == ' ' || p[i] == '\n' || p[i] == '\r')
+			break;
+	if (i == n) {
 		buf_append(out, p, n);
 		return;
 	}
 	buf_putc(out, '"');
-	for (size_t i = 0; i < n; i++) {
+	for (i = 0; i < n; i++) {
 		if (p[i] == '"')
 			buf_putc(out, '"');
 		buf_putc(out, p[i]);
@@ -507,6 +513,41 @@ static void csv_field(struct buf *out, const char *p, size_t n)
 	buf_putc(out, '"');
 }
 
+/* The owner columns: pid, comm and fd of the first owner (lowest pid, then
+ * fd; empty when there is none, comm empty when unknown, as JSON's null),
+ * then the number of owners (0 when none is known). f is scratch space. */
+static void csv_owner(struct buf *out, struct buf *f, const struct procmap *pm,
+		      const struct sock *s, enum esc_charset cs)
+{
+	struct proc_owner own[1];
+	size_t n = 0;
+
+	if (pm && s->inode)
+		n = procmap_owners(pm, s->inode, own, 1);
+	if (n) {
+		size_t clen = 0;
+		const char *comm = procmap_comm(pm, own[0].pid, &clen);
+
+		buf_uint(out, (uint32_t)own[0].pid);
+		buf_putc(out, ',');
+		if (comm) {
+			buf_reset(f);
+			esc_display(f, comm, clen, cs);
+			csv_field(out, f->data ? f->data : "", f->len);
+		}
+		buf_putc(out, ',');
+		buf_uint(out, (uint32_t)own[0].fd);
+		buf_putc(out, ',');
+	} else {
+		buf_append(out, ",,,", 3);
+	}
+	buf_uint(out, n);
+}
+
+/* One row per socket. A field is empty exactly where JSON has null (uid,
+ * peer_inode, an unnamed Unix address, an unknown comm) or no key (ports of
+ * Unix sockets, the owner of an unowned socket). New columns are added at
+ * the end, never renamed or moved. */
 static void write_csv(struct sink *k, const struct output_ctx *ctx,
 		      const struct sock *const *rows, size_t n)
 {
@@ -514,7 +555,8 @@ static void write_csv(struct sink *k, const struct output_ctx *ctx,
 	struct buf f = BUF_INIT;
 
 	buf_puts(out, "proto,family,type,state,recv_q,send_q,local_addr,local_port,"
-		 "peer_addr,peer_port,inode,uid,peer_inode,processes\n");
+		 "peer_addr,peer_port,inode,uid,peer_inode,processes,"
+		 "pid,comm,fd,owners\n");
 	for (size_t i = 0; i < n; i++) {
 		const struct sock *s = rows[i];
 		char a[64];
@@ -542,12 +584,15 @@ static void write_csv(struct sink *k, const struct output_ctx *ctx,
 		if (s->has & SOCK_HAS_UID)
 			buf_printf(out, "%u", s->uid);
 		buf_putc(out, ',');
-		if (s->proto == SP_UNIX && (s->has & SOCK_HAS_PEER))
+		/* the kernel says peer 0 for a Unix socket without one: JSON's null */
+		if (s->proto == SP_UNIX && (s->has & SOCK_HAS_PEER) && s->peer_inode)
 			buf_printf(out, "%u", s->peer_inode);
 		buf_putc(out, ',');
 		buf_reset(&f);
 		output_users(&f, ctx->pm, s, ctx->cs);
 		csv_field(out, f.data ? f.data : "", f.len);
+		buf_putc(out, ',');
+		csv_owner(out, &f, ctx->pm, s, ctx->cs);
 		buf_putc(out, '\n');
 		sink_row(k);
 	}

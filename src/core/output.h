@@ -22,7 +22,9 @@ struct output_ctx {
 
 /* Appends the whole document for n rows to out: a table with a header line,
  * a JSON array (always valid JSON, one object per socket) or CSV with a
- * header row. */
+ * header row (RFC 4180; a field is empty where JSON has null; the first
+ * owner's pid, comm and fd and the number of owners after the ss-style
+ * processes column; columns are only ever added at the end). */
 void output_format(struct buf *out, const struct output_ctx *ctx,
 		   const struct sock *const *rows, size_t n);
 

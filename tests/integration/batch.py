@@ -2,7 +2,11 @@
 """Integration test of `sockview --once`: real sockets opened by a helper
 process must be listed with the right protocol, state, addresses, inode and
 owner; options select exactly what they should; hostile names never reach
-the output raw; an unprivileged run still lists sockets."""
+the output raw; CSV says what JSON says (an empty field where JSON has null,
+the first owner in columns of its own); an unprivileged run still lists
+sockets."""
+import csv
+import io
 import json
 import os
 import subprocess
@@ -42,7 +46,7 @@ def by_inode(rows):
 
 
 holder = subprocess.Popen([sys.executable, os.path.join(SRCDIR, "support", "sockholder.py"),
-                           "--hostile", "--hold", "1800", "--comm", "sv\x1b]0;x\x07hold"],
+                           "--hostile", "--unowned", "--hold", "1800", "--comm", "sv\x1b]0;x\x07hold"],
                           stdin=subprocess.PIPE, stdout=subprocess.PIPE)
 try:
     info = json.loads(holder.stdout.readline())
@@ -130,9 +134,75 @@ try:
     tab = run("--format=table").stdout.decode()
     check("@svevil\\x1b]0;PWNED\\x07" in tab, "table shows the hostile name with visible escapes")
     check("ev\\x1b[31mil\\nname.sock" in tab, "a path with ESC and newline is escaped on one line")
-    csv = run("--format=csv").stdout.decode().splitlines()
-    check(csv[0].startswith("proto,family,type,state,"), "csv header row")
-    check(any(str(info["unix_stream"]["inode"]) in line for line in csv), "csv lists the Unix listener")
+    lines = run("--format=csv").stdout.decode().splitlines()
+    check(lines[0].startswith("proto,family,type,state,"), "csv header row")
+    check(any(str(info["unix_stream"]["inode"]) in line for line in lines), "csv lists the Unix listener")
+
+    # CSV and JSON agree, field by field, on the holder's sockets: a null in
+    # JSON is an empty field in CSV, and the owner columns read like
+    # JSON's processes list.
+    def run_csv(*args):
+        p = run("--format=csv", *args)
+        if p.returncode != 0:
+            raise SystemExit("sockview %s failed (%d): %s" % (args, p.returncode, p.stderr))
+        recs = list(csv.reader(io.StringIO(p.stdout.decode("utf-8"), newline="")))
+        hdr = recs[0]
+        check(all(len(r) == len(hdr) for r in recs[1:]),
+              "csv %s: every row has the %d fields of the header" % (args, len(hdr)))
+        return {int(r[hdr.index("inode")]): dict(zip(hdr, r)) for r in recs[1:]
+                if len(r) == len(hdr) and r[hdr.index("inode")] != "0"}
+
+    def csv_of(v):
+        return "" if v is None else str(v)
+
+    pair, lone = info["unix_pair"], info["unowned"]
+    mine = [t4["listen_inode"], t4["client_inode"], t6["server_inode"], info["udp4"]["inode"],
+            info["unix_stream"]["inode"], info["unix_dgram"]["inode"],
+            info["hostile_abstract_inode"], pair[0], pair[1], lone["inode"]]
+    for extra in ((), ("--no-processes",)):
+        js, cs = by_inode(run_json(*extra)), run_csv(*extra)
+        what = " ".join(extra) or "with processes"
+        check(all(i in js and i in cs for i in mine),
+              "csv and json (%s) both list the holder's sockets" % what)
+        for i in mine:
+            j, c = js.get(i), cs.get(i)
+            if not j or not c:
+                continue
+            for key in ("uid", "peer_inode"):
+                if j["proto"] == "unix" or key != "peer_inode":
+                    check(c[key] == csv_of(j[key]),
+                          "csv %s of %d is %r, json says %r (%s)" % (key, i, c[key], j[key], what))
+            first = j["processes"][0] if j["processes"] else {}
+            check((c.get("pid"), c.get("fd"), c.get("owners")) ==
+                  (csv_of(first.get("pid")), csv_of(first.get("fd")), str(len(j["processes"]))),
+                  "csv pid, fd, owners of %d match json's processes (%s): %r"
+                  % (i, what, (c.get("pid"), c.get("fd"), c.get("owners"))))
+            comm = first.get("comm")
+            if comm is None or (comm.isprintable() and "\\" not in comm):
+                check(c.get("comm") == csv_of(comm),
+                      "csv comm of %d is json's (%s): %r" % (i, what, c.get("comm")))
+    cs = run_csv()
+    r = cs.get(pair[0])
+    check(r and r["peer_inode"] == str(pair[1]) and cs.get(pair[1], {}).get("peer_inode") ==
+          str(pair[0]), "csv: a Unix socket pair names each other's inode")
+    check(r and r.get("pid") == str(pid) and r.get("owners") == "1" and str(r.get("fd")).isdigit()
+          and r.get("comm") == "sv\\x1b]0;x\\x07hold",
+          "csv: the pair's owner in pid, comm (escaped), fd and owners columns: %r"
+          % ((r.get("pid"), r.get("comm"), r.get("fd"), r.get("owners")) if r else None,))
+    r = cs.get(lone["inode"])
+    check(r and (r.get("pid"), r.get("comm"), r.get("fd"), r.get("owners"), r.get("processes")) ==
+          ("", "", "", "0", "") and r["peer_inode"] == str(lone["peer_inode"]),
+          "csv: a socket no process holds has empty owner fields and 0 owners: %r" % (r,))
+    j = by_inode(run_json()).get(lone["inode"])
+    check(j and j["processes"] == [] and j["peer_inode"] == lone["peer_inode"],
+          "json: a socket no process holds has processes []")
+    # listeners never get a peer, so two runs agree on them
+    nulls = [x for x in run_json("-x", "-l") if x["peer_inode"] is None and x["state"] == "LISTEN"]
+    check(any(x["inode"] == info["unix_stream"]["inode"] for x in nulls),
+          "json: the Unix listener has peer_inode null")
+    cx = run_csv("-x", "-l")
+    check(all(cx[x["inode"]]["peer_inode"] == "" for x in nulls if x["inode"] in cx),
+          "csv: every Unix socket without a peer has an empty peer_inode (not 0)")
 
     # Unprivileged: every socket of the namespace is still visible.
     rows = run_json("-t", user=65534)

@@ -6,7 +6,8 @@ paths and abstract names - carry ESC and OSC sequences, C1 controls, DEL,
 bidi overrides, invalid UTF-8, NUL, wide and combining characters, CSV
 quotes, and the longest names the kernel allows; their process names
 (prctl(PR_SET_NAME)) carry the same, and one is ") S 1 1 (x", the /proc/PID/stat
-trap. `sockview --once` in table, CSV and JSON, in a UTF-8 locale and in
+trap, and one has a comma, quotes and a line break, which CSV must keep in
+one field. `sockview --once` in table, CSV and JSON, in a UTF-8 locale and in
 LC_ALL=C, must show each exactly as the expected visible escapes (never a
 raw control byte), keep the table's columns aligned (display width, as
 wcswidth() counts it) and round-trip names through JSON. Error messages on
@@ -118,6 +119,7 @@ NAMES = [
      "@%s-wide-ＡＢ😀e\u0301" % tag,
      "@%s-wide-\\xef\\xbc\\xa1\\xef\\xbc\\xa2\\xf0\\x9f\\x98\\x80e\\xcc\\x81" % tag),
     ("abstract", T + b"-trunc", "@%s-trunc" % tag, "@%s-trunc" % tag),
+    ("abstract", T + b"-csvcomm", "@%s-csvcomm" % tag, "@%s-csvcomm" % tag),
 ]
 # (comm bytes, display in UTF-8, display in C, which NAMES it holds)
 COMMS = [
@@ -129,6 +131,8 @@ COMMS = [
     # 16 bytes given, the kernel keeps 15: the last character is cut in two
     ("a日日日日日".encode()[:15], "a日日日日\\xe6\\x97",
      "a" + "\\xe6\\x97\\xa5" * 4 + "\\xe6\\x97", range(11, 12)),
+    # what a spreadsheet would split: comma, quotes, a line break, ESC, space
+    (b'q,"x"\n\x1by z', 'q,"x"\\n\\x1by z', 'q,"x"\\n\\x1by z', range(12, 13)),
 ]
 COMM_GIVEN = {3: "a日日日日日".encode()}
 
@@ -217,6 +221,13 @@ try:
                   "csv (%s): name %d is %r" % (loc, i, r[hdr.index("local_addr")]))
             check(('(("%s",pid=%d,fd=' % (COMMS[ci][col - 1], pid)) in r[hdr.index("processes")],
                   "csv (%s): process name %d escaped" % (loc, ci))
+            # the owner in columns of its own: one field each, whatever
+            # the name holds (csv.reader has undone the quoting)
+            own = {k: r[hdr.index(k)] if k in hdr else None
+                   for k in ("pid", "comm", "fd", "owners")}
+            check(own["pid"] == str(pid) and own["comm"] == COMMS[ci][col - 1]
+                  and (own["fd"] or "").isdigit() and own["owners"] == "1",
+                  "csv (%s): socket %d's owner in pid, comm, fd, owners: %r" % (loc, i, own))
 
     # --- a filter with a hostile word selects the socket, and its error
     # message quotes hostile bytes escaped.

@@ -31,6 +31,8 @@ def main():
     ap.add_argument("--hold", type=float, default=120.0)
     ap.add_argument("--comm", default=None, help="process name (bytes as latin-1)")
     ap.add_argument("--hostile", action="store_true", help="hostile Unix names")
+    ap.add_argument("--unowned", action="store_true",
+                    help="a Unix socket pair, and a socket no process holds")
     args = ap.parse_args()
     signal.signal(signal.SIGTERM, lambda *a: sys.exit(0))
     if args.comm:
@@ -85,6 +87,18 @@ def main():
         keep.extend([hs, hp])
         out["hostile_abstract_inode"] = ino(hs)
         out["hostile_path_inode"] = ino(hp)
+    if args.unowned:
+        pa, pb = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        keep.extend([pa, pb])
+        out["unix_pair"] = [ino(pa), ino(pb)]
+        # A socket whose only reference is an SCM_RIGHTS message waiting in
+        # another socket's queue: listed by the kernel, held by no process.
+        ca, cb = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+        lone, lone_peer = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        out["unowned"] = {"inode": ino(lone), "peer_inode": ino(lone_peer)}
+        socket.send_fds(ca, [b"x"], [lone.fileno()])
+        lone.close()
+        keep.extend([ca, cb, lone_peer])
     sys.stdout.write(json.dumps(out) + "\n")
     sys.stdout.flush()
     deadline = time.monotonic() + args.hold

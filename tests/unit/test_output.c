@@ -83,6 +83,12 @@ static int setup(void **state)
 	procmap_add_owner(fx->pm, 1001, 43, 5);
 	procmap_add_owner(fx->pm, 1001, 42, 3);
 	procmap_add_owner(fx->pm, 1003, 42, 4);
+	/* a name a spreadsheet would split: comma, quote, newline, space */
+	procmap_set_proc(fx->pm, 44, "a,\"b\"\nc d", 9, 0);
+	procmap_add_owner(fx->pm, 1004, 44, 7);
+	procmap_add_owner(fx->pm, 1004, 44, 6);
+	/* a pid whose name is not known (yet) */
+	procmap_add_owner(fx->pm, 1005, 45, 9);
 	*state = fx;
 	return 0;
 }
@@ -200,7 +206,7 @@ static void test_csv(void **state)
 
 	assert_no_controls(s);
 	assert_true(!strncmp(s, "proto,family,type,state,recv_q,send_q,local_addr,local_port,"
-			     "peer_addr,peer_port,inode,uid,peer_inode,processes\n", 90));
+			     "peer_addr,peer_port,inode,uid,peer_inode,processes,", 90));
 	assert_contains(s, "tcp,inet,stream,LISTEN,0,128,127.0.0.1,8080,0.0.0.0,0,1001,0,,");
 	assert_contains(s, "unix,unix,dgram,UNCONN,0,0,\"/tmp/a,b\\n\"\"c\"\".sock\",,,,1004,,1003,");
 	/* every line has the same number of fields outside quotes */
@@ -222,6 +228,179 @@ static void test_csv(void **state)
 		}
 	}
 	free(s);
+}
+
+/* Splits the RFC 4180 record that starts at *p into at most max fields
+ * (unquoted, each a malloc'd string) and moves *p past it; returns the number
+ * of fields. */
+static size_t csv_record(const char **p, char **fld, size_t max)
+{
+	const char *c = *p;
+	size_t n = 0;
+
+	for (;;) {
+		struct buf b = BUF_INIT;
+
+		if (*c == '"') {
+			for (c++; *c; c++) {
+				if (*c == '"' && c[1] == '"')
+					buf_putc(&b, *c++);
+				else if (*c == '"')
+					break;
+				else
+					buf_putc(&b, *c);
+			}
+			assert_int_equal(*c, '"');
+			c++;
+		} else {
+			while (*c && *c != ',' && *c != '\n')
+				buf_putc(&b, *c++);
+		}
+		buf_putc(&b, '\0');
+		assert_true(n < max);
+		fld[n++] = buf_steal(&b);
+		if (*c != ',')
+			break;
+		c++;
+	}
+	assert_int_equal(*c, '\n');
+	*p = c + 1;
+	return n;
+}
+
+struct csv_doc {
+	char *f[16][24];   /* [row][field]; row 0 is the header */
+	size_t rows, cols;
+};
+
+static void csv_parse(struct csv_doc *d, const char *s)
+{
+	memset(d, 0, sizeof(*d));
+	while (*s) {
+		size_t n;
+
+		assert_true(d->rows < 16);
+		n = csv_record(&s, d->f[d->rows], 24);
+		if (!d->rows)
+			d->cols = n;
+		assert_int_equal(n, d->cols);
+		d->rows++;
+	}
+}
+
+static void csv_free(struct csv_doc *d)
+{
+	for (size_t r = 0; r < d->rows; r++)
+		for (size_t c = 0; c < d->cols; c++)
+			free(d->f[r][c]);
+}
+
+/* The field named col of the row whose inode is inode. */
+static const char *csv_get(const struct csv_doc *d, unsigned inode, const char *col)
+{
+	size_t c, ci = SIZE_MAX, ii = SIZE_MAX;
+	char want[16];
+
+	for (c = 0; c < d->cols; c++) {
+		if (!strcmp(d->f[0][c], col))
+			ci = c;
+		if (!strcmp(d->f[0][c], "inode"))
+			ii = c;
+	}
+	if (ci == SIZE_MAX || ii == SIZE_MAX)
+		fail_msg("no column %s", col);
+	snprintf(want, sizeof(want), "%u", inode);
+	for (size_t r = 1; r < d->rows; r++)
+		if (!strcmp(d->f[r][ii], want))
+			return d->f[r][ci];
+	fail_msg("no row with inode %u", inode);
+	return NULL;
+}
+
+/* Wherever JSON says null, CSV has an empty field, and the other way round:
+ * the Unix listener has no peer (the kernel says peer 0), the IPv6 socket no
+ * uid; a value (uid 0, peer_inode 1003) is never empty. */
+static void test_csv_nulls(void **state)
+{
+	char *c = render(*state, FMT_CSV, true);
+	char *j = render(*state, FMT_JSON, true);
+	struct csv_doc d;
+
+	csv_parse(&d, c);
+	assert_contains(j, "\"inode\": 1003, \"uid\": null, \"cookie\": 3, \"peer_inode\": null");
+	assert_string_equal(csv_get(&d, 1003, "peer_inode"), "");
+	assert_contains(j, "\"inode\": 1004, \"uid\": null, \"cookie\": 4, \"peer_inode\": 1003");
+	assert_string_equal(csv_get(&d, 1004, "peer_inode"), "1003");
+	assert_string_equal(csv_get(&d, 1001, "peer_inode"), "");
+	assert_contains(j, "\"inode\": 1001, \"uid\": 0,");
+	assert_string_equal(csv_get(&d, 1001, "uid"), "0");
+	assert_contains(j, "\"inode\": 1002, \"uid\": null");
+	assert_string_equal(csv_get(&d, 1002, "uid"), "");
+	/* Unix: an unnamed peer is null in JSON, empty here; no ports */
+	assert_string_equal(csv_get(&d, 1003, "peer_addr"), "");
+	assert_string_equal(csv_get(&d, 1003, "local_port"), "");
+	assert_string_equal(csv_get(&d, 1003, "peer_port"), "");
+	csv_free(&d);
+	free(c);
+	free(j);
+}
+
+/* pid, comm and fd of the first owner (lowest pid, then fd) and the number
+ * of owners, each a field of its own; the ss-style processes column stays. */
+static void test_csv_owner_columns(void **state)
+{
+	char *c = render(*state, FMT_CSV, true);
+	struct csv_doc d;
+
+	assert_no_controls(c);
+	assert_contains(c, ",processes,pid,comm,fd,owners\n");
+	csv_parse(&d, c);
+	assert_int_equal(d.cols, 18);
+	/* two processes: the first one's pid, hostile name escaped, fd */
+	assert_string_equal(csv_get(&d, 1001, "pid"), "42");
+	assert_string_equal(csv_get(&d, 1001, "comm"), "srv\\x1b[2J");
+	assert_string_equal(csv_get(&d, 1001, "fd"), "3");
+	assert_string_equal(csv_get(&d, 1001, "owners"), "2");
+	assert_string_equal(csv_get(&d, 1001, "processes"),
+			    "users:((\"srv\\x1b[2J\",pid=42,fd=3),(\"worker\",pid=43,fd=5))");
+	/* one process holding the socket twice: the lower fd, two owners; the
+	 * comma, quotes and space stay in one quoted field, the newline is
+	 * shown as \n as everywhere else */
+	assert_string_equal(csv_get(&d, 1004, "pid"), "44");
+	assert_string_equal(csv_get(&d, 1004, "comm"), "a,\"b\"\\nc d");
+	assert_string_equal(csv_get(&d, 1004, "fd"), "6");
+	assert_string_equal(csv_get(&d, 1004, "owners"), "2");
+	assert_contains(c, ",44,\"a,\"\"b\"\"\\nc d\",6,2\n");
+	/* no owner: empty pid, comm and fd (JSON: "processes": []), 0 owners */
+	assert_string_equal(csv_get(&d, 1002, "pid"), "");
+	assert_string_equal(csv_get(&d, 1002, "comm"), "");
+	assert_string_equal(csv_get(&d, 1002, "fd"), "");
+	assert_string_equal(csv_get(&d, 1002, "owners"), "0");
+	assert_string_equal(csv_get(&d, 1002, "processes"), "");
+	/* a pid whose name is unknown: comm is empty (JSON: null) */
+	assert_string_equal(csv_get(&d, 1005, "pid"), "45");
+	assert_string_equal(csv_get(&d, 1005, "comm"), "");
+	assert_string_equal(csv_get(&d, 1005, "fd"), "9");
+	assert_string_equal(csv_get(&d, 1005, "owners"), "1");
+	csv_free(&d);
+	free(c);
+}
+
+/* Without the process map every owner field is empty and owners is 0, as
+ * JSON's processes is []. */
+static void test_csv_no_processes(void **state)
+{
+	char *c = render(*state, FMT_CSV, false);
+	struct csv_doc d;
+
+	csv_parse(&d, c);
+	assert_string_equal(csv_get(&d, 1001, "pid"), "");
+	assert_string_equal(csv_get(&d, 1001, "comm"), "");
+	assert_string_equal(csv_get(&d, 1001, "fd"), "");
+	assert_string_equal(csv_get(&d, 1001, "owners"), "0");
+	assert_string_equal(csv_get(&d, 1001, "processes"), "");
+	csv_free(&d);
+	free(c);
 }
 
 /* Addresses are formatted without inet_ntop(), and must read exactly as it
@@ -391,6 +570,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_table, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_table_no_processes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_csv, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_csv_nulls, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_csv_owner_columns, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_csv_no_processes, setup, teardown),
 		cmocka_unit_test(test_addr_text),
 		cmocka_unit_test(test_write_streams),
 		cmocka_unit_test_setup_teardown(test_write_error, setup, teardown),
