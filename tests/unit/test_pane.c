@@ -630,6 +630,8 @@ static void test_epman_echo(void **state)
 	assert_true(run_until(l, has_entry, &w));
 	assert_false(pane_has_input(cli));
 	assert_int_equal(epman_live(m), 0);
+	/* a closed server is no client's target any more (issue 12) */
+	assert_false(epman_last_server(m, &last));
 	epman_collect(m, &own);
 	assert_int_equal(own.n, 0);
 	/* the number 1 is free again */
