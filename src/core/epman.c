@@ -2,12 +2,15 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "clock.h"
 #include "epman.h"
+#include "i18n.h"
 #include "loop.h"
 #include "xalloc.h"
 
@@ -21,8 +24,6 @@ struct epman {
 	bool dirty;
 	char private_dir[256];
 	bool have_dir;
-	struct epman_server last;
-	bool have_last;
 	struct endpoint **by_fd; /* the endpoint of each watched fd */
 	size_t by_fd_cap;
 };
@@ -180,11 +181,40 @@ static unsigned free_id(const struct epman *m)
 			return id;
 }
 
+/* The live server of ours bound to the Unix path, or NULL. */
+static const struct pane *own_path_holder(const struct epman *m, const char *path)
+{
+	for (size_t i = 0; path && i < m->n; i++) {
+		const struct endpoint *ep = m->panes[i]->ep;
+		const char *p;
+
+		if (endpoint_kind(ep) == EP_CLIENT || endpoint_family(ep) != AF_UNIX ||
+		    endpoint_state(ep) != EP_STATE_READY)
+			continue;
+		p = epaddr_path(endpoint_local_addr(ep));
+		if (p && !strcmp(p, path))
+			return m->panes[i];
+	}
+	return NULL;
+}
+
 struct pane *epman_open(struct epman *m, struct endpoint_config *cfg, char *err, size_t errlen)
 {
 	struct endpoint *ep;
 	struct pane *p;
 
+	/* A path one of our servers holds: say so without the check
+	 * connection endpoint_new() would make to it (that connection would
+	 * show in our own server's pane as a client). */
+	if (cfg->kind != EP_CLIENT && cfg->addr.family == AF_UNIX &&
+	    own_path_holder(m, epaddr_path(&cfg->addr))) {
+		char as[EPADDR_STRLEN];
+
+		snprintf(err, errlen, _("address %s is already in use"),
+			 epaddr_str(&cfg->addr, as, sizeof(as)));
+		errno = EADDRINUSE;
+		return NULL;
+	}
 	cfg->ops.add_fd = op_add;
 	cfg->ops.mod_fd = op_mod;
 	cfg->ops.del_fd = op_del;
@@ -197,14 +227,6 @@ struct pane *epman_open(struct epman *m, struct endpoint_config *cfg, char *err,
 	p = pane_new(ep, free_id(m));
 	xgrow((void **)&m->panes, &m->cap, m->n + 1, sizeof(*m->panes));
 	m->panes[m->n++] = p;
-	if (cfg->kind != EP_CLIENT) {
-		m->last.kind = cfg->kind;
-		m->last.transport = cfg->transport;
-		m->last.addr = *endpoint_local_addr(ep);
-		if (!m->last.addr.len)
-			m->last.addr = cfg->addr;
-		m->have_last = true;
-	}
 	m->dirty = true;
 	epman_sync(m);
 	return p;
@@ -237,10 +259,20 @@ const char *epman_private_dir(struct epman *m, char *err, size_t errlen)
 
 bool epman_last_server(const struct epman *m, struct epman_server *out)
 {
-	if (!m || !m->have_last)
-		return false;
-	*out = m->last;
-	return true;
+	/* the panes are in opening order: the newest live server wins; a
+	 * closed one (its pane closed, or the endpoint ended) is no target */
+	for (size_t i = m ? m->n : 0; i-- > 0;) {
+		const struct endpoint *ep = m->panes[i]->ep;
+		const struct epaddr *a = endpoint_local_addr(ep);
+
+		if (endpoint_kind(ep) == EP_CLIENT || endpoint_state(ep) != EP_STATE_READY)
+			continue;
+		out->kind = endpoint_kind(ep);
+		out->transport = endpoint_transport(ep);
+		out->addr = a->len ? *a : *endpoint_remote_addr(ep);
+		return true;
+	}
+	return false;
 }
 
 void epman_collect(const struct epman *m, struct ownset *out)

@@ -5,8 +5,8 @@
  * endpoint's ops), hands poll() results to endpoint_handle(), keeps one
  * loop timer armed at the earliest endpoint_next_timeout_ms() and runs
  * endpoint_tick() when it fires. It also owns the private directory where
- * the Unix socket files of sockview's servers live, and remembers the last
- * server opened (the client form's default target).
+ * the Unix socket files of sockview's servers live, and knows the newest
+ * server still open (the client form's default target).
  *
  * Contract: epman_free() must run before loop_free(); it closes every
  * endpoint, which removes the Unix socket files sockview created (and only
@@ -26,7 +26,7 @@
 struct loop;
 struct epman;
 
-/* The last server opened, for the client form. */
+/* A server of ours, for the client form. */
 struct epman_server {
 	enum ep_kind kind;
 	enum ep_transport transport;
@@ -49,7 +49,9 @@ size_t epman_live(const struct epman *m);
 
 /* Opens an endpoint as cfg says (cfg->ops are set here) and adds its pane
  * at the end. Returns the pane, or NULL with errno and a translated message
- * in err (see endpoint_new). */
+ * in err (see endpoint_new). A server at a Unix path one of ours holds
+ * fails with EADDRINUSE before endpoint_new() could probe the path with a
+ * check connection (which our server would count as a client). */
 struct pane *epman_open(struct epman *m, struct endpoint_config *cfg, char *err, size_t errlen);
 /* Closes pane i: its sockets are closed (del_fd first), its socket file
  * removed, the pane freed. */
@@ -60,7 +62,8 @@ void epman_close(struct epman *m, size_t i);
  * it cannot be made. */
 const char *epman_private_dir(struct epman *m, char *err, size_t errlen);
 
-/* The last server opened (it may be closed since); false if none. */
+/* The newest server that is still open (listening or bound), skipping
+ * those closed since; false if none. */
 bool epman_last_server(const struct epman *m, struct epman_server *out);
 
 /* Refills out with the inodes of every endpoint socket, tagged with the

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include "filter.h"
 #include "form.h"
 #include "i18n.h"
 #include "keys.h"
@@ -142,12 +143,54 @@ static const char *kind_stem(enum ep_kind k)
 	}
 }
 
+/* The text of a field without blanks around it, into out. */
+static void trimmed(const struct lineedit *e, char *out, size_t len)
+{
+	size_t a = 0, b = e->len;
+
+	while (a < b && (e->text[a] == ' ' || e->text[a] == '\t'))
+		a++;
+	while (b > a && (e->text[b - 1] == ' ' || e->text[b - 1] == '\t'))
+		b--;
+	snprintf(out, len, "%.*s", (int)(b - a), e->text + a);
+}
+
+/* True if a port text is meant as a service name: it starts with a
+ * letter ("http", "ssh"); numbers, signs and blanks are numbers (or
+ * wrong numbers). The filter's limit on a name's length applies. */
+static bool is_service_name(const char *s)
+{
+	return ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')) && strlen(s) < 64 &&
+	       !strchr(s, '\\');
+}
+
+/* Looks the Port field up (outside the draw path: it reads
+ * /etc/services): f->port_service. */
+static void port_lookup(struct form *f)
+{
+	char port[LINEEDIT_MAX];
+	int v;
+
+	trimmed(&f->field[FF_PORT], port, sizeof(port));
+	if (!is_service_name(port)) {
+		f->port_service = FORM_PORT_NUMBER;
+		return;
+	}
+	v = f->env.service ? f->env.service(port, f->env.ctx) : filter_service_port(port, NULL);
+	f->port_service = v < 0 || v > 65535 ? FORM_PORT_UNKNOWN : v;
+}
+
 /* True if the client's default target is the last server. */
 static bool use_last(const struct form *f)
 {
 	if (f->kind != EP_CLIENT || !f->env.have_last || f->env.last_transport != f->transport)
 		return false;
 	return is_unix(f->transport) || f->env.last_addr.family == f->family;
+}
+
+bool form_targets_last(const struct form *f, enum form_field field)
+{
+	return use_last(f) && !f->edited[field];
 }
 
 /* Fills the fields the user has not typed into with the defaults for the
@@ -185,6 +228,7 @@ static void apply_defaults(struct form *f)
 			}
 			set_field(f, FF_PORT, tmp);
 		}
+		port_lookup(f);
 		return;
 	}
 	if (f->edited[FF_PATH])
@@ -226,6 +270,7 @@ void form_open(struct form *f, enum ep_kind kind, const struct form_env *env)
 	f->transport = EP_TCP;
 	f->family = AF_INET;
 	f->focus = FF_TRANSPORT;
+	f->port_service = FORM_PORT_NUMBER;
 	if (kind == EP_CLIENT && env->have_last) {
 		f->transport = env->last_transport;
 		if (env->last_addr.family == AF_INET6)
@@ -315,6 +360,8 @@ enum form_result form_key(struct form *f, int key)
 		return FORM_IGNORED;
 	if (lineedit_key(&f->field[f->focus], key, &handled)) {
 		f->edited[f->focus] = true;
+		if (f->focus == FF_PORT)
+			port_lookup(f);
 		if (f->focus == f->err_field || f->stale_offer) {
 			f->err[0] = '\0';
 			f->stale_offer = false;
@@ -342,18 +389,6 @@ static int fail(struct form *f, enum form_field field, const char *fmt, ...)
 	return -1;
 }
 
-/* The text of a field without blanks around it, into out. */
-static void trimmed(const struct lineedit *e, char *out, size_t len)
-{
-	size_t a = 0, b = e->len;
-
-	while (a < b && (e->text[a] == ' ' || e->text[a] == '\t'))
-		a++;
-	while (b > a && (e->text[b - 1] == ' ' || e->text[b - 1] == '\t'))
-		b--;
-	snprintf(out, len, "%.*s", (int)(b - a), e->text + a);
-}
-
 static int config_ip(struct form *f, struct endpoint_config *cfg)
 {
 	char host[LINEEDIT_MAX], port[LINEEDIT_MAX], text[2 * LINEEDIT_MAX + 8], err[256];
@@ -366,11 +401,23 @@ static int config_ip(struct form *f, struct endpoint_config *cfg)
 		return fail(f, FF_PORT, "%s",
 			    f->kind == EP_CLIENT ? _("Port: enter the server's port (1 to 65535)")
 						 : _("Port: enter a port (0 lets the kernel choose one)"));
+	port_lookup(f);
+	if (f->port_service == FORM_PORT_UNKNOWN)
+		return fail(f, FF_PORT,
+			    _("Port: \"%s\" is not a known service name (see /etc/services): "
+			      "enter a number from %d to 65535 or a name such as http"),
+			    port, f->kind == EP_CLIENT ? 1 : 0);
 	errno = 0;
-	pv = strtoul(port, &end, 10);
-	if (*end || port[0] == '-' || port[0] == '+' || errno || pv > 65535)
-		return fail(f, FF_PORT, _("Port: \"%s\" is not a number from %d to 65535"), port,
-			    f->kind == EP_CLIENT ? 1 : 0);
+	if (f->port_service >= 0) {
+		pv = (unsigned long)f->port_service;
+	} else {
+		pv = strtoul(port, &end, 10);
+		if (*end || port[0] == '-' || port[0] == '+' || errno || pv > 65535)
+			return fail(f, FF_PORT,
+				    _("Port: \"%s\" is not a number from %d to 65535 or a service "
+				      "name"),
+				    port, f->kind == EP_CLIENT ? 1 : 0);
+	}
 	if (f->kind == EP_CLIENT && pv == 0)
 		return fail(f, FF_PORT, "%s", _("Port: a client needs the server's port (1 to 65535)"));
 
@@ -402,6 +449,9 @@ int form_config(struct form *f, struct endpoint_config *cfg)
 		if (form_field_shown(f, (enum form_field)i) && lineedit_over(&f->field[i]))
 			return too_long(f, (enum form_field)i);
 	endpoint_config_init(cfg, f->kind, f->transport);
+	/* a client that cannot connect, known at once, keeps the form with
+	 * the reason, as a server's "in use" does */
+	cfg->fail_at_once = f->kind == EP_CLIENT;
 	if (!is_unix(f->transport)) {
 		if (config_ip(f, cfg) < 0)
 			return -1;
@@ -443,14 +493,18 @@ void form_set_error(struct form *f, int e, const char *msg)
 
 	snprintf(f->err, sizeof(f->err), "%s", msg);
 	f->stale_offer = false;
-	if (path && (e == EEXIST || e == EACCES || e == EPERM || e == ENOENT || e == EADDRINUSE))
+	if (path && (e == EEXIST || e == ESTALE || e == EACCES || e == EPERM || e == ENOENT ||
+		     e == ENOTDIR || e == EADDRINUSE || e == ECONNREFUSED || e == EPROTOTYPE ||
+		     e == EAGAIN))
 		field = FF_PATH;
-	else if (!path && (e == EADDRINUSE || e == EACCES || e == EPERM))
+	else if (!path && (e == EADDRINUSE || e == EACCES || e == EPERM || e == ECONNREFUSED))
 		field = FF_PORT;
-	else if (!path && (e == EADDRNOTAVAIL || e == EAFNOSUPPORT || e == EINVAL))
+	else if (!path && (e == EADDRNOTAVAIL || e == EAFNOSUPPORT || e == EINVAL ||
+			   e == ENETUNREACH || e == EHOSTUNREACH))
 		field = FF_ADDR;
-	if (path && e == EEXIST && endpoint_path_is_stale(path) &&
-	    strlen(path) < sizeof(f->stale_path)) {
+	/* endpoint_new found the file stale (its check connection was
+	 * refused): probing again here would only make a second one */
+	if (path && e == ESTALE && f->kind != EP_CLIENT && strlen(path) < sizeof(f->stale_path)) {
 		f->stale_offer = true;
 		snprintf(f->stale_path, sizeof(f->stale_path), "%s", path);
 	}

@@ -5,13 +5,15 @@
  * Defaults are safe: the loopback address (127.0.0.1 or ::1) unless the
  * user types another one, a port that is free right now (servers), a path
  * in sockview's private directory (Unix servers), and for a client the
- * last server opened. A field the user edited keeps their text when the
+ * newest server of ours still open. The port is a number or a service
+ * name ("http"), looked up as the filter does (filter_service_port). A field the user edited keeps their text when the
  * transport or IP version changes; untouched ones follow the change.
  *
  * The form turns its fields into an endpoint_config (form_config) or a
  * translated one-line error naming the field, which it keeps for display
  * with the field to fix focused. An existing stale Unix socket file is
- * reported; the user may then confirm (Enter again) to replace it. */
+ * reported (ESTALE from endpoint_new); the user may then confirm (Enter
+ * again) to replace it. */
 #ifndef SOCKVIEW_FORM_H
 #define SOCKVIEW_FORM_H
 
@@ -30,7 +32,7 @@ enum form_field {
 	FF_TRANSPORT, /* choice: TCP, UDP, Unix stream, Unix datagram */
 	FF_FAMILY,    /* choice: IPv4, IPv6 (TCP and UDP) */
 	FF_ADDR,      /* text: IP address, "localhost", "*" (TCP and UDP) */
-	FF_PORT,      /* text: number (TCP and UDP) */
+	FF_PORT,      /* text: number or service name (TCP and UDP) */
 	FF_PATH,      /* text: path or @name (Unix) */
 	FF_GREETING,  /* text: greeting server only */
 	FF_MAX_
@@ -42,14 +44,20 @@ struct form_env {
 	 * NULL with a reason in err if it cannot be made. */
 	const char *(*private_dir)(void *ctx, char *err, size_t errlen);
 	void *ctx;
-	/* The last server opened (the client's default target). */
+	/* The newest server still open (the client's default target). */
 	bool have_last;
 	enum ep_transport last_transport;
 	struct epaddr last_addr;
+	/* Port of a service name, or -1 if unknown; NULL: the system's
+	 * (filter_service_port), which reads /etc/services. */
+	int (*service)(const char *name, void *ctx);
 };
 
 /* First port tried for a server's suggestion. */
 #define FORM_PORT_BASE 5000
+/* form.port_service when the Port is not a name / is an unknown name. */
+#define FORM_PORT_NUMBER (-2)
+#define FORM_PORT_UNKNOWN (-1)
 
 struct form {
 	enum ep_kind kind;
@@ -64,6 +72,10 @@ struct form {
 	bool stale_offer;            /* err says the path is a stale socket */
 	char stale_path[EPADDR_UNIX_PATH_MAX + 1];
 	char note[256];              /* a hint under the fields ("" none) */
+	/* What the Port field's text is, looked up after each edit (the
+	 * draw path reads no files): FORM_PORT_NUMBER, FORM_PORT_UNKNOWN or
+	 * the port of the service name typed. */
+	int port_service;
 	char greeting[LINEEDIT_MAX + 1]; /* what cfg->greeting points to */
 };
 
@@ -77,6 +89,10 @@ bool form_field_shown(const struct form *f, enum form_field field);
 bool form_field_is_choice(enum form_field field);
 /* The translated label of a field ("Transport", "Port"...). */
 const char *form_field_label(enum form_field field);
+
+/* True if field (the address or the path) holds the client's default
+ * target, the newest server still open (the user has not typed there). */
+bool form_targets_last(const struct form *f, enum form_field field);
 
 /* Number of choices of a choice field, and the translated name of choice
  * i; the current one is form_choice_current(). */
@@ -98,8 +114,11 @@ enum form_result {
 enum form_result form_key(struct form *f, int key);
 
 /* Validates the fields and fills cfg (endpoint_config_init, address,
- * greeting, replace_stale when the user confirmed it). Returns 0, or -1
- * with the error kept in the form (f->err, the field focused). */
+ * greeting, replace_stale when the user confirmed it; a client's
+ * fail_at_once, so a connection known to fail keeps the form). A service
+ * name in Port is looked up (the field keeps the name; the form shows the
+ * number beside it). Returns 0, or -1 with the error kept in the form
+ * (f->err, the field focused). */
 int form_config(struct form *f, struct endpoint_config *cfg);
 
 /* After EADDRINUSE: if the port is the form's own suggestion (a server's,
@@ -108,9 +127,10 @@ int form_config(struct form *f, struct endpoint_config *cfg);
 bool form_retry_port(struct form *f);
 
 /* Shows an error from opening the endpoint (e.g. from endpoint_new) under
- * the fields. e is its errno: EEXIST on a stale socket file at the path
- * makes the form offer to replace it on the next Enter; EADDRINUSE and
- * EEXIST focus the port or path field. */
+ * the fields. e is its errno: ESTALE (a stale socket file at the path)
+ * makes the form offer to replace it on the next Enter; EADDRINUSE, EEXIST
+ * and a client's connect errors focus the port, path or address field.
+ * Nothing is probed here (no check connection of its own). */
 void form_set_error(struct form *f, int e, const char *msg);
 
 /* Appends to out a translated sentence naming what holds the address want

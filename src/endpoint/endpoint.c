@@ -189,9 +189,14 @@ static int unix_path_prepare(struct endpoint *ep, const char *path, char *err, s
 			return -1;
 		}
 		snprintf(err, errlen,
-			 _("path exists: %s is a stale socket file (nothing listens on it)"), as);
+			 _("path exists: %s is a stale socket file (nothing listens on it: a "
+			   "check connection to it was refused)"), as);
+		errno = ESTALE;
+		return -1;
 	} else if (S_ISSOCK(st.st_mode)) {
-		snprintf(err, errlen, _("path exists: %s is a socket in use"), as);
+		snprintf(err, errlen,
+			 _("path exists: %s is a socket in use (a check connection to it was "
+			   "answered)"), as);
 	} else if (S_ISLNK(st.st_mode)) {
 		snprintf(err, errlen, _("path exists: %s is a symbolic link"), as);
 	} else if (S_ISDIR(st.st_mode)) {
@@ -326,10 +331,20 @@ struct endpoint *endpoint_new(const struct endpoint_config *cfg, char *err, size
 	ep->state = EP_STATE_READY;
 
 	if (cfg->kind == EP_CLIENT) {
-		if (ep->ops->client_start(ep) < 0) {
-			int e = errno;
+		int e;
 
+		if (ep->ops->client_start(ep) < 0) {
+			e = errno;
 			ep_errtext(e, &ep->remote, err, errlen);
+			endpoint_free(ep);
+			errno = e;
+			return NULL;
+		}
+		if (cfg->fail_at_once && ep->state == EP_STATE_FAILED) {
+			/* known now (a Unix path, an unreachable network): the
+			 * caller keeps its form rather than open a dead pane */
+			e = ep->err;
+			snprintf(err, errlen, "%s", ep->errmsg);
 			endpoint_free(ep);
 			errno = e;
 			return NULL;

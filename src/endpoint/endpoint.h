@@ -40,7 +40,8 @@
  * err) when a server cannot bind/listen or a socket cannot be made; a
  * client whose connection fails (refused, unreachable, timed out) is
  * created anyway and ends in EP_STATE_FAILED with the reason in its
- * transcript and endpoint_error(). Peers that reset or vanish (ECONNRESET,
+ * transcript and endpoint_error() (unless cfg->fail_at_once and the
+ * failure is known at once). Peers that reset or vanish (ECONNRESET,
  * EPIPE, ETIMEDOUT) are an ordinary disconnect. Sends use MSG_NOSIGNAL.
  *
  * Inside (ep_priv.h): endpoint.c drives one transport file per socket
@@ -120,6 +121,12 @@ struct endpoint_config {
 	 * (endpoint_path_is_stale()); never a live socket, a symlink or any
 	 * other file. */
 	bool replace_stale;
+	/* Client: a connection that fails at once (a Unix path that does not
+	 * exist or nothing listens on, a socket of the other type, a network
+	 * that is unreachable) makes endpoint_new() fail with its errno and
+	 * message instead of creating an endpoint in EP_STATE_FAILED. A TCP
+	 * connect is never known at once: its refusal comes later. */
+	bool fail_at_once;
 	/* Greeting server text (raw bytes, up to EP_GREETING_MAX); NULL: the
 	 * translated "Thank you for connecting" and a newline. */
 	const char *greeting;
@@ -157,7 +164,11 @@ void endpoint_config_init(struct endpoint_config *cfg, enum ep_kind kind,
  * non-blocking connect. Registers its fds through cfg->ops (copied; strings
  * of cfg are copied too). Returns NULL with errno and a translated message
  * in err on failure (EADDRINUSE: "address ... is already in use" - the
- * caller may add who holds it; EEXIST: the Unix path exists). */
+ * caller may add who holds it; EEXIST: the Unix path exists; ESTALE: it is
+ * a stale socket file, which replace_stale would replace). A server's Unix
+ * path that is a socket file is probed with a check connection
+ * (endpoint_path_is_stale), which its server, if any, sees as a client;
+ * the messages say so. */
 struct endpoint *endpoint_new(const struct endpoint_config *cfg, char *err, size_t errlen);
 
 /* Closes every socket (del_fd first), unlinks the Unix socket file this

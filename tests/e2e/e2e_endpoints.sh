@@ -4,7 +4,8 @@
 # from the menu, a line typed comes back in the client pane and the
 # connection shows in the table as sockview's; F7 selects a pane's socket;
 # a port in use names the process that holds it; F8 closes a pane and its
-# socket leaves the table (the TIME-WAIT stays); a chat server with a
+# socket leaves the table (the TIME-WAIT stays); a client form then has no
+# closed server for a target, and its Port takes a service name (http); a chat server with a
 # client pane and an outside client relays a line each way; quitting with
 # endpoints open asks first.
 . "${TESTS_SRCDIR:-$(dirname "$0")/..}/support/tmuxlib.sh"
@@ -49,7 +50,7 @@ tl_wait_for 'New endpoint: choose' || tl_fail "no menu"
 tl_keys 5
 tl_wait_for '^ New client' || tl_fail "5: no client form"
 tl_wait_for "^  Port +$EP *\$" || tl_fail "the client form does not target the echo server"
-tl_wait_for 'the last server opened' || tl_fail "no hint about the default target"
+tl_wait_for 'the newest open server' || tl_fail "no hint about the default target"
 tl_keys Enter
 tl_wait_for "\[2\] client, TCP to 127\.0\.0\.1:$EP" || tl_fail "no client pane"
 tl_wait_for "connected, [0-9]+ B in" || tl_fail "the client did not connect"
@@ -128,6 +129,30 @@ tl_wait_for "the server closed the connection" || tl_fail "the client did not se
 tl_keys F8
 tl_wait_for 'closed pane \[2\]' || tl_fail "F8 did not close the client pane"
 tl_wait_gone "$CLI_ESTAB" || tl_fail "the client's socket stays in the table"
+
+# --- A client after its server closed: no target; Port takes "http" ---
+tl_keys F2
+tl_wait_for 'New endpoint: choose' || tl_fail "F2: no menu"
+tl_keys 5
+tl_wait_for '^ New client' || tl_fail "5: no client form"
+tl_wait_for '^  Port *$' || tl_fail "the client form still targets the closed server"
+tl_screen | grep -q "newest open server" && tl_fail "the hint names a closed server"
+if getent services http >/dev/null 2>&1; then
+	tl_keys Down Down Down
+	tl_wait_for '^> Port' || tl_fail "Down does not reach the port"
+	tl_text "http"
+	tl_wait_for '^> Port +http +\(service: port 80\)' || tl_fail "the form does not show http's number"
+	tl_keys Enter
+	# nothing may listen on port 80 here: refused in the pane is fine,
+	# the form took the name
+	tl_wait_for '\[1\] client, TCP to 127\.0\.0\.1:80( |$)' || tl_fail "Port http did not open a client to :80"
+	tl_keys F8
+	tl_wait_for 'closed pane \[1\]' || tl_fail "F8 did not close the http client"
+else
+	tl_log "no http in the services database: the service name is not tried"
+	tl_keys Escape
+fi
+tl_wait_gone '^ New client' || tl_fail "the client form stays"
 
 # --- A chat server, a client pane and an outside client ---
 tl_keys F4 C-u

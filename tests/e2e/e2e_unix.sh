@@ -2,8 +2,11 @@
 # e2e_unix.sh - Unix socket endpoints as a user drives them (SPEC §7): an
 # echo server with the default path in sockview's private directory under
 # $XDG_RUNTIME_DIR, a client to it (the default), a line comes back; the
-# socket shows in the table as sockview's; a stale socket file is reported,
-# not removed, until the user confirms; quitting removes the socket files
+# socket shows in the table as sockview's; a second server at its path is
+# refused without a check connection to it (none shows in its pane); a
+# client to a path with no server keeps the form with the reason; a stale
+# socket file is reported (saying a check connection was made), not
+# removed, until the user confirms; quitting removes the socket files
 # sockview created and its private directory, and leaves other files alone;
 # SIGTERM does the same; the panes fit an 80x24 terminal.
 . "${TESTS_SRCDIR:-$(dirname "$0")/..}/support/tmuxlib.sh"
@@ -50,7 +53,8 @@ tl_keys F2
 tl_keys 5
 tl_wait_for '^ New client' || tl_fail "no client form"
 tl_wait_for '^> Transport +TCP +UDP +\[Unix stream\]' || tl_fail "the client does not default to Unix stream"
-tl_wait_for "^  Path +$SOCK *\$" || tl_fail "the client does not default to the server's path"
+tl_wait_for "^  Path +$SOCK +\(the newest open server\) *\$" ||
+	tl_fail "the client does not default to the server's path"
 tl_keys Enter
 tl_wait_for '\[2\] client, Unix stream to .*echo\.sock' || tl_fail "no client pane"
 tl_wait_for 'connected, [0-9]+ B in' || tl_fail "the client did not connect"
@@ -61,6 +65,55 @@ tl_keys C-o
 tl_wait_for "^[0-9:.]+ < .*echo\.sock  over unix\\\\n" || tl_fail "the echo did not come back"
 tl_keys C-o
 tl_wait_for "^u_str +ESTAB .*$ME \[1\]" || tl_fail "the server's end of the connection is not in the table"
+
+# --- A second server at our server's path: refused, and not probed ---
+tl_keys F2
+tl_keys 4
+tl_wait_for '^ New sink server' || tl_fail "no sink form"
+tl_keys Right Right Down
+tl_wait_for '^> Path' || tl_fail "no path field"
+tl_keys C-u
+tl_text "$SOCK"
+tl_keys Enter
+tl_wait_joined "address $SOCK is already in use: held by sockview itself \(pane \[1\]\)" ||
+	tl_fail "the path of our own server is not said to be ours"
+tl_keys Escape
+tl_wait_gone '^ New sink server' || tl_fail "Esc does not close the form"
+# a line through the client: every event before it has been handled
+tl_keys F2
+tl_keys 5
+tl_wait_for "^  Path +$SOCK +\(the newest open server\)" || tl_fail "the client form does not target the server"
+tl_keys Escape
+tl_wait_gone '^ New client' || tl_fail "Esc does not close the client form"
+# the client pane [2] kept the focus
+tl_text "after the check"
+tl_keys Enter
+tl_keys C-o
+tl_wait_for "^[0-9:.]+ < .*echo\.sock  after the check\\\\n" || tl_fail "the client's line did not come back"
+tl_keys C-o
+# the server's whole transcript: one client ever, the pane's
+tl_keys BTab C-o
+tl_wait_for '\[1\] echo server' || tl_fail "no zoomed server pane"
+tl_wait_for 'connected \(1 client\)' || tl_fail "the server pane lost its client"
+tl_screen | grep -Eq 'connected \(2 clients\)|closed the connection' &&
+	tl_fail "a check connection shows in our own server's pane"
+tl_keys C-o
+
+# --- A client to a path with no server keeps the form ---
+tl_keys F2
+tl_keys 5
+tl_wait_for '^ New client' || tl_fail "no client form"
+tl_keys Down
+tl_wait_for '^> Path' || tl_fail "no path field"
+tl_keys C-u
+tl_text "$TL_TMP/nobody.sock"
+tl_keys Enter
+tl_wait_joined "$TL_TMP/nobody\.sock does not exist" || tl_fail "no error for a missing path"
+tl_wait_for '^ New client' || tl_fail "the form did not stay"
+tl_wait_for '^> Path' || tl_fail "the path is not focused"
+tl_screen | grep -Eq '^\[3\] client' && tl_fail "a dead client pane opened"
+tl_keys Escape
+tl_wait_gone '^ New client' || tl_fail "Esc does not close the form"
 
 # --- A stale socket file is reported, then replaced on confirmation ---
 tl_peer "$TL_TMP/st" stale "$TL_TMP/stale.sock"
@@ -74,7 +127,8 @@ tl_wait_for '^> Path' || tl_fail "no path field"
 tl_keys C-u
 tl_text "$TL_TMP/stale.sock"
 tl_keys Enter
-tl_wait_for 'stale socket file \(nothing listens on it\)' || tl_fail "the stale file is not reported"
+tl_wait_joined 'stale socket file \(nothing listens on it: a check connection to it was refused\)' ||
+	tl_fail "the stale file is not reported, with the check connection"
 tl_wait_for 'Enter again replaces the stale socket file' || tl_fail "no offer to replace it"
 [ "$(stat -c %i "$TL_TMP/stale.sock")" = "$INO_OLD" ] || tl_fail "the stale file was removed without asking"
 tl_keys Enter

@@ -787,6 +787,23 @@ static void test_client_refused(void **state)
 	assert_int_equal(endpoint_state(ep), EP_STATE_FAILED);
 	assert_int_equal(endpoint_error(ep), ENOENT);
 	assert_non_null(tr_find(ep, TR_ERROR, "does not exist"));
+	/* ... or, with fail_at_once (the form's), no endpoint at all: the
+	 * error is known now (issue 12 item 11) */
+	{
+		char err[256];
+
+		cfg.fail_at_once = true;
+		try_start(&l, &cfg, err, sizeof(err));
+		assert_int_equal(errno, ENOENT);
+		assert_non_null(strstr(err, "does not exist"));
+		/* a TCP connect is never known at once: created, connecting */
+		endpoint_config_init(&cfg, EP_CLIENT, EP_TCP);
+		epaddr_loopback(&cfg.addr, AF_INET, 9);
+		cfg.fail_at_once = true;
+		ep = start(&l, &cfg);
+		assert_true(endpoint_state(ep) == EP_STATE_CONNECTING ||
+			    endpoint_state(ep) == EP_STATE_READY);
+	}
 
 	/* Unix stream client to a datagram socket: the kernel says
 	 * EPROTOTYPE; the message says what to do (issue 12 item 10). */
@@ -1621,13 +1638,16 @@ static void test_unix_path_exists(void **state)
 	try_start(&l, &cfg, err, sizeof(err));
 	assert_int_equal(errno, EEXIST);
 	assert_non_null(strstr(err, "in use"));
+	assert_non_null(strstr(err, "a check connection to it was answered"));
 	/* Once its owner is gone, the file is stale. */
 	close(lfd);
 	assert_true(endpoint_path_is_stale(epaddr_path(&a)));
 	cfg.replace_stale = false;
 	try_start(&l, &cfg, err, sizeof(err));
-	assert_int_equal(errno, EEXIST);
+	assert_int_equal(errno, ESTALE);
 	assert_non_null(strstr(err, "stale"));
+	/* the message says the file was probed (issue 12 item 12) */
+	assert_non_null(strstr(err, "a check connection to it was refused"));
 	cfg.replace_stale = true;
 	ep = start(&l, &cfg);
 	assert_non_null(tr_find(ep, TR_INFO, "stale"));

@@ -185,6 +185,20 @@ tl_wait_for() {
 	return 1
 }
 
+# Waits until the screen with its lines joined (runs of blanks squeezed to
+# one space) matches the extended regex: for a message the screen wraps.
+tl_wait_joined() {
+	i=0
+	while [ "$i" -lt "$TL_WAIT" ]; do
+		if tl_screen | tr '\n' ' ' | tr -s ' ' | grep -Eq -- "$1"; then
+			return 0
+		fi
+		i=$((i + 1))
+		sleep 0.1
+	done
+	return 1
+}
+
 # Waits until no line of the screen matches the regex.
 tl_wait_gone() {
 	i=0

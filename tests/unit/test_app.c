@@ -15,6 +15,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "app.h"
@@ -992,6 +993,179 @@ static int fake_probe(void *ctx, enum ep_transport t, const struct epaddr *want,
 	return 0;
 }
 
+/* Opens the form of menu item key ('1' echo ... '5' client) set to a
+ * transport, with the path (Unix) typed in place of the default. */
+static void form_unix(struct app *a, int key, enum ep_transport t, const char *path)
+{
+	app_key(a, KC_F2, NOW);
+	app_key(a, key, NOW);
+	assert_int_equal(a->mode, MODE_FORM);
+	for (int i = 0; i < 4 && a->panes.form.transport != t; i++)
+		app_key(a, KC_RIGHT, NOW);
+	assert_int_equal(a->panes.form.transport, t);
+	for (int i = 0; i < 8 && a->panes.form.focus != FF_PATH; i++)
+		app_key(a, KC_DOWN, NOW);
+	assert_int_equal(a->panes.form.focus, FF_PATH);
+	app_key(a, KC_CTRL('u'), NOW);
+	type(a, path);
+}
+
+/* A Unix socket file nothing listens on (bound, then closed). */
+static void make_stale(const char *path, int type)
+{
+	struct sockaddr_un su;
+	int fd = socket(AF_UNIX, type, 0);
+
+	assert_true(fd >= 0);
+	memset(&su, 0, sizeof(su));
+	su.sun_family = AF_UNIX;
+	snprintf(su.sun_path, sizeof(su.sun_path), "%s", path);
+	assert_int_equal(bind(fd, (struct sockaddr *)&su, sizeof(su)), 0);
+	close(fd);
+}
+
+/* Issue 12 item 11: the client's default target is the newest server
+ * still open, never one closed since (F8). */
+static void test_client_target_after_close(void **state)
+{
+	struct epfix *f = *state;
+	struct app *a = f->a;
+	char port1[16], port2[16];
+
+	app_key(a, KC_F2, NOW);
+	app_key(a, '1', NOW);
+	app_key(a, KC_ENTER, NOW);
+	app_key(a, KC_F2, NOW);
+	app_key(a, '4', NOW);
+	app_key(a, KC_ENTER, NOW);
+	assert_int_equal(epman_count(f->em), 2);
+	snprintf(port1, sizeof(port1), "%u",
+		 (unsigned)epaddr_port(endpoint_local_addr(epman_pane(f->em, 0)->ep)));
+	snprintf(port2, sizeof(port2), "%u",
+		 (unsigned)epaddr_port(endpoint_local_addr(epman_pane(f->em, 1)->ep)));
+	assert_string_not_equal(port1, port2);
+	app_key(a, KC_F2, NOW);
+	app_key(a, '5', NOW);
+	assert_string_equal(a->panes.form.field[FF_PORT].text, port2);
+	app_key(a, KC_ESC, NOW);
+	/* F8 on the newest: the one before it is the target */
+	app_focus(a, 1);
+	app_key(a, KC_F8, NOW);
+	assert_int_equal(epman_count(f->em), 1);
+	app_key(a, KC_F2, NOW);
+	app_key(a, '5', NOW);
+	assert_string_equal(a->panes.form.field[FF_PORT].text, port1);
+	assert_true(form_targets_last(&a->panes.form, FF_ADDR));
+	app_key(a, KC_ESC, NOW);
+	/* none left: no target, nothing suggested */
+	app_focus(a, 0);
+	app_key(a, KC_F8, NOW);
+	assert_int_equal(epman_count(f->em), 0);
+	app_key(a, KC_F2, NOW);
+	app_key(a, '5', NOW);
+	assert_false(a->panes.form.env.have_last);
+	assert_string_equal(a->panes.form.field[FF_PORT].text, "");
+	assert_false(form_targets_last(&a->panes.form, FF_ADDR));
+	app_key(a, KC_ESC, NOW);
+}
+
+/* Issue 12 item 11: a Unix client to a path with no server keeps the form
+ * with the reason (as a port in use does); no dead pane opens. */
+static void test_unix_client_no_server(void **state)
+{
+	struct epfix *f = *state;
+	struct app *a = f->a;
+	char dir[] = "/tmp/sv-test-cli-XXXXXX", path[128];
+	unsigned fx;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/none.sock", dir);
+	form_unix(a, '5', EP_UNIX_STREAM, path);
+	fx = app_key(a, KC_ENTER, NOW);
+	assert_false(fx & APP_REFRESH);
+	assert_int_equal(a->mode, MODE_FORM);
+	assert_int_equal(epman_count(f->em), 0);
+	assert_non_null(strstr(a->panes.form.err, "does not exist"));
+	assert_int_equal(a->panes.form.focus, FF_PATH);
+	assert_false(a->panes.holder_pending);
+	app_key(a, KC_ESC, NOW);
+	/* a datagram client too */
+	form_unix(a, '5', EP_UNIX_DGRAM, path);
+	app_key(a, KC_ENTER, NOW);
+	assert_int_equal(a->mode, MODE_FORM);
+	assert_int_equal(epman_count(f->em), 0);
+	assert_non_null(strstr(a->panes.form.err, "does not exist"));
+	app_key(a, KC_ESC, NOW);
+	/* a stale file: refused */
+	make_stale(path, SOCK_STREAM);
+	form_unix(a, '5', EP_UNIX_STREAM, path);
+	app_key(a, KC_ENTER, NOW);
+	assert_int_equal(a->mode, MODE_FORM);
+	assert_int_equal(epman_count(f->em), 0);
+	assert_non_null(strstr(a->panes.form.err, "connection refused"));
+	assert_false(a->panes.form.stale_offer);
+	app_key(a, KC_ESC, NOW);
+	unlink(path);
+	rmdir(dir);
+}
+
+/* Issue 12 item 12: a server at the path of one of ours is refused
+ * without a check connection (it showed as clients of our server); at a
+ * stranger's stale file the form says a check connection was made. */
+static void test_own_unix_path_not_probed(void **state)
+{
+	struct epfix *f = *state;
+	struct app *a = f->a;
+	char dir[] = "/tmp/sv-test-own-XXXXXX", path[128], stale[128];
+	struct pane *srv;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/own.sock", dir);
+	form_unix(a, '1', EP_UNIX_STREAM, path);
+	app_key(a, KC_ENTER, NOW);
+	assert_int_equal(a->mode, MODE_TABLE);
+	assert_int_equal(epman_count(f->em), 1);
+	srv = epman_pane(f->em, 0);
+	/* the same path again, stream or datagram */
+	for (int k = 0; k < 2; k++) {
+		form_unix(a, '4', k ? EP_UNIX_DGRAM : EP_UNIX_STREAM, path);
+		app_key(a, KC_ENTER, NOW);
+		assert_int_equal(a->mode, MODE_FORM);
+		assert_int_equal(epman_count(f->em), 1);
+		assert_non_null(strstr(a->panes.form.err, "is already in use"));
+		assert_int_equal(a->panes.form.focus, FF_PATH);
+		assert_false(a->panes.form.stale_offer);
+		app_key(a, KC_ESC, NOW);
+	}
+	/* our server saw nobody */
+	for (int i = 0; i < 10; i++)
+		loop_run_once(f->l, 10);
+	assert_int_equal(endpoint_stats(srv->ep)->clients_total, 0);
+	/* a client to it is a real one, of course */
+	form_unix(a, '5', EP_UNIX_STREAM, path);
+	app_key(a, KC_ENTER, NOW);
+	assert_int_equal(epman_count(f->em), 2);
+
+	/* a stranger's stale file: the one check connection is said */
+	snprintf(stale, sizeof(stale), "%s/old.sock", dir);
+	make_stale(stale, SOCK_STREAM);
+	form_unix(a, '1', EP_UNIX_STREAM, stale);
+	app_key(a, KC_ENTER, NOW);
+	assert_int_equal(a->mode, MODE_FORM);
+	assert_true(a->panes.form.stale_offer);
+	assert_non_null(strstr(a->panes.form.err, "a check connection to it was refused"));
+	/* Enter again replaces it */
+	app_key(a, KC_ENTER, NOW);
+	assert_int_equal(a->mode, MODE_TABLE);
+	assert_int_equal(epman_count(f->em), 3);
+	/* closing removes our files: the directory empties */
+	epman_close(f->em, 2);
+	epman_close(f->em, 1);
+	epman_close(f->em, 0);
+	app_sync_endpoints(a);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 /* A port in use: the error names the holder, from the table or, when the
  * view hides it, from the probe; the menu and form keys. */
 /* A client whose server went away keeps its input line: letters stay
@@ -1518,6 +1692,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_port_in_use, ep_setup, ep_teardown),
 		cmocka_unit_test_setup_teardown(test_unix_path_is_a_file, ep_setup, ep_teardown),
 		cmocka_unit_test_setup_teardown(test_client_reconnects, ep_setup, ep_teardown),
+		cmocka_unit_test_setup_teardown(test_client_target_after_close, ep_setup, ep_teardown),
+		cmocka_unit_test_setup_teardown(test_unix_client_no_server, ep_setup, ep_teardown),
+		cmocka_unit_test_setup_teardown(test_own_unix_path_not_probed, ep_setup, ep_teardown),
 		cmocka_unit_test_setup_teardown(test_filter, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_filter_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_line_editor, setup, teardown),

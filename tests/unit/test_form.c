@@ -67,11 +67,23 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* /etc/services as the tests see it: http and domain only. */
+static int fake_service(const char *name, void *ctx)
+{
+	(void)ctx;
+	if (!strcmp(name, "http"))
+		return 80;
+	if (!strcmp(name, "domain"))
+		return 53;
+	return -1;
+}
+
 static void env_of(struct fixture *f, struct form_env *env)
 {
 	memset(env, 0, sizeof(*env));
 	env->private_dir = fake_dir;
 	env->ctx = f;
+	env->service = fake_service;
 }
 
 static void keys(struct form *fm, const int *k, size_t n)
@@ -281,9 +293,9 @@ static void test_validation(void **state)
 	assert_int_equal(form_config(&fm, &cfg), -1);
 	assert_int_equal(fm.err_field, FF_PORT);
 	assert_non_null(strstr(fm.err, "0 lets the kernel choose"));
-	type(&fm, "abc");
+	type(&fm, "12ab");
 	assert_int_equal(form_config(&fm, &cfg), -1);
-	assert_non_null(strstr(fm.err, "\"abc\" is not a number"));
+	assert_non_null(strstr(fm.err, "\"12ab\" is not a number"));
 	form_key(&fm, KC_CTRL('u'));
 	type(&fm, "70000");
 	assert_int_equal(form_config(&fm, &cfg), -1);
@@ -443,14 +455,14 @@ static void test_stale_offer(void **state)
 	type(&fm, path);
 	assert_int_equal(form_config(&fm, &cfg), 0);
 	assert_false(cfg.replace_stale);
-	form_set_error(&fm, EEXIST, "path exists: stale");
+	form_set_error(&fm, ESTALE, "path exists: stale");
 	assert_true(fm.stale_offer);
 	assert_int_equal(fm.focus, FF_PATH);
 	assert_string_equal(fm.err, "path exists: stale");
 	assert_int_equal(form_config(&fm, &cfg), 0);
 	assert_true(cfg.replace_stale);
 	/* the user edits the path: no offer any more */
-	form_set_error(&fm, EEXIST, "path exists: stale");
+	form_set_error(&fm, ESTALE, "path exists: stale");
 	form_key(&fm, 'x');
 	assert_false(fm.stale_offer);
 	assert_int_equal(form_config(&fm, &cfg), 0);
@@ -567,6 +579,151 @@ static void test_holder(void **state)
 	snapshot_free(&snap);
 }
 
+/* Issue 12 item 12: the form never probes a path itself (endpoint_new's
+ * one check connection is enough; a second one showed as another client
+ * of the server there). A socket in use at the path sees no connection
+ * from form_set_error, and only ESTALE offers the replacement. */
+static void test_set_error_makes_no_probe(void **state)
+{
+	struct fixture *f = *state;
+	struct form_env env;
+	struct form fm;
+	struct sockaddr_un su;
+	char path[96];
+	int lfd, cfd;
+
+	env_of(f, &env);
+	snprintf(path, sizeof(path), "%s/live.sock", f->dir);
+	lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	assert_true(lfd >= 0);
+	memset(&su, 0, sizeof(su));
+	su.sun_family = AF_UNIX;
+	snprintf(su.sun_path, sizeof(su.sun_path), "%s", path);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&su, sizeof(su)), 0);
+	assert_int_equal(listen(lfd, 4), 0);
+
+	form_open(&fm, EP_ECHO, &env);
+	form_key(&fm, KC_RIGHT);
+	form_key(&fm, KC_RIGHT);
+	fm.focus = FF_PATH;
+	form_key(&fm, KC_CTRL('u'));
+	type(&fm, path);
+	form_set_error(&fm, EEXIST, "path exists: a socket in use");
+	assert_false(fm.stale_offer);
+	assert_int_equal(fm.focus, FF_PATH);
+	/* nobody connected to the listener */
+	cfd = accept(lfd, NULL, NULL);
+	assert_int_equal(cfd, -1);
+	close(lfd);
+	/* now stale, but EEXIST alone is no reason to offer (nor to look) */
+	form_set_error(&fm, EEXIST, "path exists");
+	assert_false(fm.stale_offer);
+	/* a client never replaces anything */
+	form_open(&fm, EP_CLIENT, &env);
+	form_key(&fm, KC_RIGHT);
+	form_key(&fm, KC_RIGHT);
+	fm.focus = FF_PATH;
+	type(&fm, path);
+	form_set_error(&fm, ESTALE, "stale");
+	assert_false(fm.stale_offer);
+	unlink(path);
+}
+
+/* Issue 12 item 11: a client's connect errors known at once keep the
+ * form, with the field to fix focused; its config asks for that. */
+static void test_client_errors(void **state)
+{
+	struct fixture *f = *state;
+	struct form_env env;
+	struct form fm;
+	struct endpoint_config cfg;
+	static const int errs[] = { ENOENT, ECONNREFUSED, EPROTOTYPE, EACCES };
+
+	env_of(f, &env);
+	form_open(&fm, EP_CLIENT, &env);
+	form_key(&fm, KC_RIGHT);
+	form_key(&fm, KC_RIGHT);
+	assert_int_equal(fm.transport, EP_UNIX_STREAM);
+	fm.focus = FF_PATH;
+	type(&fm, "/nonexistent/sv.sock");
+	assert_int_equal(form_config(&fm, &cfg), 0);
+	assert_true(cfg.fail_at_once);
+	for (size_t i = 0; i < sizeof(errs) / sizeof(errs[0]); i++) {
+		fm.focus = FF_TRANSPORT;
+		form_set_error(&fm, errs[i], "no server there");
+		assert_int_equal(fm.focus, FF_PATH);
+		assert_string_equal(fm.err, "no server there");
+		assert_false(fm.stale_offer);
+	}
+	/* a server's config leaves a failed connect alone: it has none */
+	form_open(&fm, EP_ECHO, &env);
+	assert_int_equal(form_config(&fm, &cfg), 0);
+	assert_false(cfg.fail_at_once);
+	/* an unreachable network: the address */
+	form_open(&fm, EP_CLIENT, &env);
+	type(&fm, "");
+	fm.focus = FF_PORT;
+	type(&fm, "9");
+	assert_int_equal(form_config(&fm, &cfg), 0);
+	form_set_error(&fm, ENETUNREACH, "network unreachable");
+	assert_int_equal(fm.focus, FF_ADDR);
+}
+
+/* Issue 12 item 11: Port takes a service name as the filter does, shows
+ * its number, and names an unknown one clearly. */
+static void test_port_service_names(void **state)
+{
+	struct fixture *f = *state;
+	struct form_env env;
+	struct form fm;
+	struct endpoint_config cfg;
+
+	env_of(f, &env);
+	form_open(&fm, EP_CLIENT, &env);
+	assert_int_equal(fm.port_service, FORM_PORT_NUMBER);
+	fm.focus = FF_PORT;
+	type(&fm, "http");
+	/* looked up as typed (the screen shows the number beside it) */
+	assert_int_equal(fm.port_service, 80);
+	assert_int_equal(form_config(&fm, &cfg), 0);
+	assert_int_equal(epaddr_port(&cfg.addr), 80);
+	assert_string_equal(fm.field[FF_PORT].text, "http");
+	/* blanks around it are fine, as for a number */
+	form_key(&fm, KC_CTRL('u'));
+	type(&fm, " domain ");
+	assert_int_equal(fm.port_service, 53);
+	assert_int_equal(form_config(&fm, &cfg), 0);
+	assert_int_equal(epaddr_port(&cfg.addr), 53);
+	/* an unknown name: said so, the port focused */
+	form_key(&fm, KC_CTRL('u'));
+	type(&fm, "nosuchsvc");
+	assert_int_equal(fm.port_service, FORM_PORT_UNKNOWN);
+	fm.focus = FF_ADDR;
+	assert_int_equal(form_config(&fm, &cfg), -1);
+	assert_int_equal(fm.focus, FF_PORT);
+	assert_non_null(strstr(fm.err, "\"nosuchsvc\" is not a known service name"));
+	/* back to a number */
+	form_key(&fm, KC_CTRL('u'));
+	type(&fm, "8080");
+	assert_int_equal(fm.port_service, FORM_PORT_NUMBER);
+	assert_int_equal(form_config(&fm, &cfg), 0);
+	assert_int_equal(epaddr_port(&cfg.addr), 8080);
+	/* a server too, over UDP */
+	form_open(&fm, EP_ECHO, &env);
+	form_key(&fm, KC_RIGHT);
+	fm.focus = FF_PORT;
+	form_key(&fm, KC_CTRL('u'));
+	type(&fm, "domain");
+	assert_int_equal(form_config(&fm, &cfg), 0);
+	assert_int_equal(epaddr_port(&cfg.addr), 53);
+	/* without a hook, the system's lookup (the filter's) is used */
+	env.service = NULL;
+	form_open(&fm, EP_CLIENT, &env);
+	fm.focus = FF_PORT;
+	type(&fm, "no-such-service-sv");
+	assert_int_equal(fm.port_service, FORM_PORT_UNKNOWN);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -576,6 +733,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_long_and_utf8_fields, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_client_defaults, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stale_offer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_set_error_makes_no_probe, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_client_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_port_service_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_retry_port, setup, teardown),
 		cmocka_unit_test(test_holder),
 	};

@@ -635,6 +635,8 @@ static void test_epman_echo(void **state)
 	assert_true(endpoint_can_reconnect(cli->ep));
 	assert_true(pane_key(cli, KC_ENTER) & PANE_RECONNECT);
 	assert_int_equal(epman_live(m), 0);
+	/* a closed server is no client's target any more (issue 12) */
+	assert_false(epman_last_server(m, &last));
 	epman_collect(m, &own);
 	assert_int_equal(own.n, 0);
 	/* the number 1 is free again */

@@ -1111,6 +1111,56 @@ static void test_long_interval(void **state)
 	buf_free(&all);
 }
 
+/* Issue 12 item 11: on a narrow screen the transport choices wrap under
+ * their label instead of being cut; the client's hints are a client's. */
+static void test_form_narrow(void **state)
+{
+	struct epfx *e = *state;
+	struct fx *f = &e->f;
+	struct app *a = f->a;
+	struct buf all = BUF_INIT;
+	const char *txt;
+	int y;
+
+	app_key(a, 'n', NOW);
+	app_key(a, '1', NOW);
+	app_draw(a, &f->v, 40, 24, NOW);
+	txt = screen(f, &all);
+	y = find_line(f, "> Transport   [TCP] UDP  Unix stream");
+	assert_true(y >= 0);
+	view_line_text(&f->v, y + 1, &f->line);
+	assert_memory_equal(f->line.data, "               Unix datagram ", 29);
+	/* every choice is there whole, the next field below them */
+	assert_non_null(strstr(txt, "Unix datagram"));
+	assert_int_equal(find_line(f, "  IP version  [IPv4] IPv6"), y + 2);
+	/* the focus moves by field, not by row */
+	app_key(a, KC_DOWN, NOW);
+	assert_int_equal(a->panes.form.focus, FF_FAMILY);
+	app_key(a, KC_ESC, NOW);
+
+	/* a Unix client: the hint is about the server's file, not ours */
+	app_key(a, KC_F2, NOW);
+	app_key(a, '5', NOW);
+	app_key(a, KC_RIGHT, NOW);
+	app_key(a, KC_RIGHT, NOW);
+	app_draw(a, &f->v, 120, 24, NOW);
+	txt = screen(f, &all);
+	assert_null(strstr(txt, "sockview makes it yours alone"));
+	assert_non_null(strstr(txt, "the server's socket file"));
+	app_key(a, KC_ESC, NOW);
+	/* a client's Port takes a service name and shows its number */
+	app_key(a, KC_F2, NOW);
+	app_key(a, '5', NOW);
+	a->panes.form.focus = FF_PORT;
+	app_key(a, KC_CTRL('u'), NOW);
+	keys(a, "nosuchsvc");
+	app_draw(a, &f->v, 120, 24, NOW);
+	txt = screen(f, &all);
+	assert_non_null(strstr(txt, "(no such service name)"));
+	app_key(a, KC_ESC, NOW);
+	buf_free(&all);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1134,6 +1184,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sort_menu_screen, setup, teardown),
 		cmocka_unit_test(test_state_explain),
 		cmocka_unit_test_setup_teardown(test_panes_screen, ep_setup, ep_teardown),
+		cmocka_unit_test_setup_teardown(test_form_narrow, ep_setup, ep_teardown),
 		cmocka_unit_test_setup_teardown(test_input_line, ep_setup, ep_teardown),
 		cmocka_unit_test_setup_teardown(test_filter_error_escaped_once, setup, teardown),
 	};

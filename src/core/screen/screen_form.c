@@ -49,7 +49,15 @@ static const char *form_reach_hint(const struct form *f)
 	const char *host;
 
 	if (f->transport == EP_UNIX_STREAM || f->transport == EP_UNIX_DGRAM) {
-		if (f->field[FF_PATH].text[0] == '@')
+		bool abstract = f->field[FF_PATH].text[0] == '@';
+
+		/* a client's path is the server's: its file, its permissions */
+		if (f->kind == EP_CLIENT)
+			return abstract ? _("an abstract name: no file; it reaches the program that "
+					    "bound the name, whoever that is")
+					: _("the server's socket file: connecting needs write "
+					    "permission on it, which its owner decides");
+		if (abstract)
 			return _("an abstract name: no file, and anyone on this machine can connect");
 		return _("a socket file: its permissions say who may connect (sockview makes "
 			 "it yours alone, and removes it when it closes)");
@@ -69,9 +77,42 @@ struct form_row {
 	int field;           /* a field, or -1 for a line of text */
 	size_t off, len, w;  /* text lines: safe text in the row buffer */
 	enum view_style st;
+	size_t c0, c1;       /* choice fields: the choices [c0, c1) on this row */
+	bool cont;           /* a choice field's second row or later: no label */
 };
 
-#define FORM_ROWS_MAX (FF_MAX_ + 16)
+/* Fields, their wrapped choice rows, up to 4 rows each of error, stale
+ * offer, note and hint, and the blank line. */
+#define FORM_ROWS_MAX (FF_MAX_ + 24)
+
+/* Columns of choice i as drawn ("[TCP]" or " UDP "). */
+static size_t choice_width(enum form_field fld, size_t i, enum esc_charset cs)
+{
+	struct buf t = BUF_INIT;
+	const char *name = form_choice_name(fld, i);
+	size_t w = esc_display(&t, name, strlen(name), cs) + 2;
+
+	buf_free(&t);
+	return w;
+}
+
+/* Adds the rows of choice field fld: its choices wrapped to room columns
+ * (at least one a row), the later rows without the label. */
+static void form_choice_rows(struct form_row *rows, int *n, enum form_field fld, size_t room,
+			     enum esc_charset cs)
+{
+	size_t nc = form_choices(fld), c = 0;
+
+	while (c < nc && *n < FORM_ROWS_MAX) {
+		size_t x = 0, c0 = c;
+
+		do {
+			x += choice_width(fld, c, cs);
+			c++;
+		} while (c < nc && x + choice_width(fld, c, cs) <= room);
+		rows[(*n)++] = (struct form_row){ (int)fld, 0, 0, 0, VS_NORMAL, c0, c, c0 > 0 };
+	}
+}
 
 /* Adds raw text as rows, escaped and wrapped to width (at most 4 rows). */
 static void form_text(struct form_row *rows, int *n, struct buf *t, const char *text,
@@ -118,9 +159,13 @@ static void form_build(struct view *v, const struct app *a, int y0, int h, int64
 			continue;
 		if (k == (int)f->focus)
 			focus_row = nrows;
-		rows[nrows++] = (struct form_row){ k, 0, 0, 0, VS_NORMAL };
+		if (form_field_is_choice((enum form_field)k))
+			form_choice_rows(rows, &nrows, (enum form_field)k,
+					 (size_t)v->width > lw ? (size_t)v->width - lw : 1, v->cs);
+		else
+			rows[nrows++] = (struct form_row){ k, 0, 0, 0, VS_NORMAL, 0, 0, false };
 	}
-	rows[nrows++] = (struct form_row){ -1, 0, 0, 0, VS_NORMAL };
+	rows[nrows++] = (struct form_row){ -1, 0, 0, 0, VS_NORMAL, 0, 0, false };
 	if (f->err[0]) {
 		form_text(rows, &nrows, &t, f->err, VS_ERROR, tw, v->cs);
 		if (f->stale_offer)
@@ -156,13 +201,17 @@ static void form_build(struct view *v, const struct app *a, int y0, int h, int64
 			enum form_field fld = (enum form_field)fr->field;
 			bool focused = fld == f->focus;
 
-			ln_puts(&b, focused ? "> " : "  ", VS_KEY);
-			ln_puts(&b, form_field_label(fld), focused ? VS_LABEL : VS_NORMAL);
-			ln_to(&b, lw, VS_NORMAL);
+			if (fr->cont) {
+				ln_to(&b, lw, VS_NORMAL);
+			} else {
+				ln_puts(&b, focused ? "> " : "  ", VS_KEY);
+				ln_puts(&b, form_field_label(fld), focused ? VS_LABEL : VS_NORMAL);
+				ln_to(&b, lw, VS_NORMAL);
+			}
 			if (form_field_is_choice(fld)) {
 				size_t cur = form_choice_current(f, fld);
 
-				for (size_t c = 0; c < form_choices(fld); c++)
+				for (size_t c = fr->c0; c < fr->c1; c++)
 					ln_printf(&b, c == cur ? VS_CHOICE : VS_NORMAL, c == cur ? "[%s]" : " %s ",
 						  form_choice_name(fld, c));
 			} else {
@@ -179,11 +228,14 @@ static void form_build(struct view *v, const struct app *a, int y0, int h, int64
 					if (v->cursor_x >= v->width)
 						v->cursor_x = v->width - 1;
 				}
-				if (fld == FF_PORT && f->kind != EP_CLIENT && !f->edited[FF_PORT])
+				if (fld == FF_PORT && f->port_service >= 0)
+					ln_printf(&b, VS_DIM, _("  (service: port %d)"), f->port_service);
+				else if (fld == FF_PORT && f->port_service == FORM_PORT_UNKNOWN)
+					ln_puts(&b, _("  (no such service name)"), VS_WARN);
+				else if (fld == FF_PORT && f->kind != EP_CLIENT && !f->edited[FF_PORT])
 					ln_puts(&b, _("  (free right now)"), VS_DIM);
-				if (fld == FF_ADDR && f->kind == EP_CLIENT && f->env.have_last &&
-				    !f->edited[FF_ADDR])
-					ln_puts(&b, _("  (the last server opened)"), VS_DIM);
+				if ((fld == FF_ADDR || fld == FF_PATH) && form_targets_last(f, fld))
+					ln_puts(&b, _("  (the newest open server)"), VS_DIM);
 			}
 		}
 	}

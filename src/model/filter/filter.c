@@ -36,7 +36,7 @@
 
 /* ---- name lookups ---------------------------------------------------- */
 
-static int sys_service(const char *name, void *ctx)
+int filter_service_port(const char *name, void *ctx)
 {
 	struct servent *se = getservbyname(name, NULL);
 
@@ -862,7 +862,7 @@ struct filter *filter_parse_with(const char *text, const struct filter_names *na
 	len = strlen(text);
 	p.text = text;
 	p.err = err;
-	p.names.service = names && names->service ? names->service : sys_service;
+	p.names.service = names && names->service ? names->service : filter_service_port;
 	p.names.user = names && names->user ? names->user : sys_user;
 	p.names.ctx = names ? names->ctx : NULL;
 	if (len > FILTER_MAX_LEN) {

@@ -57,6 +57,11 @@ struct filter_names {
 	void *ctx;
 };
 
+/* The system's service lookup that filter_parse() uses (getservbyname,
+ * any protocol): the port of a service name ("http": 80), or -1 if it is
+ * unknown. ctx is unused (it fits filter_names.service). */
+int filter_service_port(const char *name, void *ctx);
+
 /* Parses text. Returns a new filter (free with filter_free), or NULL with
  * *err filled in (err may be NULL if the caller does not care). */
 struct filter *filter_parse(const char *text, struct filter_error *err);
