@@ -1062,29 +1062,27 @@ static void test_filter_totals(void **state)
 static void test_header_plural(void **state)
 {
 	struct options o;
-	struct app *a;
 	struct snapshot *s;
-	struct view v;
 	struct buf all = BUF_INIT;
 	struct fx f;
 
 	(void)state;
+	memset(&f, 0, sizeof(f));
 	ut_options(&o);
-	a = app_new(&o, ESC_UTF8);
-	s = app_spare_snapshot(a);
+	f.a = app_new(&o, ESC_UTF8);
+	s = app_spare_snapshot(f.a);
 	ut_inet(s, SP_TCP, SS_LISTEN, "127.0.0.1", 80, "0.0.0.0", 0, 1, 101);
 	ut_finish(s, NOW);
-	app_commit_snapshot(a, NULL, NOW);
-	view_init(&v);
-	app_draw(a, &v, 120, 40, NOW);
-	memset(&f, 0, sizeof(f));
-	f.a = a;
-	f.v = v;
+	app_commit_snapshot(f.a, NULL, NOW);
+	view_init(&f.v);
+	buf_init(&f.line, 0);
+	app_draw(f.a, &f.v, 120, 40, NOW);
 	assert_non_null(strstr(screen(&f, &all), "1 socket: "));
 	assert_null(strstr(all.data, "1 sockets"));
 	buf_free(&all);
-	view_free(&v);
-	app_free(a);
+	buf_free(&f.line);
+	view_free(&f.v);
+	app_free(f.a);
 }
 
 /* A long refresh interval is said plainly, with the key that refreshes
