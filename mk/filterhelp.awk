@@ -51,7 +51,7 @@ function fail(msg)
 }
 
 # The text of s with troff's escapes replaced by what they print.
-function unesc(s,    out, i, n, c, d, name, j)
+function unesc(s,    out, i, n, c, d, name)
 {
 	out = ""
 	n = length(s)
@@ -63,19 +63,12 @@ function unesc(s,    out, i, n, c, d, name, j)
 		}
 		d = substr(s, ++i, 1)
 		if (d == "f" || d == "s" || d == "*" || d == "(" || d == "[") {
-			# a name after the escape: 1 char, (xx, or [long]
-			j = i
-			if (d == "f" || d == "*") {
+			# a name: \(xx and \[long] themselves, or after \f, \*, \s
+			# (and its sign): one character, (xx or [long]
+			if (d == "f" || d == "*" || d == "s")
 				i++
-			}
-			if (d == "s") {
+			if (d == "s" && (substr(s, i, 1) == "+" || substr(s, i, 1) == "-"))
 				i++
-				if (substr(s, i, 1) == "+" || substr(s, i, 1) == "-")
-					i++
-			}
-			if (d == "(" || d == "[") {
-				i = j
-			}
 			if (substr(s, i, 1) == "(") {
 				name = substr(s, i + 1, 2)
 				i += 2
