@@ -262,6 +262,13 @@ static unsigned prompt_key(struct app *a, int key, int64_t now)
 	enum action act = keys_prompt_action(key);
 	bool handled;
 
+	if (act == ACT_HELP && a->prompt == PROMPT_FILTER) {
+		/* F1 on the filter prompt: the language; Esc there comes back
+		 * here, a->edit (the text typed so far) left as it is */
+		a->prompt = PROMPT_NONE;
+		a->filter_help_from_prompt = true;
+		return app_set_mode(a, MODE_FILTER_HELP);
+	}
 	if (act != ACT_NONE) {
 		/* a function key leaves the prompt (a search stays active) */
 		a->prompt = PROMPT_NONE;

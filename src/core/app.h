@@ -71,6 +71,7 @@ enum app_mode {
 	MODE_COLUMNS, /* choosing the optional columns */
 	MODE_MENU,    /* choosing the kind of a new endpoint */
 	MODE_FORM,    /* the new endpoint form */
+	MODE_FILTER_HELP, /* the filter language (F1 on the filter prompt) */
 	MODE_MAX_
 };
 
@@ -137,6 +138,7 @@ struct app {
 	struct lineedit edit;       /* the prompt's text */
 	struct filter_hist *hist;   /* expressions typed at the filter prompt */
 	size_t filter_err_col;      /* byte offset of a filter error, for the cursor */
+	bool filter_help_from_prompt; /* leaving the filter help reopens the filter prompt */
 	size_t scroll;      /* first line of help/details */
 	size_t scroll_max;  /* the last first line there (from the last build) */
 	size_t menu_cur;    /* cursor in the sort/columns menus */

@@ -274,6 +274,7 @@ void tl_add(struct textlines *tl, const char *label, enum view_style lst,
 			esc_display(&tl->t, val, strlen(val), tl->cs);
 	}
 	l->vlen = tl->t.len - l->voff;
+	l->vind = 0;
 	l->lst = lst;
 	l->vst = vst;
 }
@@ -293,6 +294,23 @@ void tl_section(struct textlines *tl, const char *title)
 {
 	tl_add(tl, NULL, VS_NORMAL, NULL, 0, false, VS_NORMAL);
 	tl_add(tl, title, VS_SECTION, NULL, 0, false, VS_NORMAL);
+}
+
+void tl_indented(struct textlines *tl, size_t indent, const char *val, enum view_style vst)
+{
+	struct textline *l;
+
+	tl_add(tl, NULL, VS_NORMAL, NULL, 0, false, vst);
+	l = &tl->l[tl->n - 1];
+	/* a backslash is printable: only outside bytes need it doubled, to
+	 * tell it from the escapes made of them */
+	for (const char *bs; (bs = strchr(val, '\\')); val = bs + 1) {
+		esc_display(&tl->t, val, (size_t)(bs - val), tl->cs);
+		buf_putc(&tl->t, '\\');
+	}
+	esc_display(&tl->t, val, strlen(val), tl->cs);
+	l->vlen = tl->t.len - l->voff;
+	l->vind = indent;
 }
 
 void tl_free(struct textlines *tl)
@@ -342,6 +360,13 @@ static size_t tl_wrapped(const char *vs, size_t vlen, size_t vw, enum esc_charse
 	return lines;
 }
 
+/* The indent of l's value where values are vw wide: none when it would
+ * leave the value fewer than 20 columns. */
+static size_t tl_vind(const struct textline *l, size_t vw)
+{
+	return l->vind + 20 <= vw ? l->vind : 0;
+}
+
 /* Shows lines [scroll, scroll + h) at y0: labels in the first lw columns,
  * values after them; a value too long for the line continues on the next
  * ones (nothing is cut in the details). A scroll past the end shows the
@@ -356,7 +381,8 @@ size_t tl_render(struct view *v, size_t scroll, const struct textlines *tl, int 
 		lw = (size_t)v->width / 3;
 	vw = (size_t)v->width > lw ? (size_t)v->width - lw : 1;
 	for (size_t i = 0; i < tl->n; i++)
-		total += tl_wrapped(tl->t.data + tl->l[i].voff, tl->l[i].vlen, vw, v->cs);
+		total += tl_wrapped(tl->t.data + tl->l[i].voff, tl->l[i].vlen,
+				    vw - tl_vind(&tl->l[i], vw), v->cs);
 	max = total > (size_t)h && h > 0 ? total - (size_t)h : 0;
 	if (h < 1)
 		return max;
@@ -364,12 +390,12 @@ size_t tl_render(struct view *v, size_t scroll, const struct textlines *tl, int 
 	for (size_t i = 0; i < tl->n && y < (size_t)h; i++) {
 		const struct textline *l = &tl->l[i];
 		const char *vs = tl->t.data + l->voff;
-		size_t vlen = l->vlen;
+		size_t vlen = l->vlen, ind = tl_vind(l, vw);
 		bool first = true;
 
 		do {
 			size_t pw = 0, plen = 0;
-			size_t adv = vlen ? tl_wrap(vs, vlen, vw, v->cs, &plen, &pw) : 0;
+			size_t adv = vlen ? tl_wrap(vs, vlen, vw - ind, v->cs, &plen, &pw) : 0;
 
 			if (skip) {
 				skip--;
@@ -381,7 +407,7 @@ size_t tl_render(struct view *v, size_t scroll, const struct textlines *tl, int 
 				if (plen) {
 					if (b.x >= lw && b.x)
 						ln_pad(&b, 1, VS_NORMAL);
-					ln_to(&b, lw, VS_NORMAL);
+					ln_to(&b, lw + ind, VS_NORMAL);
 					ln_safe(&b, vs, plen, pw, l->vst);
 				}
 				y++;

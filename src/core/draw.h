@@ -68,6 +68,7 @@ void draw_fit_store(struct buf *store, const struct buf *t, size_t room, enum co
 struct textline {
 	size_t loff, llen; /* label */
 	size_t voff, vlen; /* value */
+	size_t vind;       /* the value starts (and wraps) this much after the labels */
 	enum view_style lst, vst;
 };
 
@@ -89,6 +90,11 @@ void tl_kv(struct textlines *tl, const char *label, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* A blank line and a section title. */
 void tl_section(struct textlines *tl, const char *title);
+/* A value without label, starting and wrapping indent columns after the
+ * labels' column (less when the window is too narrow for it). val is the
+ * program's own text (or its translation), NUL-terminated: escaped here,
+ * but its backslashes stay single, for a text that teaches typing them. */
+void tl_indented(struct textlines *tl, size_t indent, const char *val, enum view_style vst);
 void tl_free(struct textlines *tl);
 /* Where the next line of a wrapped value starts: the bytes shown (*plen,
  * *pw wide) and the bytes consumed (returned). */

@@ -120,6 +120,10 @@ static const struct key_help help[] = {
 	  N_("search: incremental match on the visible columns; Esc clears") },
 	{ KEYS_ACT(ACT_FILTER), KR_TABLE,
 	  N_("filter expression, with history (Up/Down on the prompt)") },
+	/* the filter prompt reads F1 itself (app.c's prompt_key) */
+	{ KEYS_RAW(KC_F1), KR_PROMPT,
+	  N_("on the filter prompt: the filter language, its terms and examples "
+	     "(Esc: back to the prompt)") },
 	{ KEYS_ACT(ACT_SORT), KR_TABLE, N_("choose the sort column") },
 	{ KEYS_ACT(ACT_REVERSE), KR_TABLE, N_("reverse the sort order") },
 	{ KEYS_ACT(ACT_UP, ACT_DOWN), KR_TABLE, N_("move the selection") },

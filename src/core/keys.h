@@ -111,6 +111,7 @@ struct key_set {
 enum key_reader {
 	KR_TABLE,    /* the line names actions */
 	KR_PANE,     /* a focused pane, before the table (pane.c) */
+	KR_PROMPT,   /* the filter prompt, before the table (app.c's prompt_key) */
 	KR_TERMINAL, /* the terminal layer; they never reach the table */
 };
 

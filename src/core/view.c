@@ -424,10 +424,12 @@ static void build_footer(struct view *v, const struct app *a, int y, int64_t now
 		ln_puts(&b, label, VS_PROMPT);
 		lw = b.x;
 		cx = ln_field(&b, &a->edit, ln_room(&b), true, VS_NORMAL);
-		/* an empty filter prompt shows what can be typed there */
+		/* an empty filter prompt shows what can be typed there; the
+		 * keys first, where a narrow window still shows them (F1:
+		 * prompt_key opens the filter language's page) */
 		if (a->prompt == PROMPT_FILTER && !a->edit.len)
-			ln_puts(&b, _(" e.g. tcp and port 22 | state listening | not unix | "
-				      "comm nginx | src 127.0.0.1 (Up: history)"),
+			ln_puts(&b, _(" F1: syntax, Up: history | e.g. tcp and port 22 | "
+				      "state listening | not unix | comm nginx | src 127.0.0.1"),
 				VS_DIM);
 		v->cursor_on = true;
 		v->cursor_y = y;

@@ -13,7 +13,7 @@ TL_ENV="XDG_STATE_HOME=$STATE"
 tl_start_sockview
 tl_wait_for 'F1Help' || tl_fail "no table"
 tl_keys f
-tl_wait_for '^Filter: +e\.g\. tcp and port 22' || tl_fail "no filter prompt with examples"
+tl_wait_for '^Filter: +F1: syntax, Up: history \| e\.g\. tcp and port 22' || tl_fail "no filter prompt with examples"
 tl_text 'tcp and port 22'
 tl_keys Enter
 tl_wait_for 'Filter tcp and port 22' || tl_fail "the filter was not applied"

@@ -15,6 +15,7 @@
 #include "app.h"
 #include "cell.h"
 #include "epman.h"
+#include "filterhelp.h"
 #include "loop.h"
 #include "procmap.h"
 #include "uitest.h"
@@ -693,6 +694,157 @@ static void test_help_screen(void **state)
 	buf_free(&all);
 }
 
+/* The filter language's page is the man page's FILTERS section, made at
+ * build time (mk/filterhelp.awk): the grammar, the terms, the examples, no
+ * troff left in it (issue 12 item 14). */
+static void test_filterhelp_text(void **state)
+{
+	bool grammar = false, state_term = false, sport = false, comm = false, example = false;
+
+	(void)state;
+	assert_true(filterhelp_nlines > 20);
+	assert_int_equal(filterhelp_lines[0].kind, FH_HEADING);
+	assert_string_equal(filterhelp_lines[0].text, "FILTERS");
+	for (size_t i = 0; i < filterhelp_nlines; i++) {
+		const struct fh_line *l = &filterhelp_lines[i];
+		const char *parts[2] = { l->label, l->text };
+
+		assert_true(l->kind == FH_TERM || l->label == NULL);
+		for (int k = 0; k < 2; k++) {
+			const char *t = parts[k];
+
+			if (!t)
+				continue;
+			/* no font changes, escapes, requests or line ends */
+			assert_null(strstr(t, "\\f"));
+			assert_null(strstr(t, "\\-"));
+			assert_null(strstr(t, "\\e"));
+			assert_null(strstr(t, "\\(em"));
+			assert_null(strchr(t, '\n'));
+			assert_true(t[0] != '.' && t[0] != '\'');
+			assert_true(t[0] != '\0');
+		}
+		if (l->kind == FH_PRE && strstr(l->text, "expr") && strstr(l->text, ":="))
+			grammar = true;
+		if (l->kind == FH_TERM && !strcmp(l->label, "state STATE, exclude STATE"))
+			state_term = strstr(l->text, "established (estab)") != NULL;
+		if (l->kind == FH_TERM && !strncmp(l->label, "sport [OP] PORT", 15))
+			sport = true;
+		if (l->kind == FH_TERM && !strcmp(l->label, "comm [= | !=] GLOB"))
+			comm = strstr(l->text, "command name") != NULL;
+		if (l->kind == FH_TERM && !strcmp(l->label, "tcp and state listening"))
+			example = !strcmp(l->text, "TCP servers.");
+	}
+	assert_true(grammar);
+	assert_true(state_term);
+	assert_true(sport);
+	assert_true(comm);
+	assert_true(example);
+}
+
+/* F1 on the filter prompt opens the page, which scrolls; Esc comes back
+ * to the prompt with the text typed so far. */
+static void test_filterhelp_screen(void **state)
+{
+	struct fx *f = *state;
+	struct buf all = BUF_INIT;
+	const char *txt;
+	char first[256];
+	size_t max;
+
+	app_key(f->a, 'f', NOW);
+	assert_int_equal(f->a->prompt, PROMPT_FILTER);
+	for (const char *p = "tcp and "; *p; p++)
+		app_key(f->a, (unsigned char)*p, NOW);
+	app_key(f->a, KC_F1, NOW);
+	assert_int_equal(f->a->mode, MODE_FILTER_HELP);
+	assert_int_equal(f->a->prompt, PROMPT_NONE);
+
+	/* all of it, on a tall window */
+	app_draw(f->a, &f->v, 100, 300, NOW);
+	txt = screen(f, &all);
+	assert_non_null(strstr(txt, "The filter language"));
+	assert_non_null(strstr(txt, "Grammar"));
+	assert_non_null(strstr(txt, "expr    := and { (or | ||) and }"));
+	assert_non_null(strstr(txt, "state STATE, exclude STATE"));
+	assert_non_null(strstr(txt, "sport [OP] PORT"));
+	assert_non_null(strstr(txt, "comm [= | !=] GLOB"));
+	assert_non_null(strstr(txt, "syn-sent"));
+	assert_non_null(strstr(txt, "Kernel-side filtering"));
+	assert_null(strstr(txt, "\\f"));
+	assert_null(strstr(txt, "\\-"));
+	/* what it teaches to type is shown as typed: one backslash */
+	assert_non_null(strstr(txt, " (\\() "));
+	assert_non_null(strstr(txt, " \\xHH "));
+	assert_null(strstr(txt, "\\\\"));
+	assert_int_equal(f->a->scroll_max, 0);
+	/* a term's paragraph is indented under the term */
+	{
+		int y = find_line(f, "tcp, udp, raw, unix");
+
+		assert_true(y > 0);
+		view_line_text(&f->v, y + 1, &f->line);
+		assert_non_null(strstr(f->line.data, "        Sockets of that protocol."));
+	}
+
+	/* a usual window: it scrolls, PgDn and End too */
+	app_draw(f->a, &f->v, 80, 24, NOW);
+	screen(f, &all);
+	max = f->a->scroll_max;
+	assert_true(max > 20);
+	view_line_text(&f->v, 5, &f->line); /* the title, then the text from line 4 */
+	snprintf(first, sizeof(first), "%s", f->line.data);
+	view_line_text(&f->v, 23, &f->line);
+	assert_non_null(strstr(f->line.data, "EscBack"));
+	app_key(f->a, KC_DOWN, NOW);
+	assert_int_equal(f->a->scroll, 1);
+	app_draw(f->a, &f->v, 80, 24, NOW);
+	view_line_text(&f->v, 4, &f->line);
+	assert_string_equal(f->line.data, first);
+	app_key(f->a, KC_PGDN, NOW);
+	assert_true(f->a->scroll > 10);
+	app_key(f->a, KC_END, NOW);
+	assert_int_equal(f->a->scroll, max);
+	app_draw(f->a, &f->v, 80, 24, NOW);
+	txt = screen(f, &all);
+	assert_non_null(strstr(txt, "the result is the same either way."));
+	/* letters are not table commands here: the prompt's text waits */
+	{
+		unsigned protos = f->a->table.protos;
+
+		app_key(f->a, 't', NOW);
+		assert_int_equal(f->a->mode, MODE_FILTER_HELP);
+		assert_int_equal(f->a->table.protos, protos);
+	}
+
+	/* Esc: the prompt again, with its text and cursor */
+	app_key(f->a, KC_ESC, NOW);
+	assert_int_equal(f->a->mode, MODE_TABLE);
+	assert_int_equal(f->a->prompt, PROMPT_FILTER);
+	assert_string_equal(f->a->edit.text, "tcp and ");
+	assert_int_equal(f->a->edit.cur, 8);
+	app_draw(f->a, &f->v, 80, 24, NOW);
+	view_line_text(&f->v, 23, &f->line);
+	assert_non_null(strstr(f->line.data, "Filter: tcp and"));
+	assert_true(f->v.cursor_on);
+	/* and it can be finished and applied */
+	for (const char *p = "port 8080"; *p; p++)
+		app_key(f->a, (unsigned char)*p, NOW);
+	app_key(f->a, KC_ENTER, NOW);
+	assert_int_equal(f->a->prompt, PROMPT_NONE);
+	assert_string_equal(f->a->table.filter_text, "tcp and port 8080");
+
+	/* F1 on the search prompt is still the keys' help, which names the
+	 * filter prompt's F1 */
+	app_key(f->a, '/', NOW);
+	app_key(f->a, KC_F1, NOW);
+	assert_int_equal(f->a->mode, MODE_HELP);
+	app_draw(f->a, &f->v, 120, 60, NOW);
+	txt = screen(f, &all);
+	assert_non_null(strstr(txt, "on the filter prompt: the filter language"));
+	buf_free(&all);
+}
+
 static void test_prompt_cursor(void **state)
 {
 	struct fx *f = *state;
@@ -722,7 +874,7 @@ static void test_prompt_cursor(void **state)
 	app_key(f->a, 'f', NOW);
 	app_draw(f->a, &f->v, 120, 24, NOW);
 	view_line_text(&f->v, 23, &f->line);
-	assert_non_null(strstr(f->line.data, "Filter:  e.g. tcp and port 22"));
+	assert_non_null(strstr(f->line.data, "Filter:  F1: syntax, Up: history | e.g. tcp and port 22"));
 	assert_int_equal(f->v.cursor_x, 8);
 	app_key(f->a, 't', NOW);
 	app_draw(f->a, &f->v, 120, 24, NOW);
@@ -1179,6 +1331,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_details_memory, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_help_screen, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prompt_cursor, setup, teardown),
+		cmocka_unit_test(test_filterhelp_text),
+		cmocka_unit_test_setup_teardown(test_filterhelp_screen, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sort_menu_screen, setup, teardown),
 		cmocka_unit_test(test_state_explain),
 		cmocka_unit_test_setup_teardown(test_panes_screen, ep_setup, ep_teardown),

@@ -14,6 +14,7 @@ static const struct screen *const screens[MODE_MAX_] = {
 	[MODE_COLUMNS] = &screen_columns,
 	[MODE_MENU] = &screen_newep,
 	[MODE_FORM] = &screen_form,
+	[MODE_FILTER_HELP] = &screen_filterhelp,
 };
 
 const struct screen *screen_of(enum app_mode m)

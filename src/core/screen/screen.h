@@ -2,7 +2,7 @@
  *
  * A screen fills the body of the window between the header and the panes:
  * the table, the help, the details, the sort and columns menus, the new
- * endpoint menu, the form. Each file in core/screen/ gives one struct
+ * endpoint menu, the form, the filter language's help. Each file in core/screen/ gives one struct
  * screen: how it handles keys and actions, how it draws itself into the
  * view model, which key hints the footer shows, what it needs from the
  * collector. The app (app.c), the view (view.c) and the live loop look a
@@ -66,6 +66,7 @@ extern const struct screen screen_sort;
 extern const struct screen screen_columns;
 extern const struct screen screen_newep;
 extern const struct screen screen_form;
+extern const struct screen screen_filterhelp;
 
 /* Helpers shared by the screens (screen.c). */
 /* The table's actions, for screens that pass on what they do not handle. */
