@@ -36,8 +36,9 @@ static void add_cap(const char *cap)
 	if (!s || s == (char *)-1)
 		return;
 	n = strlen(s);
+	/* kept NUL-terminated, though written by length */
 	if (reset_len + n < sizeof(reset_seq)) {
-		memcpy(reset_seq + reset_len, s, n);
+		memcpy(reset_seq + reset_len, s, n + 1);
 		reset_len += n;
 	}
 }
@@ -47,7 +48,7 @@ static void add_raw(const char *s)
 	size_t n = strlen(s);
 
 	if (reset_len + n < sizeof(reset_seq)) {
-		memcpy(reset_seq + reset_len, s, n);
+		memcpy(reset_seq + reset_len, s, n + 1);
 		reset_len += n;
 	}
 }
