@@ -320,13 +320,6 @@ static void on_stdin(struct loop *l, int fd, short revents, void *ctx)
 		}
 		if (ev.key == KC_NONE)
 			continue;
-		/* curses queues KEY_RESIZE after our resizeterm (SIGWINCH):
-		 * not a key the user pressed, so it must not answer the quit
-		 * question or close a message; the resize itself is handled */
-		if (ev.key == KC_RESIZE) {
-			u->dirty = true;
-			continue;
-		}
 		if (ev.key == KC_CTRL('z')) {
 			ui_term_suspend(u->term, true);
 			u->dirty = true;

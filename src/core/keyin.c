@@ -160,9 +160,9 @@ static enum dec mouse(struct keyin *k, unsigned b, int x, int y, bool release,
 	return DEC_EVENT;
 }
 
-/* The key of a CSI sequence with final byte f and first parameter a
- * (-1 if none); modifiers (the other parameters) are ignored. */
-static int csi_key(int f, long a)
+/* The cursor keys and F1-F4, which CSI and SS3 sequences name by the
+ * same final byte; KC_NONE for another byte. */
+static int final_key(int f)
 {
 	switch (f) {
 	case 'A': return KC_UP;
@@ -171,14 +171,22 @@ static int csi_key(int f, long a)
 	case 'D': return KC_LEFT;
 	case 'H': return KC_HOME;
 	case 'F': return KC_END;
-	case 'Z': return KC_BTAB;
 	case 'P': return KC_F1;
 	case 'Q': return KC_F2;
 	case 'R': return KC_F3;
 	case 'S': return KC_F4;
-	case '~': break;
 	default: return KC_NONE;
 	}
+}
+
+/* The key of a CSI sequence with final byte f and first parameter a
+ * (-1 if none); modifiers (the other parameters) are ignored. */
+static int csi_key(int f, long a)
+{
+	if (f == 'Z')
+		return KC_BTAB;
+	if (f != '~')
+		return final_key(f);
 	switch (a) {
 	case 1: case 7: return KC_HOME;
 	case 4: case 8: return KC_END;
@@ -201,24 +209,13 @@ static int ss3_key(int f)
 {
 	static const char pad[] = "*+,-./0123456789"; /* Esc O j .. Esc O y */
 
-	switch (f) {
-	case 'A': return KC_UP;
-	case 'B': return KC_DOWN;
-	case 'C': return KC_RIGHT;
-	case 'D': return KC_LEFT;
-	case 'H': return KC_HOME;
-	case 'F': return KC_END;
-	case 'M': return KC_ENTER;
-	case 'P': return KC_F1;
-	case 'Q': return KC_F2;
-	case 'R': return KC_F3;
-	case 'S': return KC_F4;
-	case 'X': return '=';
-	default: break;
-	}
+	if (f == 'M')
+		return KC_ENTER;
+	if (f == 'X')
+		return '=';
 	if (f >= 'j' && f <= 'y')
 		return pad[f - 'j'];
-	return KC_NONE;
+	return final_key(f);
 }
 
 /* Parses up to three numbers of an SGR mouse report "<b;x;y". */

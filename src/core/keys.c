@@ -75,7 +75,6 @@ static const struct binding table[] = {
 	{ KC_F9, ACT_DESTROY, KB_HELP },
 	{ KC_ESC, ACT_BACK, KB_HELP },
 	{ KC_CTRL('l'), ACT_REDRAW, KB_HELP },
-	{ KC_RESIZE, ACT_REDRAW, 0 },
 };
 
 #define NBINDINGS (sizeof(table) / sizeof(table[0]))
@@ -91,7 +90,7 @@ enum action keys_action(int key)
 enum action keys_prompt_action(int key)
 {
 	/* Function keys and Ctrl-L only: anything printable is text. */
-	if ((key >= KC_F1 && key <= KC_F12) || key == KC_CTRL('l') || key == KC_RESIZE ||
+	if ((key >= KC_F1 && key <= KC_F12) || key == KC_CTRL('l') ||
 	    key == KC_TAB || key == KC_BTAB)
 		return keys_action(key);
 	return ACT_NONE;
@@ -99,7 +98,7 @@ enum action keys_prompt_action(int key)
 
 enum action keys_input_action(int key)
 {
-	if ((key >= KC_F1 && key <= KC_F12) || key == KC_CTRL('l') || key == KC_RESIZE ||
+	if ((key >= KC_F1 && key <= KC_F12) || key == KC_CTRL('l') ||
 	    key == KC_TAB || key == KC_BTAB || key == KC_ESC || key == KC_CTRL('o') ||
 	    key == KC_CTRL('x'))
 		return keys_action(key);

@@ -43,7 +43,6 @@ enum key_code {
 	KC_F11,
 	KC_F12,
 	KC_MOUSE, /* handled by the terminal layer, never in the table */
-	KC_RESIZE,
 	KC_MAX_
 };
 

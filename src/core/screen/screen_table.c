@@ -525,8 +525,7 @@ static const struct hint *table_hints(const struct app *a, size_t *n)
 		return SCREEN_HINTS(input_hints, n);
 	if (p) {
 		/* a pane without an input line: the same, from Scroll on */
-		SCREEN_HINTS(input_hints, n);
-		*n -= 2;
+		*n = sizeof(input_hints) / sizeof(input_hints[0]) - 2;
 		return input_hints + 2;
 	}
 	return SCREEN_HINTS(hints, n);
