@@ -844,10 +844,13 @@ void table_sort_by(struct table *t, enum col c)
 {
 	if (c >= COL_MAX_)
 		return;
-	if (t->sort_col == c)
+	/* the same column: the other way; a new one starts ascending */
+	if (t->sort_col == c) {
 		t->sort_reverse = !t->sort_reverse;
-	else
+	} else {
 		t->sort_col = c;
+		t->sort_reverse = false;
+	}
 	table_resort(t);
 }
 
