@@ -23,6 +23,7 @@
 #include "i18n.h"
 #include "keys.h"
 #include "histfile.h"
+#include "settings.h"
 #include "loop.h"
 #include "screen.h"
 #include "live.h"
@@ -68,6 +69,7 @@ struct ui {
 	int64_t last_draw;
 	int empty_reads;
 	char why[256];         /* printed on stderr once the terminal is back */
+	struct settings_session settings; /* sockviewrc */
 };
 
 /* The allocation-failure hook: the terminal must be usable afterwards. */
@@ -507,7 +509,7 @@ int ui_run(const struct options *o)
 				    SIGCONT };
 	struct ui u;
 	struct collect_config cfg;
-	char err[512];
+	char err[512], warn[512];
 	int status;
 
 	memset(&u, 0, sizeof(u));
@@ -539,6 +541,7 @@ int ui_run(const struct options *o)
 		ui_cleanup(&u);
 		return 2;
 	}
+	settings_session_open(&u.settings, u.app, o, warn, sizeof(warn));
 	collect_set_scope(u.col, u.app->table.protos, u.app->table.families);
 	collect_set_listening(u.col, u.app->table.listening);
 	/* The live view asks the kernel for every socket in scope and
@@ -557,7 +560,7 @@ int ui_run(const struct options *o)
 	app_set_epman(u.app, u.em);
 	app_set_probe(u.app, holder_probe, &u);
 	xalloc_set_fatal(ui_fatal);
-	u.term = ui_term_open(!o->no_color, err, sizeof(err));
+	u.term = ui_term_open(u.settings.color, err, sizeof(err));
 	if (!u.term) {
 		xalloc_set_fatal(NULL);
 		fprintf(stderr, "sockview: %s\n", err);
@@ -573,6 +576,8 @@ int ui_run(const struct options *o)
 	}
 	loop_set_pass_hook(u.loop, on_pass, &u);
 	u.dirty = true;
+	if (warn[0])
+		app_message(u.app, true, clock_now_ms(), "%s", warn);
 	start_refresh(&u);
 	/* the first screen ("reading sockets...") before any event */
 	on_pass(u.loop, &u);
@@ -585,6 +590,9 @@ int ui_run(const struct options *o)
 	ui_term_close(u.term);
 	xalloc_set_fatal(NULL);
 	save_history(&u);
+	if (settings_session_close(&u.settings, u.app) < 0)
+		fprintf(stderr, "sockview: %s %s: %s\n", _("settings not saved to"),
+			u.settings.path, strerror(errno));
 	ui_cleanup(&u);
 	if (u.why[0])
 		fprintf(stderr, "sockview: %s\n", u.why);

@@ -91,6 +91,7 @@ struct app_panes {
 	size_t focus;         /* focused pane (index), or PANE_NONE: the table */
 	bool zoom;            /* the focused pane on the whole body */
 	bool hidden;          /* P: the panes are hidden, the table has the body */
+	int max_h;            /* lines a row of panes takes at most (settings); 0: as needed */
 	size_t first;         /* first pane shown when not all fit (geometry) */
 	size_t kind_cur;      /* cursor in the new endpoint menu */
 	struct form form;

@@ -27,6 +27,7 @@ enum {
 	OPT_NO_PROCESSES,
 	OPT_NO_COLOR,
 	OPT_RECORD,
+	OPT_NO_CONFIG,
 };
 
 static const struct option long_opts[] = {
@@ -46,6 +47,7 @@ static const struct option long_opts[] = {
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 	{ "no-colour", no_argument, NULL, OPT_NO_COLOR },
 	{ "record-dump", required_argument, NULL, OPT_RECORD },
+	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -71,6 +73,8 @@ const char *options_help(void)
 		 "      --format=FMT     with --once: table (default), json, csv\n"
 		 "      --no-processes   do not map sockets to processes\n"
 		 "      --no-color       monochrome (also when NO_COLOR is set)\n"
+		 "      --no-config      neither read nor save the settings file\n"
+		 "                       (~/.config/sockview/sockviewrc; see FILES in sockview(1))\n"
 		 "  -h, --help           show this help and exit\n"
 		 "  -V, --version        show the version and exit\n"
 		 "\n"
@@ -78,7 +82,7 @@ const char *options_help(void)
 }
 
 /* Parses SECS (decimal, optional fraction) into milliseconds. */
-static int parse_delay(const char *s, int *ms)
+int options_parse_delay(const char *s, int *ms)
 {
 	char *end;
 	double v;
@@ -126,8 +130,8 @@ enum options_action options_parse(struct options *o, int argc, char **argv,
 		case 'u': protos |= SP_MASK(SP_UDP); break;
 		case 'x': protos |= SP_MASK(SP_UNIX); break;
 		case 'w': protos |= SP_MASK(SP_RAW); break;
-		case '4': o->families = SF_INET; break;
-		case '6': o->families = SF_INET6; break;
+		case '4': o->families = SF_INET; o->families_given = true; break;
+		case '6': o->families = SF_INET6; o->families_given = true; break;
 		case 'l': o->listening = true; break;
 		case 'f':
 			if (strlen(optarg) > LINEEDIT_TEXT_MAX) {
@@ -139,7 +143,8 @@ enum options_action options_parse(struct options *o, int argc, char **argv,
 			o->filter = optarg;
 			break;
 		case 'd':
-			if (parse_delay(optarg, &o->delay_ms) < 0) {
+			o->delay_given = true;
+			if (options_parse_delay(optarg, &o->delay_ms) < 0) {
 				snprintf(err, errlen,
 					 _("invalid refresh interval '%s': expected seconds between 0.1 and 3600"),
 					 optarg);
@@ -173,6 +178,7 @@ enum options_action options_parse(struct options *o, int argc, char **argv,
 		case OPT_NO_PROCESSES: o->no_processes = true; break;
 		case OPT_NO_COLOR: o->no_color = true; break;
 		case OPT_RECORD: o->record_dir = optarg; break;
+		case OPT_NO_CONFIG: o->no_config = true; break;
 		case 'h': return OPT_HELP;
 		case 'V': return OPT_VERSION;
 		case ':':
@@ -198,6 +204,7 @@ enum options_action options_parse(struct options *o, int argc, char **argv,
 		return OPT_USAGE;
 	}
 	o->protos = protos ? protos : SP_MASK_ALL;
+	o->protos_given = protos != 0;
 	return OPT_RUN;
 }
 

@@ -32,6 +32,10 @@ struct options {
 	bool format_given;     /* --format appeared (only valid with --once) */
 	bool no_processes;     /* --no-processes */
 	bool no_color;         /* --no-color or NO_COLOR set */
+	bool no_config;        /* --no-config: no settings file read or written */
+	bool protos_given;     /* -t/-u/-x/-w appeared */
+	bool families_given;   /* -4/-6 appeared */
+	bool delay_given;      /* -d appeared */
 	/* Hidden, for tests and tools: record raw dumps into this directory. */
 	const char *record_dir;
 };
@@ -47,6 +51,10 @@ enum options_action options_parse(struct options *o, int argc, char **argv,
  * view and JSON ask the kernel for it: it would cost about a third of the
  * TCP dump for nothing. */
 void options_collect_config(const struct options *o, struct collect_config *out);
+
+/* Parses a refresh interval in seconds ("1", "0.5"; 0.1 to 3600) into
+ * milliseconds. Returns 0, or -1 if s is not one. */
+int options_parse_delay(const char *s, int *ms);
 
 /* The --help text (translated). */
 const char *options_help(void);

@@ -520,8 +520,13 @@ static void body_layout(const struct app *a, int width, const struct frame *f,
 
 	pane_layout(0, f->body_y, width, f->body_h, shown ? epman_count(a->panes.em) : 0, focus,
 		    shown && a->panes.zoom, a->panes.first, lay);
-	if (shown && !a->panes.zoom)
-		pane_layout_fit(lay, panes_want_h(a) > 5 ? panes_want_h(a) : 5);
+	if (shown && !a->panes.zoom) {
+		int want = panes_want_h(a) > 5 ? panes_want_h(a) : 5;
+
+		if (a->panes.max_h > 0 && want > a->panes.max_h)
+			want = a->panes.max_h;
+		pane_layout_fit(lay, want);
+	}
 }
 
 static bool too_small(int width, int height)
