@@ -1,8 +1,7 @@
 #!/bin/sh
 # e2e_settings.sh - settings that persist (sockviewrc), as a user meets
 # them: a toggle changed in one run is there in the next; sort and columns
-# come from the file; the
-# command line wins over the file; --no-config ignores it; a hostile file
+# come from the file; the command line wins over the file; --no-config ignores it; a hostile file
 # (unknown key, control bytes) gives a one-line warning and the rest; a
 # symlink in its place is neither read nor replaced.
 . "${TESTS_SRCDIR:-$(dirname "$0")/..}/support/tmuxlib.sh"
