@@ -1,0 +1,86 @@
+# bash completion for sockview                                -*- shell-script -*-
+#
+# Completes every option of `sockview --help`, the values of --format, the
+# network namespaces of /run/netns after -N, the words of the filter
+# language after -f and for a trailing expression, and file names where an
+# option takes a file. tests/unit/completion.sh checks these lists against
+# the program's --help and the filter language's manual.
+
+_sockview()
+{
+	local cur prev
+	cur=${COMP_WORDS[COMP_CWORD]}
+	prev=${COMP_WORDS[COMP_CWORD-1]}
+
+	# sockview-options-begin
+	local opts="-t --tcp -u --udp -x --unix -w --raw -4 --ipv4 -6 --ipv6
+		-l --listening -f --filter= -d --delay= -N --netns= -1 --once
+		--format= --no-processes --no-color --no-config -h --help -V --version"
+	# sockview-options-end
+	# sockview-formats: table json csv
+	local formats="table json csv"
+	# sockview-filter-words-begin
+	local words="tcp udp raw unix inet ipv4 inet6 ipv6 state exclude sport dport
+		port src dst addr path pid comm user uid inode and or not
+		established syn-sent syn-recv fin-wait-1 fin-wait-2 time-wait closed
+		close-wait last-ack listening closing all connected synchronized
+		bucket big"
+	# sockview-filter-words-end
+
+	# --opt=value forms
+	case $cur in
+	--format=*)
+		COMPREPLY=($(compgen -W "$formats" -- "${cur#--format=}"))
+		return
+		;;
+	--netns=*)
+		COMPREPLY=($(compgen -W "$(_sockview_netns)" -- "${cur#--netns=}"))
+		return
+		;;
+	--delay=*)
+		COMPREPLY=($(compgen -W "0.5 1 2 5" -- "${cur#--delay=}"))
+		return
+		;;
+	--filter=*)
+		COMPREPLY=($(compgen -W "$words" -- "${cur#--filter=}"))
+		return
+		;;
+	esac
+	case $prev in
+	-N | --netns)
+		COMPREPLY=($(compgen -W "$(_sockview_netns)" -- "$cur"))
+		return
+		;;
+	--format)
+		COMPREPLY=($(compgen -W "$formats" -- "$cur"))
+		return
+		;;
+	-d | --delay)
+		COMPREPLY=($(compgen -W "0.5 1 2 5" -- "$cur"))
+		return
+		;;
+	-f | --filter)
+		COMPREPLY=($(compgen -W "$words" -- "$cur"))
+		return
+		;;
+	esac
+	if [[ $cur == -* ]]; then
+		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+		# an option ending in '=' waits for its value: no space after it
+		[[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == *= ]] && compopt -o nospace 2>/dev/null
+		return
+	fi
+	# anything else is a trailing filter expression, as ss takes it
+	COMPREPLY=($(compgen -W "$words" -- "$cur"))
+}
+
+# The names under /run/netns, as -N takes them.
+_sockview_netns()
+{
+	local f
+	for f in /run/netns/*; do
+		[[ -e $f ]] && printf '%s\n' "${f##*/}"
+	done
+}
+
+complete -F _sockview sockview
