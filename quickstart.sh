@@ -13,7 +13,7 @@ cd "$(dirname "$0")"
 # Debian/Ubuntu packages needed to build, run and test sockview.
 PKGS="gcc make autoconf automake autopoint gettext pkg-config libncurses-dev
 libmnl-dev libcmocka-dev tmux python3 iproute2 util-linux procps netbase valgrind locales
-bash-completion zsh"
+bash-completion zsh debhelper dpkg-dev fakeroot lintian man-db"
 
 say() { printf 'quickstart: %s\n' "$*" >&2; }
 
