@@ -27,6 +27,7 @@ enum {
 	OPT_NO_PROCESSES,
 	OPT_NO_COLOR,
 	OPT_RECORD,
+	OPT_NETLINK,
 };
 
 static const struct option long_opts[] = {
@@ -34,6 +35,9 @@ static const struct option long_opts[] = {
 	{ "udp", no_argument, NULL, 'u' },
 	{ "unix", no_argument, NULL, 'x' },
 	{ "raw", no_argument, NULL, 'w' },
+	{ "packet", no_argument, NULL, '0' },
+	{ "netlink", no_argument, NULL, OPT_NETLINK },
+	{ "mptcp", no_argument, NULL, 'M' },
 	{ "ipv4", no_argument, NULL, '4' },
 	{ "ipv6", no_argument, NULL, '6' },
 	{ "listening", no_argument, NULL, 'l' },
@@ -59,9 +63,14 @@ const char *options_help(void)
 		 "  -t, --tcp            TCP sockets\n"
 		 "  -u, --udp            UDP sockets\n"
 		 "  -x, --unix           Unix domain sockets\n"
-		 "  -w, --raw            raw sockets\n"
-		 "                       (no protocol option: all protocols)\n"
-		 "  -4, --ipv4           only IPv4 (Unix sockets stay unless -t/-u/-w alone)\n"
+		 "  -w, --raw            raw sockets (from /proc/net/raw when the kernel\n"
+		 "                       has no raw_diag, as ss does)\n"
+		 "  -0, --packet         packet (AF_PACKET) sockets\n"
+		 "      --netlink        netlink sockets\n"
+		 "  -M, --mptcp          MPTCP sockets\n"
+		 "                       (no kind option: all kinds but netlink)\n"
+		 "  -4, --ipv4           only IPv4 (Unix, packet and netlink sockets stay\n"
+		 "                       unless -t/-u/-w/-M alone)\n"
 		 "  -6, --ipv6           only IPv6\n"
 		 "  -l, --listening      only listening (and unconnected bound) sockets\n"
 		 "  -f, --filter=EXPR    start with this filter expression\n"
@@ -120,12 +129,15 @@ enum options_action options_parse(struct options *o, int argc, char **argv,
 
 	optind = 0; /* full re-initialisation (GNU) so tests can call us again */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":tuxw46lf:d:N:1hV", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":tuxw0M46lf:d:N:1hV", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 't': protos |= SP_MASK(SP_TCP); break;
 		case 'u': protos |= SP_MASK(SP_UDP); break;
 		case 'x': protos |= SP_MASK(SP_UNIX); break;
 		case 'w': protos |= SP_MASK(SP_RAW); break;
+		case '0': protos |= SP_MASK(SP_PACKET); break;
+		case OPT_NETLINK: protos |= SP_MASK(SP_NETLINK); break;
+		case 'M': protos |= SP_MASK(SP_MPTCP); break;
 		case '4': o->families = SF_INET; break;
 		case '6': o->families = SF_INET6; break;
 		case 'l': o->listening = true; break;
@@ -197,7 +209,7 @@ enum options_action options_parse(struct options *o, int argc, char **argv,
 		snprintf(err, errlen, _("--format applies only with --once"));
 		return OPT_USAGE;
 	}
-	o->protos = protos ? protos : SP_MASK_ALL;
+	o->protos = protos ? protos : SP_MASK_DEFAULT;
 	return OPT_RUN;
 }
 

@@ -28,6 +28,7 @@ void snapshot_clear(struct snapshot *s)
 	s->inconsistent = false;
 	memset(s->status, 0, sizeof(s->status));
 	memset(s->error, 0, sizeof(s->error));
+	s->from_proc = 0;
 	s->taken_ms = 0;
 }
 

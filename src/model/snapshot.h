@@ -40,6 +40,9 @@ struct snapshot {
 	bool inconsistent; /* a dump was interrupted too often (NLM_F_DUMP_INTR) */
 	enum snap_status status[SP_NPROTO];
 	int error[SP_NPROTO];  /* errno for UNAVAILABLE/FAILED */
+	/* SP_MASK bits of the protocols read from /proc instead (the kernel
+	 * has no diag handler for them: raw); their status is then SNAP_OK */
+	unsigned from_proc;
 	int64_t taken_ms;      /* clock_now_ms() at finish */
 };
 
