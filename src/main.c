@@ -186,6 +186,11 @@ int main(int argc, char **argv)
 		if (!f)
 			die_usage(ferr.msg, true);
 	}
+	/* A filter only netlink sockets can match (-f netlink) shows them
+	 * without --netlink, which the default set leaves out. */
+	if (f && o.protos == SP_MASK_DEFAULT && filter_protos(f) &&
+	    !(filter_protos(f) & SP_MASK_DEFAULT))
+		o.protos |= filter_protos(f);
 	if (o.netns && netns_enter(o.netns, err, sizeof(err)) < 0) {
 		int code = errno == ENOENT ? EXIT_USAGE : EXIT_FAILURE;
 

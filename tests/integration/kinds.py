@@ -164,6 +164,9 @@ check(not any(x["proto"] == "netlink" for x in dflt) and any(x["proto"] == "pack
       "default: packet shown, netlink not")
 rc, out, err = run("--once", "--format=json", "--netlink")
 check(rc == 0 and {x["proto"] for x in json.loads(out)} == {"netlink"}, "--netlink alone: netlink only")
+rc, out, err = run("--once", "--format=json", "-f", "netlink")
+check(rc == 0 and out.strip() != "[]" and {x["proto"] for x in json.loads(out)} == {"netlink"},
+      "-f netlink shows netlink sockets without --netlink")
 rc, out, err = run("--once", "--format=json", "-f", "packet or netlink", "-0", "--netlink", "-t")
 check(rc == 0 and {x["proto"] for x in json.loads(out)} == {"packet", "netlink"},
       "the filter's kind terms: 'packet or netlink'")
