@@ -55,7 +55,22 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-const char *options_help(void)
+/* The kinds of issue 13, a paragraph of their own (the first one keeps
+ * its translations). */
+static const char *help_kinds(void)
+{
+	return _("\n"
+		 "More socket kinds (as ss names them):\n"
+		 "  -0, --packet         packet (AF_PACKET) sockets\n"
+		 "      --netlink        netlink sockets\n"
+		 "  -M, --mptcp          MPTCP sockets\n"
+		 "Without a kind option (-t -u -x -w -0 --netlink -M) every kind but netlink\n"
+		 "is shown; -4/-6 keep Unix, packet and netlink sockets unless only inet\n"
+		 "kinds were chosen. Raw sockets come from /proc/net/raw when the kernel has\n"
+		 "no raw_diag, as with ss. A kind that cannot be seen is reported.\n");
+}
+
+static const char *help_main(void)
 {
 	return _("Usage: sockview [OPTION]...\n"
 		 "Show the machine's sockets live, and open test endpoints to play with them.\n"
@@ -63,14 +78,9 @@ const char *options_help(void)
 		 "  -t, --tcp            TCP sockets\n"
 		 "  -u, --udp            UDP sockets\n"
 		 "  -x, --unix           Unix domain sockets\n"
-		 "  -w, --raw            raw sockets (from /proc/net/raw when the kernel\n"
-		 "                       has no raw_diag, as ss does)\n"
-		 "  -0, --packet         packet (AF_PACKET) sockets\n"
-		 "      --netlink        netlink sockets\n"
-		 "  -M, --mptcp          MPTCP sockets\n"
-		 "                       (no kind option: all kinds but netlink)\n"
-		 "  -4, --ipv4           only IPv4 (Unix, packet and netlink sockets stay\n"
-		 "                       unless -t/-u/-w/-M alone)\n"
+		 "  -w, --raw            raw sockets\n"
+		 "                       (no protocol option: all protocols)\n"
+		 "  -4, --ipv4           only IPv4 (Unix sockets stay unless -t/-u/-w alone)\n"
 		 "  -6, --ipv6           only IPv6\n"
 		 "  -l, --listening      only listening (and unconnected bound) sockets\n"
 		 "  -f, --filter=EXPR    start with this filter expression\n"
@@ -84,6 +94,14 @@ const char *options_help(void)
 		 "  -V, --version        show the version and exit\n"
 		 "\n"
 		 "Exit status: 0 success, 1 runtime failure, 2 bad usage.\n");
+}
+
+const char *options_help(void)
+{
+	static char text[4096];
+
+	snprintf(text, sizeof(text), "%s%s", help_main(), help_kinds());
+	return text;
 }
 
 /* Parses SECS (decimal, optional fraction) into milliseconds. */

@@ -68,7 +68,8 @@ const struct sock *snapshot_find_inode(const struct snapshot *s, uint32_t inode)
 void snapshot_swap(struct snapshot *a, struct snapshot *b);
 
 /* The socket at the other end of s, if it is in snap: the Unix peer by
- * inode, or the TCP/UDP socket with mirrored addresses (an IPv4 address
+ * inode, the netlink socket of the port id a netlink socket is connected
+ * to, or the TCP/UDP/MPTCP socket with mirrored addresses (an IPv4 address
  * matches its IPv4-mapped IPv6 form). NULL if none. */
 const struct sock *snapshot_find_peer(const struct snapshot *snap, const struct sock *s);
 

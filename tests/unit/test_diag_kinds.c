@@ -125,6 +125,7 @@ static void test_packet_recorded(void **state)
 		}
 		sockkind_peer(s, a, sizeof(a));
 		assert_string_equal(a, "*");
+		assert_null(snapshot_find_peer(&snap, s));
 	}
 	assert_int_equal(seen_all, 1);
 	assert_int_equal(seen_ip, 1);
@@ -178,6 +179,11 @@ static void test_netlink_recorded(void **state)
 			assert_int_equal(s->nl.dst_portid, 0x4000);
 			sockkind_peer(s, a, sizeof(a));
 			assert_string_equal(a, "0:16384");
+			/* p in the live view jumps to it */
+			assert_non_null(snapshot_find_peer(&snap, s));
+			assert_int_equal(snapshot_find_peer(&snap, s)->nl.portid, 0x4000);
+		} else {
+			assert_null(snapshot_find_peer(&snap, s));
 		}
 	}
 	assert_true(kernel_rtnl);
@@ -218,6 +224,9 @@ static void test_mptcp_recorded(void **state)
 			assert_int_equal(s->mptcp.subflows_max, 2);
 			assert_true(s->mptcp.token != 0);
 			assert_true(s->lport == 41500 || s->rport == 41500);
+			/* the other end of the connection */
+			assert_non_null(snapshot_find_peer(&snap, s));
+			assert_int_equal(snapshot_find_peer(&snap, s)->lport, s->rport);
 		}
 	}
 	assert_int_equal(listen, 1);

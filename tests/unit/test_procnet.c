@@ -10,12 +10,14 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "fallback.h"
 #include "procnet.h"
 #include "snapshot.h"
 
@@ -251,6 +253,71 @@ static void test_read(void **state)
 	snapshot_free(&snap);
 }
 
+/* fallback_complete(): /proc only where sock_diag said it cannot; the
+ * status tells the truth either way. */
+static void test_fallback(void **state)
+{
+	struct snapshot snap;
+	char dir[] = "/tmp/sv-fallback.XXXXXX";
+	char path[64];
+	FILE *fp;
+	struct sock *s;
+
+	(void)state;
+	snapshot_init(&snap);
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/raw", dir);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs(raw4, fp);
+	fclose(fp);
+
+	/* no raw_diag: the two raw lines come in, from /proc */
+	s = snapshot_add(&snap);
+	s->proto = SP_TCP;
+	s->family = AF_INET;
+	s->key.proto = SP_TCP;
+	s->key.family = AF_INET;
+	s->key.cookie = 1;
+	snapshot_finish(&snap);
+	snap.status[SP_TCP] = SNAP_OK;
+	snap.status[SP_RAW] = SNAP_UNAVAILABLE;
+	snap.error[SP_RAW] = ENOENT;
+	fallback_complete(&snap, SP_MASK(SP_TCP) | SP_MASK(SP_RAW), SF_ALL, dir);
+	assert_int_equal(snap.n, 3);
+	assert_int_equal(snap.status[SP_RAW], SNAP_OK);
+	assert_int_equal(snap.from_proc, SP_MASK(SP_RAW));
+	assert_non_null(snapshot_find(&snap, &snap.socks[2].key)); /* indexed again */
+	assert_int_equal(snap.socks[2].source, SOCK_SRC_PROC);
+
+	/* raw_diag answered (even with none): /proc is not read */
+	snapshot_clear(&snap);
+	snapshot_finish(&snap);
+	snap.status[SP_RAW] = SNAP_OK;
+	fallback_complete(&snap, SP_MASK(SP_RAW), SF_ALL, dir);
+	assert_int_equal(snap.n, 0);
+	assert_int_equal(snap.from_proc, 0);
+
+	/* raw not asked for: nothing either */
+	snapshot_clear(&snap);
+	snapshot_finish(&snap);
+	snap.status[SP_RAW] = SNAP_UNAVAILABLE;
+	fallback_complete(&snap, SP_MASK(SP_TCP), SF_ALL, dir);
+	assert_int_equal(snap.n, 0);
+	assert_int_equal(snap.status[SP_RAW], SNAP_UNAVAILABLE);
+
+	/* IPv6 only: raw6 is missing here, so raw stays unseen, and says so */
+	fallback_complete(&snap, SP_MASK(SP_RAW), SF_INET6, dir);
+	assert_int_equal(snap.n, 0);
+	assert_int_equal(snap.status[SP_RAW], SNAP_UNAVAILABLE);
+	assert_int_equal(snap.error[SP_RAW], ENOENT);
+	assert_int_equal(snap.from_proc, 0);
+
+	unlink(path);
+	rmdir(dir);
+	snapshot_free(&snap);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -259,6 +326,7 @@ int main(void)
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_read),
+		cmocka_unit_test(test_fallback),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
