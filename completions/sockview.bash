@@ -13,14 +13,15 @@ _sockview()
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 
 	# sockview-options-begin
-	local opts="-t --tcp -u --udp -x --unix -w --raw -4 --ipv4 -6 --ipv6
+	local opts="-t --tcp -u --udp -x --unix -w --raw -0 --packet --netlink -M --mptcp
+		-4 --ipv4 -6 --ipv6
 		-l --listening -f --filter= -d --delay= -N --netns= -1 --once
 		--format= --no-processes --no-color --no-config -h --help -V --version"
 	# sockview-options-end
 	# sockview-formats: table json csv
 	local formats="table json csv"
 	# sockview-filter-words-begin
-	local words="tcp udp raw unix inet ipv4 inet6 ipv6 state exclude sport dport
+	local words="tcp udp raw unix packet netlink mptcp inet ipv4 inet6 ipv6 state exclude sport dport
 		port src dst addr path pid comm user uid inode and or not
 		established syn-sent syn-recv fin-wait-1 fin-wait-2 time-wait closed
 		close-wait last-ack listening closing all connected synchronized

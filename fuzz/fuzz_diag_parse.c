@@ -1,7 +1,8 @@
 /* fuzz_diag_parse.c - fuzz target: the sock_diag parser (src/diag_parse.h)
  * and the batch writers fed with what it parsed (src/output.h).
  *
- * Input: byte 0 chooses the protocol of the dump (mod SP_NPROTO), byte 1
+ * Input: byte 0 chooses the protocol of the dump (mod SP_NPROTO: 0 tcp,
+ * 1 udp, 2 raw, 3 unix, 4 packet, 5 netlink, 6 mptcp), byte 1
  * how it is fed (see the MODE_ bits), the rest is reply datagrams as
  * recorded in tests/fixtures/ (fuzz/corpus/diag_parse/ starts from them).
  * Properties: the parser never reads outside its buffer (each datagram is an
@@ -69,7 +70,15 @@ static void check_records(const struct snapshot *snap, unsigned proto)
 			fuzz_fail("name longer than sun_path", s, sizeof(*s));
 		if (proto == SP_UNIX && s->family != AF_UNIX)
 			fuzz_fail("Unix record of another family", s, sizeof(*s));
-		if (proto != SP_UNIX && s->family != AF_INET && s->family != AF_INET6)
+		if (proto == SP_PACKET && s->family != AF_PACKET)
+			fuzz_fail("packet record of another family", s, sizeof(*s));
+		if (proto == SP_NETLINK && s->family != AF_NETLINK)
+			fuzz_fail("netlink record of another family", s, sizeof(*s));
+		if (proto == SP_NETLINK && (s->has & SOCK_HAS_GROUPS) &&
+		    s->nl.ngroups % 32)
+			fuzz_fail("netlink groups not in whole words", s, sizeof(*s));
+		if (proto != SP_UNIX && proto != SP_PACKET && proto != SP_NETLINK &&
+		    s->family != AF_INET && s->family != AF_INET6)
 			fuzz_fail("inet record of another family", s, sizeof(*s));
 		if (snapshot_find(snap, &s->key) == NULL)
 			fuzz_fail("record not found by its own key", s, sizeof(*s));

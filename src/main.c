@@ -57,12 +57,13 @@ static bool keep(const struct sock_scope *sc, const struct filter *f,
 static void report_status(const struct options *o, const struct snapshot *snap)
 {
 	for (unsigned p = 0; p < SP_NPROTO; p++) {
+		if (!(o->protos & SP_MASK(p)))
+			continue;
 		if (snap->status[p] == SNAP_UNAVAILABLE) {
-			/* All protocols are asked for by default; only complain
-			 * about one the user named. */
-			if (o->protos != SP_MASK_ALL)
-				fprintf(stderr, _("sockview: %s sockets: not supported by this kernel (it has no sock_diag handler for them)\n"),
-					sock_proto_name(p));
+			/* never silently out of the list, asked for by name or
+			 * by default */
+			fprintf(stderr, _("sockview: %s sockets cannot be seen: not supported by this kernel (it has no sock_diag handler for them)\n"),
+				sock_proto_name(p));
 		} else if (snap->status[p] == SNAP_FAILED) {
 			fprintf(stderr, _("sockview: %s sockets: %s\n"), sock_proto_name(p),
 				strerror(snap->error[p]));
@@ -185,6 +186,11 @@ int main(int argc, char **argv)
 		if (!f)
 			die_usage(ferr.msg, true);
 	}
+	/* A filter only netlink sockets can match (-f netlink) shows them
+	 * without --netlink, which the default set leaves out. */
+	if (f && o.protos == SP_MASK_DEFAULT && filter_protos(f) &&
+	    !(filter_protos(f) & SP_MASK_DEFAULT))
+		o.protos |= filter_protos(f);
 	if (o.netns && netns_enter(o.netns, err, sizeof(err)) < 0) {
 		int code = errno == ENOENT ? EXIT_USAGE : EXIT_FAILURE;
 

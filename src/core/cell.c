@@ -281,6 +281,27 @@ static bool is_inet(const struct sock *s)
 	return s->family == AF_INET || s->family == AF_INET6;
 }
 
+/* The address of a packet or netlink socket as two words, in the order
+ * the cells should sort: packet (protocol, interface), netlink (protocol,
+ * port id), a connected netlink peer (group, port id). */
+static void kind_words(const struct sock *s, bool peer, uint64_t *hi, uint64_t *lo)
+{
+	*hi = *lo = 0;
+	if (s->family == AF_PACKET && !peer) {
+		*hi = (uint64_t)s->pkt.ethproto << 32 | s->ifindex;
+	} else if (s->family == AF_NETLINK && !peer) {
+		*hi = (uint64_t)s->nl.protocol << 32 | s->nl.portid;
+	} else if (s->family == AF_NETLINK && s->nl.connected) {
+		*hi = (uint64_t)1 << 32 | s->nl.dst_group;
+		*lo = s->nl.dst_portid;
+	}
+}
+
+static bool is_kind(const struct sock *s)
+{
+	return s->family == AF_PACKET || s->family == AF_NETLINK;
+}
+
 /* Addresses: IPv4 before IPv6 before Unix; then bytes, then port. Unix
  * local names compare as bytes, Unix peers by inode. */
 static int cmp_addr(const struct sock *a, const struct sock *b, bool peer)
@@ -290,6 +311,13 @@ static int cmp_addr(const struct sock *a, const struct sock *b, bool peer)
 	if (a->family != b->family)
 		return a->family == AF_UNIX ? 1 : b->family == AF_UNIX ? -1
 								   : cmp_u64(a->family, b->family);
+	if (is_kind(a)) {
+		uint64_t ah, al, bh, bl;
+
+		kind_words(a, peer, &ah, &al);
+		kind_words(b, peer, &bh, &bl);
+		return ah != bh ? cmp_u64(ah, bh) : cmp_u64(al, bl);
+	}
 	if (is_inet(a)) {
 		r = memcmp(peer ? a->raddr : a->laddr, peer ? b->raddr : b->laddr, 16);
 		if (r)
@@ -445,6 +473,11 @@ static bool addr_key(const struct sock *s, bool peer, uint64_t w[3])
 		w[0] = (uint64_t)rank << 56 | be_bytes(a, 7) >> 8;
 		w[1] = be_bytes(a + 7, 8);
 		w[2] = (uint64_t)a[15] << 56 | (uint64_t)(peer ? s->rport : s->lport) << 40;
+		return true;
+	}
+	if (is_kind(s)) {
+		w[0] = (uint64_t)rank << 56 | (uint64_t)s->family << 40;
+		kind_words(s, peer, &w[1], &w[2]);
 		return true;
 	}
 	if (s->family != AF_UNIX) {

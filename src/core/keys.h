@@ -56,6 +56,9 @@ enum action {
 	ACT_TOGGLE_UDP,
 	ACT_TOGGLE_UNIX,
 	ACT_TOGGLE_RAW,
+	ACT_TOGGLE_PACKET,  /* '0', as ss -0 */
+	ACT_TOGGLE_NETLINK, /* 'L' */
+	ACT_TOGGLE_MPTCP,   /* 'M', as ss -M */
 	ACT_IPV4,
 	ACT_IPV6,
 	ACT_LISTENING,

@@ -21,7 +21,7 @@ enum options_action {
 };
 
 struct options {
-	unsigned protos;       /* SP_MASK() bits; all if no -t/-u/-x/-w */
+	unsigned protos;       /* SP_MASK() bits; SP_MASK_DEFAULT without a kind option */
 	unsigned families;     /* SF_* bits; SF_ALL unless -4/-6 */
 	bool listening;        /* -l */
 	const char *filter;    /* -f EXPR, or NULL (points into argv) */

@@ -9,6 +9,7 @@
 
 #include "i18n.h"
 #include "output.h"
+#include "sockkind.h"
 #include "xalloc.h"
 
 /* Owners shown per socket; more are summarised ("...") in the table. */
@@ -156,6 +157,13 @@ size_t output_addr(struct buf *out, const struct sock *s, bool peer, enum esc_ch
 			a[n++] = '*';
 		buf_append(out, a, n);
 		return n;
+	}
+	if (s->family == AF_PACKET || s->family == AF_NETLINK) {
+		/* "proto:ifname" / "proto:portid" as ss; interface names are
+		 * the kernel's bytes: escaped */
+		size_t k = peer ? sockkind_peer(s, a, sizeof(a)) : sockkind_local(s, a, sizeof(a));
+
+		return esc_display(out, a, k, cs);
 	}
 	/* Unix: the local name, or for the peer its inode. */
 	if (peer) {
@@ -378,6 +386,96 @@ static void json_str(struct buf *out, const void *p, size_t n)
 	buf_putc(out, '"');
 }
 
+/* Packet: {"protocol": "ip", "ifname": "lo"} ("*" for all protocols,
+ * null for any interface); netlink: {"protocol": "rtnl", "portid": N}, the
+ * peer {"group": N, "portid": N} when connected. Else null. */
+static void json_kind_endpoint(struct buf *out, const struct sock *s, bool peer)
+{
+	if (s->family == AF_PACKET && !peer) {
+		const char *pn = sockkind_ethproto_name(s->pkt.ethproto);
+
+		buf_puts(out, "{\"protocol\": ");
+		if (pn)
+			json_str(out, pn, strlen(pn));
+		else
+			buf_printf(out, "\"0x%04x\"", s->pkt.ethproto);
+		buf_puts(out, ", \"ifname\": ");
+		if ((s->has & SOCK_HAS_PKTINFO) && s->ifindex && (s->has & SOCK_HAS_IFNAME) &&
+		    s->pkt.ifname[0])
+			json_str(out, s->pkt.ifname, strnlen(s->pkt.ifname, sizeof(s->pkt.ifname)));
+		else
+			buf_puts(out, "null");
+		buf_putc(out, '}');
+		return;
+	}
+	if (s->family == AF_NETLINK && !peer) {
+		const char *pn = sockkind_netlink_name(s->nl.protocol);
+
+		buf_puts(out, "{\"protocol\": ");
+		if (pn)
+			json_str(out, pn, strlen(pn));
+		else
+			buf_printf(out, "\"%u\"", s->nl.protocol);
+		buf_printf(out, ", \"portid\": %d}", (int32_t)s->nl.portid);
+		return;
+	}
+	if (s->family == AF_NETLINK && s->nl.connected) {
+		buf_printf(out, "{\"group\": %u, \"portid\": %d}", s->nl.dst_group,
+			   (int32_t)s->nl.dst_portid);
+		return;
+	}
+	buf_puts(out, "null");
+}
+
+/* The kind's own object: "packet", "netlink" or "mptcp". */
+static void json_kind(struct buf *out, const struct sock *s)
+{
+	if (s->proto == SP_PACKET) {
+		buf_printf(out, ", \"packet\": {\"protocol\": %u, \"type\": \"%s\", \"ifindex\": ",
+			   s->pkt.ethproto, s->type == SOCK_DGRAM ? "dgram" : "raw");
+		if (s->has & SOCK_HAS_PKTINFO)
+			buf_printf(out, "%u, \"version\": %u, \"copy_thresh\": %u, \"flags\": %u",
+				   s->ifindex, s->pkt.version, s->pkt.copy_thresh, s->pkt.flags);
+		else
+			buf_puts(out, "null");
+		if (s->has & SOCK_HAS_FANOUT)
+			buf_printf(out, ", \"fanout\": {\"id\": %u, \"type\": %u}",
+				   s->pkt.fanout & 0xffff, s->pkt.fanout >> 16);
+		buf_putc(out, '}');
+	} else if (s->proto == SP_NETLINK) {
+		buf_printf(out, ", \"netlink\": {\"protocol\": %u, \"portid\": %d, "
+			   "\"dst_portid\": %d, \"dst_group\": %u, \"groups\": ",
+			   s->nl.protocol, (int32_t)s->nl.portid, (int32_t)s->nl.dst_portid,
+			   s->nl.dst_group);
+		if (s->has & SOCK_HAS_GROUPS) {
+			unsigned shown = 0;
+			unsigned bits = s->nl.ngroups < SOCK_NL_GROUP_WORDS * 32 ? s->nl.ngroups
+										 : SOCK_NL_GROUP_WORDS * 32;
+
+			buf_putc(out, '[');
+			for (unsigned g = 0; g < bits; g++)
+				if (s->nl.groups[g / 32] & (1u << (g % 32)))
+					buf_printf(out, "%s%u", shown++ ? ", " : "", g + 1);
+			buf_putc(out, ']');
+		} else {
+			buf_puts(out, "null");
+		}
+		buf_printf(out, ", \"flags\": %u}", s->nl.flags);
+	} else if (s->proto == SP_MPTCP && (s->has & SOCK_HAS_MPTCP)) {
+		const struct sock_mptcp *m = &s->mptcp;
+
+		buf_printf(out, ", \"mptcp\": {\"subflows\": %u, \"subflows_max\": %u, "
+			   "\"add_addr_signal\": %u, \"add_addr_accepted\": %u, "
+			   "\"local_addr_used\": %u, \"local_addr_max\": %u, "
+			   "\"csum_enabled\": %s, \"flags\": %u, \"token\": %u, "
+			   "\"write_seq\": %llu, \"snd_una\": %llu, \"rcv_nxt\": %llu}",
+			   m->subflows, m->subflows_max, m->add_addr_signal, m->add_addr_accepted,
+			   m->local_addr_used, m->local_addr_max, m->csum_enabled ? "true" : "false",
+			   m->flags, m->token, (unsigned long long)m->write_seq,
+			   (unsigned long long)m->snd_una, (unsigned long long)m->rcv_nxt);
+	}
+}
+
 static void json_endpoint(struct buf *out, const struct sock *s, bool peer)
 {
 	char a[64];
@@ -388,6 +486,10 @@ static void json_endpoint(struct buf *out, const struct sock *s, bool peer)
 		buf_puts(out, "\", \"port\": ");
 		buf_uint(out, peer ? s->rport : s->lport);
 		buf_putc(out, '}');
+		return;
+	}
+	if (s->family == AF_PACKET || s->family == AF_NETLINK) {
+		json_kind_endpoint(out, s, peer);
 		return;
 	}
 	if (peer || !(s->has & SOCK_HAS_NAME) || !s->name_len) {
@@ -460,7 +562,7 @@ static void write_json(struct sink *k, const struct output_ctx *ctx,
 
 		buf_printf(out, "%s\n{\"proto\": \"%s\", \"family\": \"%s\", ",
 			   i ? "," : "", sock_proto_name(s->proto), sock_family_name(s->family));
-		if (s->proto == SP_UNIX)
+		if (s->proto == SP_UNIX || s->proto == SP_PACKET || s->proto == SP_NETLINK)
 			buf_printf(out, "\"type\": \"%s\", ", sock_type_name(s->type));
 		buf_printf(out, "\"state\": \"%s\", \"local\": ", sock_state_name(s));
 		json_endpoint(out, s, false);
@@ -484,6 +586,9 @@ static void write_json(struct sink *k, const struct output_ctx *ctx,
 			buf_printf(out, ", \"listener_inode\": %u", s->listener_inode);
 		if (s->proto == SP_TCP && (s->has & SOCK_HAS_TCP))
 			json_tcp(out, s);
+		json_kind(out, s);
+		buf_puts(out, s->source == SOCK_SRC_PROC ? ", \"source\": \"proc\""
+							 : ", \"source\": \"sock_diag\"");
 		json_processes(out, ctx->pm, s);
 		buf_putc(out, '}');
 		sink_row(k);
@@ -575,7 +680,8 @@ static void write_csv(struct sink *k, const struct output_ctx *ctx,
 			buf_putc(out, ',');
 		} else {
 			buf_reset(&f);
-			if ((s->has & SOCK_HAS_NAME) && s->name_len)
+			if (s->family == AF_PACKET || s->family == AF_NETLINK ||
+			    ((s->has & SOCK_HAS_NAME) && s->name_len))
 				output_addr(&f, s, false, ctx->cs);
 			csv_field(out, f.data ? f.data : "", f.len);
 			buf_puts(out, ",,,,");

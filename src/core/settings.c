@@ -25,6 +25,9 @@ static const struct {
 	{ "udp", SP_MASK(SP_UDP) },
 	{ "unix", SP_MASK(SP_UNIX) },
 	{ "raw", SP_MASK(SP_RAW) },
+	{ "packet", SP_MASK(SP_PACKET) },
+	{ "netlink", SP_MASK(SP_NETLINK) },
+	{ "mptcp", SP_MASK(SP_MPTCP) },
 }, family_names[] = {
 	{ "ipv4", SF_INET },
 	{ "ipv6", SF_INET6 },

@@ -156,6 +156,11 @@ static uint64_t fingerprint(const struct table *t, const struct fp_cols *fc,
 	h = mix_bytes(h, s->laddr, sizeof(s->laddr));
 	h = mix_bytes(h, s->raddr, sizeof(s->raddr));
 	h = mix_bytes(h, s->name, s->name_len);
+	if (s->proto == SP_PACKET)
+		h = mix_bytes(h, &s->pkt, sizeof(s->pkt));
+	else if (s->proto == SP_NETLINK)
+		h = mix_bytes(h, &s->nl, sizeof(s->nl));
+	h = mix(h, (uint64_t)s->ifindex << 8 | s->source);
 	h = mix(h, s->has);
 	if (fc->tcp)
 		h = mix(h, (uint64_t)s->tcp.rtt_us << 32 ^ (uint64_t)s->tcp.snd_cwnd << 16 ^

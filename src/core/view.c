@@ -52,6 +52,9 @@ static const char *proto_label(unsigned p)
 	case SP_TCP: return "TCP";
 	case SP_UDP: return "UDP";
 	case SP_RAW: return "Raw";
+	case SP_PACKET: return _("Packet");
+	case SP_NETLINK: return _("Netlink");
+	case SP_MPTCP: return "MPTCP";
 	default: return "Unix";
 	}
 }
@@ -59,7 +62,8 @@ static const char *proto_label(unsigned p)
 static void header_totals(struct lb *b, const struct app *a)
 {
 	const struct snapshot *s = app_snapshot(a);
-	static const unsigned order[] = { SP_TCP, SP_UDP, SP_UNIX, SP_RAW };
+	static const unsigned order[] = { SP_TCP, SP_UDP, SP_UNIX, SP_RAW,
+					  SP_MPTCP, SP_PACKET, SP_NETLINK };
 
 	if (a->paused)
 		ln_puts(b, _("PAUSED "), VS_WARN);
@@ -95,6 +99,9 @@ static void header_totals(struct lb *b, const struct app *a)
 			continue;
 		}
 		ln_printf(b, VS_HEADER_KEY, "%zu", n);
+		if (s->from_proc & SP_MASK(p))
+			/* no sock_diag handler: read from /proc/net/raw */
+			ln_puts(b, _(" (from /proc)"), VS_DIM);
 		if (p == SP_TCP && n) {
 			/* like ss -s: the states people ask about */
 			ln_printf(b, VS_HEADER, _(" (estab %zu, listen %zu, timewait %zu)"),
@@ -177,7 +184,7 @@ static void header_extra(struct lb *b, const struct app *a)
 
 		for (unsigned p = 0; p < SP_NPROTO; p++) {
 			if (s->status[p] == SNAP_UNAVAILABLE && (a->table.protos & SP_MASK(p)))
-				ln_printf(b, VS_DIM, _("  %s: not supported by this kernel"),
+				ln_printf(b, VS_WARN, _("  %s: cannot be seen (not supported by this kernel)"),
 					  proto_label(p));
 			else if (s->status[p] == SNAP_FAILED && (a->table.protos & SP_MASK(p)))
 				ln_printf(b, VS_WARN, "  %s: %s", proto_label(p), strerror(s->error[p]));

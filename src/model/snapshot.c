@@ -28,6 +28,7 @@ void snapshot_clear(struct snapshot *s)
 	s->inconsistent = false;
 	memset(s->status, 0, sizeof(s->status));
 	memset(s->error, 0, sizeof(s->error));
+	s->from_proc = 0;
 	s->taken_ms = 0;
 }
 
@@ -172,8 +173,21 @@ const struct sock *snapshot_find_peer(const struct snapshot *snap, const struct 
 		}
 		return NULL;
 	}
-	/* raw sockets have no peer; an unconnected socket neither */
-	if ((s->proto != SP_TCP && s->proto != SP_UDP) || !s->rport ||
+	if (s->proto == SP_NETLINK) {
+		/* connected: the socket of that port id, same protocol */
+		if (!s->nl.connected || !s->nl.dst_portid)
+			return NULL;
+		for (size_t i = 0; i < snap->n; i++) {
+			const struct sock *r = &snap->socks[i];
+
+			if (r != s && r->proto == SP_NETLINK && r->nl.protocol == s->nl.protocol &&
+			    r->nl.portid == s->nl.dst_portid)
+				return r;
+		}
+		return NULL;
+	}
+	/* raw and packet sockets have no peer; an unconnected socket neither */
+	if ((s->proto != SP_TCP && s->proto != SP_UDP && s->proto != SP_MPTCP) || !s->rport ||
 	    (s->family != AF_INET && s->family != AF_INET6))
 		return NULL;
 	addr_v6(s, false, sl);

@@ -40,6 +40,9 @@ struct snapshot {
 	bool inconsistent; /* a dump was interrupted too often (NLM_F_DUMP_INTR) */
 	enum snap_status status[SP_NPROTO];
 	int error[SP_NPROTO];  /* errno for UNAVAILABLE/FAILED */
+	/* SP_MASK bits of the protocols read from /proc instead (the kernel
+	 * has no diag handler for them: raw); their status is then SNAP_OK */
+	unsigned from_proc;
 	int64_t taken_ms;      /* clock_now_ms() at finish */
 };
 
@@ -65,7 +68,8 @@ const struct sock *snapshot_find_inode(const struct snapshot *s, uint32_t inode)
 void snapshot_swap(struct snapshot *a, struct snapshot *b);
 
 /* The socket at the other end of s, if it is in snap: the Unix peer by
- * inode, or the TCP/UDP socket with mirrored addresses (an IPv4 address
+ * inode, the netlink socket of the port id a netlink socket is connected
+ * to, or the TCP/UDP/MPTCP socket with mirrored addresses (an IPv4 address
  * matches its IPv4-mapped IPv6 form). NULL if none. */
 const struct sock *snapshot_find_peer(const struct snapshot *snap, const struct sock *s);
 

@@ -7,7 +7,8 @@
 
 #include "sock.h"
 
-static const char *const proto_names[SP_NPROTO] = { "tcp", "udp", "raw", "unix" };
+static const char *const proto_names[SP_NPROTO] = { "tcp", "udp", "raw", "unix",
+							   "packet", "netlink", "mptcp" };
 
 static const char *const state_names[SS_MAX_] = {
 	[SS_UNKNOWN_] = "UNKNOWN",
@@ -46,13 +47,17 @@ const char *sock_state_str(unsigned state)
 const char *sock_state_name(const struct sock *s)
 {
 	/* A TCP socket in TCP_CLOSE is "CLOSE" for ss; other kinds "UNCONN". */
-	if (s->state == SS_CLOSE && s->proto == SP_TCP)
+	if (s->state == SS_CLOSE && (s->proto == SP_TCP || s->proto == SP_MPTCP))
 		return "CLOSE";
 	return sock_state_str(s->state);
 }
 
 const char *sock_netid(const struct sock *s)
 {
+	if (s->proto == SP_PACKET)
+		return s->type == SOCK_DGRAM ? "p_dgr" : "p_raw";
+	if (s->proto == SP_NETLINK)
+		return "nl";
 	if (s->proto != SP_UNIX)
 		return sock_proto_name(s->proto);
 	switch (s->type) {
@@ -69,6 +74,8 @@ const char *sock_family_name(unsigned family)
 	case AF_INET: return "inet";
 	case AF_INET6: return "inet6";
 	case AF_UNIX: return "unix";
+	case AF_PACKET: return "packet";
+	case AF_NETLINK: return "netlink";
 	default: return "?";
 	}
 }

@@ -15,12 +15,18 @@ enum sock_proto {
 	SP_UDP,
 	SP_RAW,
 	SP_UNIX,
+	SP_PACKET,  /* AF_PACKET (packet_diag) */
+	SP_NETLINK, /* AF_NETLINK (netlink_diag) */
+	SP_MPTCP,   /* IPPROTO_MPTCP over inet (mptcp_diag) */
 	SP_NPROTO
 };
 
 /* Bit masks of protocols and families, used by options, toggles, requests. */
 #define SP_MASK(p) (1u << (p))
 #define SP_MASK_ALL ((1u << SP_NPROTO) - 1)
+/* What is shown without a kind option: all but netlink, whose dozens of
+ * kernel and daemon sockets would crowd the table (--netlink, 'L'). */
+#define SP_MASK_DEFAULT (SP_MASK_ALL & ~SP_MASK(SP_NETLINK))
 #define SF_INET 1u  /* IPv4 */
 #define SF_INET6 2u /* IPv6 */
 #define SF_ALL (SF_INET | SF_INET6)
@@ -56,7 +62,7 @@ struct sock_key {
 	uint64_t cookie;
 	uint32_t inode;
 	uint8_t proto;  /* enum sock_proto */
-	uint8_t family; /* AF_INET, AF_INET6, AF_UNIX */
+	uint8_t family; /* AF_INET, AF_INET6, AF_UNIX, AF_PACKET, AF_NETLINK */
 };
 
 /* A subset of struct tcp_info, copied from the kernel's version of
@@ -92,6 +98,45 @@ struct sock_tcp {
 #define SOCK_HAS_MEMBUF 0x80u /* rcvbuf, sndbuf valid (SK_MEMINFO) */
 #define SOCK_HAS_MEMQ 0x100u  /* wmem_queued valid */
 #define SOCK_HAS_DROPS 0x200u /* drops valid (SK_MEMINFO of kernels >= 4.x) */
+#define SOCK_HAS_PKTINFO 0x400u /* packet: pkt.ifindex, version... (PACKET_DIAG_INFO) */
+#define SOCK_HAS_FANOUT 0x800u  /* packet: pkt.fanout valid */
+#define SOCK_HAS_GROUPS 0x1000u /* netlink: nl.groups valid */
+#define SOCK_HAS_MPTCP 0x2000u  /* MPTCP: mptcp valid (INET_DIAG_INFO) */
+#define SOCK_HAS_IFNAME 0x4000u /* packet: pkt.ifname resolved (may be "") */
+
+/* Where a record came from (struct sock.source). */
+enum sock_source {
+	SOCK_SRC_DIAG = 0, /* netlink sock_diag */
+	SOCK_SRC_PROC,     /* /proc/net/raw{,6}: the kernel has no raw_diag */
+};
+
+/* Packet sockets (AF_PACKET): the protocol they capture and where. */
+struct sock_packet {
+	uint16_t ethproto; /* ETH_P_* in host order (3: all) */
+	uint32_t version, copy_thresh, tstamp, flags; /* PACKET_DIAG_INFO */
+	uint32_t fanout;   /* PACKET_DIAG_FANOUT: id | type << 16 */
+	char ifname[16];   /* interface name of ifindex, raw (IFNAMSIZ) */
+};
+
+#define SOCK_NL_GROUP_WORDS 4 /* the first 128 multicast groups kept */
+/* Netlink sockets (AF_NETLINK). */
+struct sock_netlink {
+	uint8_t protocol;     /* NETLINK_ROUTE ... */
+	uint8_t connected;    /* ndiag_state NETLINK_CONNECTED (shown UNCONN, as ss) */
+	uint32_t portid;      /* 0: the kernel */
+	uint32_t dst_portid, dst_group; /* connected: where to */
+	uint32_t flags;       /* NDIAG_FLAG_* */
+	uint32_t groups[SOCK_NL_GROUP_WORDS]; /* bit n-1: member of group n */
+	uint16_t ngroups;     /* groups the kernel reported (bits) */
+};
+
+/* MPTCP connections: struct mptcp_info as far as it was sent. */
+struct sock_mptcp {
+	uint8_t subflows, subflows_max, add_addr_signal, add_addr_accepted;
+	uint8_t local_addr_used, local_addr_max, csum_enabled;
+	uint32_t flags, token;
+	uint64_t write_seq, snd_una, rcv_nxt;
+};
 
 /* A record is about 300 bytes: a snapshot of 10^5 sockets is 30 MB, and
  * the live view keeps two. The Unix name and the TCP-only fields share
@@ -131,6 +176,7 @@ struct sock {
 	 * for SYN-RECV, handshake) this connection waits; its processes get
 	 * it at accept(). 0: none. Set by snapshot_finish(). */
 	uint32_t listener_inode;
+	uint8_t source; /* enum sock_source */
 
 	union {
 		/* unix: name as the kernel gave it; abstract names start
@@ -144,10 +190,13 @@ struct sock {
 			char cong[SOCK_CONG_MAX]; /* NUL-terminated, control bytes possible */
 			struct sock_tcp tcp;
 		};
+		struct sock_packet pkt;  /* SP_PACKET only */
+		struct sock_netlink nl;  /* SP_NETLINK only */
+		struct sock_mptcp mptcp; /* SP_MPTCP with SOCK_HAS_MPTCP only */
 	};
 };
 
-/* "tcp", "udp", "raw", "unix". */
+/* "tcp", "udp", "raw", "unix", "packet", "netlink", "mptcp". */
 const char *sock_proto_name(unsigned proto);
 /* Parses a protocol name; returns the enum value or -1. */
 int sock_proto_parse(const char *s);
@@ -156,9 +205,10 @@ int sock_proto_parse(const char *s);
 const char *sock_state_name(const struct sock *s);
 /* Raw state-name table (by enum sock_state), for parsers and filters. */
 const char *sock_state_str(unsigned state);
-/* The Netid column as ss names it: tcp, udp, raw, u_str, u_dgr, u_seq. */
+/* The Netid column as ss names it: tcp, udp, raw, u_str, u_dgr, u_seq,
+ * p_raw, p_dgr, nl, mptcp. */
 const char *sock_netid(const struct sock *s);
-/* "inet", "inet6", "unix". */
+/* "inet", "inet6", "unix", "packet", "netlink". */
 const char *sock_family_name(unsigned family);
 /* "stream", "dgram", "seqpacket", "raw" ... */
 const char *sock_type_name(unsigned type);

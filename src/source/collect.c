@@ -10,6 +10,7 @@
 
 #include "collect.h"
 #include "diag.h"
+#include "fallback.h"
 #include "filter.h"
 #include "filter_bc.h"
 #include "i18n.h"
@@ -253,6 +254,7 @@ int collect_once(struct collect *c, struct snapshot *snap)
 {
 	if (diag_dump(c->diag, scope_protos(c), scope_families(c), snap) < 0)
 		return -1;
+	fallback_complete(snap, scope_protos(c), scope_families(c), NULL);
 	/* batch: every process once, the cheapest way to see them all */
 	if (c->ps && procscan_full(c->ps, c->pm) == 0)
 		c->scanned = true;
@@ -278,9 +280,10 @@ int collect_step(struct collect *c)
 		return procs_step(c);
 	r = diag_step(c->diag);
 	if (r == 0 && c->snap) {
-		const struct snapshot *snap = c->snap;
+		struct snapshot *snap = c->snap;
 
 		c->snap = NULL;
+		fallback_complete(snap, scope_protos(c), scope_families(c), NULL);
 		if (!c->ps)
 			return 0;
 		procs_begin(c, snap);

@@ -15,6 +15,8 @@
 #include <libmnl/libmnl.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
+#include <linux/netlink_diag.h>
+#include <linux/packet_diag.h>
 #include <linux/sock_diag.h>
 #include <linux/unix_diag.h>
 
@@ -23,9 +25,10 @@
 #include "diag_parse.h"
 #include "xalloc.h"
 
-/* TCP/UDP/raw x inet/inet6, plus Unix (a combined TCP request that the
- * kernel refuses is split in two, so one slot to spare). */
-#define DIAG_MAX_REQS 8
+/* TCP/UDP/raw/MPTCP x inet/inet6, plus Unix, packet and netlink (a
+ * combined TCP request that the kernel refuses is split in two, so one
+ * slot to spare). */
+#define DIAG_MAX_REQS 12
 
 /* nla_len is 16 bits: the bytecode plus its attribute header must fit. */
 #define DIAG_MAX_BYTECODE (UINT16_MAX - MNL_ATTR_HDRLEN)
@@ -35,11 +38,13 @@
 #define DIAG_REQ_HDR_LEN                                                         \
 	(MNL_ALIGN(sizeof(struct nlmsghdr)) +                                    \
 	 MNL_ALIGN(DIAG_MAX3(sizeof(struct inet_diag_req_v2), sizeof(struct inet_diag_req), \
-			     sizeof(struct unix_diag_req))))
+			     sizeof(struct unix_diag_req))) +                    \
+	 MNL_ATTR_HDRLEN + MNL_ALIGN(sizeof(uint32_t))) /* INET_DIAG_REQ_PROTOCOL */
 
 struct diag_req {
 	uint8_t proto;  /* enum sock_proto */
-	uint8_t family; /* AF_INET, AF_INET6, AF_UNIX; AF_UNSPEC: TCP over both
+	uint8_t family; /* AF_INET, AF_INET6, AF_UNIX, AF_PACKET, AF_NETLINK;
+			 * AF_UNSPEC: TCP over both
 			 * families in one legacy TCPDIAG_GETSOCK request */
 };
 
@@ -303,6 +308,12 @@ const char *diag_record_name(unsigned proto, unsigned family)
 
 	if (proto == SP_UNIX)
 		return family == AF_UNIX ? "unix" : NULL;
+	if (proto == SP_PACKET)
+		return family == AF_PACKET ? "packet" : NULL;
+	if (proto == SP_NETLINK)
+		return family == AF_NETLINK ? "netlink" : NULL;
+	if (proto == SP_MPTCP)
+		return family == AF_INET ? "mptcp-inet" : family == AF_INET6 ? "mptcp-inet6" : NULL;
 	if (proto == SP_TCP && family == AF_UNSPEC)
 		return "tcp";
 	if (proto >= SP_UNIX)
@@ -373,11 +384,12 @@ static void record_write(struct diag *d, const void *buf, size_t len)
 
 /* ---- requests ---- */
 
-static uint8_t inet_protocol(unsigned proto)
+static unsigned inet_protocol(unsigned proto)
 {
 	switch (proto) {
 	case SP_TCP: return IPPROTO_TCP;
 	case SP_UDP: return IPPROTO_UDP;
+	case SP_MPTCP: return IPPROTO_MPTCP;
 	default: return IPPROTO_RAW;
 	}
 }
@@ -388,6 +400,9 @@ static uint8_t inet_protocol(unsigned proto)
  * raw give their queues in the header. */
 static uint8_t request_ext(const struct diag *d, unsigned proto)
 {
+	/* MPTCP: its own mptcp_info under INET_DIAG_INFO, and its memory */
+	if (proto == SP_MPTCP && d->tcp_info)
+		return (1u << (INET_DIAG_INFO - 1)) | (1u << (INET_DIAG_SKMEMINFO - 1));
 	if (proto != SP_TCP || !d->tcp_info)
 		return 0;
 	return (1u << (INET_DIAG_INFO - 1)) | (1u << (INET_DIAG_CONG - 1)) |
@@ -416,6 +431,25 @@ static size_t build_request(struct diag *d, const struct diag_req *r, uint32_t s
 		u->udiag_cookie[1] = INET_DIAG_NOCOOKIE;
 		return nlh->nlmsg_len;
 	}
+	if (r->proto == SP_PACKET) {
+		struct packet_diag_req *q = mnl_nlmsg_put_extra_header(nlh, sizeof(*q));
+
+		q->sdiag_family = AF_PACKET;
+		q->pdiag_show = diag_parse_packet_show();
+		q->pdiag_cookie[0] = INET_DIAG_NOCOOKIE;
+		q->pdiag_cookie[1] = INET_DIAG_NOCOOKIE;
+		return nlh->nlmsg_len;
+	}
+	if (r->proto == SP_NETLINK) {
+		struct netlink_diag_req *q = mnl_nlmsg_put_extra_header(nlh, sizeof(*q));
+
+		q->sdiag_family = AF_NETLINK;
+		q->sdiag_protocol = NDIAG_PROTO_ALL;
+		q->ndiag_show = diag_parse_netlink_show();
+		q->ndiag_cookie[0] = INET_DIAG_NOCOOKIE;
+		q->ndiag_cookie[1] = INET_DIAG_NOCOOKIE;
+		return nlh->nlmsg_len;
+	}
 	if (r->family == AF_UNSPEC) {
 		/* The legacy request: its dump walks the TCP hash tables once
 		 * for both families (the kernel treats it as AF_UNSPEC), where
@@ -433,11 +467,15 @@ static size_t build_request(struct diag *d, const struct diag_req *r, uint32_t s
 		struct inet_diag_req_v2 *q = mnl_nlmsg_put_extra_header(nlh, sizeof(*q));
 
 		q->sdiag_family = r->family;
-		q->sdiag_protocol = inet_protocol(r->proto);
+		/* MPTCP's number (262) does not fit the byte: it goes in an
+		 * attribute, the byte keeps its low bits (as ss sends it) */
+		q->sdiag_protocol = (uint8_t)inet_protocol(r->proto);
 		q->idiag_states = states;
 		q->idiag_ext = request_ext(d, r->proto);
 		q->id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
 		q->id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+		if (inet_protocol(r->proto) > UINT8_MAX)
+			mnl_attr_put_u32(nlh, INET_DIAG_REQ_PROTOCOL, inet_protocol(r->proto));
 	}
 	if (d->bc_len) {
 		if (d->bc_len > DIAG_MAX_BYTECODE) {
@@ -700,7 +738,7 @@ void diag_cancel(struct diag *d)
 int diag_start(struct diag *d, unsigned protos, unsigned families,
 	       struct snapshot *snap)
 {
-	static const uint8_t inet_protos[] = { SP_TCP, SP_UDP, SP_RAW };
+	static const uint8_t inet_protos[] = { SP_TCP, SP_UDP, SP_RAW, SP_MPTCP };
 
 	diag_cancel(d);
 	snapshot_clear(snap);
@@ -732,6 +770,10 @@ int diag_start(struct diag *d, unsigned protos, unsigned families,
 	}
 	if (protos & SP_MASK(SP_UNIX))
 		d->reqs[d->nreqs++] = (struct diag_req){ SP_UNIX, AF_UNIX };
+	if (protos & SP_MASK(SP_PACKET))
+		d->reqs[d->nreqs++] = (struct diag_req){ SP_PACKET, AF_PACKET };
+	if (protos & SP_MASK(SP_NETLINK))
+		d->reqs[d->nreqs++] = (struct diag_req){ SP_NETLINK, AF_NETLINK };
 	d->busy = true;
 	d->idle = false;
 	/* cycle_next() moves from "cur - 1": start one before the first. */

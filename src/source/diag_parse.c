@@ -16,7 +16,10 @@
 
 #include <libmnl/libmnl.h>
 #include <linux/inet_diag.h>
+#include <linux/mptcp.h>
 #include <linux/netlink.h>
+#include <linux/netlink_diag.h>
+#include <linux/packet_diag.h>
 #include <linux/sock_diag.h>
 #include <linux/tcp.h>
 #include <linux/unix_diag.h>
@@ -26,6 +29,18 @@
 /* The fixed headers start the payload; attributes follow, aligned. */
 #define INET_HDR_LEN NLMSG_ALIGN(sizeof(struct inet_diag_msg))
 #define UNIX_HDR_LEN NLMSG_ALIGN(sizeof(struct unix_diag_msg))
+#define PACKET_HDR_LEN NLMSG_ALIGN(sizeof(struct packet_diag_msg))
+#define NETLINK_HDR_LEN NLMSG_ALIGN(sizeof(struct netlink_diag_msg))
+
+uint32_t diag_parse_packet_show(void)
+{
+	return PACKET_SHOW_INFO | PACKET_SHOW_MEMINFO | PACKET_SHOW_FANOUT;
+}
+
+uint32_t diag_parse_netlink_show(void)
+{
+	return NDIAG_SHOW_GROUPS | NDIAG_SHOW_MEMINFO | NDIAG_SHOW_FLAGS;
+}
 
 uint32_t diag_parse_unix_show(void)
 {
@@ -160,12 +175,41 @@ static bool put_cong(struct sock *s, const char *pl, size_t len)
 	return true;
 }
 
+/* INET_DIAG_INFO of an MPTCP socket: struct mptcp_info, of whatever
+ * length this kernel's version has (it grew), copied into a zeroed one. */
+static bool put_mptcp_info(struct sock *s, const void *pl, size_t len)
+{
+	struct mptcp_info mi;
+	struct sock_mptcp *m = &s->mptcp;
+
+	if (len == 0)
+		return false;
+	memset(&mi, 0, sizeof(mi));
+	memcpy(&mi, pl, len < sizeof(mi) ? len : sizeof(mi));
+	m->subflows = mi.mptcpi_subflows;
+	m->subflows_max = mi.mptcpi_subflows_max;
+	m->add_addr_signal = mi.mptcpi_add_addr_signal;
+	m->add_addr_accepted = mi.mptcpi_add_addr_accepted;
+	m->local_addr_used = mi.mptcpi_local_addr_used;
+	m->local_addr_max = mi.mptcpi_local_addr_max;
+	m->csum_enabled = mi.mptcpi_csum_enabled;
+	m->flags = mi.mptcpi_flags;
+	m->token = mi.mptcpi_token;
+	m->write_seq = mi.mptcpi_write_seq;
+	m->snd_una = mi.mptcpi_snd_una;
+	m->rcv_nxt = mi.mptcpi_rcv_nxt;
+	s->has |= SOCK_HAS_MPTCP;
+	return true;
+}
+
 /* Handles one attribute of an inet record; false if it is malformed. */
 static bool inet_attr(struct sock *s, uint16_t type, const void *pl, size_t len)
 {
 	switch (type) {
 	case INET_DIAG_INFO:
-		/* Only TCP sends struct tcp_info under this type. */
+		/* TCP sends struct tcp_info under this type, MPTCP its own */
+		if (s->proto == SP_MPTCP)
+			return put_mptcp_info(s, pl, len);
 		if (s->proto != SP_TCP)
 			return true;
 		return put_tcp_info(s, pl, len);
@@ -256,6 +300,84 @@ static bool unix_attr(struct sock *s, uint16_t type, const void *pl, size_t len)
 	}
 }
 
+/* Handles one attribute of a packet record; false if it is malformed. */
+static bool packet_attr(struct sock *s, uint16_t type, const void *pl, size_t len)
+{
+	switch (type) {
+	case PACKET_DIAG_INFO: {
+		struct packet_diag_info pi;
+
+		if (len < sizeof(pi))
+			return false;
+		memcpy(&pi, pl, sizeof(pi));
+		s->ifindex = pi.pdi_index;
+		s->pkt.version = pi.pdi_version;
+		s->pkt.copy_thresh = pi.pdi_copy_thresh;
+		s->pkt.tstamp = pi.pdi_tstamp;
+		s->pkt.flags = pi.pdi_flags;
+		s->has |= SOCK_HAS_PKTINFO;
+		return true;
+	}
+	case PACKET_DIAG_UID:
+		if (len < sizeof(uint32_t))
+			return false;
+		s->uid = get_u32(pl);
+		s->has |= SOCK_HAS_UID;
+		return true;
+	case PACKET_DIAG_FANOUT:
+		if (len < sizeof(uint32_t))
+			return false;
+		s->pkt.fanout = get_u32(pl);
+		s->has |= SOCK_HAS_FANOUT;
+		return true;
+	case PACKET_DIAG_MEMINFO:
+		if (!put_skmeminfo(s, pl, len))
+			return false;
+		/* as ss: what waits to be read is the receive queue */
+		s->recv_q = s->rmem_alloc;
+		s->send_q = 0;
+		s->has |= SOCK_HAS_QUEUE;
+		return true;
+	default:
+		return true;
+	}
+}
+
+/* Handles one attribute of a netlink record; false if it is malformed. */
+static bool netlink_attr(struct sock *s, uint16_t type, const void *pl, size_t len)
+{
+	switch (type) {
+	case NETLINK_DIAG_GROUPS: {
+		size_t n = len / sizeof(uint32_t);
+
+		if (len % sizeof(uint32_t))
+			return false;
+		if (n > SOCK_NL_GROUP_WORDS)
+			n = SOCK_NL_GROUP_WORDS;
+		memset(s->nl.groups, 0, sizeof(s->nl.groups));
+		memcpy(s->nl.groups, pl, n * sizeof(uint32_t));
+		s->nl.ngroups = (uint16_t)(len * 8 > UINT16_MAX ? UINT16_MAX : len * 8);
+		s->has |= SOCK_HAS_GROUPS;
+		return true;
+	}
+	case NETLINK_DIAG_MEMINFO:
+		if (!put_skmeminfo(s, pl, len))
+			return false;
+		/* as ss: queued memory both ways */
+		s->recv_q = s->rmem_alloc;
+		s->send_q = s->wmem_alloc;
+		s->has |= SOCK_HAS_QUEUE;
+		return true;
+	case NETLINK_DIAG_FLAGS:
+		if (len < sizeof(uint32_t))
+			return false;
+		s->nl.flags = get_u32(pl);
+		return true;
+	default:
+		return true;
+	}
+}
+
 /* Walks the attributes in [start, start + len) of record s. */
 static void parse_attrs(struct diag_parser *p, struct sock *s,
 			const char *start, size_t len)
@@ -278,6 +400,12 @@ static void parse_attrs(struct diag_parser *p, struct sock *s,
 		if (s->family == AF_UNIX)
 			ok = unix_attr(s, mnl_attr_get_type(a), mnl_attr_get_payload(a),
 				       mnl_attr_get_payload_len(a));
+		else if (s->family == AF_PACKET)
+			ok = packet_attr(s, mnl_attr_get_type(a), mnl_attr_get_payload(a),
+					 mnl_attr_get_payload_len(a));
+		else if (s->family == AF_NETLINK)
+			ok = netlink_attr(s, mnl_attr_get_type(a), mnl_attr_get_payload(a),
+					  mnl_attr_get_payload_len(a));
 		else
 			ok = inet_attr(s, mnl_attr_get_type(a), mnl_attr_get_payload(a),
 				       mnl_attr_get_payload_len(a));
@@ -311,7 +439,8 @@ static void parse_inet(struct diag_parser *p, const struct nlmsghdr *nlh)
 	s = snapshot_add(p->snap);
 	s->proto = p->proto;
 	s->family = m.idiag_family;
-	s->type = p->proto == SP_TCP ? SOCK_STREAM : p->proto == SP_UDP ? SOCK_DGRAM : SOCK_RAW;
+	s->type = p->proto == SP_TCP || p->proto == SP_MPTCP ? SOCK_STREAM
+		  : p->proto == SP_UDP ? SOCK_DGRAM : SOCK_RAW;
 	s->state = m.idiag_state;
 	s->timer = m.idiag_timer;
 	s->retrans = m.idiag_retrans;
@@ -375,6 +504,74 @@ static void parse_unix(struct diag_parser *p, const struct nlmsghdr *nlh)
 	s->key.family = AF_UNIX;
 	parse_attrs(p, s, (const char *)mnl_nlmsg_get_payload(nlh) + UNIX_HDR_LEN,
 		    plen > UNIX_HDR_LEN ? plen - UNIX_HDR_LEN : 0);
+	p->stats.records++;
+}
+
+static void parse_packet(struct diag_parser *p, const struct nlmsghdr *nlh)
+{
+	struct packet_diag_msg m;
+	size_t plen = mnl_nlmsg_get_payload_len(nlh);
+	struct sock *s;
+
+	if (plen < sizeof(m)) {
+		p->stats.skipped++;
+		return;
+	}
+	memcpy(&m, mnl_nlmsg_get_payload(nlh), sizeof(m));
+	if (m.pdiag_family != AF_PACKET) {
+		p->stats.skipped++;
+		return;
+	}
+	s = snapshot_add(p->snap);
+	s->proto = SP_PACKET;
+	s->family = AF_PACKET;
+	s->type = m.pdiag_type;
+	s->state = SS_CLOSE; /* packet sockets have no state: UNCONN, as ss */
+	s->pkt.ethproto = m.pdiag_num;
+	s->inode = m.pdiag_ino;
+	s->cookie = cookie_of(m.pdiag_cookie);
+	s->key.cookie = s->cookie;
+	s->key.inode = s->inode;
+	s->key.proto = SP_PACKET;
+	s->key.family = AF_PACKET;
+	parse_attrs(p, s, (const char *)mnl_nlmsg_get_payload(nlh) + PACKET_HDR_LEN,
+		    plen > PACKET_HDR_LEN ? plen - PACKET_HDR_LEN : 0);
+	p->stats.records++;
+}
+
+static void parse_netlink(struct diag_parser *p, const struct nlmsghdr *nlh)
+{
+	struct netlink_diag_msg m;
+	size_t plen = mnl_nlmsg_get_payload_len(nlh);
+	struct sock *s;
+
+	if (plen < sizeof(m)) {
+		p->stats.skipped++;
+		return;
+	}
+	memcpy(&m, mnl_nlmsg_get_payload(nlh), sizeof(m));
+	if (m.ndiag_family != AF_NETLINK) {
+		p->stats.skipped++;
+		return;
+	}
+	s = snapshot_add(p->snap);
+	s->proto = SP_NETLINK;
+	s->family = AF_NETLINK;
+	s->type = m.ndiag_type;
+	s->state = SS_CLOSE; /* UNCONN, as ss shows every netlink socket */
+	s->nl.protocol = m.ndiag_protocol;
+	s->nl.connected = m.ndiag_state == 1; /* NETLINK_CONNECTED */
+	s->nl.portid = m.ndiag_portid;
+	s->nl.dst_portid = m.ndiag_dst_portid;
+	s->nl.dst_group = m.ndiag_dst_group;
+	s->inode = m.ndiag_ino;
+	s->cookie = cookie_of(m.ndiag_cookie);
+	s->key.cookie = s->cookie;
+	s->key.inode = s->inode;
+	s->key.proto = SP_NETLINK;
+	s->key.family = AF_NETLINK;
+	parse_attrs(p, s, (const char *)mnl_nlmsg_get_payload(nlh) + NETLINK_HDR_LEN,
+		    plen > NETLINK_HDR_LEN ? plen - NETLINK_HDR_LEN : 0);
 	p->stats.records++;
 }
 
@@ -460,6 +657,10 @@ int diag_parse(struct diag_parser *p, const void *buf, size_t len)
 		case SOCK_DIAG_BY_FAMILY:
 			if (p->proto == SP_UNIX)
 				parse_unix(p, nlh);
+			else if (p->proto == SP_PACKET)
+				parse_packet(p, nlh);
+			else if (p->proto == SP_NETLINK)
+				parse_netlink(p, nlh);
 			else if (p->proto < SP_NPROTO)
 				parse_inet(p, nlh);
 			else

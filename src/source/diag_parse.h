@@ -14,7 +14,8 @@
  *    longer be trusted, diag_parse() returns -1 with errno EBADMSG. Records
  *    parsed before the bad spot stay in the snapshot.
  *  - a message of our dump that cannot be a socket (payload shorter than
- *    struct inet_diag_msg / unix_diag_msg, wrong address family, unknown
+ *    struct inet_diag_msg / unix_diag_msg / packet_diag_msg /
+ *    netlink_diag_msg, wrong address family, unknown
  *    message type): skipped and counted in stats.skipped; parsing goes on.
  *    Socket messages are SOCK_DIAG_BY_FAMILY, or TCPDIAG_GETSOCK in a TCP
  *    dump (the reply type of the legacy request diag.c uses for TCP over
@@ -85,5 +86,10 @@ int diag_parse(struct diag_parser *p, const void *buf, size_t len);
 
 /* The UDIAG_SHOW_* flags diag.c requests for Unix sockets. */
 uint32_t diag_parse_unix_show(void);
+/* The PACKET_SHOW_* and NDIAG_SHOW_* flags diag.c requests for packet and
+ * netlink sockets. Packet records take recv_q from the memory info (as
+ * ss), netlink ones both queues; both are in state TCP_CLOSE (UNCONN). */
+uint32_t diag_parse_packet_show(void);
+uint32_t diag_parse_netlink_show(void);
 
 #endif

@@ -24,7 +24,7 @@ tl_wait_for 'TCP hidden' || tl_fail "t did not hide TCP"
 tl_keys q
 tl_wait_for 'SV-EXIT=0' || tl_fail "sockview did not exit 0"
 [ -f "$RC" ] || tl_fail "no settings file written at exit"
-grep -qx 'show = udp,unix,raw' "$RC" || tl_fail "the file does not keep the toggle: $(cat "$RC")"
+grep -qx 'show = udp,unix,raw,packet,mptcp' "$RC" || tl_fail "the file does not keep the toggle: $(cat "$RC")"
 [ "$(stat -c %a "$RC")" = 600 ] || tl_fail "the file is not 0600"
 [ "$(stat -c %a "$(dirname "$RC")")" = 700 ] || tl_fail "its directory is not 0700"
 tl_type clear
@@ -40,7 +40,7 @@ tl_start_sockview -d 0.3 -t
 tl_wait_for "$TCPL" || tl_fail "-t did not win over the file"
 tl_keys q
 tl_wait_for 'SV-EXIT=0' || tl_fail "sockview did not exit 0"
-grep -qx 'show = udp,unix,raw' "$RC" || tl_fail "the command line's -t was saved"
+grep -qx 'show = udp,unix,raw,packet,mptcp' "$RC" || tl_fail "the command line's -t was saved"
 tl_type clear
 
 # --- The sort and the columns, from the file ---

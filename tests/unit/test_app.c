@@ -197,6 +197,17 @@ static void test_toggles(void **state)
 	assert_int_equal(a->table.nrows, 8);
 	app_key(a, 'w', NOW);
 
+	/* the kinds beyond the four: '0' packet, 'L' netlink, 'M' MPTCP */
+	fx = app_key(a, '0', NOW);
+	assert_true(fx & APP_RESCOPE);
+	assert_false(a->table.protos & SP_MASK(SP_PACKET));
+	assert_non_null(strstr(a->msg, "packet"));
+	app_key(a, 'L', NOW);
+	assert_false(a->table.protos & SP_MASK(SP_NETLINK));
+	app_key(a, 'M', NOW);
+	assert_false(a->table.protos & SP_MASK(SP_MPTCP));
+	assert_non_null(strstr(a->msg, "MPTCP"));
+
 	/* the last protocol cannot be hidden */
 	app_key(a, 't', NOW);
 	app_key(a, 'u', NOW);

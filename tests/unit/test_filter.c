@@ -966,17 +966,24 @@ static void test_protos_families(void **state)
 	} cases[] = {
 		{ "tcp and port 22", SP_MASK(SP_TCP) },
 		{ "tcp or unix", SP_MASK(SP_TCP) | SP_MASK(SP_UNIX) },
-		{ "not unix", SP_MASK(SP_TCP) | SP_MASK(SP_UDP) | SP_MASK(SP_RAW) },
-		{ "port 22", SP_MASK(SP_TCP) | SP_MASK(SP_UDP) | SP_MASK(SP_RAW) },
-		{ "src 127.0.0.1 or dst ::1", SP_MASK(SP_TCP) | SP_MASK(SP_UDP) | SP_MASK(SP_RAW) },
+		{ "not unix", SP_MASK_ALL & ~SP_MASK(SP_UNIX) },
+		{ "port 22", SP_MASK(SP_TCP) | SP_MASK(SP_UDP) | SP_MASK(SP_RAW) | SP_MASK(SP_MPTCP) },
+		{ "src 127.0.0.1 or dst ::1",
+		  SP_MASK(SP_TCP) | SP_MASK(SP_UDP) | SP_MASK(SP_RAW) | SP_MASK(SP_MPTCP) },
 		{ "path /x", SP_MASK(SP_UNIX) },
-		{ "inet6", SP_MASK(SP_TCP) | SP_MASK(SP_UDP) | SP_MASK(SP_RAW) },
+		{ "inet6", SP_MASK(SP_TCP) | SP_MASK(SP_UDP) | SP_MASK(SP_RAW) | SP_MASK(SP_MPTCP) },
 		{ "comm x", SP_MASK_ALL },
 		{ "not sport 1", SP_MASK_ALL },
 		{ "tcp and udp", 0 },
 		{ "unix and sport 1", 0 },
 		{ "state listening", SP_MASK_ALL },
-		{ "not (tcp or udp)", SP_MASK(SP_RAW) | SP_MASK(SP_UNIX) },
+		{ "not (tcp or udp)", SP_MASK_ALL & ~(SP_MASK(SP_TCP) | SP_MASK(SP_UDP)) },
+		/* the kinds of issue 13 */
+		{ "packet", SP_MASK(SP_PACKET) },
+		{ "netlink or mptcp", SP_MASK(SP_NETLINK) | SP_MASK(SP_MPTCP) },
+		{ "packet and port 22", 0 },
+		{ "netlink and src 127.0.0.1", 0 },
+		{ "path /x or packet", SP_MASK(SP_UNIX) | SP_MASK(SP_PACKET) },
 	};
 	struct filter *f;
 
@@ -998,7 +1005,13 @@ static void test_protos_families(void **state)
 	filter_free(f);
 	f = parse_ok("not inet");
 	assert_int_equal(filter_families(f, SP_UDP), SF_INET6);
-	assert_int_equal(filter_protos(f), T | U | R | X);
+	assert_int_equal(filter_protos(f), SP_MASK_ALL); /* MPTCP over IPv6, packet, netlink too */
+	assert_int_equal(filter_protos(f) & (T | U | R | X), T | U | R | X);
+	filter_free(f);
+	f = parse_ok("netlink");
+	assert_int_equal(filter_families(f, SP_NETLINK), SF_ALL);
+	assert_int_equal(filter_families(f, SP_PACKET), 0);
+	assert_int_equal(filter_families(f, SP_MPTCP), 0);
 	filter_free(f);
 	assert_int_equal(filter_families(NULL, SP_RAW), SF_ALL);
 	assert_int_equal(filter_families(NULL, 99), 0);

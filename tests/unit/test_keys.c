@@ -178,7 +178,7 @@ static void test_help_covers_table(void **state)
 static void test_help_names(void **state)
 {
 	static const char *const want[] = {
-		"q F10", "? h F1", "t u x w", "4 6", "l", "/ F3", "f F4", "F1", "s F6", "r",
+		"q F10", "? h F1", "t u x w", "0 L M", "4 6", "l", "/ F3", "f F4", "F1", "s F6", "r",
 		"Up Down j k", "PgUp PgDn Home End", "Enter", "p", "Space", "+ -", "c F5",
 		"n F2", "Tab S-Tab", "Enter", "PgUp PgDn", "Esc", "F7", "F8", "F11 Ctrl-O",
 		"F12 Ctrl-X", "P", "F9", "Ctrl-L", "Ctrl-Z", "mouse",

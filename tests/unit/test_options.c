@@ -39,7 +39,8 @@ static void test_defaults(void **state)
 	(void)state;
 	unsetenv("NO_COLOR");
 	assert_int_equal(parse(&o, err, NULL), OPT_RUN);
-	assert_int_equal(o.protos, SP_MASK_ALL);
+	/* all kinds but netlink (sock.h's SP_MASK_DEFAULT) */
+	assert_int_equal(o.protos, SP_MASK_ALL & ~SP_MASK(SP_NETLINK));
 	assert_int_equal(o.families, SF_ALL);
 	assert_int_equal(o.delay_ms, 1000);
 	assert_false(o.once);

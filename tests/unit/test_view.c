@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <locale.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1237,6 +1238,46 @@ static void test_header_plural(void **state)
 	app_free(f.a);
 }
 
+/* The kinds of issue 13 in the header: a kind that cannot be seen says so
+ * (never a silent 0), raw sockets read from /proc are marked, hidden kinds
+ * say hidden. */
+static void test_header_kinds(void **state)
+{
+	struct options o;
+	struct snapshot *s;
+	struct buf all = BUF_INIT;
+	struct fx f;
+	struct sock *r;
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	ut_options(&o);
+	o.protos = SP_MASK_DEFAULT;
+	f.a = app_new(&o, ESC_UTF8);
+	s = app_spare_snapshot(f.a);
+	ut_inet(s, SP_TCP, SS_LISTEN, "127.0.0.1", 80, "0.0.0.0", 0, 1, 101);
+	r = ut_inet(s, SP_RAW, SS_CLOSE, "0.0.0.0", 1, "0.0.0.0", 0, 0, 102);
+	r->source = SOCK_SRC_PROC;
+	ut_finish(s, NOW);
+	s->from_proc = SP_MASK(SP_RAW);
+	s->status[SP_MPTCP] = SNAP_UNAVAILABLE;
+	s->error[SP_MPTCP] = ENOENT;
+	app_commit_snapshot(f.a, NULL, NOW);
+	view_init(&f.v);
+	buf_init(&f.line, 0);
+	app_draw(f.a, &f.v, 200, 40, NOW);
+	screen(&f, &all);
+	assert_non_null(strstr(all.data, "Raw 1 (from /proc)"));
+	assert_non_null(strstr(all.data, "MPTCP n/a"));
+	assert_non_null(strstr(all.data, "MPTCP: cannot be seen (not supported by this kernel)"));
+	assert_non_null(strstr(all.data, "Packet 0"));
+	assert_non_null(strstr(all.data, "Netlink hidden"));
+	buf_free(&all);
+	buf_free(&f.line);
+	view_free(&f.v);
+	app_free(f.a);
+}
+
 /* A long refresh interval is said plainly, with the key that refreshes
  * at once (issue 12 item 5). */
 static void test_long_interval(void **state)
@@ -1320,6 +1361,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_screen_120, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_interval, setup, teardown),
 		cmocka_unit_test(test_header_plural),
+		cmocka_unit_test(test_header_kinds),
 		cmocka_unit_test_setup_teardown(test_filter_totals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_narrow_keeps_what_matters, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_screen_80_shortens, setup, teardown),

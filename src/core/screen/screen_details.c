@@ -9,6 +9,7 @@
 #include "i18n.h"
 #include "output.h"
 #include "screen.h"
+#include "sockkind.h"
 
 static void details_sync(struct app *a);
 
@@ -67,8 +68,14 @@ const char *view_state_explain(const struct sock *s)
 	case SS_CLOSING:
 		return _("both sides closed at the same time; waiting for the acknowledgement");
 	case SS_CLOSE:
-		if (s->proto == SP_TCP)
+		if (s->proto == SP_TCP || s->proto == SP_MPTCP)
 			return _("closed, or created but neither connected nor listening yet");
+		if (s->proto == SP_PACKET)
+			return _("packet sockets have no connection: this one receives a copy of "
+				 "the frames of its protocol and interface (what tcpdump uses)");
+		if (s->proto == SP_NETLINK)
+			return _("netlink sockets talk to the kernel (or other processes) in "
+				 "messages; ss shows them all as UNCONN");
 		if (s->proto == SP_UNIX && stream)
 			return _("not connected (created, or bound but not listening)");
 		return _("not connected to one peer: it receives datagrams from anyone who "
@@ -154,6 +161,80 @@ static void details_addr(struct textlines *tl, const char *label, const struct s
 	buf_append(&tl->t, t.data ? t.data : "", t.len);
 	tl->l[tl->n - 1].vlen = t.len;
 	buf_free(&t);
+}
+
+/* The section of a packet, netlink or MPTCP socket, and where a record
+ * came from when it was not sock_diag. */
+static void details_kind(struct textlines *tl, const struct sock *s)
+{
+	if (s->source == SOCK_SRC_PROC) {
+		tl_section(tl, _("Source"));
+		tl_kv(tl, _("Read from"), "%s",
+		      _("/proc/net/raw: this kernel has no sock_diag handler for raw sockets "
+			"(raw_diag), so, as ss does, sockview reads the /proc table; it has no "
+			"cookie, memory or timer information"));
+	}
+	if (s->proto == SP_PACKET) {
+		const char *pn = sockkind_ethproto_name(s->pkt.ethproto);
+
+		tl_section(tl, _("Packet socket"));
+		tl_kv(tl, _("Captures"), "%s (0x%04x)",
+		      s->pkt.ethproto == 3 ? _("every protocol (ETH_P_ALL)") : pn ? pn : "?",
+		      s->pkt.ethproto);
+		if (!(s->has & SOCK_HAS_PKTINFO))
+			return;
+		if (!s->ifindex)
+			tl_kv(tl, _("Interface"), "%s", _("any (not bound to one)"));
+		else if ((s->has & SOCK_HAS_IFNAME) && s->pkt.ifname[0])
+			tl_kv(tl, _("Interface"), "%.*s (%u)",
+			      (int)strnlen(s->pkt.ifname, sizeof(s->pkt.ifname)), s->pkt.ifname,
+			      s->ifindex);
+		else
+			tl_kv(tl, _("Interface"), _("%u (no longer there)"), s->ifindex);
+		tl_kv(tl, _("Frames"), "%s", s->type == SOCK_DGRAM
+			? _("without link-layer header (SOCK_DGRAM)")
+			: _("with link-layer header (SOCK_RAW)"));
+		tl_kv(tl, _("Version"), "TPACKET_V%u", s->pkt.version + 1);
+		tl_kv(tl, _("Flags"), "%s%s%s%s%s", (s->pkt.flags & 0x1) ? "running " : "",
+		      (s->pkt.flags & 0x2) ? "auxdata " : "", (s->pkt.flags & 0x4) ? "origdev " : "",
+		      (s->pkt.flags & 0x8) ? "vnethdr " : "", (s->pkt.flags & 0x10) ? "loss" : "");
+		if (s->has & SOCK_HAS_FANOUT)
+			tl_kv(tl, _("Fanout"), _("group %u, mode %u"), s->pkt.fanout & 0xffff,
+			      s->pkt.fanout >> 16);
+	} else if (s->proto == SP_NETLINK) {
+		const char *pn = sockkind_netlink_name(s->nl.protocol);
+		char groups[256];
+		size_t gl = 0;
+		unsigned bits = s->nl.ngroups < SOCK_NL_GROUP_WORDS * 32 ? s->nl.ngroups
+									 : SOCK_NL_GROUP_WORDS * 32;
+
+		tl_section(tl, _("Netlink socket"));
+		tl_kv(tl, _("Protocol"), "%s (%u)", pn ? pn : "?", s->nl.protocol);
+		if (s->nl.portid)
+			tl_kv(tl, _("Port id"), "%d", (int32_t)s->nl.portid);
+		else
+			tl_kv(tl, _("Port id"), "%s", _("0: the kernel's own socket"));
+		if (s->nl.connected)
+			tl_kv(tl, _("Connected to"), _("port id %d, group %u"),
+			      (int32_t)s->nl.dst_portid, s->nl.dst_group);
+		groups[0] = '\0';
+		for (unsigned g = 0; g < bits && gl + 12 < sizeof(groups); g++)
+			if (s->nl.groups[g / 32] & (1u << (g % 32)))
+				gl += (size_t)snprintf(groups + gl, sizeof(groups) - gl, "%s%u",
+						       gl ? " " : "", g + 1);
+		if (s->has & SOCK_HAS_GROUPS)
+			tl_kv(tl, _("Groups"), "%s", gl ? groups : _("none"));
+	} else if (s->proto == SP_MPTCP && (s->has & SOCK_HAS_MPTCP)) {
+		const struct sock_mptcp *m = &s->mptcp;
+
+		tl_section(tl, _("MPTCP"));
+		tl_kv(tl, _("Subflows"), _("%u (at most %u)"), m->subflows, m->subflows_max);
+		tl_kv(tl, _("Addresses"), _("%u announced, %u accepted, %u local used of %u"),
+		      m->add_addr_signal, m->add_addr_accepted, m->local_addr_used,
+		      m->local_addr_max);
+		tl_kv(tl, _("Token"), "0x%08x", m->token);
+		tl_kv(tl, _("Checksums"), "%s", m->csum_enabled ? _("on") : _("off"));
+	}
 }
 
 static void details_processes(struct textlines *tl, const struct app *a, uint32_t inode,
@@ -382,9 +463,9 @@ static void details_build(struct view *v, const struct app *a, int y0, int h, in
 	tl_kv(&tl, _("Cookie"), "0x%llx", (unsigned long long)s->cookie);
 	if (s->has & SOCK_HAS_UID)
 		tl_kv(&tl, _("UID"), "%u", s->uid);
-	if (s->ifindex)
+	if (s->ifindex && s->proto != SP_PACKET)
 		tl_kv(&tl, _("Interface"), "%u", s->ifindex);
-	if (s->family != AF_UNIX)
+	if (s->family == AF_INET || s->family == AF_INET6)
 		details_timer(&tl, s);
 	details_memory(&tl, s);
 
@@ -403,6 +484,7 @@ static void details_build(struct view *v, const struct app *a, int y0, int h, in
 		details_processes(&tl, a, s->inode, _("Owner"));
 	}
 
+	details_kind(&tl, s);
 	if (s->proto == SP_UNIX) {
 		tl_section(&tl, _("Unix socket"));
 		if (!(s->has & SOCK_HAS_NAME) || !s->name_len)
@@ -425,7 +507,7 @@ static void details_build(struct view *v, const struct app *a, int y0, int h, in
 		} else {
 			tl_kv(&tl, _("Peer inode"), "%s", _("none (not connected)"));
 		}
-	} else {
+	} else if (s->family == AF_INET || s->family == AF_INET6) {
 		/* only a listener, or a socket bound and not connected, can be
 		 * reached by others; a connection belongs to its two ends */
 		if (s->state == SS_LISTEN || (s->proto != SP_TCP && !s->rport))

@@ -288,7 +288,8 @@ static unsigned toggle_proto(struct app *a, unsigned proto, int64_t now)
 	app_message(a, false, now, (a->table.protos & SP_MASK(proto)) ? _("%s sockets shown")
 								  : _("%s sockets hidden"),
 		    proto == SP_UNIX ? "Unix" : proto == SP_RAW ? _("raw")
-								 : proto == SP_TCP ? "TCP" : "UDP");
+		    : proto == SP_PACKET ? _("packet") : proto == SP_NETLINK ? _("netlink")
+		    : proto == SP_MPTCP ? "MPTCP" : proto == SP_TCP ? "TCP" : "UDP");
 	/* turning a protocol on needs a dump; turning it off only hides */
 	return APP_REDRAW | APP_RESCOPE;
 }
@@ -382,6 +383,12 @@ unsigned screen_table_action(struct app *a, enum action act, int64_t now)
 		return toggle_proto(a, SP_UNIX, now);
 	case ACT_TOGGLE_RAW:
 		return toggle_proto(a, SP_RAW, now);
+	case ACT_TOGGLE_PACKET:
+		return toggle_proto(a, SP_PACKET, now);
+	case ACT_TOGGLE_NETLINK:
+		return toggle_proto(a, SP_NETLINK, now);
+	case ACT_TOGGLE_MPTCP:
+		return toggle_proto(a, SP_MPTCP, now);
 	case ACT_IPV4:
 		return toggle_family(a, SF_INET);
 	case ACT_IPV6:

@@ -29,7 +29,7 @@
 #include "xalloc.h"
 
 #define BIT(n) (1u << (n))
-#define INET_PROTOS (SP_MASK(SP_TCP) | SP_MASK(SP_UDP) | SP_MASK(SP_RAW))
+#define INET_PROTOS (SP_MASK(SP_TCP) | SP_MASK(SP_UDP) | SP_MASK(SP_RAW) | SP_MASK(SP_MPTCP))
 /* TCP_BOUND_INACTIVE: bound, not listening TCP sockets, dumped by newer
  * kernels only when this bit is asked for; they are reported as closed. */
 #define STATE_BOUND_INACTIVE 13

@@ -398,16 +398,25 @@ bool filter_matches(const struct filter *f, const struct sock *s, const struct p
 
 /* ---- what can match at all ---------------------------------------------- */
 
-#define INET_PROTOS (SP_MASK(SP_TCP) | SP_MASK(SP_UDP) | SP_MASK(SP_RAW))
+#define INET_PROTOS (SP_MASK(SP_TCP) | SP_MASK(SP_UDP) | SP_MASK(SP_RAW) | SP_MASK(SP_MPTCP))
+/* the kinds whose family is not IP */
+#define NONINET_PROTOS (SP_MASK(SP_UNIX) | SP_MASK(SP_PACKET) | SP_MASK(SP_NETLINK))
 
 static bool known_unix(const struct fknown *k)
 {
 	return k->protos == SP_MASK(SP_UNIX) || k->family == AF_UNIX;
 }
 
+/* Only packet or only netlink sockets: no IP address, no port, no path. */
+static bool known_kind(const struct fknown *k)
+{
+	return k->protos == SP_MASK(SP_PACKET) || k->protos == SP_MASK(SP_NETLINK) ||
+	       k->family == AF_PACKET || k->family == AF_NETLINK;
+}
+
 static bool known_inet(const struct fknown *k)
 {
-	return !(k->protos & SP_MASK(SP_UNIX)) || k->family == AF_INET ||
+	return !(k->protos & NONINET_PROTOS) || k->family == AF_INET ||
 	       k->family == AF_INET6;
 }
 
@@ -446,6 +455,10 @@ enum ftv filter_eval3(const struct filter *f, uint32_t i, const struct fknown *k
 
 		if (known_unix(k))
 			possible &= SP_MASK(SP_UNIX);
+		else if (k->family == AF_PACKET)
+			possible &= SP_MASK(SP_PACKET);
+		else if (k->family == AF_NETLINK)
+			possible &= SP_MASK(SP_NETLINK);
 		else if (known_inet(k))
 			possible &= INET_PROTOS;
 		if (!(possible & nd->u.mask))
@@ -455,19 +468,19 @@ enum ftv filter_eval3(const struct filter *f, uint32_t i, const struct fknown *k
 	case FN_FAMILY:
 		if (k->family)
 			return tv_of(k->family == nd->u.family);
-		return known_unix(k) ? FTV_FALSE : FTV_MAYBE;
+		return known_unix(k) || known_kind(k) ? FTV_FALSE : FTV_MAYBE;
 	case FN_STATE:
 		if (!(k->states & nd->u.mask))
 			return FTV_FALSE;
 		return (k->states & ~nd->u.mask) ? FTV_MAYBE : FTV_TRUE;
 	case FN_NUM:
 		if (nd->field == FLD_SPORT || nd->field == FLD_DPORT || nd->field == FLD_PORT)
-			return known_unix(k) ? FTV_FALSE : FTV_MAYBE;
+			return known_unix(k) || known_kind(k) ? FTV_FALSE : FTV_MAYBE;
 		return FTV_MAYBE;
 	case FN_HOST:
-		return known_unix(k) ? FTV_FALSE : FTV_MAYBE;
+		return known_unix(k) || known_kind(k) ? FTV_FALSE : FTV_MAYBE;
 	case FN_PATH:
-		return known_inet(k) ? FTV_FALSE : FTV_MAYBE;
+		return known_inet(k) || known_kind(k) ? FTV_FALSE : FTV_MAYBE;
 	default:
 		return FTV_MAYBE;
 	}
@@ -480,7 +493,10 @@ unsigned filter_protos(const struct filter *f)
 	if (!f)
 		return SP_MASK_ALL;
 	for (int p = 0; p < SP_NPROTO; p++) {
-		struct fknown k = { SP_MASK((unsigned)p), p == SP_UNIX ? AF_UNIX : 0, 0xffffffffu };
+		struct fknown k = { SP_MASK((unsigned)p),
+				    p == SP_UNIX ? AF_UNIX : p == SP_PACKET ? AF_PACKET
+						: p == SP_NETLINK ? AF_NETLINK : 0,
+				    0xffffffffu };
 
 		if (filter_eval3(f, f->root, &k) != FTV_FALSE)
 			m |= SP_MASK((unsigned)p);
@@ -494,8 +510,8 @@ unsigned filter_families(const struct filter *f, unsigned proto)
 
 	if (proto >= SP_NPROTO)
 		return 0;
-	if (proto == SP_UNIX)
-		return (filter_protos(f) & SP_MASK(SP_UNIX)) ? SF_ALL : 0;
+	if (proto == SP_UNIX || proto == SP_PACKET || proto == SP_NETLINK)
+		return (filter_protos(f) & SP_MASK(proto)) ? SF_ALL : 0;
 	if (!f)
 		return SF_ALL;
 	for (int i = 0; i < 2; i++) {
