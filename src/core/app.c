@@ -40,6 +40,7 @@ void app_free(struct app *a)
 		return;
 	table_free(&a->table);
 	filter_hist_free(a->hist);
+	screen_group_free(a->groups);
 	snapshot_free(&a->panes.probe_snap);
 	free(a);
 }
