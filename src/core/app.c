@@ -31,6 +31,8 @@ struct app *app_new(const struct options *o, enum esc_charset cs)
 	a->panes.focus = PANE_NONE;
 	a->panes.first = PANE_NONE;
 	snapshot_init(&a->panes.probe_snap);
+	if (o->group_given)
+		a->mode = MODE_GROUP; /* --group: start grouped (g returns to the table) */
 	return a;
 }
 

@@ -11,6 +11,7 @@
 #include "i18n.h"
 #include "collect.h"
 #include "filter.h"
+#include "group.h"
 #include "lineedit.h"
 #include "options.h"
 
@@ -27,6 +28,8 @@ enum {
 	OPT_NO_PROCESSES,
 	OPT_NO_COLOR,
 	OPT_RECORD,
+	OPT_GROUP,
+	OPT_RATE,
 };
 
 static const struct option long_opts[] = {
@@ -46,6 +49,8 @@ static const struct option long_opts[] = {
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 	{ "no-colour", no_argument, NULL, OPT_NO_COLOR },
 	{ "record-dump", required_argument, NULL, OPT_RECORD },
+	{ "group", required_argument, NULL, OPT_GROUP },
+	{ "rate", required_argument, NULL, OPT_RATE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -69,6 +74,11 @@ const char *options_help(void)
 		 "  -N, --netns=NAME     look inside network namespace NAME (/run/netns/NAME)\n"
 		 "  -1, --once           print one snapshot to standard output and exit\n"
 		 "      --format=FMT     with --once: table (default), json, csv\n"
+		 "      --group=process  one row per process: sockets per kind and state,\n"
+		 "                       summed TCP rates (live: start in the grouped view, g)\n"
+		 "      --rate=SECS      with --once: two dumps SECS apart (0.1..3600), byte\n"
+		 "                       rates from their difference (TCP only: the kernel keeps\n"
+		 "                       no byte counts for UDP, raw or Unix sockets)\n"
 		 "      --no-processes   do not map sockets to processes\n"
 		 "      --no-color       monochrome (also when NO_COLOR is set)\n"
 		 "  -h, --help           show this help and exit\n"
@@ -173,6 +183,23 @@ enum options_action options_parse(struct options *o, int argc, char **argv,
 		case OPT_NO_PROCESSES: o->no_processes = true; break;
 		case OPT_NO_COLOR: o->no_color = true; break;
 		case OPT_RECORD: o->record_dir = optarg; break;
+		case OPT_GROUP:
+			o->group_by = group_by_parse(optarg);
+			if (o->group_by < 0) {
+				snprintf(err, errlen, _("invalid grouping '%s': expected process"),
+					 optarg);
+				return OPT_USAGE;
+			}
+			o->group_given = true;
+			break;
+		case OPT_RATE:
+			if (parse_delay(optarg, &o->rate_ms) < 0) {
+				snprintf(err, errlen,
+					 _("invalid rate interval '%s': expected seconds between 0.1 and 3600"),
+					 optarg);
+				return OPT_USAGE;
+			}
+			break;
 		case 'h': return OPT_HELP;
 		case 'V': return OPT_VERSION;
 		case ':':
@@ -197,6 +224,11 @@ enum options_action options_parse(struct options *o, int argc, char **argv,
 		snprintf(err, errlen, _("--format applies only with --once"));
 		return OPT_USAGE;
 	}
+	if (o->rate_ms && !o->once) {
+		snprintf(err, errlen, _("--rate applies only with --once (the live view shows "
+					"rates by itself)"));
+		return OPT_USAGE;
+	}
 	o->protos = protos ? protos : SP_MASK_ALL;
 	return OPT_RUN;
 }
@@ -209,6 +241,7 @@ void options_collect_config(const struct options *o, struct collect_config *out)
 	out->listening = o->listening;
 	out->no_processes = o->no_processes;
 	out->live = !o->once;
-	out->tcp_info = !o->once || o->format == FMT_JSON;
+	/* rates come from tcp_info's byte counters */
+	out->tcp_info = !o->once || o->format == FMT_JSON || o->rate_ms || o->group_given;
 	out->record_dir = o->record_dir;
 }

@@ -32,6 +32,10 @@ struct options {
 	bool format_given;     /* --format appeared (only valid with --once) */
 	bool no_processes;     /* --no-processes */
 	bool no_color;         /* --no-color or NO_COLOR set */
+	/* --group=BY (enum group_by) and --rate=SECS (issue 15) */
+	bool group_given;
+	int group_by;
+	int rate_ms;           /* 0: one dump */
 	/* Hidden, for tests and tools: record raw dumps into this directory. */
 	const char *record_dir;
 };
