@@ -128,7 +128,9 @@ struct table {
 
 	/* history and diagnosis (traffic.h) */
 	struct history *hist;     /* samples of every socket the filter keeps */
-	bool no_history;          /* keep none (the benchmark's baseline) */
+	int64_t hist_round_ms;    /* when the history last took a round */
+	uint64_t hist_rounds;
+	bool no_history;          /* keep none, no hints (the benchmark's baseline) */
 	struct diag_peers peers;  /* TIME-WAIT sockets per peer, for the hints */
 };
 

@@ -4,10 +4,22 @@
 #include "filter.h"
 #include "traffic.h"
 
+/* Whether a rule could look at s's history (diagnose.c's rules): most
+ * sockets are not, and are spared the look-up. */
+static bool may_need_history(const struct sock *s)
+{
+	if (s->proto == SP_UDP || s->proto == SP_RAW)
+		return true;
+	if (s->proto != SP_TCP)
+		return false;
+	return (s->send_q && s->state != SS_LISTEN) || s->state == SS_CLOSE_WAIT ||
+	       ((s->state == SS_FIN_WAIT1 || s->state == SS_FIN_WAIT2) && !s->inode);
+}
+
 enum diag_rule traffic_diagnose_with(const struct history *h, const struct diag_peers *peers,
 				     const struct sock *s)
 {
-	const struct hist_entry *e = h ? history_find(h, &s->key) : NULL;
+	const struct hist_entry *e = h && may_need_history(s) ? history_find(h, &s->key) : NULL;
 	struct diag_in in = {
 		.s = s,
 		.h = e,
@@ -18,14 +30,38 @@ enum diag_rule traffic_diagnose_with(const struct history *h, const struct diag_
 	return diagnose(&in);
 }
 
+/* The earlier of two rules (their order is their priority); 0 is none. */
+static enum diag_rule first_of(enum diag_rule a, enum diag_rule b)
+{
+	if (!a)
+		return b;
+	if (!b)
+		return a;
+	return a < b ? a : b;
+}
+
 void traffic_commit(struct table *t, int64_t now)
 {
 	struct snapshot *snap = &t->snaps[t->cur];
+	const struct snapshot *prev = t->have_prev ? &t->snaps[1 - t->cur] : NULL;
+	const struct diff *pd = prev ? &t->diffs[1 - t->cur] : NULL;
 	struct diff *d = &t->diffs[t->cur];
-	const struct history *h = t->no_history ? NULL : t->hist;
+	bool round = false;
 
-	if (!t->no_history) {
-		history_begin(t->hist, snap->taken_ms ? snap->taken_ms : now);
+	if (t->no_history) {
+		/* the benchmark's baseline: the table as it was without them */
+		history_clear(t->hist);
+		return;
+	}
+	/* one round per slot: a refresh in between leaves the history as it
+	 * is (new sockets join it at the next round, gone ones leave then),
+	 * so that its cost is paid once per HIST_SLOT_MS, not per refresh */
+	now = snap->taken_ms ? snap->taken_ms : now;
+	if (!t->hist_rounds || now - t->hist_round_ms >= HIST_SLOT_MS) {
+		t->hist_rounds++;
+		t->hist_round_ms = now;
+		round = true;
+		history_begin(t->hist, now);
 		for (size_t i = 0; i < snap->n; i++) {
 			const struct sock *s = &snap->socks[i];
 
@@ -33,15 +69,25 @@ void traffic_commit(struct table *t, int64_t now)
 				history_update(t->hist, s);
 		}
 		history_end(t->hist);
-	} else {
-		history_clear(t->hist);
 	}
 	diag_peers_build(&t->peers, snap);
 	for (size_t i = 0; i < snap->n && i < d->n; i++) {
-		enum diag_rule r = traffic_diagnose_with(h, &t->peers, &snap->socks[i]);
+		const struct sock *s = &snap->socks[i];
+		struct diff_entry *e = &d->e[i];
+		enum diag_rule now_r, hist_r = DR_NONE;
 
-		d->e[i].flags = (d->e[i].flags & ~(0xffu << DIFF_HINT_SHIFT)) |
-				(unsigned)r << DIFF_HINT_SHIFT;
+		/* the rules that read the history: at a round, from it; in
+		 * between, what the last round said, while the state holds */
+		if (round) {
+			hist_r = traffic_diagnose_with(t->hist, &t->peers, s);
+		} else if (prev && pd && e->prev < prev->n && e->prev < pd->n &&
+			   prev->socks[e->prev].state == s->state) {
+			hist_r = (enum diag_rule)DIFF_HHINT(pd->e[e->prev].flags);
+		}
+		now_r = traffic_diagnose_with(NULL, &t->peers, s);
+		e->flags = (e->flags & ~(0xffu << DIFF_HINT_SHIFT) & ~(0xffu << DIFF_HHINT_SHIFT)) |
+			   (unsigned)first_of(now_r, hist_r) << DIFF_HINT_SHIFT |
+			   (unsigned)hist_r << DIFF_HHINT_SHIFT;
 	}
 }
 

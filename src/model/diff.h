@@ -29,6 +29,10 @@
  * diagnose.h), set by the live table after the diff; 0: none. */
 #define DIFF_HINT_SHIFT 24
 #define DIFF_HINT(flags) (((flags) >> DIFF_HINT_SHIFT) & 0xffu)
+/* Bits 16..23: what the history's rules said at its last round (carried
+ * from one snapshot to the next by the table). */
+#define DIFF_HHINT_SHIFT 16
+#define DIFF_HHINT(flags) (((flags) >> DIFF_HHINT_SHIFT) & 0xffu)
 
 #define DIFF_NO_PREV UINT32_MAX
 
