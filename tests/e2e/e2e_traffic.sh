@@ -29,7 +29,10 @@ tl_text "127.0.0.1:$C"
 tl_keys Enter
 tl_wait_for "^tcp +ESTAB .*127\.0\.0\.1:$C " || tl_fail "search did not find the sender"
 tl_keys Home Enter
-tl_wait_for "Details of tcp 127\.0\.0\.1:$C" || tl_fail "Enter did not open the sender's details"
+tl_wait_for "Details of tcp " || tl_fail "Enter did not open the details"
+# both ends match the search: from the receiver's, p jumps to the sender's
+tl_screen | grep -Eq "Details of tcp 127\.0\.0\.1:$C " || tl_keys p
+tl_wait_for "Details of tcp 127\.0\.0\.1:$C" || tl_fail "no details of the sender"
 tl_wait_joined "Diagnosis The receiver is not reading" || tl_fail "the details do not say the receiver is not reading"
 tl_keys End
 tl_wait_for "^History" || tl_fail "no history section"
