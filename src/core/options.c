@@ -74,17 +74,23 @@ const char *options_help(void)
 		 "  -N, --netns=NAME     look inside network namespace NAME (/run/netns/NAME)\n"
 		 "  -1, --once           print one snapshot to standard output and exit\n"
 		 "      --format=FMT     with --once: table (default), json, csv\n"
-		 "      --group=process  one row per process: sockets per kind and state,\n"
-		 "                       summed TCP rates (live: start in the grouped view, g)\n"
-		 "      --rate=SECS      with --once: two dumps SECS apart (0.1..3600), byte\n"
-		 "                       rates from their difference (TCP only: the kernel keeps\n"
-		 "                       no byte counts for UDP, raw or Unix sockets)\n"
 		 "      --no-processes   do not map sockets to processes\n"
 		 "      --no-color       monochrome (also when NO_COLOR is set)\n"
 		 "  -h, --help           show this help and exit\n"
 		 "  -V, --version        show the version and exit\n"
 		 "\n"
 		 "Exit status: 0 success, 1 runtime failure, 2 bad usage.\n");
+}
+
+const char *options_help_traffic(void)
+{
+	return _("\n"
+		 "Traffic and diagnosis:\n"
+		 "      --group=process  one row per process: sockets per kind and state,\n"
+		 "                       summed TCP rates (live: start in the grouped view, g)\n"
+		 "      --rate=SECS      with --once: two dumps SECS apart (0.1..3600), byte\n"
+		 "                       rates from their difference (TCP only: the kernel keeps\n"
+		 "                       no byte counts for UDP, raw or Unix sockets)\n");
 }
 
 /* Parses SECS (decimal, optional fraction) into milliseconds. */
@@ -203,7 +209,8 @@ enum options_action options_parse(struct options *o, int argc, char **argv,
 		case 'h': return OPT_HELP;
 		case 'V': return OPT_VERSION;
 		case ':':
-			if (optopt)
+			/* a long option of ours has its enum value (>= 256) there */
+			if (optopt && optopt < 256)
 				snprintf(err, errlen, _("option '-%c' needs a value"), optopt);
 			else
 				snprintf(err, errlen, _("option '%s' needs a value"), argv[optind - 1]);

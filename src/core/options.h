@@ -54,5 +54,7 @@ void options_collect_config(const struct options *o, struct collect_config *out)
 
 /* The --help text (translated). */
 const char *options_help(void);
+/* Its part on --group and --rate, printed after it (translated). */
+const char *options_help_traffic(void);
 
 #endif
