@@ -16,7 +16,8 @@ _sockview()
 	local opts="-t --tcp -u --udp -x --unix -w --raw -0 --packet --netlink -M --mptcp
 		-4 --ipv4 -6 --ipv6
 		-l --listening -f --filter= -d --delay= -N --netns= -1 --once
-		--format= --no-processes --no-color --no-config -h --help -V --version"
+		--format= --no-processes --no-color --no-config -h --help -V --version
+		--group= --rate="
 	# sockview-options-end
 	# sockview-formats: table json csv
 	local formats="table json csv"
@@ -38,8 +39,12 @@ _sockview()
 		COMPREPLY=($(compgen -W "$(_sockview_netns)" -- "${cur#--netns=}"))
 		return
 		;;
-	--delay=*)
-		COMPREPLY=($(compgen -W "0.5 1 2 5" -- "${cur#--delay=}"))
+	--group=*)
+		COMPREPLY=($(compgen -W "process" -- "${cur#--group=}"))
+		return
+		;;
+	--delay=* | --rate=*)
+		COMPREPLY=($(compgen -W "0.5 1 2 5" -- "${cur#--*=}"))
 		return
 		;;
 	--filter=*)

@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "batch.h"
 #include "buf.h"
 #include "collect.h"
 #include "escape.h"
@@ -89,9 +91,21 @@ static unsigned guard_std_fds(void)
 	return closed;
 }
 
+/* Sleeps ms milliseconds (a signal does not cut it short). */
+static int sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0)
+		if (errno != EINTR)
+			return -1;
+	return 0;
+}
+
 static int run_once(const struct options *o, const struct filter *f)
 {
-	struct snapshot snap;
+	struct snapshot snap, first;
+	struct output_extra *extra;
 	struct collect_config cfg;
 	struct collect *c;
 	char err[512];
@@ -110,26 +124,53 @@ static int run_once(const struct options *o, const struct filter *f)
 	if (f)
 		collect_set_filter(c, f);
 	snapshot_init(&snap);
+	snapshot_init(&first);
+	/* --rate: a first dump, the interval, then the one printed */
+	if (o->rate_ms && (collect_once(c, &first) < 0 || sleep_ms(o->rate_ms) < 0)) {
+		fprintf(stderr, _("sockview: cannot list sockets: %s\n"), strerror(errno));
+		snapshot_free(&first);
+		snapshot_free(&snap);
+		collect_free(c);
+		return EXIT_FAILURE;
+	}
 	if (collect_once(c, &snap) < 0) {
 		fprintf(stderr, _("sockview: cannot list sockets: %s\n"), strerror(errno));
+		snapshot_free(&first);
 		snapshot_free(&snap);
 		collect_free(c);
 		return EXIT_FAILURE;
 	}
 	rows = xcalloc(snap.n ? snap.n : 1, sizeof(*rows));
+	memset(&ctx, 0, sizeof(ctx));
 	ctx.format = o->format;
 	ctx.cs = esc_charset_from_locale();
 	ctx.pm = collect_procmap(c);
 	for (size_t i = 0; i < snap.n; i++)
 		if (keep(&scope, f, ctx.pm, &snap.socks[i]))
 			rows[n++] = &snap.socks[i];
-	if (output_write(stdout, &ctx, rows, n) < 0) {
+	extra = xcalloc(n ? n : 1, sizeof(*extra));
+	batch_extras(&snap, o->rate_ms ? &first : NULL, &scope, rows, n, extra);
+	ctx.extra = extra;
+	ctx.rates = o->rate_ms > 0;
+	if (o->group_given) {
+		struct buf b = BUF_INIT;
+
+		batch_format_groups(&b, &ctx, (enum group_by)o->group_by, rows, n);
+		if (output_flush(stdout, &b) < 0) {
+			if (errno != EPIPE)
+				fprintf(stderr, _("sockview: write error: %s\n"), strerror(errno));
+			rc = EXIT_FAILURE;
+		}
+		buf_free(&b);
+	} else if (output_write(stdout, &ctx, rows, n) < 0) {
 		if (errno != EPIPE)
 			fprintf(stderr, _("sockview: write error: %s\n"), strerror(errno));
 		rc = EXIT_FAILURE;
 	}
 	report_status(o, &snap);
 	free(rows);
+	free(extra);
+	snapshot_free(&first);
 	snapshot_free(&snap);
 	collect_free(c);
 	return rc;
@@ -164,6 +205,7 @@ int main(int argc, char **argv)
 	switch (options_parse(&o, argc, argv, err, sizeof(err))) {
 	case OPT_HELP:
 		fputs(options_help(), stdout);
+		fputs(options_help_traffic(), stdout);
 		return fflush(stdout) == EOF ? EXIT_FAILURE : EXIT_SUCCESS;
 	case OPT_VERSION:
 		printf("sockview %s\n", PACKAGE_VERSION);

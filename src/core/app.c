@@ -31,6 +31,8 @@ struct app *app_new(const struct options *o, enum esc_charset cs)
 	a->panes.focus = PANE_NONE;
 	a->panes.first = PANE_NONE;
 	snapshot_init(&a->panes.probe_snap);
+	if (o->group_given)
+		a->mode = MODE_GROUP; /* --group: start grouped (g returns to the table) */
 	return a;
 }
 
@@ -40,6 +42,7 @@ void app_free(struct app *a)
 		return;
 	table_free(&a->table);
 	filter_hist_free(a->hist);
+	screen_group_free(a->groups);
 	snapshot_free(&a->panes.probe_snap);
 	free(a);
 }

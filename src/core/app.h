@@ -40,6 +40,7 @@
 struct epman;
 struct view;
 struct filter_hist;
+struct app_groups;
 
 /* Finds the sockets bound where want points (its port over transport t, or
  * its Unix path) whatever the table's filter and toggles hide, into snap
@@ -72,6 +73,7 @@ enum app_mode {
 	MODE_MENU,    /* choosing the kind of a new endpoint */
 	MODE_FORM,    /* the new endpoint form */
 	MODE_FILTER_HELP, /* the filter language (F1 on the filter prompt) */
+	MODE_GROUP,   /* the table grouped by process (screen_group.c) */
 	MODE_MAX_
 };
 
@@ -144,6 +146,7 @@ struct app {
 	size_t scroll_max;  /* the last first line there (from the last build) */
 	size_t menu_cur;    /* cursor in the sort/columns menus */
 	struct app_sockfile sockfile; /* for the details */
+	struct app_groups *groups;    /* the grouped view's state (screen_group.c) */
 
 	/* live refresh */
 	bool paused;

@@ -1,14 +1,17 @@
 /* cell.c - column definitions, cell text and sort order of the table. */
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "cell.h"
+#include "diagnose.h"
 #include "i18n.h"
 #include "output.h"
+#include "spark.h"
 
 /* Widths leave room for the sort mark after the title. Priorities: lower
  * survives longer on narrow screens; Proto and Local always stay. */
@@ -87,6 +90,17 @@ static const struct col_info cols[COL_MAX_] = {
 		.right = true, .optional = true, .tcp_info = true, .rates = true,
 		.cut = CUT_END,
 	},
+	[COL_SPARK] = {
+		.title = N_("Traffic"), .name = N_("Traffic history, rx+tx (TCP sparkline)"),
+		.min_w = CELL_SPARK_W, .want_w = CELL_SPARK_W, .max_w = CELL_SPARK_W, .prio = 14,
+		.optional = true, .tcp_info = true, .rates = true, .cut = CUT_END,
+	},
+	[COL_HINT] = {
+		.title = N_("Hint"), .name = N_("Hint: what looks wrong (details say more)"),
+		.min_w = 6, .want_w = 11, .max_w = 14, .prio = 15,
+		/* rates: its text changes with the diff's entry (the fingerprint) */
+		.optional = true, .tcp_info = true, .rates = true, .cut = CUT_END,
+	},
 };
 
 const struct col_info *cell_col(enum col c)
@@ -150,6 +164,33 @@ void cell_usec(uint32_t us, char *dst, size_t len)
 static bool has_tcp(const struct sock *s)
 {
 	return s->proto == SP_TCP && (s->has & SOCK_HAS_TCP);
+}
+
+size_t cell_spark_series(const struct hist_entry *e, double *v, size_t max)
+{
+	double tx[HIST_SLOTS];
+	size_t n = hist_series(e, HS_RX, v, max);
+
+	hist_series(e, HS_TX, tx, max);
+	for (size_t i = 0; i < n; i++)
+		v[i] = (isnan(v[i]) ? 0 : v[i]) + (isnan(tx[i]) ? 0 : tx[i]);
+	return n;
+}
+
+/* The Traffic column: the last CELL_SPARK_W slots of rx + tx, scaled to
+ * their own maximum; blank without a history of a TCP socket. */
+static size_t cell_spark(struct buf *out, const struct sock *s, const struct cell_ctx *ctx)
+{
+	const struct hist_entry *e;
+	double v[HIST_SLOTS], lo, hi;
+	size_t n;
+
+	if (s->proto != SP_TCP || s->state == SS_LISTEN || !ctx->hist ||
+	    !(e = history_find(ctx->hist, &s->key)))
+		return 0;
+	n = cell_spark_series(e, v, CELL_SPARK_W);
+	spark_range(v, n, &lo, &hi);
+	return spark_render(out, v, n, CELL_SPARK_W, 0, hi, ctx->cs == ESC_UTF8);
 }
 
 /* "comm/pid", and ",+N" when N more processes hold the socket inode. */
@@ -259,6 +300,12 @@ size_t cell_format(struct buf *out, enum col c, const struct sock *s,
 			buf_puts(out, tmp);
 		}
 		break;
+	case COL_SPARK:
+		return cell_spark(out, s, ctx);
+	case COL_HINT:
+		if (d && DIFF_HINT(d->flags))
+			buf_puts(out, diag_marker((enum diag_rule)DIFF_HINT(d->flags)));
+		return esc_width(out->data + at, out->len - at, ctx->cs);
 	case COL_MAX_:
 		break;
 	}
@@ -370,6 +417,16 @@ static int cmp_rate(const struct diff_entry *da, const struct diff_entry *db, bo
 	return rx ? cmp_double(da->rx_rate, db->rx_rate) : cmp_double(da->tx_rate, db->tx_rate);
 }
 
+/* The Traffic column: rx + tx. */
+static int cmp_total_rate(const struct diff_entry *da, const struct diff_entry *db)
+{
+	bool ha = da && (da->flags & DIFF_RATES), hb = db && (db->flags & DIFF_RATES);
+
+	if (!ha || !hb)
+		return ha ? 1 : hb ? -1 : 0;
+	return cmp_double(da->rx_rate + da->tx_rate, db->rx_rate + db->tx_rate);
+}
+
 /* For TCP-only numbers: sockets without tcp_info sort below every value. */
 static int cmp_tcp(const struct sock *a, const struct sock *b, uint64_t va, uint64_t vb)
 {
@@ -413,6 +470,10 @@ static int cmp_primary(enum col c, const struct sock *a, const struct diff_entry
 		return cmp_rate(da, db, true);
 	case COL_TX:
 		return cmp_rate(da, db, false);
+	case COL_SPARK:
+		return cmp_total_rate(da, db);
+	case COL_HINT:
+		return cmp_u64(da ? DIFF_HINT(da->flags) : 0, db ? DIFF_HINT(db->flags) : 0);
 	case COL_MAX_:
 		break;
 	}
@@ -591,6 +652,8 @@ bool cell_sortkey(enum col c, const struct sock *s, const struct diff_entry *d,
 	case COL_RETRANS: w[0] = tcp_key(s, s->tcp.total_retrans); return true;
 	case COL_RX: w[0] = rate_key(rates, d ? d->rx_rate : 0); return true;
 	case COL_TX: w[0] = rate_key(rates, d ? d->tx_rate : 0); return true;
+	case COL_SPARK: w[0] = rate_key(rates, d ? d->rx_rate + d->tx_rate : 0); return true;
+	case COL_HINT: w[0] = d ? DIFF_HINT(d->flags) : 0; return true;
 	case COL_MAX_:
 		break;
 	}

@@ -14,6 +14,7 @@
 
 #include "buf.h"
 #include "diff.h"
+#include "history.h"
 #include "escape.h"
 #include "ownset.h"
 #include "procmap.h"
@@ -35,6 +36,8 @@ enum col {
 	COL_RETRANS,
 	COL_RX,
 	COL_TX,
+	COL_SPARK, /* rx+tx history of a TCP socket (history.h) */
+	COL_HINT,  /* the diagnosis marker (diagnose.h) */
 	COL_MAX_
 };
 
@@ -79,6 +82,8 @@ struct cell_ctx {
 	/* sockets of sockview's own endpoints (NULL: none): their Process
 	 * cell says "sockview/PID [N]", N being the pane */
 	const struct ownset *own;
+	/* the per-socket history (NULL: none; the Traffic column is blank) */
+	const struct history *hist;
 };
 
 /* Appends the escaped text of column c for socket s to out and returns its
@@ -107,6 +112,11 @@ bool cell_sortkey(enum col c, const struct sock *s, const struct diff_entry *d,
  * the local address words are only a prefix (a long Unix name): where they
  * are equal, cell_compare() decides. */
 bool cell_sortkey_ties(const struct sock *s, uint64_t w[8]);
+
+/* The Traffic column's width, and its series: rx + tx of history entry e,
+ * oldest first, unknown slots as 0; returns how many (at most max). */
+#define CELL_SPARK_W 10
+size_t cell_spark_series(const struct hist_entry *e, double *v, size_t max);
 
 /* Human-readable byte rate ("0", "512", "1.5K", "20M") into dst. */
 void cell_rate(double bytes_per_s, char *dst, size_t len);

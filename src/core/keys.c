@@ -53,7 +53,6 @@ static const struct binding table[] = {
 	{ KC_PGDN, ACT_PGDN, KB_HELP },
 	{ KC_CTRL('f'), ACT_PGDN, 0 },
 	{ KC_HOME, ACT_HOME, KB_HELP },
-	{ 'g', ACT_HOME, 0 },
 	{ KC_END, ACT_END, KB_HELP },
 	{ 'G', ACT_END, 0 },
 	{ KC_ENTER, ACT_DETAILS, KB_HELP },
@@ -78,6 +77,7 @@ static const struct binding table[] = {
 	{ KC_F9, ACT_DESTROY, KB_HELP },
 	{ KC_ESC, ACT_BACK, KB_HELP },
 	{ KC_CTRL('l'), ACT_REDRAW, KB_HELP },
+	{ 'g', ACT_GROUP, KB_HELP },
 };
 
 #define NBINDINGS (sizeof(table) / sizeof(table[0]))
@@ -159,6 +159,9 @@ static const struct key_help help[] = {
 	  N_("hide or show all the panes (the table takes the whole body)") },
 	{ KEYS_ACT(ACT_DESTROY), KR_TABLE, N_("destroy the selected socket (not available yet)") },
 	{ KEYS_ACT(ACT_REDRAW), KR_TABLE, N_("redraw the screen and refresh the sockets now") },
+	{ KEYS_ACT(ACT_GROUP), KR_TABLE,
+	  N_("group by process: sockets per kind and state, summed TCP rates (s sorts, "
+	     "Enter expands a process); again: back to the table") },
 	/* the terminal driver turns Ctrl-Z into SIGTSTP, which the loop
 	 * handles; the mouse comes as KC_MOUSE events (live.c) */
 	{ KEYS_RAW(KC_CTRL('z')), KR_TERMINAL,

@@ -89,6 +89,7 @@ enum action {
 	ACT_DESTROY,
 	ACT_BACK,   /* Esc: close the current screen, clear the search */
 	ACT_REDRAW, /* Ctrl-L */
+	ACT_GROUP,  /* g: the table grouped by process, and back */
 	ACT_MAX_
 };
 

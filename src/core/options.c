@@ -11,6 +11,7 @@
 #include "i18n.h"
 #include "collect.h"
 #include "filter.h"
+#include "group.h"
 #include "lineedit.h"
 #include "options.h"
 
@@ -29,6 +30,8 @@ enum {
 	OPT_RECORD,
 	OPT_NO_CONFIG,
 	OPT_NETLINK,
+	OPT_GROUP,
+	OPT_RATE,
 };
 
 static const struct option long_opts[] = {
@@ -52,6 +55,8 @@ static const struct option long_opts[] = {
 	{ "no-colour", no_argument, NULL, OPT_NO_COLOR },
 	{ "record-dump", required_argument, NULL, OPT_RECORD },
 	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
+	{ "group", required_argument, NULL, OPT_GROUP },
+	{ "rate", required_argument, NULL, OPT_RATE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -106,6 +111,17 @@ const char *options_help(void)
 
 	snprintf(text, sizeof(text), "%s%s", help_main(), help_kinds());
 	return text;
+}
+
+const char *options_help_traffic(void)
+{
+	return _("\n"
+		 "Traffic and diagnosis:\n"
+		 "      --group=process  one row per process: sockets per kind and state,\n"
+		 "                       summed TCP rates (live: start in the grouped view, g)\n"
+		 "      --rate=SECS      with --once: two dumps SECS apart (0.1..3600), byte\n"
+		 "                       rates from their difference (TCP only: the kernel keeps\n"
+		 "                       no byte counts for UDP, raw or Unix sockets)\n");
 }
 
 /* Parses SECS (decimal, optional fraction) into milliseconds. */
@@ -209,10 +225,28 @@ enum options_action options_parse(struct options *o, int argc, char **argv,
 		case OPT_NO_COLOR: o->no_color = true; break;
 		case OPT_RECORD: o->record_dir = optarg; break;
 		case OPT_NO_CONFIG: o->no_config = true; break;
+		case OPT_GROUP:
+			o->group_by = group_by_parse(optarg);
+			if (o->group_by < 0) {
+				snprintf(err, errlen, _("invalid grouping '%s': expected process"),
+					 optarg);
+				return OPT_USAGE;
+			}
+			o->group_given = true;
+			break;
+		case OPT_RATE:
+			if (options_parse_delay(optarg, &o->rate_ms) < 0) {
+				snprintf(err, errlen,
+					 _("invalid rate interval '%s': expected seconds between 0.1 and 3600"),
+					 optarg);
+				return OPT_USAGE;
+			}
+			break;
 		case 'h': return OPT_HELP;
 		case 'V': return OPT_VERSION;
 		case ':':
-			if (optopt)
+			/* a long option of ours has its enum value (>= 256) there */
+			if (optopt && optopt < 256)
 				snprintf(err, errlen, _("option '-%c' needs a value"), optopt);
 			else
 				snprintf(err, errlen, _("option '%s' needs a value"), argv[optind - 1]);
@@ -233,6 +267,11 @@ enum options_action options_parse(struct options *o, int argc, char **argv,
 		snprintf(err, errlen, _("--format applies only with --once"));
 		return OPT_USAGE;
 	}
+	if (o->rate_ms && !o->once) {
+		snprintf(err, errlen, _("--rate applies only with --once (the live view shows "
+					"rates by itself)"));
+		return OPT_USAGE;
+	}
 	o->protos = protos ? protos : SP_MASK_DEFAULT;
 	o->protos_given = protos != 0;
 	return OPT_RUN;
@@ -246,6 +285,7 @@ void options_collect_config(const struct options *o, struct collect_config *out)
 	out->listening = o->listening;
 	out->no_processes = o->no_processes;
 	out->live = !o->once;
-	out->tcp_info = !o->once || o->format == FMT_JSON;
+	/* rates come from tcp_info's byte counters */
+	out->tcp_info = !o->once || o->format == FMT_JSON || o->rate_ms || o->group_given;
 	out->record_dir = o->record_dir;
 }

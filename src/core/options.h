@@ -36,6 +36,10 @@ struct options {
 	bool protos_given;     /* -t/-u/-x/-w appeared */
 	bool families_given;   /* -4/-6 appeared */
 	bool delay_given;      /* -d appeared */
+	/* --group=BY (enum group_by) and --rate=SECS (issue 15) */
+	bool group_given;
+	int group_by;
+	int rate_ms;           /* 0: one dump */
 	/* Hidden, for tests and tools: record raw dumps into this directory. */
 	const char *record_dir;
 };
@@ -58,5 +62,7 @@ int options_parse_delay(const char *s, int *ms);
 
 /* The --help text (translated). */
 const char *options_help(void);
+/* Its part on --group and --rate, printed after it (translated). */
+const char *options_help_traffic(void);
 
 #endif

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "i18n.h"
+#include "diagnose.h"
 #include "output.h"
 #include "sockkind.h"
 #include "xalloc.h"
@@ -303,6 +304,37 @@ static void put_cell(struct buf *out, const char *p, size_t len, size_t width,
  * address cells need formatting for that, and they are kept), the second
  * writes the rows. The last column (processes) is never padded, so it is
  * formatted once, straight into the output. */
+void output_rate(double v, char *dst, size_t len)
+{
+	static const char units[] = "KMGTP";
+	int u = -1;
+
+	while (v >= 1000.0 && u < (int)sizeof(units) - 2) {
+		v /= 1024.0;
+		u++;
+	}
+	if (u < 0)
+		snprintf(dst, len, "%.0f", v < 0.5 ? 0.0 : v);
+	else
+		snprintf(dst, len, v < 10.0 ? "%.1f%c" : "%.0f%c", v, units[u]);
+}
+
+/* --rate's two cells (bytes/s, like the live view's Rx/s, Tx/s); "-" where
+ * the kernel gives no byte counts. */
+#define RATE_W 7
+static void table_rates(struct buf *out, const struct output_extra *x)
+{
+	char r[16];
+
+	for (int k = 0; k < 2; k++) {
+		if (x->rates)
+			output_rate(k ? x->tx : x->rx, r, sizeof(r));
+		else
+			snprintf(r, sizeof(r), "-");
+		put_cell(out, r, strlen(r), strlen(r), RATE_W, true);
+	}
+}
+
 static void write_table(struct sink *k, const struct output_ctx *ctx,
 			const struct sock *const *rows, size_t n)
 {
@@ -347,6 +379,10 @@ static void write_table(struct sink *k, const struct output_ctx *ctx,
 			break;
 		}
 		put_cell(out, h, strlen(h), hw, w[c], right[c]);
+		if (c == COL_SQ && ctx->rates && ctx->extra) {
+			put_cell(out, _("Rx/s"), strlen(_("Rx/s")), esc_width(_("Rx/s"), strlen(_("Rx/s")), ctx->cs), RATE_W, true);
+			put_cell(out, _("Tx/s"), strlen(_("Tx/s")), esc_width(_("Tx/s"), strlen(_("Tx/s")), ctx->cs), RATE_W, true);
+		}
 	}
 	buf_putc(out, '\n');
 	for (i = 0; i < n; i++) {
@@ -362,6 +398,8 @@ static void write_table(struct sink *k, const struct output_ctx *ctx,
 		put_cell(out, num, len, len, w[COL_RQ], true);
 		len = put_uint(num, s->send_q);
 		put_cell(out, num, len, len, w[COL_SQ], true);
+		if (ctx->rates && ctx->extra)
+			table_rates(out, &ctx->extra[i]);
 		put_cell(out, txt, ac[i].llen, ac[i].lw, w[COL_LOCAL], false);
 		if (last == COL_PEER) {
 			buf_append(out, txt + ac[i].llen, ac[i].plen);
@@ -551,6 +589,27 @@ static void json_processes(struct buf *out, const struct procmap *pm, const stru
 	buf_putc(out, ']');
 }
 
+/* The keys a batch run adds (struct output_extra). */
+static void json_extra(struct buf *out, const struct output_ctx *ctx, size_t i)
+{
+	const struct output_extra *x;
+
+	if (!ctx->extra)
+		return;
+	x = &ctx->extra[i];
+	if (x->rates)
+		buf_printf(out, ", \"rx_rate\": %.0f, \"tx_rate\": %.0f", (double)x->rx,
+			   (double)x->tx);
+	if (x->hint) {
+		const char *t = diag_sentence((enum diag_rule)x->hint);
+
+		buf_printf(out, ", \"hint\": {\"id\": \"%s\", \"text\": ",
+			   diag_name((enum diag_rule)x->hint));
+		json_str(out, t, strlen(t));
+		buf_putc(out, '}');
+	}
+}
+
 static void write_json(struct sink *k, const struct output_ctx *ctx,
 		       const struct sock *const *rows, size_t n)
 {
@@ -558,10 +617,19 @@ static void write_json(struct sink *k, const struct output_ctx *ctx,
 
 	buf_putc(out, '[');
 	for (size_t i = 0; i < n; i++) {
-		const struct sock *s = rows[i];
+		buf_puts(out, i ? ",\n" : "\n");
+		output_json_sock(out, ctx, rows[i], i);
+		sink_row(k);
+	}
+	buf_puts(out, n ? "\n]\n" : "]\n");
+}
 
-		buf_printf(out, "%s\n{\"proto\": \"%s\", \"family\": \"%s\", ",
-			   i ? "," : "", sock_proto_name(s->proto), sock_family_name(s->family));
+void output_json_sock(struct buf *out, const struct output_ctx *ctx, const struct sock *s,
+		      size_t i)
+{
+	{
+		buf_printf(out, "{\"proto\": \"%s\", \"family\": \"%s\", ",
+			   sock_proto_name(s->proto), sock_family_name(s->family));
 		if (s->proto == SP_UNIX || s->proto == SP_PACKET || s->proto == SP_NETLINK)
 			buf_printf(out, "\"type\": \"%s\", ", sock_type_name(s->type));
 		buf_printf(out, "\"state\": \"%s\", \"local\": ", sock_state_name(s));
@@ -590,10 +658,9 @@ static void write_json(struct sink *k, const struct output_ctx *ctx,
 		buf_puts(out, s->source == SOCK_SRC_PROC ? ", \"source\": \"proc\""
 							 : ", \"source\": \"sock_diag\"");
 		json_processes(out, ctx->pm, s);
+		json_extra(out, ctx, i);
 		buf_putc(out, '}');
-		sink_row(k);
 	}
-	buf_puts(out, n ? "\n]\n" : "]\n");
 }
 
 /* Appends one CSV field (RFC 4180): the text, already escaped, quoted when
@@ -659,9 +726,9 @@ static void write_csv(struct sink *k, const struct output_ctx *ctx,
 	struct buf *out = k->b;
 	struct buf f = BUF_INIT;
 
-	buf_puts(out, "proto,family,type,state,recv_q,send_q,local_addr,local_port,"
-		 "peer_addr,peer_port,inode,uid,peer_inode,processes,"
-		 "pid,comm,fd,owners\n");
+	buf_printf(out, "proto,family,type,state,recv_q,send_q,local_addr,local_port,"
+		   "peer_addr,peer_port,inode,uid,peer_inode,processes,"
+		   "pid,comm,fd,owners%s\n", ctx->extra ? ",rx_rate,tx_rate,hint" : "");
 	for (size_t i = 0; i < n; i++) {
 		const struct sock *s = rows[i];
 		char a[64];
@@ -699,6 +766,15 @@ static void write_csv(struct sink *k, const struct output_ctx *ctx,
 		csv_field(out, f.data ? f.data : "", f.len);
 		buf_putc(out, ',');
 		csv_owner(out, &f, ctx->pm, s, ctx->cs);
+		if (ctx->extra) {
+			const struct output_extra *x = &ctx->extra[i];
+
+			if (x->rates)
+				buf_printf(out, ",%.0f,%.0f,", (double)x->rx, (double)x->tx);
+			else
+				buf_puts(out, ",,,");
+			buf_puts(out, diag_name((enum diag_rule)x->hint));
+		}
 		buf_putc(out, '\n');
 		sink_row(k);
 	}

@@ -6,6 +6,7 @@
 #ifndef SOCKVIEW_OUTPUT_H
 #define SOCKVIEW_OUTPUT_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "buf.h"
@@ -14,11 +15,32 @@
 #include "procmap.h"
 #include "sock.h"
 
+/* What a batch run adds to a socket (issue 15): its rates over --rate's
+ * interval and its diagnosis. */
+struct output_extra {
+	float rx, tx;  /* bytes/s */
+	bool rates;    /* rx/tx valid (TCP with tcp_info, seen in both dumps) */
+	uint8_t hint;  /* enum diag_rule, 0: none */
+};
+
 struct output_ctx {
 	enum out_format format;
 	enum esc_charset cs;       /* how to escape names in table and CSV */
 	const struct procmap *pm;  /* NULL: processes not mapped */
+	/* NULL, or one per row: JSON adds "rx_rate"/"tx_rate" where known and
+	 * "hint" where a rule fires; CSV adds the columns rx_rate, tx_rate,
+	 * hint at the end; with `rates` (--rate) the table adds Rx/s and Tx/s */
+	const struct output_extra *extra;
+	bool rates;
 };
+
+/* A byte rate as the tables show it ("0", "512", "1.5K", "20M"). */
+void output_rate(double bytes_per_s, char *dst, size_t len);
+
+/* Appends the JSON object of socket s (row i of ctx->extra) to out: the
+ * object --once --format=json prints, for writers that embed it. */
+void output_json_sock(struct buf *out, const struct output_ctx *ctx, const struct sock *s,
+		      size_t i);
 
 /* Appends the whole document for n rows to out: a table with a header line,
  * a JSON array (always valid JSON, one object per socket) or CSV with a

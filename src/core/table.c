@@ -10,6 +10,7 @@
 #include "filter.h"
 #include "filter_hist.h"
 #include "table.h"
+#include "traffic.h"
 #include "xalloc.h"
 
 /* What the toggles show now, as a scope. */
@@ -35,6 +36,7 @@ void table_init(struct table *t, enum esc_charset cs, unsigned protos, unsigned 
 	snapshot_init(&t->snaps[1]);
 	diff_init(&t->diffs[0]);
 	diff_init(&t->diffs[1]);
+	t->hist = history_new();
 	buf_init(&t->scratch, 0);
 	ownset_init(&t->own);
 	t->scope_asked = table_scope(t);
@@ -49,6 +51,8 @@ void table_free(struct table *t)
 	snapshot_free(&t->snaps[1]);
 	diff_free(&t->diffs[0]);
 	diff_free(&t->diffs[1]);
+	history_free(t->hist);
+	diag_peers_free(&t->peers);
 	free(t->all);
 	free(t->rows);
 	free(t->sortbuf);
@@ -709,6 +713,7 @@ void table_commit(struct table *t, const struct procmap *pm, int64_t now)
 	t->have_snap = true;
 	t->scope_cur = t->scope_asked;
 	count_totals(t);
+	traffic_commit(t, now);
 	rebuild_all(t);
 }
 

@@ -25,7 +25,9 @@
 
 #include "buf.h"
 #include "cell.h"
+#include "diagnose.h"
 #include "diff.h"
+#include "history.h"
 #include "escape.h"
 #include "lineedit.h"
 #include "ownset.h"
@@ -123,6 +125,13 @@ struct table {
 	char filter_text[TABLE_TEXT_MAX];
 
 	struct buf scratch;
+
+	/* history and diagnosis (traffic.h) */
+	struct history *hist;     /* samples of every socket the filter keeps */
+	int64_t hist_round_ms;    /* when the history last took a round */
+	uint64_t hist_rounds;
+	bool no_history;          /* keep none, no hints (the benchmark's baseline) */
+	struct diag_peers peers;  /* TIME-WAIT sockets per peer, for the hints */
 };
 
 /* An empty table showing protos/families (0: all) and -l. */

@@ -12,6 +12,7 @@
 #include "epman.h"
 #include "i18n.h"
 #include "screen.h"
+#include "traffic.h"
 #include "view.h"
 #include "xalloc.h"
 
@@ -57,6 +58,24 @@ static const char *proto_label(unsigned p)
 	case SP_MPTCP: return "MPTCP";
 	default: return "Unix";
 	}
+}
+
+/* The summed rates of the shown TCP sockets, when tcp_info is asked for
+ * (a rate column, the Traffic or Hint column, the details, the grouped
+ * view). */
+static void header_rates(struct lb *b, const struct app *a)
+{
+	double rx, tx;
+	char r[16], t[16];
+
+	if (!traffic_totals(&a->table, &rx, &tx))
+		return;
+	cell_rate(rx, r, sizeof(r));
+	cell_rate(tx, t, sizeof(t));
+	ln_puts(b, _(" rx "), VS_HEADER);
+	ln_printf(b, VS_HEADER_KEY, "%sB/s", r);
+	ln_puts(b, _(" tx "), VS_HEADER);
+	ln_printf(b, VS_HEADER_KEY, "%sB/s", t);
 }
 
 static void header_totals(struct lb *b, const struct app *a)
@@ -107,6 +126,7 @@ static void header_totals(struct lb *b, const struct app *a)
 			ln_printf(b, VS_HEADER, _(" (estab %zu, listen %zu, timewait %zu)"),
 				  a->table.totals[p][SS_ESTABLISHED], a->table.totals[p][SS_LISTEN],
 				  a->table.totals[p][SS_TIME_WAIT]);
+			header_rates(b, a);
 		}
 	}
 }

@@ -25,6 +25,14 @@
 #define DIFF_NEW 0x1u     /* not in the previous snapshot (nor out of scope) */
 #define DIFF_CHANGED 0x2u /* state, queues or byte counters moved */
 #define DIFF_RATES 0x4u   /* rx_rate/tx_rate valid */
+/* Bits 24..31 of flags: the socket's diagnosis (enum diag_rule,
+ * diagnose.h), set by the live table after the diff; 0: none. */
+#define DIFF_HINT_SHIFT 24
+#define DIFF_HINT(flags) (((flags) >> DIFF_HINT_SHIFT) & 0xffu)
+/* Bits 16..23: what the history's rules said at its last round (carried
+ * from one snapshot to the next by the table). */
+#define DIFF_HHINT_SHIFT 16
+#define DIFF_HHINT(flags) (((flags) >> DIFF_HHINT_SHIFT) & 0xffu)
 
 #define DIFF_NO_PREV UINT32_MAX
 

@@ -137,6 +137,29 @@ static void test_filter_limit(void **state)
 	assert_non_null(strstr(err, "at most 4096"));
 }
 
+/* --group and --rate (issue 15), hostile values included. */
+static void test_group_rate(void **state)
+{
+	struct options o;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse(&o, err, "--once", "--group=process", "--rate=1.5", NULL), OPT_RUN);
+	assert_true(o.group_given);
+	assert_int_equal(o.group_by, 0);
+	assert_int_equal(o.rate_ms, 1500);
+	/* live: --group starts grouped; --rate is batch only */
+	assert_int_equal(parse(&o, err, "--group=process", NULL), OPT_RUN);
+	assert_int_equal(o.rate_ms, 0);
+	expect_usage("--rate", "--rate=1", NULL);
+	expect_usage("service", "--group=service", NULL);
+	expect_usage("grouping", "--group=\x1b[2J\n", NULL);
+	expect_usage("0", "--once", "--rate=0", NULL);
+	expect_usage("3601", "--once", "--rate=3601", NULL);
+	expect_usage("abc", "--once", "--rate=abc", NULL);
+	expect_usage("--group", "--group", NULL);
+}
+
 static void test_help_version(void **state)
 {
 	struct options o;
@@ -155,6 +178,7 @@ int main(void)
 		cmocka_unit_test(test_protocols_and_families),
 		cmocka_unit_test(test_bad_values),
 		cmocka_unit_test(test_filter_limit),
+		cmocka_unit_test(test_group_rate),
 		cmocka_unit_test(test_help_version),
 	};
 

@@ -67,6 +67,9 @@ extern const struct screen screen_columns;
 extern const struct screen screen_newep;
 extern const struct screen screen_form;
 extern const struct screen screen_filterhelp;
+extern const struct screen screen_group;
+/* Frees the grouped view's state (NULL allowed). */
+void screen_group_free(struct app_groups *g);
 
 /* Helpers shared by the screens (screen.c). */
 /* The table's actions, for screens that pass on what they do not handle. */

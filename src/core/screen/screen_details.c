@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include "details_hist.h"
 #include "i18n.h"
 #include "output.h"
 #include "screen.h"
@@ -468,6 +469,7 @@ static void details_build(struct view *v, const struct app *a, int y0, int h, in
 	if (s->family == AF_INET || s->family == AF_INET6)
 		details_timer(&tl, s);
 	details_memory(&tl, s);
+	details_diagnosis(&tl, a, s);
 
 	tl_section(&tl, _("Processes"));
 	if (sock_awaits_accept(s)) {
@@ -531,6 +533,7 @@ static void details_build(struct view *v, const struct app *a, int y0, int h, in
 	else if (s->proto == SP_TCP)
 		tl_kv(&tl, _("tcp_info"), "%s", _("not reported for this socket (listening or "
 						 "TIME-WAIT sockets have none)"));
+	details_history(&tl, a, s, gone);
 	v->scroll_max = tl_render(v, a->scroll, &tl, y0 + 1, h - 1, 16);
 	tl_free(&tl);
 }

@@ -445,6 +445,8 @@ unsigned screen_table_action(struct app *a, enum action act, int64_t now)
 		return change_delay(a, false, now);
 	case ACT_COLUMNS:
 		return app_set_mode(a, MODE_COLUMNS);
+	case ACT_GROUP:
+		return app_set_mode(a, MODE_GROUP);
 	case ACT_NEW_ENDPOINT:
 		if (!a->panes.em) {
 			app_message(a, true, now, "%s", _("test endpoints are not available here"));

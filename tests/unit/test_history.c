@@ -1,0 +1,248 @@
+/* test_history.c - the per-socket sample rings: slots, rates, counter
+ * wraps and resets, sockets that go and come back, the bound. */
+#include "config.h"
+
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "history.h"
+
+static struct sock tcp_sock(uint64_t cookie, uint64_t rx, uint64_t tx)
+{
+	struct sock s;
+
+	memset(&s, 0, sizeof(s));
+	s.proto = s.key.proto = SP_TCP;
+	s.family = s.key.family = 2;
+	s.cookie = s.key.cookie = cookie;
+	s.state = SS_ESTABLISHED;
+	s.has = SOCK_HAS_TCP | SOCK_HAS_QUEUE;
+	s.tcp.bytes_received = rx;
+	s.tcp.bytes_acked = tx;
+	s.tcp.rtt_us = 100;
+	s.tcp.snd_cwnd = 10;
+	s.tcp.snd_wnd = 65536;
+	return s;
+}
+
+static void round_of(struct history *h, int64_t now, const struct sock *s, size_t n)
+{
+	history_begin(h, now);
+	for (size_t i = 0; i < n; i++)
+		history_update(h, &s[i]);
+	history_end(h);
+}
+
+/* Within 7% (the codes' step). */
+static void assert_about(double got, double want)
+{
+	if (!(fabs(got - want) <= want * 0.07 + 1)) {
+		fail_msg("%g is not about %g", got, want);
+	}
+}
+
+static void test_codes(void **state)
+{
+	(void)state;
+	for (uint64_t v = 0; v < 16; v++)
+		assert_true(hist_decode(hist_code(v)) == (double)v);
+	for (uint64_t v = 16; v < (1ull << 33); v = v * 5 / 4 + 3)
+		assert_about(hist_decode(hist_code(v)), (double)v);
+	assert_true(hist_code(UINT64_MAX) == 254);
+	assert_true(isnan(hist_decode(HIST_NONE)));
+	/* monotonic */
+	for (uint64_t v = 1; v < 100000; v++)
+		assert_true(hist_code(v) >= hist_code(v - 1));
+}
+
+static void test_rates_and_slots(void **state)
+{
+	struct history *h = history_new();
+	struct sock s = tcp_sock(7, 0, 0);
+	const struct hist_entry *e;
+	double v[HIST_SLOTS];
+	size_t n;
+
+	(void)state;
+	/* 1 MB/s received, 2 KB/s sent, one reading a second for 12 s */
+	for (int t = 0; t <= 12; t++) {
+		s.tcp.bytes_received = (uint64_t)t * 1000000;
+		s.tcp.bytes_acked = (uint64_t)t * 2000;
+		round_of(h, 1000 + t * 1000, &s, 1);
+	}
+	e = history_find(h, &s.key);
+	assert_non_null(e);
+	/* slots opened at 0, 5, 10 s */
+	assert_int_equal(e->count, 3);
+	n = hist_series(e, HS_RX, v, HIST_SLOTS);
+	assert_int_equal(n, 3);
+	for (size_t i = 0; i < n; i++)
+		assert_about(v[i], 1e6);
+	assert_about(hist_last(e, HS_TX), 2000);
+	assert_about(hist_last(e, HS_RTT), 100);
+	assert_true(hist_last(e, HS_CWND) == 10);
+	/* a window of n: the newest n */
+	assert_int_equal(hist_series(e, HS_RX, v, 2), 2);
+	history_free(h);
+}
+
+static void test_bounded(void **state)
+{
+	struct history *h = history_new();
+	struct sock s = tcp_sock(9, 0, 0);
+	const struct hist_entry *e;
+	double v[HIST_SLOTS];
+
+	(void)state;
+	for (int t = 0; t < 3 * HIST_SLOTS; t++) {
+		/* slot t sends t KB/s */
+		s.tcp.bytes_acked += (uint64_t)t * 1000 * (HIST_SLOT_MS / 1000);
+		round_of(h, (int64_t)t * HIST_SLOT_MS, &s, 1);
+	}
+	e = history_find(h, &s.key);
+	assert_int_equal(e->count, HIST_SLOTS);
+	assert_int_equal(hist_series(e, HS_TX, v, HIST_SLOTS), HIST_SLOTS);
+	/* oldest first, and only the last HIST_SLOTS slots are kept */
+	for (size_t i = 1; i < HIST_SLOTS; i++)
+		assert_true(v[i] >= v[i - 1]);
+	assert_true(v[0] > 1000.0 * (2 * HIST_SLOTS - 5));
+	assert_int_equal(history_entry_bytes(), sizeof(struct hist_entry));
+	assert_true(history_entry_bytes() <= 560);
+	history_free(h);
+}
+
+static void test_wrap(void **state)
+{
+	struct history *h = history_new();
+	struct sock s = tcp_sock(11, UINT64_MAX - 500, UINT64_MAX - 1000);
+	const struct hist_entry *e;
+
+	(void)state;
+	round_of(h, 0, &s, 1);
+	/* the counters pass UINT64_MAX: 1000 and 2000 bytes in one second */
+	s.tcp.bytes_received = 499;
+	s.tcp.bytes_acked = 999;
+	round_of(h, 1000, &s, 1);
+	e = history_find(h, &s.key);
+	assert_about(hist_last(e, HS_RX), 1000);
+	assert_about(hist_last(e, HS_TX), 2000);
+	history_free(h);
+}
+
+static void test_reset_and_reappear(void **state)
+{
+	struct history *h = history_new();
+	struct sock s = tcp_sock(13, 5000000, 0), other = tcp_sock(14, 0, 0);
+	const struct hist_entry *e;
+
+	(void)state;
+	round_of(h, 0, &s, 1);
+	/* the counter went back (a different socket behind the key): no rate,
+	 * never a huge one */
+	s.tcp.bytes_received = 10;
+	round_of(h, 1000, &s, 1);
+	e = history_find(h, &s.key);
+	assert_true(isnan(hist_last(e, HS_RX)));
+	/* and counting goes on from there */
+	s.tcp.bytes_received = 10 + 3000;
+	round_of(h, 2000, &s, 1);
+	e = history_find(h, &s.key);
+	assert_about(hist_last(e, HS_RX), 1500);
+
+	/* gone for a round: dropped */
+	round_of(h, 3000, &other, 1);
+	assert_null(history_find(h, &s.key));
+	assert_int_equal(history_count(h), 1);
+	/* back: a fresh entry, no rate from the old counters */
+	s.tcp.bytes_received = 9000000;
+	{
+		struct sock both[2] = { s, other };
+
+		round_of(h, 4000, both, 2);
+	}
+	e = history_find(h, &s.key);
+	assert_non_null(e);
+	assert_int_equal(e->count, 1);
+	assert_true(isnan(hist_last(e, HS_RX)));
+	history_free(h);
+}
+
+static void test_state_age_and_drops(void **state)
+{
+	struct history *h = history_new();
+	struct sock s = tcp_sock(21, 0, 0), u;
+	const struct hist_entry *e;
+
+	(void)state;
+	round_of(h, 0, &s, 1);
+	s.state = SS_CLOSE_WAIT;
+	round_of(h, 2000, &s, 1);
+	round_of(h, 9000, &s, 1);
+	e = history_find(h, &s.key);
+	assert_int_equal(history_state_age(h, e), 7000);
+
+	memset(&u, 0, sizeof(u));
+	u.proto = u.key.proto = SP_UDP;
+	u.key.cookie = 22;
+	u.has = SOCK_HAS_DROPS | SOCK_HAS_QUEUE;
+	u.drops = 100;
+	round_of(h, 10000, &u, 1);
+	u.drops = 130;
+	u.recv_q = 4096;
+	round_of(h, 11000, &u, 1);
+	e = history_find(h, &u.key);
+	assert_about(hist_last(e, HS_LOSS), 30);
+	assert_about(hist_last(e, HS_RECVQ), 4096);
+	history_free(h);
+}
+
+static void test_many(void **state)
+{
+	struct history *h = history_new();
+	struct sock *s = calloc(5000, sizeof(*s));
+
+	(void)state;
+	for (int i = 0; i < 5000; i++)
+		s[i] = tcp_sock((uint64_t)i + 1, 0, 0);
+	round_of(h, 0, s, 5000);
+	assert_int_equal(history_count(h), 5000);
+	/* every other one goes */
+	for (int i = 0; i < 2500; i++)
+		s[i] = s[2 * i];
+	round_of(h, 1000, s, 2500);
+	assert_int_equal(history_count(h), 2500);
+	for (int i = 0; i < 2500; i++)
+		assert_non_null(history_find(h, &s[i].key));
+	/* a duplicate in one round counts once */
+	history_begin(h, 2000);
+	history_update(h, &s[0]);
+	history_update(h, &s[0]);
+	history_end(h);
+	assert_int_equal(history_count(h), 1);
+	history_clear(h);
+	assert_int_equal(history_count(h), 0);
+	assert_null(history_find(h, &s[0].key));
+	free(s);
+	history_free(h);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_codes),
+		cmocka_unit_test(test_rates_and_slots),
+		cmocka_unit_test(test_bounded),
+		cmocka_unit_test(test_wrap),
+		cmocka_unit_test(test_reset_and_reappear),
+		cmocka_unit_test(test_state_age_and_drops),
+		cmocka_unit_test(test_many),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
