@@ -497,6 +497,13 @@ static void ui_cleanup(struct ui *u)
 	loop_free(u->loop);
 }
 
+/* F9's act: SOCK_DESTROY in this process's namespace (the table's). */
+static int live_destroy(void *ctx, const struct sock *s)
+{
+	(void)ctx;
+	return diag_destroy(s);
+}
+
 int ui_run(const struct options *o)
 {
 	/* SIGTSTP and SIGCONT come through the loop too, so that suspending
@@ -556,6 +563,7 @@ int ui_run(const struct options *o)
 	u.em = epman_new(u.loop);
 	app_set_epman(u.app, u.em);
 	app_set_probe(u.app, holder_probe, &u);
+	app_set_destroyer(u.app, live_destroy, NULL);
 	xalloc_set_fatal(ui_fatal);
 	u.term = ui_term_open(!o->no_color, err, sizeof(err));
 	if (!u.term) {

@@ -11,6 +11,8 @@
 
 #include "buf.h"
 #include "collect.h"
+#include "destroy.h"
+#include "diag.h"
 #include "escape.h"
 #include "filter.h"
 #include "i18n.h"
@@ -18,6 +20,7 @@
 #include "options.h"
 #include "output.h"
 #include "snapshot.h"
+#include "summary.h"
 #include "sock.h"
 #include "live.h"
 #include "xalloc.h"
@@ -88,6 +91,62 @@ static unsigned guard_std_fds(void)
 	return closed;
 }
 
+/* -K: destroys each row (ss -K); prints those destroyed in the chosen
+ * format and every one that was not on stderr. Returns the exit status:
+ * 1 if any selected socket was not destroyed (TIME-WAIT ones, closed
+ * already, are only noted). */
+static int run_kill(const struct output_ctx *ctx, const struct sock **rows, size_t n)
+{
+	const struct sock **done = xcalloc(n ? n : 1, sizeof(*done));
+	struct buf b = BUF_INIT;
+	size_t nd = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct sock *s = rows[i];
+		const char *why = destroy_refusal(s);
+
+		if (!why && diag_destroy(s) < 0)
+			why = destroy_strerror(errno);
+		if (!why) {
+			done[nd++] = s;
+			continue;
+		}
+		buf_reset(&b);
+		destroy_describe(&b, s, ctx->pm, ctx->cs);
+		fprintf(stderr, _("sockview: not destroyed: %s: %s\n"), b.data ? b.data : "", why);
+		if (!(s->proto == SP_TCP && s->state == SS_TIME_WAIT))
+			rc = EXIT_FAILURE;
+	}
+	buf_free(&b);
+	if (output_write(stdout, ctx, done, nd) < 0) {
+		if (errno != EPIPE)
+			fprintf(stderr, _("sockview: write error: %s\n"), strerror(errno));
+		rc = EXIT_FAILURE;
+	}
+	free(done);
+	return rc;
+}
+
+/* -s: the totals of the rows (summary.h). */
+static int run_summary(const struct output_ctx *ctx, const struct sock **rows, size_t n,
+		       const struct snapshot *snap)
+{
+	struct summary sm;
+	struct buf b = BUF_INIT;
+	int rc = 0;
+
+	summary_count(&sm, rows, n, snap);
+	summary_format(&b, &sm, ctx->format);
+	if (output_flush(stdout, &b) < 0) {
+		if (errno != EPIPE)
+			fprintf(stderr, _("sockview: write error: %s\n"), strerror(errno));
+		rc = EXIT_FAILURE;
+	}
+	buf_free(&b);
+	return rc;
+}
+
 static int run_once(const struct options *o, const struct filter *f)
 {
 	struct snapshot snap;
@@ -119,10 +178,14 @@ static int run_once(const struct options *o, const struct filter *f)
 	ctx.format = o->format;
 	ctx.cs = esc_charset_from_locale();
 	ctx.pm = collect_procmap(c);
+	ctx.extra = o->extra;
+	ctx.no_header = o->no_header;
 	for (size_t i = 0; i < snap.n; i++)
 		if (keep(&scope, f, ctx.pm, &snap.socks[i]))
 			rows[n++] = &snap.socks[i];
-	if (output_write(stdout, &ctx, rows, n) < 0) {
+	if (o->kill || o->summary) {
+		rc = o->kill ? run_kill(&ctx, rows, n) : run_summary(&ctx, rows, n, &snap);
+	} else if (output_write(stdout, &ctx, rows, n) < 0) {
 		if (errno != EPIPE)
 			fprintf(stderr, _("sockview: write error: %s\n"), strerror(errno));
 		rc = EXIT_FAILURE;
@@ -190,9 +253,11 @@ int main(int argc, char **argv)
 
 		print_error(err, false);
 		filter_free(f);
+		options_free(&o);
 		return code;
 	}
 	rc = o.once ? run_once(&o, f) : ui_run(&o);
 	filter_free(f);
+	options_free(&o);
 	return rc;
 }

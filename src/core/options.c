@@ -13,6 +13,7 @@
 #include "filter.h"
 #include "lineedit.h"
 #include "options.h"
+#include "options_ss.h"
 
 /* -f is shown and edited in the filter prompt: one limit for both, and the
  * filter language takes it all. */
@@ -27,6 +28,7 @@ enum {
 	OPT_NO_PROCESSES,
 	OPT_NO_COLOR,
 	OPT_RECORD,
+	OPT_FILTER_FILE,
 };
 
 static const struct option long_opts[] = {
@@ -46,6 +48,18 @@ static const struct option long_opts[] = {
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 	{ "no-colour", no_argument, NULL, OPT_NO_COLOR },
 	{ "record-dump", required_argument, NULL, OPT_RECORD },
+	/* ss habits (issue 13) */
+	{ "all", no_argument, NULL, 'a' },
+	{ "numeric", no_argument, NULL, 'n' },
+	{ "processes", no_argument, NULL, 'p' },
+	{ "extended", no_argument, NULL, 'e' },
+	{ "info", no_argument, NULL, 'i' },
+	{ "memory", no_argument, NULL, 'm' },
+	{ "options", no_argument, NULL, 'o' },
+	{ "summary", no_argument, NULL, 's' },
+	{ "no-header", no_argument, NULL, 'H' },
+	{ "filter-file", required_argument, NULL, 'F' },
+	{ "kill", no_argument, NULL, 'K' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -71,6 +85,25 @@ const char *options_help(void)
 		 "      --format=FMT     with --once: table (default), json, csv\n"
 		 "      --no-processes   do not map sockets to processes\n"
 		 "      --no-color       monochrome (also when NO_COLOR is set)\n"
+		 "\n"
+		 "For ss users (see FOR SS USERS in sockview(1)):\n"
+		 "  -a, -n, -p           accepted and ignored: sockview always shows every\n"
+		 "                       state, numeric addresses and the processes\n"
+		 "  -e, --extended       add uid, inode and cookie columns\n"
+		 "  -i, --info           add TCP information columns (rtt, cwnd, retrans...)\n"
+		 "  -m, --memory         add socket memory columns (skmem)\n"
+		 "  -o, --options        add the timer column\n"
+		 "  -s, --summary        print totals like ss -s and exit\n"
+		 "  -H, --no-header      table without its heading line\n"
+		 "  -F, --filter-file=FILE  read the filter expression from FILE ('-': stdin)\n"
+		 "  -K, --kill           destroy every socket the filter selects (SOCK_DESTROY;\n"
+		 "                       needs a filter and CAP_NET_ADMIN); prints each one\n"
+		 "  [FILTER]             a filter expression after the options, as ss takes it\n"
+		 "                       (not together with -f or -F)\n"
+		 "  Unlike ss, -t and -u show every state, listening sockets included\n"
+		 "  (ss shows only non-listening ones without -a): add 'state connected'\n"
+		 "  or 'not state listening' for what ss shows.\n"
+		 "\n"
 		 "  -h, --help           show this help and exit\n"
 		 "  -V, --version        show the version and exit\n"
 		 "\n"
@@ -120,7 +153,7 @@ enum options_action options_parse(struct options *o, int argc, char **argv,
 
 	optind = 0; /* full re-initialisation (GNU) so tests can call us again */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":tuxw46lf:d:N:1hV", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":tuxw46lf:d:N:1hVanpeimosHF:K", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 't': protos |= SP_MASK(SP_TCP); break;
 		case 'u': protos |= SP_MASK(SP_UDP); break;
@@ -173,6 +206,16 @@ enum options_action options_parse(struct options *o, int argc, char **argv,
 		case OPT_NO_PROCESSES: o->no_processes = true; break;
 		case OPT_NO_COLOR: o->no_color = true; break;
 		case OPT_RECORD: o->record_dir = optarg; break;
+		/* ss habits (issue 13) */
+		case 'a': case 'n': case 'p': break; /* always so */
+		case 'e': o->extra |= OPT_X_EXTENDED; break;
+		case 'i': o->extra |= OPT_X_INFO; break;
+		case 'm': o->extra |= OPT_X_MEMORY; break;
+		case 'o': o->extra |= OPT_X_TIMERS; break;
+		case 's': o->summary = true; break;
+		case 'H': o->no_header = true; break;
+		case 'F': o->filter_file = optarg; break;
+		case 'K': o->kill = true; break;
 		case 'h': return OPT_HELP;
 		case 'V': return OPT_VERSION;
 		case ':':
@@ -189,10 +232,8 @@ enum options_action options_parse(struct options *o, int argc, char **argv,
 			return OPT_USAGE;
 		}
 	}
-	if (optind < argc) {
-		snprintf(err, errlen, _("unexpected argument '%s'"), argv[optind]);
+	if (options_ss_finish(o, argc - optind, argv + optind, err, errlen) < 0)
 		return OPT_USAGE;
-	}
 	if (o->format_given && !o->once) {
 		snprintf(err, errlen, _("--format applies only with --once"));
 		return OPT_USAGE;
@@ -209,6 +250,7 @@ void options_collect_config(const struct options *o, struct collect_config *out)
 	out->listening = o->listening;
 	out->no_processes = o->no_processes;
 	out->live = !o->once;
-	out->tcp_info = !o->once || o->format == FMT_JSON;
+	out->tcp_info = !o->once || o->format == FMT_JSON || (o->extra & OPT_X_INFO);
+	out->meminfo = (o->extra & OPT_X_MEMORY) != 0;
 	out->record_dir = o->record_dir;
 }

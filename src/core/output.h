@@ -18,6 +18,8 @@ struct output_ctx {
 	enum out_format format;
 	enum esc_charset cs;       /* how to escape names in table and CSV */
 	const struct procmap *pm;  /* NULL: processes not mapped */
+	unsigned extra;            /* OPT_X_* (-e -i -m -o): output_extra.h */
+	bool no_header;            /* -H: table and CSV without their heading */
 };
 
 /* Appends the whole document for n rows to out: a table with a header line,

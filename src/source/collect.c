@@ -100,6 +100,7 @@ struct collect *collect_new(const struct collect_config *cfg, char *err, size_t 
 		}
 	}
 	diag_set_tcp_info(c->diag, cfg->tcp_info);
+	diag_set_meminfo(c->diag, cfg->meminfo);
 	c->uid = geteuid();
 	c->protos = cfg->protos;
 	c->families = cfg->families;

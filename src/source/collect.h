@@ -39,6 +39,7 @@ struct collect_config {
 	bool no_processes;      /* no /proc scan, no process map */
 	bool live;              /* stepped from a poll loop (collect_start/step) */
 	bool tcp_info;          /* ask for tcp_info at first (collect_set_tcp_info) */
+	bool meminfo;           /* SK_MEMINFO for every inet and Unix socket (-m) */
 	const char *record_dir; /* --record-dump: save each raw dump (NULL: no) */
 };
 

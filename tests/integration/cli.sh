@@ -30,7 +30,7 @@ expect_exit 2 "nosuch" -N nosuch
 expect_exit 2 "nosuch" --once -N nosuch
 expect_exit 2 "--bogus" --bogus
 expect_exit 2 "-Z" -Z
-expect_exit 2 "stray" stray
+expect_exit 2 "stray" -f tcp stray
 expect_exit 2 "column" --once -f "tcp and ("
 expect_exit 0 "" --help
 grep -q -- "--once" "$T_TMP/out" || fail "--help does not list --once"
