@@ -67,7 +67,7 @@ static const struct option long_opts[] = {
 
 const char *options_help(void)
 {
-	return _("Usage: sockview [OPTION]...\n"
+	return _("Usage: sockview [OPTION]... [FILTER]\n"
 		 "Show the machine's sockets live, and open test endpoints to play with them.\n"
 		 "\n"
 		 "  -t, --tcp            TCP sockets\n"
@@ -100,9 +100,9 @@ const char *options_help(void)
 		 "                       needs a filter and CAP_NET_ADMIN); prints each one\n"
 		 "  [FILTER]             a filter expression after the options, as ss takes it\n"
 		 "                       (not together with -f or -F)\n"
-		 "  Unlike ss, -t and -u show every state, listening sockets included\n"
-		 "  (ss shows only non-listening ones without -a): add 'state connected'\n"
-		 "  or 'not state listening' for what ss shows.\n"
+		 "  Unlike ss, -t and -u show sockets in every state, listening ones\n"
+		 "  included (ss without -a or -l leaves out LISTEN, CLOSE, TIME-WAIT and\n"
+		 "  SYN-RECV): add 'state connected and not state bucket' for what ss shows.\n"
 		 "\n"
 		 "  -h, --help           show this help and exit\n"
 		 "  -V, --version        show the version and exit\n"
