@@ -205,6 +205,9 @@ static void start_refresh(struct ui *u)
 	}
 	u->tcp_info_on = needs_tcp_info(u->app);
 	collect_set_tcp_info(u->col, u->tcp_info_on);
+	/* the Skmem column (-m) asks for SK_MEMINFO of every kind */
+	collect_set_meminfo(u->col, ((u->app->table.columns | COL_BIT(u->app->table.sort_col)) &
+				     cell_cols_needing_meminfo()) != 0);
 	u->dump_started = clock_now_ms();
 	snap = app_spare_snapshot(u->app);
 	if (collect_start(u->col, snap) < 0) {

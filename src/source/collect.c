@@ -137,6 +137,11 @@ void collect_set_tcp_info(struct collect *c, bool on)
 	diag_set_tcp_info(c->diag, on);
 }
 
+void collect_set_meminfo(struct collect *c, bool on)
+{
+	diag_set_meminfo(c->diag, on);
+}
+
 void collect_set_listening(struct collect *c, bool listening)
 {
 	c->listening = listening;

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "cell.h"
 #include "options.h"
 #include "output.h"
 #include "output_extra.h"
@@ -170,6 +171,37 @@ static void test_ms_timer(void **state)
 	assert_string_equal(output_timer_name(99), "unknown");
 }
 
+/* The live view's columns for -e, -m and -o show the same as the batch
+ * table, and sort as they read. */
+static void test_live_columns(void **state)
+{
+	struct fx *f = *state;
+	struct cell_ctx ctx = { NULL, ESC_UTF8, NULL };
+	struct buf b = BUF_INIT;
+	uint64_t w1[3], w2[3];
+
+	cell_format(&b, COL_COOKIE, f->rows[0], NULL, &ctx);
+	assert_string_equal(b.data, "77");
+	buf_reset(&b);
+	cell_format(&b, COL_SKMEM, f->rows[0], NULL, &ctx);
+	assert_string_equal(b.data, "(r1,rb2,t3,tb4,f5,w6,o7,bl8,d9)");
+	buf_reset(&b);
+	cell_format(&b, COL_TIMER, f->rows[0], NULL, &ctx);
+	assert_string_equal(b.data, "(keepalive,119min,0)");
+	buf_reset(&b);
+	cell_format(&b, COL_TIMER, f->rows[1], NULL, &ctx);
+	assert_int_equal(b.len, 0);
+	buf_free(&b);
+	assert_true(cell_cols_needing_meminfo() & COL_BIT(COL_SKMEM));
+	assert_true(cell_col(COL_TIMER)->optional);
+	for (int c = COL_COOKIE; c <= COL_TIMER; c++) {
+		cell_sortkey((enum col)c, f->rows[0], NULL, NULL, NULL, w1);
+		cell_sortkey((enum col)c, f->rows[1], NULL, NULL, NULL, w2);
+		assert_int_equal(cell_compare((enum col)c, f->rows[1], NULL, f->rows[0], NULL, NULL) < 0,
+				 w2[0] < w1[0]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -177,6 +209,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_csv, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_json, setup, teardown),
 		cmocka_unit_test(test_ms_timer),
+		cmocka_unit_test_setup_teardown(test_live_columns, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
