@@ -50,11 +50,33 @@ static char *read_bounded(int fd, size_t max, size_t *len)
 	return b;
 }
 
+int options_filter_text(char *b, size_t len, size_t max, const char *path, char *err,
+			size_t errlen)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)b[i];
+
+		if (c == '\n' || c == '\r' || c == '\t') {
+			b[i] = ' ';
+		} else if (c < 0x20 || c == 0x7f) {
+			snprintf(err, errlen, _("the filter file '%s' is not text: byte 0x%02x at offset %zu"),
+				 path, c, i);
+			return -1;
+		}
+	}
+	if (len > max) {
+		snprintf(err, errlen, _("the filter file '%s' is too long: a filter expression has at most %zu bytes"),
+			 path, max);
+		return -1;
+	}
+	return 0;
+}
+
 char *options_read_filter_file(const char *path, size_t max, char *err, size_t errlen)
 {
 	bool in = !strcmp(path, "-");
 	int fd = in ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	size_t len = 0, i;
+	size_t len = 0;
 	char *b;
 
 	if (fd < 0) {
@@ -62,8 +84,8 @@ char *options_read_filter_file(const char *path, size_t max, char *err, size_t e
 			 strerror(errno));
 		return NULL;
 	}
-	/* O_NONBLOCK only so that a FIFO nobody writes cannot hang the open;
-	 * the reads wait as usual */
+	/* O_NONBLOCK only so that opening a FIFO cannot hang; reading it then
+	 * waits for its writer, as any reader of a FIFO does */
 	if (!in)
 		(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	b = read_bounded(fd, max, &len);
@@ -76,21 +98,7 @@ char *options_read_filter_file(const char *path, size_t max, char *err, size_t e
 	}
 	if (!in)
 		close(fd);
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)b[i];
-
-		if (c == '\n' || c == '\r' || c == '\t') {
-			b[i] = ' ';
-		} else if (c < 0x20 || c == 0x7f) {
-			snprintf(err, errlen, _("the filter file '%s' is not text: byte 0x%02x at offset %zu"),
-				 path, c, i);
-			free(b);
-			return NULL;
-		}
-	}
-	if (len > max) {
-		snprintf(err, errlen, _("the filter file '%s' is too long: a filter expression has at most %zu bytes"),
-			 path, max);
+	if (options_filter_text(b, len, max, path, err, errlen) < 0) {
 		free(b);
 		return NULL;
 	}

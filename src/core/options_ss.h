@@ -16,4 +16,11 @@ struct options;
  * by o (options_free). */
 int options_ss_finish(struct options *o, int nargs, char **args, char *err, size_t errlen);
 
+/* The check -F makes on a file's bytes b[0..len): line breaks and tabs
+ * become spaces in place; another control byte (a binary file) or more
+ * than max bytes is refused. Returns 0, or -1 with a translated message
+ * naming path in err. Pure: the fuzz target's entry (fuzz_filter_file.c). */
+int options_filter_text(char *b, size_t len, size_t max, const char *path, char *err,
+			size_t errlen);
+
 #endif
