@@ -31,6 +31,26 @@ def sv(*args):
 
 subprocess.run(["ip", "link", "set", "lo", "up"], check=True, timeout=10)
 
+if sys.argv[1:] == ["eperm"]:
+    # run by kill.sh as root in a namespace of root's: sockview as nobody
+    lst = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    lst.bind(("127.0.0.1", 0))
+    lst.listen(1)
+    port = lst.getsockname()[1]
+    cli = socket.create_connection(("127.0.0.1", port), timeout=5)
+    p = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                        SV, "--once", "-K", "-t", "dport = :%d" % port],
+                       capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL)
+    check(p.returncode == 1 and "CAP_NET_ADMIN" in p.stderr and ":%d" % port in p.stderr,
+          "without CAP_NET_ADMIN: exit 1 and the EPERM sentence: %d %r" % (p.returncode, p.stderr))
+    cli.settimeout(0.2)
+    try:
+        cli.recv(1)
+        check(False, "the connection was not touched (it got EOF)")
+    except socket.timeout:
+        check(True, "the connection was not touched")
+    sys.exit(1 if fails else 0)
+
 lst = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 lst.bind(("127.0.0.1", 0))
 lst.listen(4)
