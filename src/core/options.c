@@ -67,7 +67,7 @@ static const struct option long_opts[] = {
 
 const char *options_help(void)
 {
-	return _("Usage: sockview [OPTION]... [FILTER]\n"
+	return _("Usage: sockview [OPTION]...\n"
 		 "Show the machine's sockets live, and open test endpoints to play with them.\n"
 		 "\n"
 		 "  -t, --tcp            TCP sockets\n"
@@ -85,7 +85,16 @@ const char *options_help(void)
 		 "      --format=FMT     with --once: table (default), json, csv\n"
 		 "      --no-processes   do not map sockets to processes\n"
 		 "      --no-color       monochrome (also when NO_COLOR is set)\n"
+		 "  -h, --help           show this help and exit\n"
+		 "  -V, --version        show the version and exit\n"
 		 "\n"
+		 "Exit status: 0 success, 1 runtime failure, 2 bad usage.\n");
+}
+
+const char *options_help_ss(void)
+{
+	/* a msgid of its own, so that the translations of the text above stay */
+	return _("\n"
 		 "For ss users (see FOR SS USERS in sockview(1)):\n"
 		 "  -a, -n, -p           accepted and ignored: sockview always shows every\n"
 		 "                       state, numeric addresses and the processes\n"
@@ -102,12 +111,7 @@ const char *options_help(void)
 		 "                       (not together with -f or -F)\n"
 		 "  Unlike ss, -t and -u show sockets in every state, listening ones\n"
 		 "  included (ss without -a or -l leaves out LISTEN, CLOSE, TIME-WAIT and\n"
-		 "  SYN-RECV): add 'state connected and not state bucket' for what ss shows.\n"
-		 "\n"
-		 "  -h, --help           show this help and exit\n"
-		 "  -V, --version        show the version and exit\n"
-		 "\n"
-		 "Exit status: 0 success, 1 runtime failure, 2 bad usage.\n");
+		 "  SYN-RECV): add 'state connected and not state bucket' for what ss shows.\n");
 }
 
 /* Parses SECS (decimal, optional fraction) into milliseconds. */

@@ -74,5 +74,7 @@ void options_collect_config(const struct options *o, struct collect_config *out)
 
 /* The --help text (translated). */
 const char *options_help(void);
+/* What --help adds after it for ss users (translated, a text of its own). */
+const char *options_help_ss(void);
 
 #endif
