@@ -28,7 +28,6 @@ enum {
 	OPT_NO_PROCESSES,
 	OPT_NO_COLOR,
 	OPT_RECORD,
-	OPT_FILTER_FILE,
 };
 
 static const struct option long_opts[] = {
