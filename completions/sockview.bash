@@ -17,7 +17,9 @@ _sockview()
 		-4 --ipv4 -6 --ipv6
 		-l --listening -f --filter= -d --delay= -N --netns= -1 --once
 		--format= --no-processes --no-color --no-config -h --help -V --version
-		--group= --rate="
+		--group= --rate=
+		-a -n -p -e --extended -i --info -m --memory
+		-o --options -s --summary -H --no-header -F --filter-file= -K --kill"
 	# sockview-options-end
 	# sockview-formats: table json csv
 	local formats="table json csv"
@@ -33,6 +35,10 @@ _sockview()
 	case $cur in
 	--format=*)
 		COMPREPLY=($(compgen -W "$formats" -- "${cur#--format=}"))
+		return
+		;;
+	--filter-file=*)
+		COMPREPLY=($(compgen -f -- "${cur#--filter-file=}"))
 		return
 		;;
 	--netns=*)
@@ -53,6 +59,10 @@ _sockview()
 		;;
 	esac
 	case $prev in
+	-F | --filter-file)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return
+		;;
 	-N | --netns)
 		COMPREPLY=($(compgen -W "$(_sockview_netns)" -- "$cur"))
 		return

@@ -207,6 +207,9 @@ static void start_refresh(struct ui *u)
 	}
 	u->tcp_info_on = needs_tcp_info(u->app);
 	collect_set_tcp_info(u->col, u->tcp_info_on);
+	/* the Skmem column (-m) asks for SK_MEMINFO of every kind */
+	collect_set_meminfo(u->col, ((u->app->table.columns | COL_BIT(u->app->table.sort_col)) &
+				     cell_cols_needing_meminfo()) != 0);
 	u->dump_started = clock_now_ms();
 	snap = app_spare_snapshot(u->app);
 	if (collect_start(u->col, snap) < 0) {
@@ -499,6 +502,13 @@ static void ui_cleanup(struct ui *u)
 	loop_free(u->loop);
 }
 
+/* F9's act: SOCK_DESTROY in this process's namespace (the table's). */
+static int live_destroy(void *ctx, const struct sock *s)
+{
+	(void)ctx;
+	return diag_destroy(s);
+}
+
 int ui_run(const struct options *o)
 {
 	/* SIGTSTP and SIGCONT come through the loop too, so that suspending
@@ -559,6 +569,7 @@ int ui_run(const struct options *o)
 	u.em = epman_new(u.loop);
 	app_set_epman(u.app, u.em);
 	app_set_probe(u.app, holder_probe, &u);
+	app_set_destroyer(u.app, live_destroy, NULL);
 	xalloc_set_fatal(ui_fatal);
 	u.term = ui_term_open(u.settings.color, err, sizeof(err));
 	if (!u.term) {

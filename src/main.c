@@ -13,6 +13,8 @@
 #include "batch.h"
 #include "buf.h"
 #include "collect.h"
+#include "destroy.h"
+#include "diag.h"
 #include "escape.h"
 #include "filter.h"
 #include "i18n.h"
@@ -20,6 +22,7 @@
 #include "options.h"
 #include "output.h"
 #include "snapshot.h"
+#include "summary.h"
 #include "sock.h"
 #include "live.h"
 #include "xalloc.h"
@@ -102,6 +105,62 @@ static int sleep_ms(int ms)
 	return 0;
 }
 
+/* -K: destroys each row (ss -K); prints those destroyed in the chosen
+ * format and every one that was not on stderr. Returns the exit status:
+ * 1 if any selected socket was not destroyed (TIME-WAIT ones, closed
+ * already, are only noted). */
+static int run_kill(const struct output_ctx *ctx, const struct sock **rows, size_t n)
+{
+	const struct sock **done = xcalloc(n ? n : 1, sizeof(*done));
+	struct buf b = BUF_INIT;
+	size_t nd = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct sock *s = rows[i];
+		const char *why = destroy_refusal(s);
+
+		if (!why && diag_destroy(s) < 0)
+			why = destroy_strerror(errno);
+		if (!why) {
+			done[nd++] = s;
+			continue;
+		}
+		buf_reset(&b);
+		destroy_describe(&b, s, ctx->pm, ctx->cs);
+		fprintf(stderr, _("sockview: not destroyed: %s: %s\n"), b.data ? b.data : "", why);
+		if (!(s->proto == SP_TCP && s->state == SS_TIME_WAIT))
+			rc = EXIT_FAILURE;
+	}
+	buf_free(&b);
+	if (output_write(stdout, ctx, done, nd) < 0) {
+		if (errno != EPIPE)
+			fprintf(stderr, _("sockview: write error: %s\n"), strerror(errno));
+		rc = EXIT_FAILURE;
+	}
+	free(done);
+	return rc;
+}
+
+/* -s: the totals of the rows (summary.h). */
+static int run_summary(const struct output_ctx *ctx, const struct sock **rows, size_t n,
+		       const struct snapshot *snap)
+{
+	struct summary sm;
+	struct buf b = BUF_INIT;
+	int rc = 0;
+
+	summary_count(&sm, rows, n, snap);
+	summary_format(&b, &sm, ctx->format);
+	if (output_flush(stdout, &b) < 0) {
+		if (errno != EPIPE)
+			fprintf(stderr, _("sockview: write error: %s\n"), strerror(errno));
+		rc = EXIT_FAILURE;
+	}
+	buf_free(&b);
+	return rc;
+}
+
 static int run_once(const struct options *o, const struct filter *f)
 {
 	struct snapshot snap, first;
@@ -145,6 +204,8 @@ static int run_once(const struct options *o, const struct filter *f)
 	ctx.format = o->format;
 	ctx.cs = esc_charset_from_locale();
 	ctx.pm = collect_procmap(c);
+	ctx.xcols = o->extra;
+	ctx.no_header = o->no_header;
 	for (size_t i = 0; i < snap.n; i++)
 		if (keep(&scope, f, ctx.pm, &snap.socks[i]))
 			rows[n++] = &snap.socks[i];
@@ -152,7 +213,9 @@ static int run_once(const struct options *o, const struct filter *f)
 	batch_extras(&snap, o->rate_ms ? &first : NULL, &scope, rows, n, extra);
 	ctx.extra = extra;
 	ctx.rates = o->rate_ms > 0;
-	if (o->group_given) {
+	if (o->kill || o->summary) {
+		rc = o->kill ? run_kill(&ctx, rows, n) : run_summary(&ctx, rows, n, &snap);
+	} else if (o->group_given) {
 		struct buf b = BUF_INIT;
 
 		batch_format_groups(&b, &ctx, (enum group_by)o->group_by, rows, n);
@@ -206,6 +269,7 @@ int main(int argc, char **argv)
 	case OPT_HELP:
 		fputs(options_help(), stdout);
 		fputs(options_help_traffic(), stdout);
+		fputs(options_help_ss(), stdout);
 		return fflush(stdout) == EOF ? EXIT_FAILURE : EXIT_SUCCESS;
 	case OPT_VERSION:
 		printf("sockview %s\n", PACKAGE_VERSION);
@@ -238,9 +302,11 @@ int main(int argc, char **argv)
 
 		print_error(err, false);
 		filter_free(f);
+		options_free(&o);
 		return code;
 	}
 	rc = o.once ? run_once(&o, f) : ui_run(&o);
 	filter_free(f);
+	options_free(&o);
 	return rc;
 }

@@ -25,6 +25,15 @@ struct app *app_new(const struct options *o, enum esc_charset cs)
 	a->netns = o->netns;
 	a->no_processes = o->no_processes;
 	table_init(&a->table, cs, o->protos, o->families, o->listening);
+	/* ss's -e and -i turn on the optional columns that show the same */
+	if (o->extra & OPT_X_EXTENDED)
+		a->table.columns |= COL_BIT(COL_UID) | COL_BIT(COL_INODE) | COL_BIT(COL_COOKIE);
+	if (o->extra & OPT_X_INFO)
+		a->table.columns |= COL_BIT(COL_RTT) | COL_BIT(COL_CWND) | COL_BIT(COL_RETRANS);
+	if (o->extra & OPT_X_MEMORY)
+		a->table.columns |= COL_BIT(COL_SKMEM);
+	if (o->extra & OPT_X_TIMERS)
+		a->table.columns |= COL_BIT(COL_TIMER);
 	a->delay_ms = o->delay_ms >= APP_DELAY_MIN && o->delay_ms <= APP_DELAY_MAX
 			      ? o->delay_ms : 1000;
 	a->hist = filter_hist_new(APP_HISTORY);
@@ -363,6 +372,8 @@ unsigned app_key(struct app *a, int key, int64_t now)
 	message_clear(a);
 	if (a->prompt == PROMPT_QUIT)
 		return had_msg | quit_key(a, key);
+	if (a->prompt == PROMPT_DESTROY)
+		return had_msg | app_destroy_key(a, key, now);
 	if (a->prompt != PROMPT_NONE)
 		return had_msg | synced(a, prompt_key(a, key, now));
 	sc = screen_of(a->mode);

@@ -28,6 +28,7 @@
 
 #include "buf.h"
 #include "cell.h"
+#include "destroy.h"
 #include "escape.h"
 #include "form.h"
 #include "keys.h"
@@ -82,6 +83,7 @@ enum app_prompt {
 	PROMPT_SEARCH,
 	PROMPT_FILTER,
 	PROMPT_QUIT,  /* "panes are open: quit?" */
+	PROMPT_DESTROY, /* F9: "destroy this socket?" (app_destroy.c) */
 };
 
 #define APP_TEXT_MAX TABLE_TEXT_MAX
@@ -151,6 +153,12 @@ struct app {
 	/* live refresh */
 	bool paused;
 	int delay_ms;
+
+	/* F9 (app_destroy.c): who destroys, and the socket asked about */
+	destroy_fn destroy;   /* NULL: not available */
+	void *destroy_ctx;
+	struct sock destroy_sock; /* a copy: the snapshot may change meanwhile */
+	char destroy_desc[512];   /* escaped: how the prompt names it */
 
 	/* one-line message in the footer */
 	char msg[256];
@@ -236,6 +244,12 @@ void app_set_probe(struct app *a, app_probe_fn fn, void *ctx);
 bool app_sync_endpoints(struct app *a);
 /* The focused pane, or NULL when the table has the focus. */
 struct pane *app_focused_pane(const struct app *a);
+
+/* F9 (app_destroy.c): who destroys sockets (NULL: F9 says it is not
+ * available); asking about the selected socket; the answer's key. */
+void app_set_destroyer(struct app *a, destroy_fn fn, void *ctx);
+unsigned app_destroy_ask(struct app *a, int64_t now);
+unsigned app_destroy_key(struct app *a, int key, int64_t now);
 
 /* The faster/slower steps for +/- (exposed for tests). */
 int app_delay_step(int delay_ms, bool faster);

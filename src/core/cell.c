@@ -12,6 +12,7 @@
 #include "i18n.h"
 #include "output.h"
 #include "spark.h"
+#include "output_extra.h"
 
 /* Widths leave room for the sort mark after the title. Priorities: lower
  * survives longer on narrow screens; Proto and Local always stay. */
@@ -101,6 +102,21 @@ static const struct col_info cols[COL_MAX_] = {
 		/* rates: its text changes with the diff's entry (the fingerprint) */
 		.optional = true, .tcp_info = true, .rates = true, .cut = CUT_END,
 	},
+	[COL_COOKIE] = {
+		.title = N_("Cookie"), .name = N_("Socket cookie"),
+		.min_w = 6, .want_w = 8, .max_w = 20, .prio = 14,
+		.right = true, .optional = true, .cut = CUT_END,
+	},
+	[COL_SKMEM] = {
+		.title = N_("Skmem"), .name = N_("Socket memory (as ss -m)"),
+		.min_w = 10, .want_w = 24, .max_w = 60, .prio = 15,
+		.optional = true, .meminfo = true, .cut = CUT_END,
+	},
+	[COL_TIMER] = {
+		.title = N_("Timer"), .name = N_("Timer (as ss -o)"),
+		.min_w = 8, .want_w = 18, .max_w = 26, .prio = 16,
+		.optional = true, .cut = CUT_END,
+	},
 };
 
 const struct col_info *cell_col(enum col c)
@@ -114,6 +130,16 @@ unsigned cell_cols_needing_tcp_info(void)
 
 	for (int c = 0; c < COL_MAX_; c++)
 		if (cols[c].tcp_info)
+			m |= COL_BIT(c);
+	return m;
+}
+
+unsigned cell_cols_needing_meminfo(void)
+{
+	unsigned m = 0;
+
+	for (int c = 0; c < COL_MAX_; c++)
+		if (cols[c].meminfo)
 			m |= COL_BIT(c);
 	return m;
 }
@@ -306,11 +332,41 @@ size_t cell_format(struct buf *out, enum col c, const struct sock *s,
 		if (d && DIFF_HINT(d->flags))
 			buf_puts(out, diag_marker((enum diag_rule)DIFF_HINT(d->flags)));
 		return esc_width(out->data + at, out->len - at, ctx->cs);
+	case COL_COOKIE:
+		buf_printf(out, "%llu", (unsigned long long)s->cookie);
+		break;
+	case COL_SKMEM:
+		if (s->has & SOCK_HAS_MEM)
+			buf_printf(out, "(r%u,rb%u,t%u,tb%u,f%u,w%u,o%u,bl%u,d%u)", s->rmem_alloc,
+				   s->rcvbuf, s->wmem_alloc, s->sndbuf, s->fwd_alloc,
+				   s->wmem_queued, s->optmem, s->backlog, s->drops);
+		break;
+	case COL_TIMER:
+		if ((s->family == AF_INET || s->family == AF_INET6) && s->timer)
+			output_timer(out, s);
+		break;
 	case COL_MAX_:
 		break;
 	}
 	/* everything above but addresses and names is ASCII */
 	return out->len - at;
+}
+
+/* Skmem sorts by the memory the socket holds (receive plus send queue);
+ * sockets without SK_MEMINFO first. */
+static uint64_t mem_key(const struct sock *s)
+{
+	if (!(s->has & SOCK_HAS_MEM))
+		return 0;
+	return 1 + (uint64_t)s->rmem_alloc + s->wmem_queued;
+}
+
+/* Timer sorts by whether one runs, then by when it fires. */
+static uint64_t timer_key(const struct sock *s)
+{
+	if (!(s->family == AF_INET || s->family == AF_INET6) || !s->timer)
+		return 0;
+	return (uint64_t)1 << 40 | s->expires_ms;
 }
 
 static int cmp_u64(uint64_t a, uint64_t b)
@@ -474,6 +530,12 @@ static int cmp_primary(enum col c, const struct sock *a, const struct diff_entry
 		return cmp_total_rate(da, db);
 	case COL_HINT:
 		return cmp_u64(da ? DIFF_HINT(da->flags) : 0, db ? DIFF_HINT(db->flags) : 0);
+	case COL_COOKIE:
+		return cmp_u64(a->cookie, b->cookie);
+	case COL_SKMEM:
+		return cmp_u64(mem_key(a), mem_key(b));
+	case COL_TIMER:
+		return cmp_u64(timer_key(a), timer_key(b));
 	case COL_MAX_:
 		break;
 	}
@@ -654,6 +716,9 @@ bool cell_sortkey(enum col c, const struct sock *s, const struct diff_entry *d,
 	case COL_TX: w[0] = rate_key(rates, d ? d->tx_rate : 0); return true;
 	case COL_SPARK: w[0] = rate_key(rates, d ? d->rx_rate + d->tx_rate : 0); return true;
 	case COL_HINT: w[0] = d ? DIFF_HINT(d->flags) : 0; return true;
+	case COL_COOKIE: w[0] = s->cookie; return true;
+	case COL_SKMEM: w[0] = mem_key(s); return true;
+	case COL_TIMER: w[0] = timer_key(s); return true;
 	case COL_MAX_:
 		break;
 	}

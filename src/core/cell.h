@@ -38,6 +38,10 @@ enum col {
 	COL_TX,
 	COL_SPARK, /* rx+tx history of a TCP socket (history.h) */
 	COL_HINT,  /* the diagnosis marker (diagnose.h) */
+	/* optional, for ss's -e, -m, -o (issue 13) */
+	COL_COOKIE,
+	COL_SKMEM,
+	COL_TIMER,
 	COL_MAX_
 };
 
@@ -64,6 +68,7 @@ struct col_info {
 	bool flexible;       /* grows and shrinks first in the layout */
 	bool tcp_info;       /* made from tcp_info: the dump must ask for it */
 	bool rates;          /* made from the diff's rates (tcp_info byte counts) */
+	bool meminfo;        /* made from SK_MEMINFO: the dump must ask for it */
 	enum col_cut cut;
 };
 
@@ -73,6 +78,8 @@ const struct col_info *cell_col(enum col c);
 /* COL_BIT set of the columns whose cells need tcp_info from the kernel
  * (their .tcp_info): shown or sorted by, the dump must ask for it. */
 unsigned cell_cols_needing_tcp_info(void);
+/* COL_BIT set of the columns whose cells need SK_MEMINFO (.meminfo). */
+unsigned cell_cols_needing_meminfo(void);
 /* COL_BIT set of the columns showing the diff's rates (their .rates). */
 unsigned cell_cols_showing_rates(void);
 

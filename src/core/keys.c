@@ -157,7 +157,7 @@ static const struct key_help help[] = {
 	{ KEYS_ACT(ACT_HEX), KR_TABLE, N_("hex view of the focused pane's data, and back") },
 	{ KEYS_ACT(ACT_PANES), KR_TABLE,
 	  N_("hide or show all the panes (the table takes the whole body)") },
-	{ KEYS_ACT(ACT_DESTROY), KR_TABLE, N_("destroy the selected socket (not available yet)") },
+	{ KEYS_ACT(ACT_DESTROY), KR_TABLE, N_("destroy the selected socket (SOCK_DESTROY, asks first; needs CAP_NET_ADMIN)") },
 	{ KEYS_ACT(ACT_REDRAW), KR_TABLE, N_("redraw the screen and refresh the sockets now") },
 	{ KEYS_ACT(ACT_GROUP), KR_TABLE,
 	  N_("group by process: sockets per kind and state, summed TCP rates (s sorts, "

@@ -14,6 +14,7 @@
 #include "group.h"
 #include "lineedit.h"
 #include "options.h"
+#include "options_ss.h"
 
 /* -f is shown and edited in the filter prompt: one limit for both, and the
  * filter language takes it all. */
@@ -57,6 +58,18 @@ static const struct option long_opts[] = {
 	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
 	{ "group", required_argument, NULL, OPT_GROUP },
 	{ "rate", required_argument, NULL, OPT_RATE },
+	/* ss habits (issue 13) */
+	{ "all", no_argument, NULL, 'a' },
+	{ "numeric", no_argument, NULL, 'n' },
+	{ "processes", no_argument, NULL, 'p' },
+	{ "extended", no_argument, NULL, 'e' },
+	{ "info", no_argument, NULL, 'i' },
+	{ "memory", no_argument, NULL, 'm' },
+	{ "options", no_argument, NULL, 'o' },
+	{ "summary", no_argument, NULL, 's' },
+	{ "no-header", no_argument, NULL, 'H' },
+	{ "filter-file", required_argument, NULL, 'F' },
+	{ "kill", no_argument, NULL, 'K' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -75,6 +88,14 @@ static const char *help_kinds(void)
 		 "is shown; -4/-6 keep Unix, packet and netlink sockets unless only inet\n"
 		 "kinds were chosen. Raw sockets come from /proc/net/raw when the kernel has\n"
 		 "no raw_diag, as with ss. A kind that cannot be seen is reported.\n");
+}
+
+static const char *help_settings(void)
+{
+	return _("\n"
+		 "Settings (the live view's columns, sort, refresh and toggles):\n"
+		 "      --no-config      neither read nor save ~/.config/sockview/sockviewrc\n"
+		 "                       (see FILES in sockview(1))\n");
 }
 
 static const char *help_main(void)
@@ -97,8 +118,6 @@ static const char *help_main(void)
 		 "      --format=FMT     with --once: table (default), json, csv\n"
 		 "      --no-processes   do not map sockets to processes\n"
 		 "      --no-color       monochrome (also when NO_COLOR is set)\n"
-		 "      --no-config      neither read nor save the settings file\n"
-		 "                       (~/.config/sockview/sockviewrc; see FILES in sockview(1))\n"
 		 "  -h, --help           show this help and exit\n"
 		 "  -V, --version        show the version and exit\n"
 		 "\n"
@@ -109,7 +128,7 @@ const char *options_help(void)
 {
 	static char text[4096];
 
-	snprintf(text, sizeof(text), "%s%s", help_main(), help_kinds());
+	snprintf(text, sizeof(text), "%s%s%s", help_main(), help_kinds(), help_settings());
 	return text;
 }
 
@@ -122,6 +141,29 @@ const char *options_help_traffic(void)
 		 "      --rate=SECS      with --once: two dumps SECS apart (0.1..3600), byte\n"
 		 "                       rates from their difference (TCP only: the kernel keeps\n"
 		 "                       no byte counts for UDP, raw or Unix sockets)\n");
+}
+
+const char *options_help_ss(void)
+{
+	/* a msgid of its own, so that the translations of the text above stay */
+	return _("\n"
+		 "For ss users (see FOR SS USERS in sockview(1)):\n"
+		 "  -a, -n, -p           accepted and ignored: sockview always shows every\n"
+		 "                       state, numeric addresses and the processes\n"
+		 "  -e, --extended       add uid, inode and cookie columns\n"
+		 "  -i, --info           add TCP information columns (rtt, cwnd, retrans...)\n"
+		 "  -m, --memory         add socket memory columns (skmem)\n"
+		 "  -o, --options        add the timer column\n"
+		 "  -s, --summary        print totals like ss -s and exit\n"
+		 "  -H, --no-header      table without its heading line\n"
+		 "  -F, --filter-file=FILE  read the filter expression from FILE ('-': stdin)\n"
+		 "  -K, --kill           destroy every socket the filter selects (SOCK_DESTROY;\n"
+		 "                       needs a filter and CAP_NET_ADMIN); prints each one\n"
+		 "  [FILTER]             a filter expression after the options, as ss takes it\n"
+		 "                       (not together with -f or -F)\n"
+		 "  Unlike ss, -t and -u show sockets in every state, listening ones\n"
+		 "  included (ss without -a or -l leaves out LISTEN, CLOSE, TIME-WAIT and\n"
+		 "  SYN-RECV): add 'state connected and not state bucket' for what ss shows.\n");
 }
 
 /* Parses SECS (decimal, optional fraction) into milliseconds. */
@@ -167,7 +209,7 @@ enum options_action options_parse(struct options *o, int argc, char **argv,
 
 	optind = 0; /* full re-initialisation (GNU) so tests can call us again */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":tuxw0M46lf:d:N:1hV", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":tuxw0M46lf:d:N:1hVanpeimosHF:K", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 't': protos |= SP_MASK(SP_TCP); break;
 		case 'u': protos |= SP_MASK(SP_UDP); break;
@@ -242,6 +284,16 @@ enum options_action options_parse(struct options *o, int argc, char **argv,
 				return OPT_USAGE;
 			}
 			break;
+		/* ss habits (issue 13) */
+		case 'a': case 'n': case 'p': break; /* always so */
+		case 'e': o->extra |= OPT_X_EXTENDED; break;
+		case 'i': o->extra |= OPT_X_INFO; break;
+		case 'm': o->extra |= OPT_X_MEMORY; break;
+		case 'o': o->extra |= OPT_X_TIMERS; break;
+		case 's': o->summary = true; break;
+		case 'H': o->no_header = true; break;
+		case 'F': o->filter_file = optarg; break;
+		case 'K': o->kill = true; break;
 		case 'h': return OPT_HELP;
 		case 'V': return OPT_VERSION;
 		case ':':
@@ -259,10 +311,8 @@ enum options_action options_parse(struct options *o, int argc, char **argv,
 			return OPT_USAGE;
 		}
 	}
-	if (optind < argc) {
-		snprintf(err, errlen, _("unexpected argument '%s'"), argv[optind]);
+	if (options_ss_finish(o, argc - optind, argv + optind, err, errlen) < 0)
 		return OPT_USAGE;
-	}
 	if (o->format_given && !o->once) {
 		snprintf(err, errlen, _("--format applies only with --once"));
 		return OPT_USAGE;
@@ -286,6 +336,8 @@ void options_collect_config(const struct options *o, struct collect_config *out)
 	out->no_processes = o->no_processes;
 	out->live = !o->once;
 	/* rates come from tcp_info's byte counters */
-	out->tcp_info = !o->once || o->format == FMT_JSON || o->rate_ms || o->group_given;
+	out->tcp_info = !o->once || o->format == FMT_JSON || o->rate_ms || o->group_given ||
+			(o->extra & OPT_X_INFO);
+	out->meminfo = (o->extra & OPT_X_MEMORY) != 0;
 	out->record_dir = o->record_dir;
 }

@@ -42,13 +42,37 @@ struct options {
 	int rate_ms;           /* 0: one dump */
 	/* Hidden, for tests and tools: record raw dumps into this directory. */
 	const char *record_dir;
+
+	/* ss habits (issue 13); -a, -n and -p are accepted and ignored */
+	unsigned extra;          /* OPT_X_* bits: -e, -i, -m, -o */
+	bool summary;            /* -s: totals like ss -s (implies --once) */
+	bool no_header;          /* -H: no heading line in the table */
+	bool kill;               /* -K: destroy what the filter selects (implies --once) */
+	const char *filter_file; /* -F FILE (its text, read, is in filter) */
+	char *filter_buf;        /* owned: -F's text or the trailing words */
 };
+
+/* -e, -i, -m, -o: what the table and CSV add (and the live view's columns) */
+#define OPT_X_EXTENDED 0x1u /* -e: uid, inode, cookie */
+#define OPT_X_INFO 0x2u     /* -i: tcp_info */
+#define OPT_X_MEMORY 0x4u   /* -m: socket memory (SK_MEMINFO) */
+#define OPT_X_TIMERS 0x8u   /* -o: the socket's timer */
 
 /* Fills o from argv. Returns the action; for OPT_USAGE err holds a one-line,
  * translated message naming the bad value. Reads NO_COLOR from the
  * environment. Uses getopt_long (resets optind). */
 enum options_action options_parse(struct options *o, int argc, char **argv,
 				  char *err, size_t errlen);
+
+/* Frees what options_parse() allocated (o->filter_buf); o stays
+ * readable but o->filter may dangle afterwards. */
+void options_free(struct options *o);
+
+/* Reads a filter expression from path ("-": standard input) into a new
+ * string (lines joined with spaces). Returns it, or NULL with a translated
+ * message in err: unreadable, not a text file (a NUL or another control
+ * byte), or longer than max bytes. */
+char *options_read_filter_file(const char *path, size_t max, char *err, size_t errlen);
 
 /* The collector's configuration for this command line (out is
  * overwritten). Batch tables and CSV show no tcp_info, so only the live
@@ -64,5 +88,7 @@ int options_parse_delay(const char *s, int *ms);
 const char *options_help(void);
 /* Its part on --group and --rate, printed after it (translated). */
 const char *options_help_traffic(void);
+/* What --help adds after it for ss users (translated, a text of its own). */
+const char *options_help_ss(void);
 
 #endif

@@ -11,6 +11,7 @@
 #include "diagnose.h"
 #include "output.h"
 #include "sockkind.h"
+#include "output_extra.h"
 #include "xalloc.h"
 
 /* Owners shown per socket; more are summarised ("...") in the table. */
@@ -344,6 +345,10 @@ static void write_table(struct sink *k, const struct output_ctx *ctx,
 	size_t w[NCOLS];
 	size_t i, c, last = ctx->pm ? COL_PROC : COL_PEER;
 	bool right[NCOLS] = { [COL_RQ] = true, [COL_SQ] = true };
+	/* -e -i -m -o: extra cells between Peer and Process (output_extra.h),
+	 * formatted in the first pass and kept like the address cells */
+	size_t nx = output_extra_ncols(ctx->xcols), *xw = NULL;
+	struct addr_cells *xc = NULL;
 
 	for (c = 0; c < NCOLS; c++)
 		w[c] = esc_width(_(table_head[c]), strlen(_(table_head[c])), ctx->cs);
@@ -370,21 +375,56 @@ static void write_table(struct sink *k, const struct output_ctx *ctx,
 		if (ac[i].pw > w[COL_PEER])
 			w[COL_PEER] = ac[i].pw;
 	}
-	for (c = 0; c < NCOLS; c++) {
+	if (nx) {
+		xw = xcalloc(nx, sizeof(*xw));
+		xc = xcalloc(n ? n * nx : 1, sizeof(*xc));
+		for (c = 0; c < nx; c++)
+			xw[c] = esc_width(output_extra_title(ctx->xcols, c),
+					  strlen(output_extra_title(ctx->xcols, c)), ctx->cs);
+		for (i = 0; i < n; i++) {
+			for (c = 0; c < nx; c++) {
+				struct addr_cells *x = &xc[i * nx + c];
+
+				x->off = cells.len;
+				x->lw = (uint32_t)output_extra_cell(&cells, ctx->xcols, c, rows[i], ctx->cs);
+				x->llen = (uint32_t)(cells.len - x->off);
+				if (x->lw > xw[c])
+					xw[c] = x->lw;
+			}
+		}
+	}
+	for (c = 0; c < NCOLS && !ctx->no_header; c++) {
 		const char *h = _(table_head[c]);
 		size_t hw = esc_width(h, strlen(h), ctx->cs);
 
-		if (c == last) {
+		if (c == last && !nx) {
 			buf_puts(out, h);
 			break;
 		}
+		if (c == COL_PROC)
+			break;
 		put_cell(out, h, strlen(h), hw, w[c], right[c]);
 		if (c == COL_SQ && ctx->rates && ctx->extra) {
 			put_cell(out, _("Rx/s"), strlen(_("Rx/s")), esc_width(_("Rx/s"), strlen(_("Rx/s")), ctx->cs), RATE_W, true);
 			put_cell(out, _("Tx/s"), strlen(_("Tx/s")), esc_width(_("Tx/s"), strlen(_("Tx/s")), ctx->cs), RATE_W, true);
 		}
+		if (c == COL_PEER) {
+			for (size_t x = 0; x < nx; x++) {
+				const char *t = output_extra_title(ctx->xcols, x);
+
+				put_cell(out, t, strlen(t), esc_width(t, strlen(t), ctx->cs), xw[x],
+					 output_extra_right(ctx->xcols, x));
+			}
+			if (last == COL_PROC)
+				buf_puts(out, _(table_head[COL_PROC]));
+			break;
+		}
 	}
-	buf_putc(out, '\n');
+	if (!ctx->no_header) {
+		while (out->len && out->data[out->len - 1] == ' ')
+			out->len--;
+		buf_putc(out, '\n');
+	}
 	for (i = 0; i < n; i++) {
 		const struct sock *s = rows[i];
 		const char *txt = cells.data + ac[i].off;
@@ -401,11 +441,18 @@ static void write_table(struct sink *k, const struct output_ctx *ctx,
 		if (ctx->rates && ctx->extra)
 			table_rates(out, &ctx->extra[i]);
 		put_cell(out, txt, ac[i].llen, ac[i].lw, w[COL_LOCAL], false);
-		if (last == COL_PEER) {
+		if (last == COL_PEER && !nx) {
 			buf_append(out, txt + ac[i].llen, ac[i].plen);
 		} else {
 			put_cell(out, txt + ac[i].llen, ac[i].plen, ac[i].pw, w[COL_PEER], false);
-			output_users(out, ctx->pm, s, ctx->cs);
+			for (c = 0; c < nx; c++) {
+				const struct addr_cells *x = &xc[i * nx + c];
+
+				put_cell(out, cells.data + x->off, x->llen, x->lw, xw[c],
+					 output_extra_right(ctx->xcols, c));
+			}
+			if (last == COL_PROC)
+				output_users(out, ctx->pm, s, ctx->cs);
 		}
 		/* no trailing blanks when the last cell is empty */
 		while (out->len && out->data[out->len - 1] == ' ')
@@ -414,6 +461,8 @@ static void write_table(struct sink *k, const struct output_ctx *ctx,
 		sink_row(k);
 	}
 	free(ac);
+	free(xc);
+	free(xw);
 	buf_free(&cells);
 }
 
@@ -657,6 +706,7 @@ void output_json_sock(struct buf *out, const struct output_ctx *ctx, const struc
 		json_kind(out, s);
 		buf_puts(out, s->source == SOCK_SRC_PROC ? ", \"source\": \"proc\""
 							 : ", \"source\": \"sock_diag\"");
+		output_extra_json(out, ctx->xcols, s);
 		json_processes(out, ctx->pm, s);
 		json_extra(out, ctx, i);
 		buf_putc(out, '}');
@@ -726,9 +776,15 @@ static void write_csv(struct sink *k, const struct output_ctx *ctx,
 	struct buf *out = k->b;
 	struct buf f = BUF_INIT;
 
-	buf_printf(out, "proto,family,type,state,recv_q,send_q,local_addr,local_port,"
-		   "peer_addr,peer_port,inode,uid,peer_inode,processes,"
-		   "pid,comm,fd,owners%s\n", ctx->extra ? ",rx_rate,tx_rate,hint" : "");
+	if (!ctx->no_header) {
+		buf_puts(out, "proto,family,type,state,recv_q,send_q,local_addr,local_port,"
+			 "peer_addr,peer_port,inode,uid,peer_inode,processes,"
+			 "pid,comm,fd,owners,cookie,listener_inode");
+		if (ctx->extra)
+			buf_puts(out, ",rx_rate,tx_rate,hint");
+		output_extra_csv_head(out, ctx->xcols);
+		buf_putc(out, '\n');
+	}
 	for (size_t i = 0; i < n; i++) {
 		const struct sock *s = rows[i];
 		char a[64];
@@ -766,6 +822,10 @@ static void write_csv(struct sink *k, const struct output_ctx *ctx,
 		csv_field(out, f.data ? f.data : "", f.len);
 		buf_putc(out, ',');
 		csv_owner(out, &f, ctx->pm, s, ctx->cs);
+		/* as JSON: the cookie, and listener_inode only while it waits */
+		buf_printf(out, ",%llu,", (unsigned long long)s->cookie);
+		if (sock_awaits_accept(s))
+			buf_uint(out, s->listener_inode);
 		if (ctx->extra) {
 			const struct output_extra *x = &ctx->extra[i];
 
@@ -775,6 +835,7 @@ static void write_csv(struct sink *k, const struct output_ctx *ctx,
 				buf_puts(out, ",,,");
 			buf_puts(out, diag_name((enum diag_rule)x->hint));
 		}
+		output_extra_csv(out, ctx->xcols, s, ctx->cs);
 		buf_putc(out, '\n');
 		sink_row(k);
 	}

@@ -32,6 +32,8 @@ struct output_ctx {
 	 * hint at the end; with `rates` (--rate) the table adds Rx/s and Tx/s */
 	const struct output_extra *extra;
 	bool rates;
+	unsigned xcols;            /* OPT_X_* (-e -i -m -o): output_extra.h */
+	bool no_header;            /* -H: table and CSV without their heading */
 };
 
 /* A byte rate as the tables show it ("0", "512", "1.5K", "20M"). */

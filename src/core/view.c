@@ -443,6 +443,20 @@ static void build_footer(struct view *v, const struct app *a, int y, int64_t now
 					  "any other key: stay)", n), n);
 		return;
 	}
+	if (a->prompt == PROMPT_DESTROY) {
+		v->cursor_on = false;
+		ln_start(&b, y, VS_WARN);
+		/* destroy_desc is escaped already (app_destroy.c) */
+		ln_puts(&b, _("Destroy "), VS_WARN);
+		ln_safe(&b, a->destroy_desc, strlen(a->destroy_desc),
+			esc_width(a->destroy_desc, strlen(a->destroy_desc), b.v->cs), VS_WARN);
+		if (a->destroy_sock.proto == SP_TCP && a->destroy_sock.state != SS_LISTEN)
+			ln_puts(&b, _("? Its peer sees a reset (y: destroy, any other key: keep)"),
+				VS_WARN);
+		else
+			ln_puts(&b, _("? (y: destroy, any other key: keep)"), VS_WARN);
+		return;
+	}
 	if (a->prompt != PROMPT_NONE) {
 		const char *label = a->prompt == PROMPT_SEARCH ? _("Search: ") : _("Filter: ");
 		size_t lw, cx;

@@ -170,6 +170,9 @@ struct sock {
 	 * wmem_alloc is only what left it for the layers below */
 	uint32_t wmem_queued;
 	uint32_t drops; /* SK_MEMINFO_DROPS: packets dropped on receive */
+	/* SK_MEMINFO_FWD_ALLOC, _OPTMEM, _BACKLOG (0 where the kernel sent
+	 * fewer values), for -m */
+	uint32_t fwd_alloc, optmem, backlog;
 	/* unix: the peer's inode (0: none) */
 	uint32_t peer_inode;
 	/* TCP, inode 0: the inode of the listener in whose accept queue (or,

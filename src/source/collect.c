@@ -101,6 +101,7 @@ struct collect *collect_new(const struct collect_config *cfg, char *err, size_t 
 		}
 	}
 	diag_set_tcp_info(c->diag, cfg->tcp_info);
+	diag_set_meminfo(c->diag, cfg->meminfo);
 	c->uid = geteuid();
 	c->protos = cfg->protos;
 	c->families = cfg->families;
@@ -135,6 +136,11 @@ void collect_set_scope(struct collect *c, unsigned protos, unsigned families)
 void collect_set_tcp_info(struct collect *c, bool on)
 {
 	diag_set_tcp_info(c->diag, on);
+}
+
+void collect_set_meminfo(struct collect *c, bool on)
+{
+	diag_set_meminfo(c->diag, on);
 }
 
 void collect_set_listening(struct collect *c, bool listening)

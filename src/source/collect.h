@@ -39,6 +39,7 @@ struct collect_config {
 	bool no_processes;      /* no /proc scan, no process map */
 	bool live;              /* stepped from a poll loop (collect_start/step) */
 	bool tcp_info;          /* ask for tcp_info at first (collect_set_tcp_info) */
+	bool meminfo;           /* SK_MEMINFO for every inet and Unix socket (-m) */
 	const char *record_dir; /* --record-dump: save each raw dump (NULL: no) */
 };
 
@@ -57,6 +58,9 @@ void collect_set_scope(struct collect *c, unsigned protos, unsigned families);
  * view that shows no tcp_info column, sorts by none and has no details
  * open should turn it off. */
 void collect_set_tcp_info(struct collect *c, bool on);
+/* Whether every record carries SK_MEMINFO (SOCK_HAS_MEM), from the next
+ * cycle on (the first follows cfg->meminfo). */
+void collect_set_meminfo(struct collect *c, bool on);
 /* Only listening/unconnected sockets (-l): lets the kernel drop the rest. */
 void collect_set_listening(struct collect *c, bool listening);
 /* A kernel-side prefilter derived from f (may be NULL): a superset of what f

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <libmnl/libmnl.h>
@@ -64,6 +65,7 @@ struct diag {
 	void *bc;
 	size_t bc_len;
 	bool tcp_info;     /* ask for tcp_info, congestion control, meminfo */
+	bool meminfo;      /* SK_MEMINFO for every protocol (-m) */
 	bool combined;     /* TCP over both families in one request */
 	bool no_combined;  /* the kernel refused a combined TCP request */
 
@@ -270,6 +272,11 @@ void diag_set_tcp_info(struct diag *d, bool on)
 	d->tcp_info = on;
 }
 
+void diag_set_meminfo(struct diag *d, bool on)
+{
+	d->meminfo = on;
+}
+
 void diag_set_combined_tcp(struct diag *d, bool on)
 {
 	d->combined = on;
@@ -400,11 +407,13 @@ static unsigned inet_protocol(unsigned proto)
  * raw give their queues in the header. */
 static uint8_t request_ext(const struct diag *d, unsigned proto)
 {
+	uint8_t mem = d->meminfo ? (uint8_t)(1u << (INET_DIAG_SKMEMINFO - 1)) : 0;
+
 	/* MPTCP: its own mptcp_info under INET_DIAG_INFO, and its memory */
 	if (proto == SP_MPTCP && d->tcp_info)
 		return (1u << (INET_DIAG_INFO - 1)) | (1u << (INET_DIAG_SKMEMINFO - 1));
 	if (proto != SP_TCP || !d->tcp_info)
-		return 0;
+		return mem;
 	return (1u << (INET_DIAG_INFO - 1)) | (1u << (INET_DIAG_CONG - 1)) |
 	       (1u << (INET_DIAG_SKMEMINFO - 1));
 }
@@ -426,7 +435,7 @@ static size_t build_request(struct diag *d, const struct diag_req *r, uint32_t s
 
 		u->sdiag_family = AF_UNIX;
 		u->udiag_states = states;
-		u->udiag_show = diag_parse_unix_show();
+		u->udiag_show = diag_parse_unix_show() | (d->meminfo ? UDIAG_SHOW_MEMINFO : 0);
 		u->udiag_cookie[0] = INET_DIAG_NOCOOKIE;
 		u->udiag_cookie[1] = INET_DIAG_NOCOOKIE;
 		return nlh->nlmsg_len;
@@ -852,4 +861,71 @@ int diag_dump(struct diag *d, unsigned protos, unsigned families,
 		return -1;
 	}
 	return 0;
+}
+
+/* ---- destroying one socket (SOCK_DESTROY) ---- */
+
+int diag_destroy(const struct sock *s)
+{
+	char buf[8192];
+	struct mnl_socket *nl;
+	struct nlmsghdr *nlh;
+	struct inet_diag_req_v2 *q;
+	struct timeval tv = { 2, 0 };
+	uint32_t seq, portid;
+	ssize_t n;
+	int rc = -1, e;
+
+	if ((s->family != AF_INET && s->family != AF_INET6) ||
+	    (s->proto != SP_TCP && s->proto != SP_UDP)) {
+		errno = EAFNOSUPPORT;
+		return -1;
+	}
+	/* a socket of its own: the table's may be in the middle of a dump */
+	nl = mnl_socket_open2(NETLINK_SOCK_DIAG, SOCK_CLOEXEC);
+	if (!nl)
+		return -1;
+	(void)setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
+		goto out;
+	portid = mnl_socket_get_portid(nl);
+	seq = (uint32_t)clock_now_ms();
+	memset(buf, 0, sizeof(buf));
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = SOCK_DESTROY;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = seq;
+	q = mnl_nlmsg_put_extra_header(nlh, sizeof(*q));
+	q->sdiag_family = s->family;
+	q->sdiag_protocol = inet_protocol(s->proto);
+	q->idiag_states = ~0u;
+	q->id.idiag_sport = htons(s->lport);
+	q->id.idiag_dport = htons(s->rport);
+	memcpy(q->id.idiag_src, s->laddr, sizeof(q->id.idiag_src));
+	memcpy(q->id.idiag_dst, s->raddr, sizeof(q->id.idiag_dst));
+	q->id.idiag_if = s->ifindex;
+	q->id.idiag_cookie[0] = (uint32_t)s->cookie;
+	q->id.idiag_cookie[1] = (uint32_t)(s->cookie >> 32);
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+		goto out;
+	for (;;) {
+		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				errno = ETIMEDOUT;
+			goto out;
+		}
+		/* the ACK (error 0) stops; an error reply sets errno */
+		rc = mnl_cb_run(buf, (size_t)n, seq, portid, NULL, NULL);
+		if (rc <= MNL_CB_STOP)
+			break;
+	}
+	rc = rc == MNL_CB_ERROR ? -1 : 0;
+out:
+	e = errno;
+	mnl_socket_close(nl);
+	errno = e;
+	return rc;
 }

@@ -146,6 +146,20 @@ void diag_set_inet_filter(struct diag *d, uint32_t states, const void *bytecode,
  * kernel's dump costs about a third less. */
 void diag_set_tcp_info(struct diag *d, bool on);
 
+/* Whether every request asks for SK_MEMINFO (INET_DIAG_SKMEMINFO,
+ * UDIAG_SHOW_MEMINFO), from the next cycle on; off by default (TCP gets
+ * it with tcp_info anyway). For -m: records then have SOCK_HAS_MEM. */
+void diag_set_meminfo(struct diag *d, bool on);
+
+/* Destroys the socket s describes (SOCK_DESTROY over a netlink socket of
+ * its own, in the current network namespace), identified by its protocol,
+ * family, addresses, ports, interface and cookie. Returns 0, or -1 with
+ * errno: EPERM (no CAP_NET_ADMIN over the namespace), EOPNOTSUPP (a kernel
+ * without CONFIG_INET_DIAG_DESTROY, or a kind it cannot destroy), ENOENT
+ * (the socket is gone), EAFNOSUPPORT (not a TCP/UDP/raw inet socket: never
+ * sent), ETIMEDOUT (no answer). */
+int diag_destroy(const struct sock *s);
+
 /* Whether TCP over both families goes as one combined (legacy) request
  * when the cycle asks for both (from the next cycle on). On with the real
  * socket, off after diag_set_transport() installs a test transport (whose

@@ -98,6 +98,9 @@ static bool put_skmeminfo(struct sock *s, const void *pl, size_t len)
 	s->sndbuf = m[SK_MEMINFO_SNDBUF];
 	s->wmem_queued = m[SK_MEMINFO_WMEM_QUEUED];
 	s->drops = m[SK_MEMINFO_DROPS];
+	s->fwd_alloc = m[SK_MEMINFO_FWD_ALLOC];
+	s->optmem = m[SK_MEMINFO_OPTMEM];
+	s->backlog = m[SK_MEMINFO_BACKLOG];
 	s->has |= SOCK_HAS_MEM | SOCK_HAS_MEMBUF;
 	if (n > SK_MEMINFO_WMEM_QUEUED)
 		s->has |= SOCK_HAS_MEMQ;

@@ -30,12 +30,39 @@ expect_exit 2 "nosuch" -N nosuch
 expect_exit 2 "nosuch" --once -N nosuch
 expect_exit 2 "--bogus" --bogus
 expect_exit 2 "-Z" -Z
-expect_exit 2 "stray" stray
+expect_exit 2 "stray" -f tcp stray
 expect_exit 2 "column" --once -f "tcp and ("
 expect_exit 0 "" --help
 grep -q -- "--once" "$T_TMP/out" || fail "--help does not list --once"
 expect_exit 0 "" --version
 grep -q "^sockview [0-9]" "$T_TMP/out" || fail "--version prints no version"
+
+# ss habits (issue 13): the commands as ss users type them.
+expect_exit 0 "" --once -tlnp
+head -1 "$T_TMP/out" | grep -q "^Netid" || fail "--once -tlnp prints no table"
+grep -v '^Netid' "$T_TMP/out" | grep -qv '^tcp  *LISTEN' && fail "--once -tlnp lists a socket that is not a TCP listener"
+expect_exit 0 "" --once -tuna
+grep -v '^Netid' "$T_TMP/out" | grep -Eqv '^(tcp|udp) ' && fail "--once -tuna lists something that is not TCP or UDP"
+expect_exit 0 "" --once -tn 'dport = :22'
+expect_exit 0 "" --once -H -tn 'dport = :1'
+[ -s "$T_TMP/out" ] && fail "-H with nothing selected prints something: $(cat "$T_TMP/out")"
+expect_exit 0 "" -s
+grep -q "^Total: " "$T_TMP/out" || fail "-s prints no Total line"
+grep -q "CLOSE-WAIT" "$T_TMP/out" || fail "-s does not state what estab counts"
+grep -q "TIME-WAIT" "$T_TMP/out" || fail "-s does not state what the total leaves out"
+expect_exit 0 "" -s --format=json
+"$PYTHON3" -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if "tcp" in d and "estab" in d["tcp"] else 1)' "$T_TMP/out" ||
+	fail "-s --format=json is not the summary object: $(cat "$T_TMP/out")"
+expect_exit 0 "" --once -t -e -i -m -o
+head -1 "$T_TMP/out" | grep -q "Timer.*UID.*Inode.*Cookie.*Skmem.*Cwnd" || fail "-e -i -m -o add no columns: $(head -1 "$T_TMP/out")"
+expect_exit 2 "-f" --once -f tcp udp
+expect_exit 2 "without" --once -K -t
+expect_exit 2 "not text" --once -F /dev/zero
+expect_exit 2 "cannot read" --once -F /nonexistent/filter
+printf 'tcp\nand state listening\n' >"$T_TMP/filter"
+expect_exit 0 "" --once -H -F "$T_TMP/filter"
+grep -v '^tcp  *LISTEN' "$T_TMP/out" | grep -q . && fail "-F FILE did not apply the file's filter"
+"$SOCKVIEW" --help | grep -q "FOR SS USERS" || fail "--help does not point ss users to the man page"
 
 # Output errors: a full disk and a closed stdout are runtime failures (1).
 "$SOCKVIEW" --once >/dev/full 2>"$T_TMP/err"

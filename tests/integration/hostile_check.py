@@ -239,7 +239,7 @@ try:
     check(raw_unsafe(p.stderr, allow_nl=True) is None and b"\\x1b]0;PWNED\\x07" in p.stderr,
           "filter error quotes the token escaped: %r" % p.stderr)
     for args in (["-N", "\x1b]0;PWNED\x07"], ["-d", "\x1b[2J"], ["--format", "\x1b[2J"],
-                 ["--\x1b[2Jx"], ["\x1b]0;PWNED\x07"]):
+                 ["--\x1b[2Jx"], ["-f", "tcp", "\x1b]0;PWNED\x07"]):
         p = run(["--once"] + args, UTF8_ENV, expect=2)
         check(raw_unsafe(p.stderr, allow_nl=True) is None and b"\\x1b" in p.stderr,
               "usage error for %r quotes the value escaped: %r" % (args, p.stderr))

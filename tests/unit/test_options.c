@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "lineedit.h"
@@ -112,7 +114,7 @@ static void test_bad_values(void **state)
 	expect_usage("-z", "-z", NULL);
 	expect_usage("--bogus", "--bogus", NULL);
 	expect_usage("-d", "-d", NULL);
-	expect_usage("extra", "extra", NULL);
+	expect_usage("-f", "-f", "tcp", "extra", NULL);
 }
 
 /* -f takes what the filter prompt takes (LINEEDIT_TEXT_MAX), and refuses
@@ -169,6 +171,147 @@ static void test_help_version(void **state)
 	assert_int_equal(parse(&o, err, "-h", NULL), OPT_HELP);
 	assert_int_equal(parse(&o, err, "--version", NULL), OPT_VERSION);
 	assert_non_null(strstr(options_help(), "--once"));
+	assert_non_null(strstr(options_help_ss(), "--kill"));
+	assert_non_null(strstr(options_help_ss(), "FOR SS USERS"));
+}
+
+/* ---- ss habits (issue 13) ---- */
+
+/* Combined short options as ss users type them; -a -n -p change nothing. */
+static void test_ss_combined(void **state)
+{
+	struct options o, d;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse(&d, err, "-t", "-l", NULL), OPT_RUN);
+	options_free(&d);
+	assert_int_equal(parse(&o, err, "--once", "-tlnp", NULL), OPT_RUN);
+	assert_int_equal(o.protos, SP_MASK(SP_TCP));
+	assert_true(o.listening);
+	assert_true(o.once);
+	assert_null(o.filter);
+	assert_int_equal(o.extra, 0);
+	options_free(&o);
+	assert_int_equal(parse(&o, err, "-1", "-tuna", NULL), OPT_RUN);
+	assert_int_equal(o.protos, SP_MASK(SP_TCP) | SP_MASK(SP_UDP));
+	assert_false(o.listening);
+	options_free(&o);
+	assert_int_equal(parse(&o, err, "-1", "-a", "-n", "-p", "--all", "--numeric",
+			       "--processes", NULL), OPT_RUN);
+	assert_int_equal(o.protos, SP_MASK_DEFAULT);
+	options_free(&o);
+	assert_int_equal(parse(&o, err, "-1", "-teimoH", NULL), OPT_RUN);
+	assert_int_equal(o.extra, OPT_X_EXTENDED | OPT_X_INFO | OPT_X_MEMORY | OPT_X_TIMERS);
+	assert_true(o.no_header);
+	options_free(&o);
+	/* -s and -K imply --once (so --format is fine) */
+	assert_int_equal(parse(&o, err, "-s", "--format=json", NULL), OPT_RUN);
+	assert_true(o.summary);
+	assert_true(o.once);
+	options_free(&o);
+}
+
+/* A filter after the options, joined with single spaces, as ss takes it. */
+static void test_ss_trailing_filter(void **state)
+{
+	struct options o;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse(&o, err, "--once", "-t", "state", "established",
+			       "( dport = :ssh )", NULL), OPT_RUN);
+	assert_string_equal(o.filter, "state established ( dport = :ssh )");
+	options_free(&o);
+	/* GNU order: options after the words still count */
+	assert_int_equal(parse(&o, err, "-t", "dport = :22", "-n", "--once", NULL), OPT_RUN);
+	assert_string_equal(o.filter, "dport = :22");
+	assert_true(o.once);
+	options_free(&o);
+	/* -f and a trailing expression: an error naming both */
+	assert_int_equal(parse(&o, err, "-f", "tcp", "--once", "udp", NULL), OPT_USAGE);
+	assert_non_null(strstr(err, "-f"));
+	assert_non_null(strstr(err, "udp"));
+	options_free(&o);
+	assert_int_equal(parse(&o, err, "-F", "/dev/null", "-f", "tcp", NULL), OPT_USAGE);
+	assert_non_null(strstr(err, "-f and -F"));
+	options_free(&o);
+}
+
+/* -K refuses without a filter; with one it implies --once. */
+static void test_ss_kill(void **state)
+{
+	struct options o;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse(&o, err, "-K", "-t", NULL), OPT_USAGE);
+	assert_non_null(strstr(err, "without"));
+	options_free(&o);
+	assert_int_equal(parse(&o, err, "-K", "-t", "   ", NULL), OPT_USAGE);
+	options_free(&o);
+	assert_int_equal(parse(&o, err, "-Ktn", "dport = :9", NULL), OPT_RUN);
+	assert_true(o.kill);
+	assert_true(o.once);
+	assert_string_equal(o.filter, "dport = :9");
+	options_free(&o);
+	assert_int_equal(parse(&o, err, "-K", "-s", "tcp", NULL), OPT_USAGE);
+	options_free(&o);
+}
+
+static char *write_tmp(const void *data, size_t len)
+{
+	static char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/tmp/svopt.XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, len), (ssize_t)len);
+	close(fd);
+	return path;
+}
+
+/* -F FILE: lines joined; hostile files (huge, binary, unreadable, a
+ * directory) give a clear message, never a crash or a silent cut. */
+static void test_ss_filter_file(void **state)
+{
+	static char big[LINEEDIT_TEXT_MAX + 100];
+	struct options o;
+	char err[256], *p;
+
+	(void)state;
+	p = write_tmp("tcp\nand state listening\r\n", 25);
+	assert_int_equal(parse(&o, err, "--once", "-F", p, NULL), OPT_RUN);
+	assert_string_equal(o.filter, "tcp and state listening  ");
+	options_free(&o);
+	unlink(p);
+
+	p = write_tmp("tcp\0\x1b[2J", 8);
+	assert_int_equal(parse(&o, err, "--once", "-F", p, NULL), OPT_USAGE);
+	assert_non_null(strstr(err, "not text"));
+	assert_non_null(strstr(err, "0x00"));
+	options_free(&o);
+	unlink(p);
+
+	memset(big, 'a', sizeof(big));
+	p = write_tmp(big, sizeof(big));
+	assert_int_equal(parse(&o, err, "--once", "--filter-file", p, NULL), OPT_USAGE);
+	assert_non_null(strstr(err, "too long"));
+	options_free(&o);
+	unlink(p);
+
+	assert_int_equal(parse(&o, err, "--once", "-F", "/nonexistent/f", NULL), OPT_USAGE);
+	assert_non_null(strstr(err, "cannot read"));
+	assert_non_null(strstr(err, "/nonexistent/f"));
+	options_free(&o);
+	assert_int_equal(parse(&o, err, "--once", "-F", "/", NULL), OPT_USAGE);
+	assert_non_null(strstr(err, "cannot read"));
+	options_free(&o);
+	/* a file and trailing words: one filter only */
+	assert_int_equal(parse(&o, err, "--once", "-F", "/dev/null", "tcp", NULL), OPT_USAGE);
+	assert_non_null(strstr(err, "-F"));
+	options_free(&o);
 }
 
 int main(void)
@@ -180,6 +323,10 @@ int main(void)
 		cmocka_unit_test(test_filter_limit),
 		cmocka_unit_test(test_group_rate),
 		cmocka_unit_test(test_help_version),
+		cmocka_unit_test(test_ss_combined),
+		cmocka_unit_test(test_ss_trailing_filter),
+		cmocka_unit_test(test_ss_kill),
+		cmocka_unit_test(test_ss_filter_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

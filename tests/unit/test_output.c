@@ -353,9 +353,9 @@ static void test_csv_owner_columns(void **state)
 	struct csv_doc d;
 
 	assert_no_controls(c);
-	assert_contains(c, ",processes,pid,comm,fd,owners\n");
+	assert_contains(c, ",processes,pid,comm,fd,owners,cookie,listener_inode\n");
 	csv_parse(&d, c);
-	assert_int_equal(d.cols, 18);
+	assert_int_equal(d.cols, 20);
 	/* two processes: the first one's pid, hostile name escaped, fd */
 	assert_string_equal(csv_get(&d, 1001, "pid"), "42");
 	assert_string_equal(csv_get(&d, 1001, "comm"), "srv\\x1b[2J");
@@ -370,7 +370,7 @@ static void test_csv_owner_columns(void **state)
 	assert_string_equal(csv_get(&d, 1004, "comm"), "a,\"b\"\\nc d");
 	assert_string_equal(csv_get(&d, 1004, "fd"), "6");
 	assert_string_equal(csv_get(&d, 1004, "owners"), "2");
-	assert_contains(c, ",44,\"a,\"\"b\"\"\\nc d\",6,2\n");
+	assert_contains(c, ",44,\"a,\"\"b\"\"\\nc d\",6,2,4,\n");
 	/* no owner: empty pid, comm and fd (JSON: "processes": []), 0 owners */
 	assert_string_equal(csv_get(&d, 1002, "pid"), "");
 	assert_string_equal(csv_get(&d, 1002, "comm"), "");

@@ -467,9 +467,7 @@ unsigned screen_table_action(struct app *a, enum action act, int64_t now)
 	case ACT_PANES:
 		return app_hide_panes(a, now);
 	case ACT_DESTROY:
-		app_message(a, true, now, "%s",
-			    _("destroying sockets is not available in this version"));
-		return APP_REDRAW;
+		return app_destroy_ask(a, now);
 	case ACT_BACK:
 		if (a->table.search[0]) {
 			table_set_search(&a->table, "");
