@@ -92,6 +92,8 @@ struct sock_tcp {
 #define SOCK_HAS_MEMBUF 0x80u /* rcvbuf, sndbuf valid (SK_MEMINFO) */
 #define SOCK_HAS_MEMQ 0x100u  /* wmem_queued valid */
 #define SOCK_HAS_DROPS 0x200u /* drops valid (SK_MEMINFO of kernels >= 4.x) */
+#define SOCK_HAS_MARK 0x400u   /* mark valid (INET_DIAG_MARK: privileged dumps) */
+#define SOCK_HAS_CGROUP 0x800u /* cgroup_id valid (INET_DIAG_CGROUP_ID) */
 
 /* A record is about 300 bytes: a snapshot of 10^5 sockets is 30 MB, and
  * the live view keeps two. The Unix name and the TCP-only fields share
@@ -131,6 +133,11 @@ struct sock {
 	 * for SYN-RECV, handshake) this connection waits; its processes get
 	 * it at accept(). 0: none. Set by snapshot_finish(). */
 	uint32_t listener_inode;
+	/* inet: the socket's mark (SO_MARK, "fwmark"; the kernel reports it
+	 * only to CAP_NET_ADMIN) and the id of its cgroup v2 (the inode
+	 * number of the cgroup's directory) */
+	uint32_t mark;
+	uint64_t cgroup_id;
 
 	union {
 		/* unix: name as the kernel gave it; abstract names start

@@ -290,7 +290,7 @@ static void test_states_bitmap(void **state)
 	assert_false(r.exact);
 
 	/* terms per state fold: here only sport 22 is left for the code */
-	r = compile("state listening and sport 22 or state established and sport 22",
+	r = compile("(state listening and sport 22) or (state established and sport 22)",
 		    INET_PROTOS, 0);
 	assert_int_equal(r.states, BIT(SS_LISTEN) | BIT(SS_ESTABLISHED));
 	assert_non_null(r.bc);
@@ -380,7 +380,7 @@ static void test_bytecode_shapes(void **state)
 	assert_false(r.exact);
 
 	/* protocol and family fold when the request tells them */
-	r = compile("tcp and sport 1 or udp and sport 2", SP_MASK(SP_UDP), AF_INET);
+	r = compile("tcp and sport 1 or (udp and sport 2)", SP_MASK(SP_UDP), AF_INET);
 	assert_true(r.exact);
 	assert_int_equal(r.len, 16);
 	free(r.bc);
