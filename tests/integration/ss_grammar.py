@@ -4,7 +4,7 @@ ss_grammar.sh under `unshare -rn`: a private network namespace in which
 this user has CAP_NET_ADMIN, so the kernel reports socket marks).
 
 Opens a fixed, varied set of sockets, then for each expression of the list
-below runs `ss -H -a -n -t -u -x EXPR` and `sockview --once --format=json -f
+below runs `ss -H -a -n EXPR` and `sockview --once --format=json -f
 EXPR` and compares the sets of sockets they select (inet: protocol and both
 endpoints; Unix: the inode). An expression on which both refuse, or both
 select the same set, agrees. Every other outcome is a difference; the
@@ -119,24 +119,27 @@ unix(socket.SOCK_SEQPACKET, os.path.join(tmp, "seq.sock"), listen=True)
 unix(socket.SOCK_DGRAM)              # unnamed, unbound
 
 
-def ss_kind(opt, expr):
-    """ss for inet (-t -u) or Unix (-x) sockets: ss -t -u -x together loses
-    the inet sockets as soon as an expression has an inet term (ss 6.1), so
-    Unix runs apart. ss reads "state" as separate arguments: the words go
-    one by one."""
-    p = subprocess.run(["ss", "-H", "-a", "-n"] + opt.split() + expr.split(),
+def ss_set(expr):
+    """ss -a -n EXPR, as its users type it (all socket tables; the netlink
+    and packet sockets it also lists are left out until sockview lists
+    them). ss reads "state" as separate arguments: the words go one by
+    one. (ss -t -u -x together loses the inet sockets as soon as an
+    expression has an inet term: not used.)"""
+    p = subprocess.run(["ss", "-H", "-a", "-n"] + expr.split(),
                        capture_output=True, text=True, timeout=20)
     if p.returncode != 0:
-        return None, (p.stderr.strip().splitlines() or ["exit %d" % p.returncode])[0]
+        return None, (p.stderr.strip().splitlines() or ["exit %d" % p.returncode])[-1]
     out = set()
     for line in p.stdout.splitlines():
-        # the Netid and State columns come and go with the options and
-        # the states asked for: read from the right
+        # the State column comes and goes with the states asked for: read
+        # the endpoints from the right
         f = line.split()
         if not f:
             continue
-        if opt == "-x":
+        if f[0].startswith("u_"):
             out.add(("unix", int(f[-3])))
+            continue
+        if f[0] not in ("tcp", "udp"):
             continue
 
         def ep(s):
@@ -144,16 +147,6 @@ def ss_kind(opt, expr):
             host = host.split("%")[0].strip("[]")
             return ("::" if host == "*" else host), (0 if port == "*" else int(port))
         out.add((f[0],) + ep(f[-2]) + ep(f[-1]))
-    return out, None
-
-
-def ss_set(expr):
-    out = set()
-    for opt in ("-t -u", "-x"):
-        got, err = ss_kind(opt, expr)
-        if got is None:
-            return None, err
-        out |= got
     return out, None
 
 
