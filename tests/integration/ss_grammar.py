@@ -25,7 +25,10 @@ SOCKVIEW = os.environ["SOCKVIEW"]
 HERE = os.path.dirname(os.path.abspath(__file__))
 EXPECTED = os.path.join(HERE, "ss_grammar.expected")
 SO_MARK = 36
-DEADLINE = time.monotonic() + 90
+# about 20 s on an idle machine; the limit is for a machine shared with
+# many builds
+START = time.monotonic()
+DEADLINE = START + 150
 
 subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
 tmp = tempfile.mkdtemp(prefix="svgrammar.")
@@ -264,7 +267,10 @@ EXPRS += [
     "src 127.0.0.1 dst 127.0.0.1 sport = :40001",
     "dst 127.0.0.1:22 or dst [::1]:8080",
     "sport >= :1024 and sport <= :9000", "dport > :0", "sport < :1",
-    "src 127.0.0.0/24 and dport != :22",
+    "src 127.0.0.0/24 and dport != :22", "dst 127.0/16", "src 127/8 and sport = :22",
+    "src 127.0.0/24:8765", "src " + tmp + "/*", "src @svgrammar*",
+    "state established ( dport = :ssh or sport = :ssh )",
+    "state fin-wait-2 ( sport = :http or sport = :https ) dst 127.0/16",
 ]
 
 # ---- run ------------------------------------------------------------------
@@ -305,6 +311,15 @@ def both(expr):
 with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
     results = list(pool.map(both, todo))
 
+# A TIME-WAIT socket lives 60 s: on a slow machine it can end between the
+# two runs of one expression. What is gone from both by now may differ.
+end_ss, _ = ss_set("")
+end_sv, _ = sv_set("")
+gone = (base_ss - (end_ss or set())) | (base_sv - (end_sv or set()))
+if gone:
+    print("note: %d sockets ended during the run (%s); a difference in them "
+          "alone is not counted" % (len(gone), sorted(gone, key=str)))
+
 for expr, a, aerr, b, berr in results:
     if aerr == "out of time":
         print("FAIL: out of time before '%s'" % expr)
@@ -318,7 +333,7 @@ for expr, a, aerr, b, berr in results:
     elif b is None:
         same, what = False, "sockview refuses (%s), ss selects %d" % (berr, len(a))
     else:
-        same = a == b
+        same = a == b or (a ^ b) <= gone
         what = "%d sockets" % len(a) if same else "only ss: %s; only sockview: %s" % (
             sorted(a - b, key=str)[:4], sorted(b - a, key=str)[:4])
     if same:
@@ -337,8 +352,8 @@ for expr, a, aerr, b, berr in results:
         unlisted.append(shown)
         print("FAIL: '%s': %s" % (shown, what))
 
-print("%d expressions: %d agree, %d differ (%d listed with a reason, %d not)"
-      % (len(seen), agree, differ, listed, len(unlisted)))
+print("%d expressions: %d agree, %d differ (%d listed with a reason, %d not), in %.0f s"
+      % (len(seen), agree, differ, listed, len(unlisted), time.monotonic() - START))
 for s in keep:
     s.close()
 sys.exit(1 if unlisted or stale else 0)

@@ -10,4 +10,4 @@ if ! unshare -rn true 2>/dev/null; then
 	echo "SKIP: cannot create a user and network namespace (unshare -rn)"
 	exit 77
 fi
-exec timeout 120 unshare -rn "${PYTHON3:-python3}" "$TESTS_SRCDIR/integration/ss_grammar.py"
+exec timeout 240 unshare -rn "${PYTHON3:-python3}" "$TESTS_SRCDIR/integration/ss_grammar.py"

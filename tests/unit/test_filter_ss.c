@@ -368,6 +368,15 @@ static void test_prefixes_and_names(void **state)
 	MATCH("src unix:*", &x);
 	NOMATCH("src unix:*", &t4);
 	MATCH("src != unix:/x", &x);
+	/* a name without "unix:", as "ss -x src /tmp/.X11-unix/*" writes it */
+	MATCH("src /run/*", &x);
+	MATCH("src @app", &ab);
+	NOMATCH("src /run/*", &t4);
+	/* a short network before a prefix length, as ss's man page has it */
+	MATCH("src 127/8", &t4);
+	MATCH("dst 127.0/16:40001", &t4);
+	MATCH("src 127.0.0/24", &t4);
+	NOMATCH("src 127.1/16", &t4);
 	/* link: and netlink: select by family */
 	NOMATCH("src link:*", &t4);
 	NOMATCH("src netlink:*", &x);
@@ -489,6 +498,9 @@ static void test_ss_errors(void **state)
 		/* hostile bytes are escaped in the message */
 		{ "dev \x1b]0;x\x07", "filter: unknown interface '\\x1b]0;x\\x07' at column 5", 5 },
 		{ "src \x01host", "filter: bad address '\\x01host' at column 5", 5 },
+		{ "src 127.0.1", "filter: bad address '127.0.1' at column 5", 5 },
+		{ "src 127.256/16", "filter: bad address '127.256' at column 5", 5 },
+		{ "dst /run/x", "filter: '/run/x' at column 5: a Unix peer has no name here; select it by its inode with 'peer INODE'", 5 },
 		{ "cgroup '/a\nb'", "filter: unknown cgroup ''/a\\nb'' at column 8", 8 },
 	};
 

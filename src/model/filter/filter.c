@@ -2,12 +2,18 @@
  * evaluates what it builds.
  *
  * Grammar (the man page has the user's version):
- *   expr    := and_expr { ("or" | "||") and_expr }
- *   and_expr:= unary { ["and" | "&&"] unary }      juxtaposition is "and"
+ *   expr    := and_expr { ("or" | "||" | "|") and_expr }
+ *                         an and_expr of two or more operands after an "or"
+ *                         is refused (ss reads it left to right)
+ *   and_expr:= unary { ["and" | "&&" | "&"] unary }  juxtaposition is "and";
+ *                         state terms side by side add up as in ss
  *   unary   := ("not" | "!") unary | "(" expr ")" | term
  *   term    := protocol | family | "state" S | "exclude" S
  *            | ("port" | "sport" | "dport") [op] PORT
- *            | ("src" | "dst" | "addr") ["=" | "!="] HOST
+ *            | ("src" | "dst" | "addr") ["=" | "!="] [FAMILY:]HOST|NAME
+ *            | "peer" [op] INODE | "dev" ["=" | "!="] IFACE
+ *            | "fwmark" ["=" | "!="] V[/M] | "cgroup" ["=" | "!="] PATH
+ *            | "autobound"                           (filter_ss.c)
  *            | "path" ["=" | "!="] GLOB | "comm" ["=" | "!="] GLOB
  *            | ("pid" | "inode" | "user" | "uid") [op] VALUE
  *            | WORD                                  text match
@@ -82,6 +88,7 @@ void fp_err_at(struct fparser *p, size_t off, size_t len)
 	buf_free(&b);
 }
 
+/* The shared helpers (filter_parse.h) by their short names in this file. */
 #define err_at fp_err_at
 #define peek fp_peek
 #define take fp_take
@@ -455,6 +462,29 @@ static bool parse_prefix(const char *s, size_t n, unsigned max, uint8_t *plen)
 	return true;
 }
 
+/* A network written short as ss's man page does, "193.233.7" before a
+ * prefix length: one to three decimal bytes, the rest zero. */
+static bool short_v4(const char *s, uint8_t *addr)
+{
+	unsigned parts = 0;
+
+	memset(addr, 0, 4);
+	while (*s) {
+		uint32_t v;
+		size_t n = strspn(s, "0123456789");
+
+		if (parts >= 3 || !parse_num(s, n, 255, &v))
+			return false;
+		addr[parts++] = (uint8_t)v;
+		s += n;
+		if (*s == '.' && s[1])
+			s++;
+		else if (*s)
+			return false;
+	}
+	return parts > 0;
+}
+
 /* Parses a host condition: [ADDR][/LEN][:PORT], [V6][/LEN][:PORT], a bare
  * V6[/LEN], "*" or ":PORT". Fills h (side and cmp set by the caller). */
 int fp_parse_host(struct fparser *p, const struct ftok *t, size_t base, struct fhost *h)
@@ -554,7 +584,8 @@ int fp_parse_host(struct fparser *p, const struct ftok *t, size_t base, struct f
 		abuf[a1 - a0] = '\0';
 		if (inet_pton(AF_INET6, abuf, h->addr) == 1 && (v6 || strchr(abuf, ':'))) {
 			h->family = AF_INET6;
-		} else if (inet_pton(AF_INET, abuf, h->addr) == 1) {
+		} else if (inet_pton(AF_INET, abuf, h->addr) == 1 ||
+			   (has_pfx && short_v4(abuf, h->addr))) {
 			h->family = AF_INET;
 		} else {
 			goto bad_addr;

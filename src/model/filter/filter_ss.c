@@ -334,6 +334,8 @@ uint32_t fss_host(struct fparser *p, enum fside side)
 	if (pf) {
 		base = strlen(pf->name);
 		fam = pf->family;
+	} else if (v[0] == '/' || v[0] == '@') {
+		fam = AF_UNIX; /* no address starts so: a Unix name, as "ss -x" takes it */
 	}
 	if (fam < 0) {
 		PFAIL(p, t->off, t->len,
