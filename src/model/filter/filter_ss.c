@@ -137,14 +137,25 @@ static int sys_cgroup(const char *path, uint64_t *id, void *ctx)
 static int sys_ephemeral(unsigned *lo, unsigned *hi, void *ctx)
 {
 	FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "re");
-	int ok;
+	char line[64], *end;
+	unsigned long a, b;
 
 	(void)ctx;
 	if (!f)
 		return -1;
-	ok = fscanf(f, "%u %u", lo, hi) == 2 && *lo <= *hi && *hi <= 65535;
+	if (!fgets(line, sizeof(line), f)) {
+		fclose(f);
+		return -1;
+	}
 	fclose(f);
-	return ok ? 0 : -1;
+	errno = 0;
+	a = strtoul(line, &end, 10);
+	b = strtoul(end, &end, 10);
+	if (errno || a > b || b > 65535)
+		return -1;
+	*lo = (unsigned)a;
+	*hi = (unsigned)b;
+	return 0;
 }
 
 void fss_default_names(struct filter_names *n)
