@@ -25,7 +25,8 @@ _sockview()
 	local formats="table json csv"
 	# sockview-filter-words-begin
 	local words="tcp udp raw unix packet netlink mptcp inet ipv4 inet6 ipv6 state exclude sport dport
-		port src dst addr path pid comm user uid inode and or not
+		port src dst addr path pid comm user uid inode dev fwmark cgroup autobound peer
+		and or not
 		established syn-sent syn-recv fin-wait-1 fin-wait-2 time-wait closed
 		close-wait last-ack listening closing all connected synchronized
 		bucket big"

@@ -137,6 +137,8 @@ struct sock_mptcp {
 	uint32_t flags, token;
 	uint64_t write_seq, snd_una, rcv_nxt;
 };
+#define SOCK_HAS_MARK 0x8000u   /* mark valid (INET_DIAG_MARK: privileged dumps) */
+#define SOCK_HAS_CGROUP 0x10000u /* cgroup_id valid (INET_DIAG_CGROUP_ID) */
 
 /* A record is about 300 bytes: a snapshot of 10^5 sockets is 30 MB, and
  * the live view keeps two. The Unix name and the TCP-only fields share
@@ -180,6 +182,11 @@ struct sock {
 	 * it at accept(). 0: none. Set by snapshot_finish(). */
 	uint32_t listener_inode;
 	uint8_t source; /* enum sock_source */
+	/* inet: the socket's mark (SO_MARK, "fwmark"; the kernel reports it
+	 * only to CAP_NET_ADMIN) and the id of its cgroup v2 (the inode
+	 * number of the cgroup's directory) */
+	uint32_t mark;
+	uint64_t cgroup_id;
 
 	union {
 		/* unix: name as the kernel gave it; abstract names start

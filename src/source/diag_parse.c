@@ -222,6 +222,18 @@ static bool inet_attr(struct sock *s, uint16_t type, const void *pl, size_t len)
 		return put_cong(s, pl, len);
 	case INET_DIAG_SKMEMINFO:
 		return put_skmeminfo(s, pl, len);
+	case INET_DIAG_MARK:
+		if (len < sizeof(uint32_t))
+			return false;
+		memcpy(&s->mark, pl, sizeof(uint32_t));
+		s->has |= SOCK_HAS_MARK;
+		return true;
+	case INET_DIAG_CGROUP_ID:
+		if (len < sizeof(uint64_t))
+			return false;
+		memcpy(&s->cgroup_id, pl, sizeof(uint64_t));
+		s->has |= SOCK_HAS_CGROUP;
+		return true;
 	case INET_DIAG_MEMINFO: {
 		struct inet_diag_meminfo mi;
 

@@ -17,7 +17,7 @@ tl_wait_for '^Filter: tcp and *$' || tl_fail "the text typed is not on the promp
 tl_keys F1
 tl_wait_for 'The filter language' || tl_fail "F1 on the filter prompt: no filter language page"
 tl_wait_for '^ +Grammar' || tl_fail "no grammar heading"
-tl_wait_for 'expr +:= and \{ \(or \| \|\|\) and \}' || tl_fail "no grammar"
+tl_wait_for 'expr +:= and \{ \(or \| \|\| \| \|\) and \}' || tl_fail "no grammar"
 tl_wait_for 'EscBack' || tl_fail "no Esc hint in the footer"
 if tl_screen | grep -q '\\f'; then
 	tl_fail "troff font escapes on the page: $(tl_screen | grep '\\f')"

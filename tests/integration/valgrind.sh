@@ -59,7 +59,7 @@ vg 0 table --once --format=table
 grep -qF '@svevil\x1b]0;PWNED\x07' "$T_TMP/table.out" && pass "table: hostile name escaped" ||
 	fail "table output lacks the escaped hostile name"
 
-vg 0 csv --once --format=csv -f 'unix or tcp and state listening'
+vg 0 csv --once --format=csv -f 'unix or (tcp and state listening)'
 grep -q '^unix,unix,stream,LISTEN' "$T_TMP/csv.out" && pass "csv: lists the Unix listeners" ||
 	fail "csv output wrong"
 

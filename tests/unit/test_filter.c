@@ -47,7 +47,66 @@ static long fake_user(const char *name, void *ctx)
 	return -1;
 }
 
-static const struct filter_names names = { fake_service, fake_user, NULL };
+static int fake_host(const char *name, int family, struct filter_addr *out, size_t max,
+		     void *ctx)
+{
+	size_t n = 0;
+
+	(void)ctx;
+	if (strcmp(name, "localhost") && strcmp(name, "dual.example"))
+		return -1;
+	if (family != AF_INET6 && n < max) {
+		out[n].family = AF_INET;
+		memset(out[n].addr, 0, 16);
+		inet_pton(AF_INET, !strcmp(name, "localhost") ? "127.0.0.1" : "192.0.2.7",
+			  out[n].addr);
+		n++;
+	}
+	if (family != AF_INET && n < max) {
+		out[n].family = AF_INET6;
+		inet_pton(AF_INET6, !strcmp(name, "localhost") ? "::1" : "2001:db8::7",
+			  out[n].addr);
+		n++;
+	}
+	return n ? (int)n : -1;
+}
+
+static long fake_ifindex(const char *name, void *ctx)
+{
+	(void)ctx;
+	if (!strcmp(name, "lo"))
+		return 1;
+	if (!strcmp(name, "eth0"))
+		return 2;
+	return -1;
+}
+
+static int fake_cgroup(const char *path, uint64_t *id, void *ctx)
+{
+	(void)ctx;
+	while (*path == '/')
+		path++;
+	if (!strcmp(path, "system.slice")) {
+		*id = 4242;
+		return 0;
+	}
+	if (!*path) {
+		*id = 1;
+		return 0;
+	}
+	return -1;
+}
+
+static int fake_ephemeral(unsigned *lo, unsigned *hi, void *ctx)
+{
+	(void)ctx;
+	*lo = 40000;
+	*hi = 50000;
+	return 0;
+}
+
+static const struct filter_names names = { fake_service, fake_user, NULL, fake_host,
+					   fake_ifindex, fake_cgroup, fake_ephemeral };
 
 static struct filter *parse_ok(const char *text)
 {
@@ -232,13 +291,14 @@ static void test_lex_errors(void **state)
 	(void)state;
 	struct flex lx;
 
-	assert_int_equal(flex_run(&lx, "tcp & udp", 9), -1);
-	assert_int_equal(lx.error, FLEX_BAD_CHAR);
-	assert_int_equal(lx.err_off, 4);
+	/* single '&' and '|' are operators, as in ss */
+	assert_int_equal(flex_run(&lx, "tcp & udp", 9), 0);
+	assert_int_equal(lx.toks[1].kind, FT_AND);
+	assert_int_equal(lx.toks[1].len, 1);
 	flex_free(&lx);
-	assert_int_equal(flex_run(&lx, "a | b", 5), -1);
-	assert_int_equal(lx.error, FLEX_BAD_CHAR);
-	assert_int_equal(lx.err_off, 2);
+	assert_int_equal(flex_run(&lx, "a|b", 3), 0);
+	assert_int_equal(lx.n, 4);
+	assert_int_equal(lx.toks[1].kind, FT_OR);
 	flex_free(&lx);
 	assert_int_equal(flex_run(&lx, "x \"abc", 6), -1);
 	assert_int_equal(lx.error, FLEX_UNTERMINATED);
@@ -273,11 +333,13 @@ static void test_precedence(void **state)
 	struct sock t = tcp4("10.0.0.1", 5, "10.0.0.2", 6, SS_ESTABLISHED);
 	struct sock u = inet_sock(SP_UDP, AF_INET, "10.0.0.1", 1, "0.0.0.0", 0, SS_CLOSE);
 
-	/* and binds tighter than or */
-	MATCH("tcp or udp and sport = 1", &t);
+	/* "and" after "or" needs parentheses (ss and the usual rule read it
+	 * differently); "and" before "or" means the same in both */
+	MATCH("tcp or (udp and sport = 1)", &t);
 	NOMATCH("(tcp or udp) and sport = 1", &t);
 	MATCH("udp and sport = 1 or tcp", &t);
-	MATCH("tcp || udp && sport == 1", &t);
+	MATCH("tcp || (udp && sport == 1)", &t);
+	MATCH("tcp | (udp & sport == 1)", &t);
 	/* not binds tighter than and */
 	MATCH("not tcp and udp", &u);
 	NOMATCH("not tcp and udp", &t);
@@ -289,8 +351,9 @@ static void test_precedence(void **state)
 	/* juxtaposition is "and", with the same precedence */
 	MATCH("tcp sport = 5", &t);
 	NOMATCH("tcp sport = 6", &t);
-	MATCH("udp or tcp sport 5", &t);
-	NOMATCH("udp or tcp sport 6", &t);
+	MATCH("udp or (tcp sport 5)", &t);
+	NOMATCH("(udp or tcp) sport 6", &t);
+	MATCH("tcp sport 5 or udp", &t);
 	MATCH("state established ( dport = 6 or sport = 6 )", &t);
 	NOMATCH("state listening ( dport = 6 or sport = 6 )", &t);
 	/* double negation, deep parentheses */
@@ -331,7 +394,10 @@ static void test_operators(void **state)
 		{ "port != 100", false },  { "port != 300", true },   { "port > 150", true },
 		{ "port < 100", false },   { "port <= 100", true },   { "sport = :100", true },
 		{ "tcp and udp", false },  { "tcp && !udp", true },   { "tcp or udp", true },
-		{ "udp || raw", false },   { "not tcp", false },      { "EQ", false },
+		{ "udp || raw", false },   { "not tcp", false },      { "sport geq 100", true },
+		{ "sport leq 99", false }, { "dport geq 201", false }, { "dport leq 200", true },
+		{ "tcp & !udp", true },    { "udp | tcp", true },     { "sport = :*", true },
+		{ "dport != :*", false },  { "port :*", true },       { "sport eq :*", true },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
@@ -360,7 +426,7 @@ static void test_errors(void **state)
 		{ "tcp or or udp", "filter: unexpected 'or' at column 8", 8, "or" },
 		{ "sport = 22 = 3", "filter: unexpected '=' at column 12", 12, "=" },
 		{ "path < /x", "filter: unexpected '<' at column 6", 6, "<" },
-		{ "tcp & udp", "filter: unexpected '&' at column 5", 5, "&" },
+		{ "tcp & & udp", "filter: unexpected '&' at column 7", 7, "&" },
 		{ "(tcp or udp", "filter: unclosed '(' at column 1", 1, "(" },
 		{ "udp or ((tcp)", "filter: unclosed '(' at column 8", 8, "(" },
 		{ "tcp and", "filter: missing operand after 'and' at column 8", 8, "" },
@@ -380,7 +446,9 @@ static void test_errors(void **state)
 		  "" },
 		{ "src 1.2.3.4:nope", "filter: unknown service 'nope' at column 13", 13, "nope" },
 		{ "src 300.1.1.1", "filter: bad address '300.1.1.1' at column 5", 5, "300.1.1.1" },
-		{ "dst localhost:22", "filter: bad address 'localhost' at column 5", 5, "localhost" },
+		{ "dst nosuchhost:22", "filter: unknown host 'nosuchhost' at column 5", 5,
+		  "nosuchhost" },
+		{ "dst 1.2.3:22", "filter: bad address '1.2.3' at column 5", 5, "1.2.3" },
 		{ "dst [::1", "filter: bad address '[::1' at column 5", 5, "[::1" },
 		{ "dst [::1]x", "filter: bad address 'x' at column 10", 10, "x" },
 		{ "src [::g]:1", "filter: bad address '::g' at column 6", 6, "::g" },
@@ -602,7 +670,11 @@ static void test_states(void **state)
 		{ SS_NEW_SYN_RECV, "state syn-recv", true },
 		{ SS_NEW_SYN_RECV, "state SYN_RECV", true },
 		{ SS_NEW_SYN_RECV, "state bucket", true },
-		{ SS_SYN_RECV, "state connected", false },
+		{ SS_SYN_RECV, "state connected", true },
+		{ SS_SYN_RECV, "state synchronized", true },
+		{ SS_SYN_RECV, "state syn-rcv", true },
+		{ SS_NEW_SYN_RECV, "state SYN-RCV", true },
+		{ SS_SYN_RECV, "state big", false },
 		{ SS_FIN_WAIT1, "state fin-wait-1", true },
 		{ SS_FIN_WAIT1, "state fin-wait-2", false },
 		{ SS_FIN_WAIT2, "state fin-wait-2", true },
@@ -610,7 +682,8 @@ static void test_states(void **state)
 		{ SS_TIME_WAIT, "state time-wait", true },
 		{ SS_TIME_WAIT, "state time_wait", true },
 		{ SS_TIME_WAIT, "state bucket", true },
-		{ SS_TIME_WAIT, "state connected", false },
+		{ SS_TIME_WAIT, "state connected", true },
+		{ SS_TIME_WAIT, "state synchronized", true },
 		{ SS_TIME_WAIT, "state big", false },
 		{ SS_CLOSE, "state closed", true },
 		{ SS_CLOSE, "state unconn", true },
@@ -627,6 +700,18 @@ static void test_states(void **state)
 		{ SS_CLOSING, "state closing", true },
 		{ SS_CLOSING, "state closed", false },
 		{ SS_CLOSING, "state synchronized", true },
+		/* side by side, state arguments add up as in ss */
+		{ SS_LISTEN, "state listening state established", true },
+		{ SS_ESTABLISHED, "state listening state established", true },
+		{ SS_TIME_WAIT, "state listening state established", false },
+		{ SS_ESTABLISHED, "state listening and state established", false },
+		{ SS_ESTABLISHED, "exclude listening exclude established", false },
+		{ SS_CLOSE, "exclude listening exclude established", true },
+		{ SS_LISTEN, "exclude connected state listening", true },
+		{ SS_ESTABLISHED, "state connected exclude established", false },
+		{ SS_TIME_WAIT, "state connected exclude established", true },
+		{ SS_ESTABLISHED, "state listening (state established)", false },
+		{ SS_ESTABLISHED, "tcp state listening state established", true },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

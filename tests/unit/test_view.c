@@ -766,7 +766,7 @@ static void test_filterhelp_screen(void **state)
 	txt = screen(f, &all);
 	assert_non_null(strstr(txt, "The filter language"));
 	assert_non_null(strstr(txt, "Grammar"));
-	assert_non_null(strstr(txt, "expr    := and { (or | ||) and }"));
+	assert_non_null(strstr(txt, "expr    := and { (or | || | |) and }"));
 	assert_non_null(strstr(txt, "state STATE, exclude STATE"));
 	assert_non_null(strstr(txt, "sport [OP] PORT"));
 	assert_non_null(strstr(txt, "comm [= | !=] GLOB"));

@@ -2,12 +2,18 @@
  * evaluates what it builds.
  *
  * Grammar (the man page has the user's version):
- *   expr    := and_expr { ("or" | "||") and_expr }
- *   and_expr:= unary { ["and" | "&&"] unary }      juxtaposition is "and"
+ *   expr    := and_expr { ("or" | "||" | "|") and_expr }
+ *                         an and_expr of two or more operands after an "or"
+ *                         is refused (ss reads it left to right)
+ *   and_expr:= unary { ["and" | "&&" | "&"] unary }  juxtaposition is "and";
+ *                         state terms side by side add up as in ss
  *   unary   := ("not" | "!") unary | "(" expr ")" | term
  *   term    := protocol | family | "state" S | "exclude" S
  *            | ("port" | "sport" | "dport") [op] PORT
- *            | ("src" | "dst" | "addr") ["=" | "!="] HOST
+ *            | ("src" | "dst" | "addr") ["=" | "!="] [FAMILY:]HOST|NAME
+ *            | "peer" [op] INODE | "dev" ["=" | "!="] IFACE
+ *            | "fwmark" ["=" | "!="] V[/M] | "cgroup" ["=" | "!="] PATH
+ *            | "autobound"                           (filter_ss.c)
  *            | "path" ["=" | "!="] GLOB | "comm" ["=" | "!="] GLOB
  *            | ("pid" | "inode" | "user" | "uid") [op] VALUE
  *            | WORD                                  text match
@@ -27,6 +33,7 @@
 #include "escape.h"
 #include "filter.h"
 #include "filter_ast.h"
+#include "filter_parse.h"
 #include "i18n.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -54,20 +61,9 @@ static long sys_user(const char *name, void *ctx)
 
 /* ---- parser state and errors ----------------------------------------- */
 
-struct fparser {
-	const char *text;
-	struct flex lx;
-	size_t pos; /* index of the current token */
-	struct filter *f;
-	struct filter_error *err;
-	struct filter_names names;
-	int depth;
-	char tok[96]; /* the offending token, escaped, for messages */
-};
-
 /* Records where the error is and prepares the escaped token for the
  * message; the caller then formats err->msg with a literal format. */
-static void err_at(struct fparser *p, size_t off, size_t len)
+void fp_err_at(struct fparser *p, size_t off, size_t len)
 {
 	struct filter_error *e = p->err;
 	struct buf b = BUF_INIT;
@@ -92,18 +88,25 @@ static void err_at(struct fparser *p, size_t off, size_t len)
 	buf_free(&b);
 }
 
-#define PFAIL(p, off, len, ...)                                               \
-	do {                                                                  \
-		err_at((p), (off), (len));                                    \
-		snprintf((p)->err->msg, sizeof((p)->err->msg), __VA_ARGS__);  \
-	} while (0)
+/* The shared helpers (filter_parse.h) by their short names in this file. */
+#define err_at fp_err_at
+#define peek fp_peek
+#define take fp_take
+#define value fp_value
+#define sub_span fp_sub_span
+#define node_new fp_node_new
+#define node_not fp_node_not
+#define parse_num fp_parse_num
+#define parse_op fp_parse_op
+#define store_word fp_store_word
+#define parse_port fp_parse_port
 
-static const struct ftok *peek(const struct fparser *p)
+const struct ftok *fp_peek(const struct fparser *p)
 {
 	return &p->lx.toks[p->pos];
 }
 
-static const struct ftok *take(struct fparser *p)
+const struct ftok *fp_take(struct fparser *p)
 {
 	const struct ftok *t = &p->lx.toks[p->pos];
 
@@ -112,14 +115,14 @@ static const struct ftok *take(struct fparser *p)
 	return t;
 }
 
-static const char *value(const struct fparser *p, const struct ftok *t)
+const char *fp_value(const struct fparser *p, const struct ftok *t)
 {
 	return flex_value(&p->lx, t);
 }
 
 /* Where a part [sub, sub+n) of a word's value stands in the source: exact
  * when the word was written plainly, else the whole token. */
-static void sub_span(const struct ftok *t, size_t sub, size_t n, size_t *off, size_t *len)
+void fp_sub_span(const struct ftok *t, size_t sub, size_t n, size_t *off, size_t *len)
 {
 	if (!t->quoted && t->vlen == t->len && sub + n <= t->len) {
 		*off = t->off + sub;
@@ -132,7 +135,7 @@ static void sub_span(const struct ftok *t, size_t sub, size_t n, size_t *off, si
 
 /* ---- nodes and pool --------------------------------------------------- */
 
-static uint32_t node_new(struct filter *f, enum fnode_kind kind)
+uint32_t fp_node_new(struct filter *f, enum fnode_kind kind)
 {
 	struct fnode *n;
 
@@ -145,11 +148,20 @@ static uint32_t node_new(struct filter *f, enum fnode_kind kind)
 	return (uint32_t)f->n++;
 }
 
-static uint32_t node_not(struct filter *f, uint32_t child)
+uint32_t fp_node_not(struct filter *f, uint32_t child)
 {
 	uint32_t n = node_new(f, FN_NOT);
 
 	f->nodes[n].child = child;
+	return n;
+}
+
+uint32_t fp_node_pair(struct filter *f, enum fnode_kind kind, uint32_t a, uint32_t b)
+{
+	uint32_t n = node_new(f, kind);
+
+	f->nodes[n].child = a;
+	f->nodes[a].next = b;
 	return n;
 }
 
@@ -202,7 +214,7 @@ static size_t unescape(const char *v, char *out, bool glob, bool fold)
 }
 
 /* Stores the word as a compiled glob or lowered needle in n's string. */
-static void store_word(struct filter *f, uint32_t n, const char *v, bool glob)
+void fp_store_word(struct filter *f, uint32_t n, const char *v, bool glob)
 {
 	size_t cap = 2 * strlen(v) + 1;
 	char *tmp = xmalloc(cap);
@@ -215,7 +227,7 @@ static void store_word(struct filter *f, uint32_t n, const char *v, bool glob)
 /* ---- values ------------------------------------------------------------ */
 
 /* Parses a decimal number up to max; false on anything else. */
-static bool parse_num(const char *s, size_t n, uint64_t max, uint32_t *out)
+bool fp_parse_num(const char *s, size_t n, uint64_t max, uint32_t *out)
 {
 	uint64_t v = 0;
 
@@ -234,7 +246,7 @@ static bool parse_num(const char *s, size_t n, uint64_t max, uint32_t *out)
 
 /* Parses s[0..n) (value of word t at offset sub) as a port: an optional
  * ':' then a number or a service name. -1 with the error set. */
-static int parse_port(struct fparser *p, const struct ftok *t, const char *s, size_t n,
+int fp_parse_port(struct fparser *p, const struct ftok *t, const char *s, size_t n,
 		      size_t sub)
 {
 	uint32_t v;
@@ -280,16 +292,18 @@ static int parse_port(struct fparser *p, const struct ftok *t, const char *s, si
 	} while (0)
 
 /* Reads an optional comparison after a keyword. With all_ops false only
- * "=" and "!=" are allowed; with it, also < <= > >= and their word forms
- * (eq ne neq lt le gt ge, when a value follows). Returns -1 on error. */
-static int parse_op(struct fparser *p, bool all_ops)
+ * "=" and "!=" are allowed; with it, also < <= > >=. Each has its word
+ * forms as ss spells them (eq ne neq lt le leq gt ge geq), taken as such
+ * when a value follows. Returns -1 on error. */
+int fp_parse_op(struct fparser *p, bool all_ops)
 {
 	static const struct {
 		const char *w;
 		enum fcmp c;
 	} words[] = {
 		{ "eq", FC_EQ }, { "ne", FC_NE }, { "neq", FC_NE }, { "lt", FC_LT },
-		{ "le", FC_LE }, { "gt", FC_GT }, { "ge", FC_GE },
+		{ "le", FC_LE }, { "leq", FC_LE }, { "gt", FC_GT }, { "ge", FC_GE },
+		{ "geq", FC_GE },
 	};
 	const struct ftok *t = peek(p);
 
@@ -302,13 +316,19 @@ static int parse_op(struct fparser *p, bool all_ops)
 		take(p);
 		return (int)t->cmp;
 	}
-	if (all_ops && t->kind == FT_WORD && !t->quoted &&
-	    p->lx.toks[p->pos + 1].kind == FT_WORD) {
-		for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-			if (!strcasecmp(value(p, t), words[i].w)) {
-				take(p);
-				return (int)words[i].c;
+	if (t->kind == FT_WORD && !t->quoted && p->lx.toks[p->pos + 1].kind == FT_WORD) {
+		for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+			if (strcasecmp(value(p, t), words[i].w))
+				continue;
+			if (!all_ops && words[i].c != FC_EQ && words[i].c != FC_NE) {
+				PFAIL(p, t->off, t->len,
+				      _("filter: unexpected '%s' at column %u"), p->tok,
+				      p->err->column);
+				return -1;
 			}
+			take(p);
+			return (int)words[i].c;
+		}
 	}
 	return FC_EQ;
 }
@@ -320,9 +340,10 @@ struct state_word {
 	uint32_t mask;
 };
 
-#define CONNECTED_BITS                                                              \
-	(BIT(SS_ESTABLISHED) | BIT(SS_SYN_SENT) | BIT(SS_FIN_WAIT1) | BIT(SS_FIN_WAIT2) | \
-	 BIT(SS_CLOSE_WAIT) | BIT(SS_LAST_ACK) | BIT(SS_CLOSING))
+/* The groups as ss defines them (misc/ss.c, scan_state): every state
+ * but the ones named, TIME-WAIT and SYN-RECV included. */
+#define ALL_BITS (BIT(SS_MAX_) - 1u)
+#define CONNECTED_BITS (ALL_BITS & ~(BIT(SS_CLOSE) | BIT(SS_LISTEN)))
 #define BUCKET_BITS (SYN_RECV_BITS | BIT(SS_TIME_WAIT))
 
 static const struct state_word state_words[] = {
@@ -330,6 +351,7 @@ static const struct state_word state_words[] = {
 	{ "estab", BIT(SS_ESTABLISHED) },
 	{ "synsent", BIT(SS_SYN_SENT) },
 	{ "synrecv", SYN_RECV_BITS },
+	{ "synrcv", SYN_RECV_BITS },
 	{ "synreceived", SYN_RECV_BITS },
 	{ "finwait1", BIT(SS_FIN_WAIT1) },
 	{ "finwait2", BIT(SS_FIN_WAIT2) },
@@ -347,7 +369,7 @@ static const struct state_word state_words[] = {
 	{ "connected", CONNECTED_BITS },
 	{ "synchronized", CONNECTED_BITS & ~BIT(SS_SYN_SENT) },
 	{ "bucket", BUCKET_BITS },
-	{ "big", CONNECTED_BITS | BIT(SS_LISTEN) | BIT(SS_CLOSE) },
+	{ "big", ALL_BITS & ~BUCKET_BITS },
 };
 
 static bool state_lookup(const char *v, uint32_t *mask)
@@ -385,10 +407,12 @@ static uint32_t term_state(struct fparser *p, bool exclude)
 		      p->err->column);
 		return FN_NONE;
 	}
+	/* one node, "exclude" as the complement, so that terms side by side
+	 * can add up as ss's leading state arguments do (parse_list) */
 	n = node_new(p->f, FN_STATE);
-	p->f->nodes[n].u.mask = mask;
-	if (exclude != (op == FC_NE))
-		n = node_not(p->f, n);
+	exclude = exclude != (op == FC_NE);
+	p->f->nodes[n].u.mask = exclude ? ~mask : mask;
+	p->f->nodes[n].field = (uint8_t)(exclude ? STATE_EXCLUDE : STATE_STATE);
 	return n;
 }
 
@@ -403,6 +427,21 @@ static uint32_t term_port(struct fparser *p, enum ffield field)
 		return FN_NONE;
 	NEED_WORD(p, t, _("filter: missing port at column %u"));
 	v = value(p, t);
+	if (!strcmp(v, ":*") || !strcmp(v, "*")) {
+		/* ss's wildcard: any port, which only inet sockets have */
+		if (op != FC_EQ && op != FC_NE) {
+			PFAIL(p, t->off, t->len,
+			      _("filter: '%s' at column %u goes only with = or !="), p->tok,
+			      p->err->column);
+			return FN_NONE;
+		}
+		n = node_new(p->f, FN_HOST);
+		p->f->nodes[n].cmp = (uint8_t)op;
+		p->f->nodes[n].u.host.side =
+			(uint8_t)(field == FLD_SPORT ? FS_SRC : field == FLD_DPORT ? FS_DST : FS_ANY);
+		p->f->nodes[n].u.host.port = -1;
+		return n;
+	}
 	port = parse_port(p, t, v, strlen(v), 0);
 	if (port < 0)
 		return FN_NONE;
@@ -423,11 +462,34 @@ static bool parse_prefix(const char *s, size_t n, unsigned max, uint8_t *plen)
 	return true;
 }
 
+/* A network written short as ss's man page does, "193.233.7" before a
+ * prefix length: one to three decimal bytes, the rest zero. */
+static bool short_v4(const char *s, uint8_t *addr)
+{
+	unsigned parts = 0;
+
+	memset(addr, 0, 4);
+	while (*s) {
+		uint32_t v;
+		size_t n = strspn(s, "0123456789");
+
+		if (parts >= 3 || !parse_num(s, n, 255, &v))
+			return false;
+		addr[parts++] = (uint8_t)v;
+		s += n;
+		if (*s == '.' && s[1])
+			s++;
+		else if (*s)
+			return false;
+	}
+	return parts > 0;
+}
+
 /* Parses a host condition: [ADDR][/LEN][:PORT], [V6][/LEN][:PORT], a bare
  * V6[/LEN], "*" or ":PORT". Fills h (side and cmp set by the caller). */
-static int parse_host(struct fparser *p, const struct ftok *t, struct fhost *h)
+int fp_parse_host(struct fparser *p, const struct ftok *t, size_t base, struct fhost *h)
 {
-	const char *v = value(p, t);
+	const char *v = value(p, t) + base;
 	size_t n = strlen(v);
 	size_t a0 = 0, a1 = 0, p0 = 0, p1 = 0, q0 = 0, q1 = 0; /* addr, prefix, port */
 	bool has_pfx = false, has_port = false, v6 = false;
@@ -466,7 +528,7 @@ static int parse_host(struct fparser *p, const struct ftok *t, struct fhost *h)
 		}
 		if (rest < n) {
 			if (v[rest] != ':') {
-				sub_span(t, rest, n - rest, &off, &len);
+				sub_span(t, base + rest, n - rest, &off, &len);
 				PFAIL(p, off, len, _("filter: bad address '%s' at column %u"), p->tok,
 				      p->err->column);
 				return -1;
@@ -508,7 +570,7 @@ static int parse_host(struct fparser *p, const struct ftok *t, struct fhost *h)
 	if (a1 - a0 == 0 || (a1 - a0 == 1 && v[a0] == '*')) {
 		/* any address */
 		if (has_pfx) {
-			sub_span(t, p0, p1 - p0, &off, &len);
+			sub_span(t, base + p0, p1 - p0, &off, &len);
 			PFAIL(p, off, len, _("filter: bad prefix length '%s' at column %u"), p->tok,
 			      p->err->column);
 			return -1;
@@ -522,7 +584,8 @@ static int parse_host(struct fparser *p, const struct ftok *t, struct fhost *h)
 		abuf[a1 - a0] = '\0';
 		if (inet_pton(AF_INET6, abuf, h->addr) == 1 && (v6 || strchr(abuf, ':'))) {
 			h->family = AF_INET6;
-		} else if (inet_pton(AF_INET, abuf, h->addr) == 1) {
+		} else if (inet_pton(AF_INET, abuf, h->addr) == 1 ||
+			   (has_pfx && short_v4(abuf, h->addr))) {
 			h->family = AF_INET;
 		} else {
 			goto bad_addr;
@@ -530,14 +593,17 @@ static int parse_host(struct fparser *p, const struct ftok *t, struct fhost *h)
 		h->plen = h->family == AF_INET ? 32 : 128;
 		if (has_pfx &&
 		    !parse_prefix(v + p0, p1 - p0, h->family == AF_INET ? 32 : 128, &h->plen)) {
-			sub_span(t, p0, p1 - p0, &off, &len);
+			sub_span(t, base + p0, p1 - p0, &off, &len);
 			PFAIL(p, off, len, _("filter: bad prefix length '%s' at column %u"), p->tok,
 			      p->err->column);
 			return -1;
 		}
 	}
+	if (has_port && q1 - q0 == 1 && v[q0] == '*') {
+		has_port = false; /* ":*": any port */
+	}
 	if (has_port) {
-		int port = parse_port(p, t, v + q0, q1 - q0, q0);
+		int port = parse_port(p, t, v + q0, q1 - q0, base + q0);
 
 		if (port < 0)
 			return -1;
@@ -546,32 +612,19 @@ static int parse_host(struct fparser *p, const struct ftok *t, struct fhost *h)
 	return 0;
 
 bad_addr:
-	sub_span(t, a0, a1 - a0, &off, &len);
+	sub_span(t, base + a0, a1 - a0, &off, &len);
 	PFAIL(p, off, len, _("filter: bad address '%s' at column %u"), p->tok, p->err->column);
 	return -1;
 bad_addr_all:
-	PFAIL(p, t->off, t->len, _("filter: bad address '%s' at column %u"), p->tok,
+	sub_span(t, base, n, &off, &len);
+	PFAIL(p, off, len, _("filter: bad address '%s' at column %u"), p->tok,
 	      p->err->column);
 	return -1;
 }
 
 static uint32_t term_host(struct fparser *p, enum fside side)
 {
-	const struct ftok *t;
-	struct fhost h;
-	uint32_t n;
-	int op = parse_op(p, false);
-
-	if (op < 0)
-		return FN_NONE;
-	NEED_WORD(p, t, _("filter: missing address at column %u"));
-	if (parse_host(p, t, &h) < 0)
-		return FN_NONE;
-	h.side = (uint8_t)side;
-	n = node_new(p->f, FN_HOST);
-	p->f->nodes[n].cmp = (uint8_t)op;
-	p->f->nodes[n].u.host = h;
-	return n;
+	return fss_host(p, side);
 }
 
 static uint32_t term_glob(struct fparser *p, enum fnode_kind kind)
@@ -619,6 +672,8 @@ static uint32_t term_num(struct fparser *p, enum ffield field)
 	} else {
 		NEED_WORD(p, t, _("filter: missing number at column %u"));
 		v = value(p, t);
+		if (*v == ':' && field == FLD_PEER)
+			v++; /* ss writes the peer inode as a port: "dport = :1234" */
 		if (!parse_num(v, strlen(v), field == FLD_PID ? INT32_MAX : UINT32_MAX, &num)) {
 			PFAIL(p, t->off, t->len, _("filter: bad number '%s' at column %u"), p->tok,
 			      p->err->column);
@@ -686,6 +741,18 @@ static uint32_t term_word(struct fparser *p)
 			return term_num(p, FLD_UID);
 		if (!strcmp(lw, "inode"))
 			return term_num(p, FLD_INODE);
+		if (!strcmp(lw, "peer"))
+			return term_num(p, FLD_PEER);
+		if (!strcmp(lw, "dev"))
+			return fss_dev(p);
+		if (!strcmp(lw, "fwmark"))
+			return fss_fwmark(p);
+		if (!strcmp(lw, "cgroup"))
+			return fss_cgroup(p);
+		if (!strcmp(lw, "autobound"))
+			return fss_autobound(p);
+		if (fss_reject_word(p, t, lw))
+			return FN_NONE;
 	}
 	n = node_new(p->f, FN_TEXT);
 	store_word(p->f, n, v, false);
@@ -781,49 +848,143 @@ static uint32_t parse_unary(struct fparser *p)
 	return node_not(p->f, c);
 }
 
-/* Parses operands joined by op (n-ary node of kind); sub parses one. */
-static uint32_t parse_list(struct fparser *p, enum fnode_kind kind,
-			   uint32_t (*sub)(struct fparser *))
+/* Two state terms side by side ("state listening state established")
+ * add up as ss reads its leading state arguments: "state" adds its
+ * states, "exclude" takes its away, starting from none or all. Joined by
+ * an explicit "and" they stay a conjunction. */
+static bool merge_states(struct fparser *p, uint32_t last, const struct ftok *lt, uint32_t c,
+			 const struct ftok *ct)
 {
-	uint32_t first = sub(p), last, n = FN_NONE;
+	struct fnode *a = &p->f->nodes[last], *b = &p->f->nodes[c];
 
+	if (lt->kind != FT_WORD || ct->kind != FT_WORD || a->kind != FN_STATE ||
+	    b->kind != FN_STATE || a->field == STATE_PLAIN || b->field == STATE_PLAIN)
+		return false;
+	if (b->field == STATE_STATE)
+		a->u.mask |= b->u.mask;
+	else
+		a->u.mask &= b->u.mask; /* already the complement */
+	return true;
+}
+
+/* Operands joined by "and" (or side by side). *joint is where the first
+ * "and" stands (the operator, or the second operand when there is none),
+ * SIZE_MAX if there is only one operand. */
+static uint32_t parse_and(struct fparser *p, size_t *joint)
+{
+	const struct ftok *lt = peek(p);
+	uint32_t first = parse_unary(p), last, n = FN_NONE;
+
+	*joint = SIZE_MAX;
 	if (first == FN_NONE)
 		return FN_NONE;
 	last = first;
 	for (;;) {
-		const struct ftok *t = peek(p);
+		const struct ftok *t = peek(p), *ct;
+		bool explicit = false;
 		uint32_t c;
 
-		if (kind == FN_OR) {
-			if (t->kind != FT_OR)
-				break;
+		if (t->kind == FT_AND) {
 			take(p);
-		} else if (t->kind == FT_AND) {
-			take(p);
+			explicit = true;
 		} else if (t->kind != FT_WORD && t->kind != FT_LPAREN && t->kind != FT_NOT) {
 			break; /* juxtaposition means "and" only before an operand */
 		}
-		c = sub(p);
+		if (*joint == SIZE_MAX)
+			*joint = t->off;
+		ct = peek(p);
+		c = parse_unary(p);
 		if (c == FN_NONE)
 			return FN_NONE;
+		if (!explicit && merge_states(p, last, lt, c, ct))
+			continue;
 		if (n == FN_NONE) {
-			n = node_new(p->f, kind);
+			n = node_new(p->f, FN_AND);
+			p->f->nodes[n].child = first;
+		}
+		p->f->nodes[last].next = c;
+		last = c;
+		lt = ct;
+	}
+	return n == FN_NONE ? first : n;
+}
+
+/* s[a, b) escaped and without surrounding blanks into out. */
+static void put_span(struct buf *out, const char *s, size_t a, size_t b)
+{
+	while (a < b && (s[a] == ' ' || s[a] == '\t'))
+		a++;
+	while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t'))
+		b--;
+	esc_display(out, s + a, b - a, ESC_UTF8);
+}
+
+/* "A or B and C": ss reads it from left to right, "(A or B) and C"; the
+ * usual rule (and sockview's before) reads "A or (B and C)". Rather than
+ * pick one silently, the mix is refused with both readings written out.
+ * start: the first operand, bstart: the operand after the last "or",
+ * joint: its "and", end: the end of that operand. */
+static void fail_mix(struct fparser *p, size_t start, size_t bstart, size_t joint, size_t end)
+{
+	struct buf a = BUF_INIT, b = BUF_INIT;
+
+	buf_putc(&a, '(');
+	put_span(&a, p->text, start, joint);
+	buf_puts(&a, ") ");
+	put_span(&a, p->text, joint, end);
+	put_span(&b, p->text, start, bstart);
+	buf_puts(&b, " (");
+	put_span(&b, p->text, bstart, end);
+	buf_putc(&b, ')');
+	for (size_t i = 0; i < p->lx.n; i++)
+		if (p->lx.toks[i].off == joint) {
+			err_at(p, joint, p->lx.toks[i].len);
+			break;
+		}
+	if (a.len > 90 || b.len > 90) {
+		buf_free(&a);
+		buf_free(&b);
+		buf_puts(&a, "(A or B) and C");
+		buf_puts(&b, "A or (B and C)");
+	}
+	snprintf(p->err->msg, sizeof(p->err->msg),
+		 _("filter: 'and' after 'or' at column %u needs parentheses: write '%.*s' or '%.*s'"),
+		 p->err->column, (int)a.len, a.data, (int)b.len, b.data);
+	buf_free(&a);
+	buf_free(&b);
+}
+
+static uint32_t parse_or(struct fparser *p)
+{
+	size_t start = peek(p)->off, joint;
+	uint32_t first = parse_and(p, &joint), last, n = FN_NONE;
+
+	if (first == FN_NONE)
+		return FN_NONE;
+	last = first;
+	while (peek(p)->kind == FT_OR) {
+		size_t bstart;
+		uint32_t c;
+
+		take(p);
+		bstart = peek(p)->off;
+		c = parse_and(p, &joint);
+		if (c == FN_NONE)
+			return FN_NONE;
+		if (joint != SIZE_MAX) {
+			const struct ftok *prev = &p->lx.toks[p->pos - 1];
+
+			fail_mix(p, start, bstart, joint, prev->off + prev->len);
+			return FN_NONE;
+		}
+		if (n == FN_NONE) {
+			n = node_new(p->f, FN_OR);
 			p->f->nodes[n].child = first;
 		}
 		p->f->nodes[last].next = c;
 		last = c;
 	}
 	return n == FN_NONE ? first : n;
-}
-
-static uint32_t parse_and(struct fparser *p)
-{
-	return parse_list(p, FN_AND, parse_unary);
-}
-
-static uint32_t parse_or(struct fparser *p)
-{
-	return parse_list(p, FN_OR, parse_and);
 }
 
 static void lex_error(struct fparser *p)
@@ -865,6 +1026,13 @@ struct filter *filter_parse_with(const char *text, const struct filter_names *na
 	p.names.service = names && names->service ? names->service : filter_service_port;
 	p.names.user = names && names->user ? names->user : sys_user;
 	p.names.ctx = names ? names->ctx : NULL;
+	if (names) {
+		p.names.host = names->host;
+		p.names.ifindex = names->ifindex;
+		p.names.cgroup = names->cgroup;
+		p.names.ephemeral = names->ephemeral;
+	}
+	fss_default_names(&p.names);
 	if (len > FILTER_MAX_LEN) {
 		PFAIL(&p, FILTER_MAX_LEN, len - FILTER_MAX_LEN,
 		      _("filter: expression too long at column %u (at most %d bytes)"),

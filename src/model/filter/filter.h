@@ -22,6 +22,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "procmap.h"
 #include "sock.h"
@@ -47,6 +48,12 @@ struct filter_error {
 	char token[64];
 };
 
+/* One address of a host name (filter_names.host). */
+struct filter_addr {
+	int family; /* AF_INET or AF_INET6 */
+	uint8_t addr[16];
+};
+
 /* Name lookups made while parsing. filter_parse() uses the system's
  * (getservbyname, getpwnam); tests pass their own. */
 struct filter_names {
@@ -55,6 +62,20 @@ struct filter_names {
 	/* Uid of a user name, or -1 if unknown. */
 	long (*user)(const char *name, void *ctx);
 	void *ctx;
+	/* The rest may be NULL (the system's), so that older initialisers
+	 * { service, user, ctx } keep working. */
+	/* Up to max addresses of a host name (family AF_INET, AF_INET6 or 0
+	 * for both) into out; the count, or -1 if the name is unknown. */
+	int (*host)(const char *name, int family, struct filter_addr *out, size_t max,
+		    void *ctx);
+	/* Index of an interface name, or -1 if there is none. */
+	long (*ifindex)(const char *name, void *ctx);
+	/* The id of a cgroup v2 path (relative to its mount, as ss takes it);
+	 * 0 on success, -1 if there is no such cgroup. */
+	int (*cgroup)(const char *path, uint64_t *id, void *ctx);
+	/* The ephemeral port range (ip_local_port_range); 0, or -1 to use
+	 * the kernel's default 32768-60999. */
+	int (*ephemeral)(unsigned *lo, unsigned *hi, void *ctx);
 };
 
 /* The system's service lookup that filter_parse() uses (getservbyname,

@@ -30,7 +30,17 @@ enum fnode_kind {
 	FN_COMM,   /* glob over the owners' command names; cmp EQ or NE */
 	FN_TEXT,   /* case-insensitive substring of the shown text; field:
 		    * TEXT_ADDR if the needle can occur in an address:port */
+	FN_DEV,    /* interface index cmp u.num (0: no interface) */
+	FN_MARK,   /* (mark & u.mark.mask) == u.mark.val, where reported */
+	FN_CGROUP, /* cgroup id == u.id, where reported */
+	FN_AUTO,   /* ss's "autobound": u.range is the ephemeral port range */
 };
+
+/* FN_STATE: how the node was written, so that terms side by side can add
+ * up the way ss reads its leading state arguments */
+#define STATE_PLAIN 0u
+#define STATE_STATE 1u   /* "state S" */
+#define STATE_EXCLUDE 2u /* "exclude S" (the mask already inverted) */
 
 #define TEXT_ADDR 0x01u
 
@@ -41,6 +51,7 @@ enum ffield {
 	FLD_PID,   /* any owning process */
 	FLD_UID,   /* the socket's uid (from the kernel) */
 	FLD_INODE,
+	FLD_PEER,  /* a Unix socket's peer inode */
 };
 
 enum fside {
@@ -70,6 +81,13 @@ struct fnode {
 		uint32_t num;
 		uint8_t family;
 		struct fhost host;
+		struct {
+			uint32_t val, mask;
+		} mark;
+		uint64_t id;
+		struct {
+			uint16_t lo, hi;
+		} range;
 		struct {
 			uint32_t off, len; /* pattern/needle bytes in filter.pool */
 		} str;

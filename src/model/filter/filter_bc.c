@@ -252,6 +252,8 @@ static uint32_t build(struct kbuild *b, uint32_t i, bool positive)
 		return nd->cmp == FC_NE ? kx_not(b, x) : x;
 	}
 	case FN_FAMILY: {
+		if (nd->u.family != AF_INET && nd->u.family != AF_INET6)
+			break; /* no kernel test for other families */
 		/* An IPv6 condition with prefix 0 holds for exactly the IPv6
 		 * sockets (an IPv4 socket never meets an IPv6 condition). */
 		struct fhost h = { FS_SRC, AF_INET6, 0, -1, { 0 } };

@@ -135,10 +135,9 @@ int flex_run(struct flex *lx, const char *text, size_t len)
 			continue;
 		case '&':
 		case '|':
-			if (n != c)
-				return fail(lx, FLEX_BAD_CHAR, i);
-			push(lx, c == '&' ? FT_AND : FT_OR, i, 2);
-			i += 2;
+			/* "&&" and "||", and the single forms ss takes too */
+			t = push(lx, c == '&' ? FT_AND : FT_OR, i, n == c ? 2 : 1);
+			i += t->len;
 			continue;
 		case '!':
 			if (n == '=') {

@@ -17,8 +17,8 @@ enum ftok_kind {
 	FT_END,    /* end of input (off = length of the text) */
 	FT_LPAREN, /* ( */
 	FT_RPAREN, /* ) */
-	FT_AND,    /* and && */
-	FT_OR,     /* or || */
+	FT_AND,    /* and && & */
+	FT_OR,     /* or || | */
 	FT_NOT,    /* not ! */
 	FT_CMP,    /* = == != < <= > >= */
 	FT_WORD,   /* anything else; value in the pool */
@@ -43,7 +43,7 @@ struct ftok {
 
 enum flex_error {
 	FLEX_OK,
-	FLEX_BAD_CHAR,   /* a lone '&' or '|' */
+	FLEX_BAD_CHAR,   /* unused since '&' and '|' alone are operators */
 	FLEX_UNTERMINATED, /* a quote without its closing quote */
 	FLEX_TRAILING_BACKSLASH,
 };

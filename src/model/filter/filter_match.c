@@ -309,6 +309,23 @@ static bool match_text(const struct filter *f, const struct fnode *nd, const str
 	return false;
 }
 
+/* ss's "autobound": a Unix socket the kernel named (autobind: an abstract
+ * name of five hex digits), an inet socket on a port of the ephemeral
+ * range. Unlike ss, an unnamed Unix socket is not bound at all. */
+static bool match_autobound(const struct fnode *nd, const struct sock *s)
+{
+	if (s->family == AF_UNIX) {
+		if (s->name_len != 6 || s->name[0] != '\0')
+			return false;
+		for (int i = 1; i < 6; i++)
+			if (!((s->name[i] >= '0' && s->name[i] <= '9') ||
+			      (s->name[i] >= 'a' && s->name[i] <= 'f')))
+				return false;
+		return true;
+	}
+	return is_inet(s) && s->lport >= nd->u.range.lo && s->lport <= nd->u.range.hi;
+}
+
 static bool eval(const struct filter *f, uint32_t i, const struct sock *s,
 		 const struct procmap *pm)
 {
@@ -353,6 +370,9 @@ static bool eval(const struct filter *f, uint32_t i, const struct sock *s,
 			return (s->has & SOCK_HAS_UID) && cmp_num(s->uid, nd->cmp, nd->u.num);
 		case FLD_INODE:
 			return cmp_num(s->inode, nd->cmp, nd->u.num);
+		case FLD_PEER:
+			return s->family == AF_UNIX && (s->has & SOCK_HAS_PEER) &&
+			       s->peer_inode && cmp_num(s->peer_inode, nd->cmp, nd->u.num);
 		case FLD_PID:
 			return match_owners(f, nd, s, pm);
 		default:
@@ -386,6 +406,14 @@ static bool eval(const struct filter *f, uint32_t i, const struct sock *s,
 		return match_owners(f, nd, s, pm);
 	case FN_TEXT:
 		return match_text(f, nd, s, pm);
+	case FN_DEV:
+		return cmp_num(s->ifindex, nd->cmp, nd->u.num);
+	case FN_MARK:
+		return (s->has & SOCK_HAS_MARK) && (s->mark & nd->u.mark.mask) == nd->u.mark.val;
+	case FN_CGROUP:
+		return (s->has & SOCK_HAS_CGROUP) && s->cgroup_id == nd->u.id;
+	case FN_AUTO:
+		return match_autobound(nd, s);
 	default:
 		return false;
 	}
@@ -466,6 +494,11 @@ enum ftv filter_eval3(const struct filter *f, uint32_t i, const struct fknown *k
 		return (possible & ~nd->u.mask) ? FTV_MAYBE : FTV_TRUE;
 	}
 	case FN_FAMILY:
+		if (nd->u.family != AF_INET && nd->u.family != AF_INET6 &&
+		    nd->u.family != AF_UNIX)
+			/* link:, netlink: families of kinds beyond these */
+			return (k->protos & ~(INET_PROTOS | SP_MASK(SP_UNIX))) ? FTV_MAYBE
+									    : FTV_FALSE;
 		if (k->family)
 			return tv_of(k->family == nd->u.family);
 		return known_unix(k) || known_kind(k) ? FTV_FALSE : FTV_MAYBE;
@@ -476,7 +509,13 @@ enum ftv filter_eval3(const struct filter *f, uint32_t i, const struct fknown *k
 	case FN_NUM:
 		if (nd->field == FLD_SPORT || nd->field == FLD_DPORT || nd->field == FLD_PORT)
 			return known_unix(k) || known_kind(k) ? FTV_FALSE : FTV_MAYBE;
+		if (nd->field == FLD_PEER)
+			return known_inet(k) ? FTV_FALSE : FTV_MAYBE;
 		return FTV_MAYBE;
+	case FN_MARK:
+	case FN_CGROUP:
+		/* the kernel reports neither for Unix sockets */
+		return known_unix(k) ? FTV_FALSE : FTV_MAYBE;
 	case FN_HOST:
 		return known_unix(k) || known_kind(k) ? FTV_FALSE : FTV_MAYBE;
 	case FN_PATH:
