@@ -10,6 +10,7 @@ import ctypes
 import json
 import os
 import socket
+import stat
 import struct
 import subprocess
 import sys
@@ -119,6 +120,58 @@ def case_escape_reversible():
         for s, ino in socks:
             s.close()
 
+# --- item 6: -N NAME where /run/netns/NAME is not a namespace -------------
+def case_netns_types():
+    # a tmpfs of our own on /run/netns (or /run when there is none), in the
+    # private mount namespace harden.sh made: the host's is not touched
+    where = "/run/netns" if os.path.isdir("/run/netns") else "/run"
+    if subprocess.run(["mount", "-t", "tmpfs", "svharden", where]).returncode != 0:
+        print("SKIP: cannot mount a tmpfs on %s" % where)
+        return
+    d = "/run/netns"
+    os.makedirs(d, exist_ok=True)
+    os.mkfifo(d + "/fifo")
+    os.mkdir(d + "/dir")
+    open(d + "/reg", "w").close()
+    us = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    us.bind(d + "/sock")
+    os.symlink("fifo", d + "/link")
+    cases = [("fifo", "it is a FIFO, not a namespace file"),
+             ("link", "it is a FIFO, not a namespace file"),
+             ("dir", "it is a directory, not a namespace file"),
+             ("reg", "it is a regular file, not a namespace (nothing is mounted on it"),
+             ("sock", "it is a socket, not a namespace file")]
+    try:
+        os.mknod(d + "/null", 0o600 | stat.S_IFCHR, os.makedev(1, 3))
+        cases.append(("null", "it is a character device, not a namespace file"))
+    except OSError:
+        print("SKIP: no mknod here (a device file)")
+    open(d + "/uts", "w").close()
+    open(d + "/good", "w").close()
+    have_ns = (subprocess.run(["mount", "--bind", "/proc/self/ns/uts", d + "/uts"]).returncode == 0 and
+               subprocess.run(["mount", "--bind", "/proc/self/ns/net", d + "/good"]).returncode == 0)
+    for name, why in cases:
+        try:
+            p = run(["-N", name, "--once", "-x", "--no-processes"], timeout=10)
+        except subprocess.TimeoutExpired:
+            check(False, "-N %s: hangs" % name)
+            continue
+        err = p.stderr.decode()
+        check(p.returncode == 1 and why in err and ("/run/netns/" + name) in err,
+              "-N %s: exit %d, %r" % (name, p.returncode, err.strip()))
+    if have_ns:
+        p = run(["-N", "uts", "--once", "-x", "--no-processes"], timeout=10)
+        check(p.returncode == 1 and b"not of a network namespace" in p.stderr,
+              "-N uts (a UTS namespace): %r" % p.stderr)
+        p = run(["-N", "good", "--once", "-x", "--no-processes"], timeout=10)
+        check(p.returncode == 0, "-N good (a network namespace): exit %d %r" % (p.returncode, p.stderr))
+    else:
+        print("SKIP: cannot bind-mount namespace files here")
+    p = run(["-N", "missing", "--once"], timeout=10)
+    check(p.returncode == 2 and b"not found" in p.stderr, "-N missing: %r" % p.stderr)
+    us.close()
+    subprocess.run(["umount", "-l", where])
+
 
 def main():
     lo_up()
@@ -136,7 +189,7 @@ def main():
         sys.exit(1)
 
 
-CASES = ["case_path_108", "case_escape_reversible"]
+CASES = ["case_path_108", "case_escape_reversible", "case_netns_types"]
 
 if __name__ == "__main__":
     main()
