@@ -128,6 +128,9 @@ static int run_once(const struct options *o, const struct filter *f)
 		rc = EXIT_FAILURE;
 	}
 	report_status(o, &snap);
+	if (o->record_dir && collect_record_error(c))
+		fprintf(stderr, _("sockview: --record-dump: some dumps were not recorded: %s\n"),
+			strerror(collect_record_error(c)));
 	free(rows);
 	snapshot_free(&snap);
 	collect_free(c);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "collect.h"
+#include "recdir.h"
 #include "diag.h"
 #include "filter.h"
 #include "filter_bc.h"
@@ -78,8 +79,18 @@ struct collect *collect_new(const struct collect_config *cfg, char *err, size_t 
 		free(c);
 		return NULL;
 	}
-	if (cfg->record_dir)
+	if (cfg->record_dir) {
+		char why[200];
+
+		/* refuse an unsafe directory at once (recdir.h) */
+		if (recdir_check(cfg->record_dir, why, sizeof(why)) < 0) {
+			snprintf(err, errlen, _("--record-dump %s: %s"), cfg->record_dir, why);
+			diag_free(c->diag);
+			free(c);
+			return NULL;
+		}
 		diag_set_record_dir(c->diag, cfg->record_dir);
+	}
 	c->wake_fd = -1;
 	if (!cfg->no_processes) {
 		uint64_t one = 1;
@@ -306,6 +317,11 @@ void collect_cancel(struct collect *c)
 int collect_fd(const struct collect *c)
 {
 	return c->procs_phase ? c->wake_fd : diag_fd(c->diag);
+}
+
+int collect_record_error(const struct collect *c)
+{
+	return diag_record_error(c->diag);
 }
 
 const struct procmap *collect_procmap(const struct collect *c)

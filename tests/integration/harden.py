@@ -173,6 +173,54 @@ def case_netns_types():
     subprocess.run(["umount", "-l", where])
 
 
+# --- item 5: --record-dump DIR with planted links -------------------------
+def case_record_dump():
+    base = os.path.join(TMP, "rec")
+    os.mkdir(base, 0o700)
+    victim = os.path.join(base, "victim")
+    with open(victim, "w") as f:
+        f.write("precious\n")
+    # a sticky, world-writable directory (like /tmp) with a planted symlink
+    # and a planted hard link: nothing may reach the victim
+    d = os.path.join(base, "sticky")
+    os.mkdir(d)
+    os.chmod(d, 0o1777)
+    os.symlink(victim, d + "/unix.bin")
+    os.link(victim, d + "/tcp-inet.bin")
+    p = run(["--once", "--no-processes", "--record-dump", d])
+    with open(victim) as f:
+        check(f.read() == "precious\n", "planted symlink and hard link: the victim is untouched")
+    check(p.returncode == 0 and b"some dumps were not recorded" in p.stderr,
+          "planted links: a warning on stderr (%r)" % p.stderr)
+    check(os.path.islink(d + "/unix.bin"), "the planted symlink is left alone")
+    # files it made itself: 0600, regular, appended to by the next run
+    os.unlink(d + "/unix.bin")
+    os.unlink(d + "/tcp-inet.bin")
+    run(["--once", "-x", "--no-processes", "--record-dump", d])
+    st = os.lstat(d + "/unix.bin")
+    check(stat.S_ISREG(st.st_mode) and stat.S_IMODE(st.st_mode) == 0o600,
+          "a recording is a regular file, mode 0600 (%o)" % st.st_mode)
+    p = run(["--once", "-x", "--no-processes", "--record-dump", d])
+    check(p.returncode == 0 and p.stderr == b"" and os.lstat(d + "/unix.bin").st_size > st.st_size,
+          "the next run appends to our own recording (%r)" % p.stderr)
+    # unsafe directories are refused before anything is written
+    w = os.path.join(base, "open")
+    os.mkdir(w)
+    os.chmod(w, 0o777)
+    p = run(["--once", "--no-processes", "--record-dump", w])
+    check(p.returncode == 1 and b"no sticky bit" in p.stderr and os.listdir(w) == [],
+          "world-writable without sticky bit: refused (%r)" % p.stderr)
+    if ROOT:
+        o = os.path.join(base, "other")
+        os.mkdir(o, 0o755)
+        os.chown(o, 65534, 65534)
+        p = run(["--once", "--no-processes", "--record-dump", o])
+        check(p.returncode == 1 and b"belongs to another user" in p.stderr,
+              "a directory of another user: refused (%r)" % p.stderr)
+    p = run(["--once", "--no-processes", "--record-dump", victim])
+    check(p.returncode == 1 and b"record-dump" in p.stderr, "not a directory: refused (%r)" % p.stderr)
+
+
 def main():
     lo_up()
     names = [n for n in sorted(globals()) if n.startswith("case_")]
@@ -189,7 +237,8 @@ def main():
         sys.exit(1)
 
 
-CASES = ["case_path_108", "case_escape_reversible", "case_netns_types"]
+CASES = ["case_path_108", "case_escape_reversible", "case_netns_types",
+         "case_record_dump"]
 
 if __name__ == "__main__":
     main()
