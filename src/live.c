@@ -137,9 +137,12 @@ static void finish_refresh(struct ui *u, int r, int err)
 	loop_cancel_timer(u->loop, u->watchdog);
 	u->watchdog = 0;
 	nl_sync(u);
-	if (r == 0)
+	if (r == 0) {
+		/* say in the header when /proc could not be read (issue 18
+		 * item 8: out of file descriptors, not a silent empty column) */
+		u->app->proc_errno = collect_proc_error(u->col);
 		app_commit_snapshot(u->app, collect_procmap(u->col), now);
-	else
+	} else
 		app_message(u->app, true, now, _("cannot read the sockets: %s"), strerror(err));
 	u->dirty = true;
 	if (u->pending) {

@@ -128,6 +128,7 @@ struct app {
 	enum esc_charset cs;
 	const char *netns;  /* NULL: the current namespace */
 	bool no_processes;
+	int proc_errno;     /* the last refresh could not read /proc (0: it could) */
 
 	struct table table;
 	struct app_panes panes;

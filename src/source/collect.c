@@ -53,6 +53,7 @@ struct collect {
 	unsigned refreshes;    /* live refreshes started */
 	int wake_fd;           /* always readable: polled in the process phase */
 	uid_t uid;             /* effective uid: 0 sees every process */
+	int proc_errno;        /* why processes went unmapped this refresh (0: ok) */
 	uint32_t *orphans;     /* scratch: inodes without owner */
 	size_t orphans_cap;
 };
@@ -211,6 +212,7 @@ static void procs_begin(struct collect *c, const struct snapshot *snap)
 	c->first_step = true;
 	c->units = 0;
 	c->refreshes++;
+	c->proc_errno = 0;
 	if (c->scanned)
 		want_orphans(c, snap);
 	c->scanned = true;
@@ -234,10 +236,13 @@ static int procs_step(struct collect *c)
 
 	c->first_step = false;
 	if (procscan_update(c->ps, c->pm, &b) < 0) {
+		c->proc_errno = errno;
 		c->procs_phase = false; /* the map stays as it was */
 		return 0;
 	}
 	st = procscan_stats(c->ps);
+	if (st->fd_errno)
+		c->proc_errno = st->fd_errno;
 	c->units += st->scanned + st->links;
 	if (st->pending && c->units < COLLECT_REFRESH_UNITS)
 		return 1;
@@ -265,8 +270,12 @@ int collect_once(struct collect *c, struct snapshot *snap)
 	if (diag_dump(c->diag, scope_protos(c), scope_families(c), snap) < 0)
 		return -1;
 	/* batch: every process once, the cheapest way to see them all */
-	if (c->ps && procscan_full(c->ps, c->pm) == 0)
+	if (c->ps && procscan_full(c->ps, c->pm) == 0) {
 		c->scanned = true;
+		c->proc_errno = procscan_stats(c->ps)->fd_errno;
+	} else if (c->ps) {
+		c->proc_errno = errno;
+	}
 	return 0;
 }
 
@@ -317,6 +326,11 @@ void collect_cancel(struct collect *c)
 int collect_fd(const struct collect *c)
 {
 	return c->procs_phase ? c->wake_fd : diag_fd(c->diag);
+}
+
+int collect_proc_error(const struct collect *c)
+{
+	return c->proc_errno;
 }
 
 int collect_record_error(const struct collect *c)

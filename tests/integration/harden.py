@@ -221,6 +221,36 @@ def case_record_dump():
     check(p.returncode == 1 and b"record-dump" in p.stderr, "not a directory: refused (%r)" % p.stderr)
 
 
+# --- item 8: too few file descriptors is said, not silent -----------------
+def case_few_fds():
+    name = b"\0svh-fds-%d" % os.getpid()
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.bind(name)
+    s.listen(1)
+    ino = os.fstat(s.fileno()).st_ino
+    try:
+        rows = {r["inode"]: r for r in json_rows(["-x"])}
+        procs = rows.get(ino, {}).get("processes") or []
+        check(any(p["pid"] == os.getpid() for p in procs),
+              "enough fds: the socket's process is mapped")
+        for n in (4, 5):
+            p = subprocess.run(["prlimit", "--nofile=%d" % n, SOCKVIEW, "--once", "-x",
+                                "--format=json"], capture_output=True, env=ENV, timeout=60,
+                               stdin=subprocess.DEVNULL)
+            err = p.stderr.decode()
+            check(p.returncode == 0 and
+                  "some sockets were not mapped to their processes: Too many open files" in err,
+                  "--nofile=%d: exit 0 with a warning on stderr (exit %d, %r)"
+                  % (n, p.returncode, err))
+            rows = {r["inode"]: r for r in json.loads(p.stdout.decode() or "[]")}
+            check(ino in rows, "--nofile=%d: the socket is still listed" % n)
+        p = run(["--once", "-x"])
+        check(p.returncode == 0 and b"not mapped" not in p.stderr,
+              "enough fds: no warning (%r)" % p.stderr)
+    finally:
+        s.close()
+
+
 def main():
     lo_up()
     names = [n for n in sorted(globals()) if n.startswith("case_")]
@@ -238,7 +268,7 @@ def main():
 
 
 CASES = ["case_path_108", "case_escape_reversible", "case_netns_types",
-         "case_record_dump"]
+         "case_record_dump", "case_few_fds"]
 
 if __name__ == "__main__":
     main()
