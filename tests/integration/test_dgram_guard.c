@@ -141,6 +141,7 @@ static bool tr_has(struct endpoint *ep, const char *needle)
 /* ---- item 1: the confused deputy --------------------------------------- */
 
 static char tmpdir[64];
+static bool real_root; /* root before testns (not the root of a user ns) */
 
 /* The attacker, as uid NOBODY: binds dir/att.sock, swaps it for a symlink
  * to target, sends "PWNED" to the server. Exits 0 when all of it was done. */
@@ -173,7 +174,7 @@ static void deputy_case(enum ep_kind kind)
 	int64_t deadline;
 	pid_t pid;
 
-	if (geteuid() != 0) {
+	if (!real_root) {
 		skip();
 		return;
 	}
@@ -363,6 +364,7 @@ static void test_udp_chat_bounded(void **state)
 static int group_setup(void **state)
 {
 	(void)state;
+	real_root = geteuid() == 0;
 	if (testns_enter() < 0)
 		return -1;
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/sv-guard-XXXXXX");
