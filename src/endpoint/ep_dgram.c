@@ -12,10 +12,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#ifndef SCM_CREDENTIALS /* struct ucred: needs _GNU_SOURCE (config.h) */
-#error "SCM_CREDENTIALS is needed"
-#endif
-
 #include "clock.h"
 #include "ep_base.h"
 #include "i18n.h"
