@@ -119,8 +119,7 @@ static const char *quote(char q[QUOTE_MAX + 4], const char *s)
 		return q;
 	}
 	n = utf8_floor(s, QUOTE_MAX);
-	memcpy(q, s, n);
-	memcpy(q + n, "...", 4);
+	snprintf(q, QUOTE_MAX + 4, "%.*s...", (int)n, s);
 	return q;
 }
 
