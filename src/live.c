@@ -17,6 +17,7 @@
 #include "collect.h"
 #include "diag.h"
 #include "epman.h"
+#include "fsprobe.h"
 #include "filter.h"
 #include "filter_bc.h"
 #include "escape.h"
@@ -55,6 +56,10 @@ struct ui {
 	struct view view;
 	struct epman *em;      /* the test endpoints (freed before the loop) */
 	struct diag *probe;    /* for "who holds this port", opened on demand */
+	struct fsprobe *fsp;   /* lstat() off the loop (the details) */
+	int fsp_fd;            /* its fd being watched, or -1 */
+	unsigned fsp_timer;    /* its deadline */
+	int64_t fsp_due;
 
 	int nl_fd;             /* netlink fd being watched, or -1 */
 	unsigned tick;         /* next refresh */
@@ -139,9 +144,12 @@ static void finish_refresh(struct ui *u, int r, int err)
 	loop_cancel_timer(u->loop, u->watchdog);
 	u->watchdog = 0;
 	nl_sync(u);
-	if (r == 0)
+	if (r == 0) {
+		/* say in the header when /proc could not be read (issue 18
+		 * item 8: out of file descriptors, not a silent empty column) */
+		u->app->proc_errno = collect_proc_error(u->col);
 		app_commit_snapshot(u->app, collect_procmap(u->col), now);
-	else
+	} else
 		app_message(u->app, true, now, _("cannot read the sockets: %s"), strerror(err));
 	u->dirty = true;
 	if (u->pending) {
@@ -376,11 +384,14 @@ static void on_signal(struct loop *l, int signo, void *ctx)
 		ui_term_continued(u->term);
 		u->dirty = true;
 		break;
-	case SIGCHLD:
-		/* no children of our own yet; never leave zombies */
-		while (waitpid(-1, NULL, WNOHANG) > 0)
-			;
+	case SIGCHLD: {
+		/* never leave zombies; fsprobe's helper must know it is gone */
+		pid_t pid;
+
+		while ((pid = waitpid(-1, NULL, WNOHANG)) > 0)
+			fsprobe_reaped(u->fsp, pid);
 		break;
+	}
 	default:
 		break;
 	}
@@ -413,6 +424,57 @@ static void on_wake(struct loop *l, unsigned id, void *ctx)
 	u->dirty = true;
 }
 
+static void fsp_sync(struct ui *u);
+
+/* fsprobe's helper answered (the details' socket file). */
+static void on_fsprobe(struct loop *l, int fd, short revents, void *ctx)
+{
+	struct ui *u = ctx;
+	struct fsprobe_result r;
+
+	(void)l;
+	(void)fd;
+	(void)revents;
+	while (fsprobe_read(u->fsp, &r, clock_now_ms()) == 1)
+		if (app_sockfile_result(u->app, &r))
+			u->dirty = true;
+	fsp_sync(u);
+}
+
+/* fsprobe's helper did not answer in time: "not available", and on. */
+static void on_fsprobe_timer(struct loop *l, unsigned id, void *ctx)
+{
+	struct ui *u = ctx;
+	struct fsprobe_result r;
+
+	(void)l;
+	(void)id;
+	u->fsp_timer = 0;
+	if (fsprobe_expire(u->fsp, clock_now_ms(), &r) && app_sockfile_result(u->app, &r))
+		u->dirty = true;
+	fsp_sync(u);
+}
+
+/* Watches fsprobe's fd (a new helper, or none) and arms its deadline. */
+static void fsp_sync(struct ui *u)
+{
+	int fd = fsprobe_fd(u->fsp);
+	int64_t due = fsprobe_deadline(u->fsp);
+
+	if (fd != u->fsp_fd) {
+		if (u->fsp_fd >= 0)
+			loop_del_fd(u->loop, u->fsp_fd);
+		u->fsp_fd = -1;
+		if (fd >= 0 && loop_add_fd(u->loop, fd, POLLIN, on_fsprobe, u) == 0)
+			u->fsp_fd = fd;
+	}
+	if (due == u->fsp_due && (due < 0 || u->fsp_timer))
+		return;
+	loop_cancel_timer(u->loop, u->fsp_timer);
+	u->fsp_timer = due >= 0 ? loop_add_timer(u->loop, due, on_fsprobe_timer, u) : 0;
+	u->fsp_due = due;
+}
+
 /* Once per loop pass: one redraw, only if something changed. */
 static void on_pass(struct loop *l, void *ctx)
 {
@@ -422,6 +484,8 @@ static void on_pass(struct loop *l, void *ctx)
 
 	if (loop_quitting(l))
 		return;
+	/* a key or a refresh may have asked fsprobe something */
+	fsp_sync(u);
 	if (epman_take_dirty(u->em))
 		u->ep_dirty = true;
 	/* sockets of our endpoints came or went: mark them, and show the
@@ -497,6 +561,9 @@ static void ui_cleanup(struct ui *u)
 	epman_free(u->em);
 	u->em = NULL;
 	diag_free(u->probe);
+	/* kills a helper stuck on a dead mount; never waits for it */
+	fsprobe_free(u->fsp);
+	u->fsp = NULL;
 	app_free(u->app);
 	view_free(&u->view);
 	loop_free(u->loop);
@@ -540,6 +607,10 @@ int ui_run(const struct options *o)
 		return 1;
 	}
 	u.app = app_new(o, esc_charset_from_locale());
+	u.fsp = fsprobe_new();
+	u.fsp_fd = -1;
+	u.fsp_due = -1;
+	u.app->fsprobe = u.fsp;
 	{
 		char path[4096];
 

@@ -231,6 +231,12 @@ static int run_once(const struct options *o, const struct filter *f)
 		rc = EXIT_FAILURE;
 	}
 	report_status(o, &snap);
+	if (collect_proc_error(c))
+		fprintf(stderr, _("sockview: processes: some sockets were not mapped to their processes: %s\n"),
+			strerror(collect_proc_error(c)));
+	if (o->record_dir && collect_record_error(c))
+		fprintf(stderr, _("sockview: --record-dump: some dumps were not recorded: %s\n"),
+			strerror(collect_record_error(c)));
 	free(rows);
 	free(extra);
 	snapshot_free(&first);

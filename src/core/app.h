@@ -126,6 +126,10 @@ struct app_sockfile {
 	uint64_t generation; /* table.generation then */
 	bool found;          /* lstat() succeeded */
 	unsigned mode, uid, gid;
+	/* lstat() runs in fsprobe's helper (issue 18 item 4) */
+	bool pending;        /* asked, no answer yet */
+	int err;             /* ETIMEDOUT: the file system did not answer */
+	uint64_t token;      /* of the request in flight */
 };
 
 struct app {
@@ -133,6 +137,7 @@ struct app {
 	enum esc_charset cs;
 	const char *netns;  /* NULL: the current namespace */
 	bool no_processes;
+	int proc_errno;     /* the last refresh could not read /proc (0: it could) */
 
 	struct table table;
 	struct app_panes panes;
@@ -149,6 +154,7 @@ struct app {
 	size_t menu_cur;    /* cursor in the sort/columns menus */
 	struct app_sockfile sockfile; /* for the details */
 	struct app_groups *groups;    /* the grouped view's state (screen_group.c) */
+	struct fsprobe *fsprobe;      /* lstat() off the loop (live.c); NULL: inline */
 
 	/* live refresh */
 	bool paused;
@@ -274,5 +280,10 @@ void app_endpoints_after_refresh(struct app *a, int64_t now);
 unsigned app_hide_panes(struct app *a, int64_t now);
 /* Focus: the pane at index i, or the table (PANE_NONE); from the mouse. */
 unsigned app_focus(struct app *a, size_t i);
+
+/* The answer of fsprobe for the details' socket file (screen_details.c):
+ * fills a->sockfile if it is still the one asked for; true if so (redraw). */
+struct fsprobe_result;
+bool app_sockfile_result(struct app *a, const struct fsprobe_result *r);
 
 #endif

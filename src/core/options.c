@@ -20,6 +20,7 @@
  * filter language takes it all. */
 _Static_assert(LINEEDIT_TEXT_MAX <= FILTER_MAX_LEN, "a filter that fits a field must compile");
 #include "sock.h"
+#include "utf8.h"
 
 #define DELAY_MIN_MS 100
 #define DELAY_MAX_MS 3600000
@@ -192,9 +193,111 @@ static int valid_netns_name(const char *s)
 	       strlen(s) < 256;
 }
 
+/* How much of what the user typed a message quotes: enough to recognise,
+ * short enough that every message fits the caller's buffer whole. */
+#define QUOTE_MAX 64
+
+/* Copies at most QUOTE_MAX bytes of s into q (QUOTE_MAX + 4 bytes), cut at a
+ * character boundary and marked "..." when cut; returns q. */
+static const char *quote(char q[QUOTE_MAX + 4], const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n <= QUOTE_MAX) {
+		memcpy(q, s, n + 1);
+		return q;
+	}
+	n = utf8_floor(s, QUOTE_MAX);
+	snprintf(q, QUOTE_MAX + 4, "%.*s...", (int)n, s);
+	return q;
+}
+
+/* The long option that the element arg ("--name" or "--name=value",
+ * abbreviations included) names, when getopt_long stopped on it for the
+ * option value val (0: none known); NULL when arg is not a long option or
+ * names another option (then the error is about a short option). */
+static const struct option *long_opt_of(const char *arg, int val)
+{
+	size_t n;
+
+	if (strncmp(arg, "--", 2) || !arg[2])
+		return NULL;
+	arg += 2;
+	n = strcspn(arg, "=");
+	for (const struct option *lo = long_opts; lo->name; lo++)
+		if (lo->val == val && !strncmp(lo->name, arg, n) &&
+		    (strlen(lo->name) == n || val != 0))
+			return lo;
+	return NULL;
+}
+
+/* Fills err for a getopt_long error (c is ':' or '?') on the element arg,
+ * naming a long option by its name ("--format"), never by its internal
+ * value (issue 18 item 9: "option '-" and "'-\x01'" before). */
+static void option_error(char *err, size_t errlen, int c, const char *arg)
+{
+	const struct option *lo = arg ? long_opt_of(arg, optopt) : NULL;
+	char q[QUOTE_MAX + 4];
+
+	if (lo && c == ':') {
+		snprintf(err, errlen, _("option '--%s' needs a value"), lo->name);
+	} else if (lo && optopt) {
+		/* known, but "--name=value" for an option without a value */
+		snprintf(err, errlen, _("option '--%s' takes no value"), lo->name);
+	} else if (arg && !strncmp(arg, "--", 2) && arg[2] && !optopt) {
+		size_t n = strcspn(arg, "="), hits = 0;
+		size_t k = n > QUOTE_MAX ? utf8_floor(arg, QUOTE_MAX) : n;
+
+		for (const struct option *o = long_opts; o->name && n > 2; o++)
+			hits += !strncmp(o->name, arg + 2, n - 2);
+
+		/* only the part before '=' is the option's name */
+		snprintf(q, sizeof(q), "%.*s%s", (int)k, arg, k < n ? "..." : "");
+		if (hits > 1)
+			snprintf(err, errlen, _("option '%s' is ambiguous"), q);
+		else
+			snprintf(err, errlen, _("unknown option '%s'"), q);
+	} else if (c == ':') {
+		snprintf(err, errlen, _("option '-%c' needs a value"), optopt);
+	} else if (optopt > 0x20 && optopt < 0x7f) {
+		snprintf(err, errlen, _("unknown option '-%c'"), optopt);
+	} else {
+		snprintf(err, errlen, _("unknown option '%s'"), arg ? quote(q, arg) : "?");
+	}
+}
+
+/* A message that still did not fit (a translation, say) is cut at a
+ * character boundary, never inside a UTF-8 sequence. */
+static void fit_message(char *err, size_t errlen)
+{
+	size_t n = strlen(err), last;
+	unsigned char c;
+
+	if (!errlen || n + 1 < errlen || !n)
+		return;
+	/* the last character: complete, or cut by snprintf? */
+	last = utf8_prev(err, n);
+	c = (unsigned char)err[last];
+	if (last + (c >= 0xf0 ? 4u : c >= 0xe0 ? 3u : c >= 0xc0 ? 2u : 1u) > n)
+		err[last] = '\0';
+}
+
+static enum options_action parse(struct options *o, int argc, char **argv,
+				 char *err, size_t errlen);
+
 enum options_action options_parse(struct options *o, int argc, char **argv,
 				  char *err, size_t errlen)
 {
+	enum options_action r = parse(o, argc, argv, err, errlen);
+
+	fit_message(err, errlen);
+	return r;
+}
+
+static enum options_action parse(struct options *o, int argc, char **argv,
+				 char *err, size_t errlen)
+{
+	char q[QUOTE_MAX + 4];
 	unsigned protos = 0;
 	const char *nc;
 	int c;
@@ -235,7 +338,7 @@ enum options_action options_parse(struct options *o, int argc, char **argv,
 			if (options_parse_delay(optarg, &o->delay_ms) < 0) {
 				snprintf(err, errlen,
 					 _("invalid refresh interval '%s': expected seconds between 0.1 and 3600"),
-					 optarg);
+					 quote(q, optarg));
 				return OPT_USAGE;
 			}
 			break;
@@ -243,7 +346,7 @@ enum options_action options_parse(struct options *o, int argc, char **argv,
 			if (!valid_netns_name(optarg)) {
 				snprintf(err, errlen,
 					 _("invalid namespace name '%s': expected a name from /run/netns"),
-					 optarg);
+					 quote(q, optarg));
 				return OPT_USAGE;
 			}
 			o->netns = optarg;
@@ -259,7 +362,7 @@ enum options_action options_parse(struct options *o, int argc, char **argv,
 				o->format = FMT_CSV;
 			} else {
 				snprintf(err, errlen,
-					 _("invalid format '%s': expected table, json or csv"), optarg);
+					 _("invalid format '%s': expected table, json or csv"), quote(q, optarg));
 				return OPT_USAGE;
 			}
 			break;
@@ -297,17 +400,9 @@ enum options_action options_parse(struct options *o, int argc, char **argv,
 		case 'h': return OPT_HELP;
 		case 'V': return OPT_VERSION;
 		case ':':
-			/* a long option of ours has its enum value (>= 256) there */
-			if (optopt && optopt < 256)
-				snprintf(err, errlen, _("option '-%c' needs a value"), optopt);
-			else
-				snprintf(err, errlen, _("option '%s' needs a value"), argv[optind - 1]);
-			return OPT_USAGE;
 		default:
-			if (optopt)
-				snprintf(err, errlen, _("unknown option '-%c'"), optopt);
-			else
-				snprintf(err, errlen, _("unknown option '%s'"), argv[optind - 1]);
+			option_error(err, errlen, c,
+				     optind > 0 && optind <= argc ? argv[optind - 1] : NULL);
 			return OPT_USAGE;
 		}
 	}

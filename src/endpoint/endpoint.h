@@ -62,7 +62,9 @@
 enum ep_kind {
 	EP_ECHO,     /* sends back every byte to its sender */
 	EP_CHAT,     /* relays every message to every other client (over
-		      * datagrams: to every peer that has sent something) */
+		      * datagrams: to every peer that has joined: a peer's
+		      * first datagram joins it, is acknowledged to it alone
+		      * and is not relayed) */
 	EP_GREETING, /* sends the greeting and closes */
 	EP_SINK,     /* reads and counts, answers nothing */
 	EP_CLIENT,   /* connects (or sends datagrams) to a server */
@@ -99,6 +101,11 @@ struct endpoint_ops {
 #define EP_DEFAULT_QUEUE_LIMIT (256 * 1024)
 #define EP_DEFAULT_CONNECT_TIMEOUT_MS 10000
 #define EP_DEFAULT_DGRAM_RATE 200 /* datagrams per second per peer */
+/* A datagram server sends at most this many bytes per second in answers
+ * (echoes, greetings, chat relays), bursts of as many, whatever the number
+ * of peers: 50 forged datagrams to a chat of 1,024 peers must not become
+ * 50,000 (issue 18 item 2). */
+#define EP_DGRAM_OUT_BYTES_PER_SEC (256 * 1024)
 #define EP_GREETING_MAX 4096
 #define EP_QUEUE_LIMIT_MIN 4096
 #define EP_QUEUE_LIMIT_MAX (64 * 1024 * 1024)

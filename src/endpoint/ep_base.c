@@ -153,6 +153,16 @@ int ep_new_socket(struct endpoint *ep, int *fdp)
 		errno = e;
 		return -1;
 	}
+	/* Unix datagram servers learn who sent each datagram (ep_dgram.c,
+	 * dg_may_answer): the kernel then attaches the sender's credentials. */
+	if (ep->family == AF_UNIX && ep->socktype == SOCK_DGRAM &&
+	    setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
 	*fdp = fd;
 	return 0;
 }

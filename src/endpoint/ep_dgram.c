@@ -116,6 +116,66 @@ static bool dg_allow(struct endpoint *ep, struct dg_peer *d, int64_t now)
 	return false;
 }
 
+/* Whether a peer may be answered at all (issue 18 item 1: the confused
+ * deputy). A reply to a Unix *path* is a fresh lookup of that path by the
+ * kernel, with sockview's rights (often root's) and following symlinks.
+ * A local user can bind a path, swap it for a symlink to a socket only we
+ * can reach (a root-only log socket in a 0700 directory) and send: the
+ * reply - the user's bytes, with our uid 0 credentials - would land there.
+ * Looking at the path first (lstat, O_PATH) would race with the swap, would
+ * miss a symlinked directory higher up, and would touch the file system
+ * from the UI loop (a dead NFS mount blocks it, issue 18 item 4). So a
+ * path is answered only when the sender's credentials (SO_PASSCRED: the
+ * kernel's word, not the sender's) say it runs as our own uid, and so
+ * could reach whatever the path leads to anyway. Anyone else gets no
+ * answer at a path, and is told so once in the transcript; they can bind
+ * an abstract name, or autobind as sockview's client does. Abstract names
+ * have no file, no permissions and no symlinks, and belong to the socket
+ * that sent: they are answered, as UDP peers are. */
+static bool dg_may_answer(const struct epaddr *from, const struct ucred *cred)
+{
+	if (!epaddr_path(from))
+		return true;
+	return cred && cred->uid == geteuid();
+}
+
+/* The server-wide byte budget for answers: EP_DGRAM_OUT_BYTES_PER_SEC,
+ * bursts of as many, however many peers there are (issue 18 item 2). Takes
+ * n bytes from it, or says no (with a note when it starts saying no). */
+static bool dg_budget(struct endpoint *ep, size_t n, int64_t now)
+{
+	const int64_t rate = EP_DGRAM_OUT_BYTES_PER_SEC, cap = rate * 1000;
+	const int64_t need = (int64_t)n * 1000;
+
+	if (!ep->out_refill_at) {
+		ep->out_tokens = cap;
+		ep->out_refill_at = now;
+	} else if (now > ep->out_refill_at) {
+		int64_t dt = now - ep->out_refill_at;
+
+		ep->out_tokens = dt >= 1000 ? cap : ep->out_tokens + dt * rate;
+		if (ep->out_tokens > cap)
+			ep->out_tokens = cap;
+		ep->out_refill_at = now;
+	}
+	if (ep->out_tokens >= need) {
+		ep->out_tokens -= need;
+		if (ep->out_muted) {
+			ep->out_muted = false;
+			ep_note(ep, TR_INFO, NULL, 0, "%s", _("answering again"));
+		}
+		return true;
+	}
+	ep->st.dropped++;
+	if (!ep->out_muted) {
+		ep->out_muted = true;
+		ep_note(ep, TR_INFO, NULL, 0,
+			_("more than %u KiB per second of answers: not answering for now"),
+			(unsigned)(EP_DGRAM_OUT_BYTES_PER_SEC / 1024));
+	}
+	return false;
+}
+
 /* Sends one datagram to d (NULL: to the connected peer). quiet: do not
  * record it (a chat relay records one summary). Returns 0 or -1 with errno;
  * failures are noted. */
@@ -186,9 +246,15 @@ static void dg_relay(struct endpoint *ep, size_t from, const void *data, size_t 
 	size_t i, count = 0;
 	char label[64];
 
+	int64_t now = clock_now_ms();
+
 	for (i = 0; i < ep->ndpeers; i++) {
-		if (i == from || ep->dpeers[i].gone)
+		if (i == from || ep->dpeers[i].gone || ep->dpeers[i].no_reply)
 			continue;
+		/* what peers send is bounded server-wide; what the user
+		 * types is not an attack */
+		if (from != SIZE_MAX && !dg_budget(ep, n, now))
+			break;
 		if (dg_send(ep, &ep->dpeers[i], data, n, true) == 0)
 			count++;
 	}
@@ -204,17 +270,23 @@ static void dg_relay(struct endpoint *ep, size_t from, const void *data, size_t 
 
 /* Acts on one datagram a server received from `from`. */
 static void server_datagram(struct endpoint *ep, const struct epaddr *from, size_t got,
-			    size_t full)
+			    size_t full, const struct ucred *cred)
 {
 	static const char unnamed[] = "(unnamed)";
 	int64_t now = clock_now_ms();
 	struct dg_peer *d = NULL;
 	size_t idx = SIZE_MAX;
+	bool joining = false;
 
 	if (from->family && !epaddr_is_unnamed(from)) {
+		size_t before = ep->st.clients_total;
+
 		idx = dg_lookup(ep, from, now);
 		d = &ep->dpeers[idx];
 		d->last_seen = now;
+		joining = ep->st.clients_total != before;
+		if (joining && !dg_may_answer(from, cred))
+			d->no_reply = true;
 	}
 	ep->st.bytes_in += got;
 	ep->st.msgs_in++;
@@ -232,6 +304,13 @@ static void server_datagram(struct endpoint *ep, const struct epaddr *from, size
 			_("the sender's socket has no address: cannot answer"));
 		return;
 	}
+	if (d->no_reply) {
+		if (joining)
+			ep_note(ep, TR_INFO, d->label, d->label_len, "%s",
+				_("not answered: a socket file of another user (a reply to a path "
+				  "could be redirected; bind an abstract name instead)"));
+		return;
+	}
 	if (!dg_allow(ep, d, now))
 		return;
 	switch (ep->cfg.kind) {
@@ -241,13 +320,27 @@ static void server_datagram(struct endpoint *ep, const struct epaddr *from, size
 		if (got == 0)
 			ep_note(ep, TR_INFO, d->label, d->label_len, "%s",
 				_("empty datagram: not echoed"));
-		else
+		else if (dg_budget(ep, got, now))
 			dg_send(ep, d, ep->rbuf, got, false);
 		break;
 	case EP_GREETING:
-		dg_send(ep, d, ep->greeting, ep->cfg.greeting_len, false);
+		if (dg_budget(ep, ep->cfg.greeting_len, now))
+			dg_send(ep, d, ep->greeting, ep->cfg.greeting_len, false);
 		break;
 	case EP_CHAT:
+		if (joining) {
+			/* Enrolment is deliberate: the first datagram joins
+			 * and is acknowledged to the sender alone, never
+			 * relayed, so a forged source address costs one
+			 * short answer, not a fan-out. */
+			static const char ack[] = "joined\n";
+
+			ep_note(ep, TR_INFO, d->label, d->label_len, "%s",
+				_("joined the chat (its first datagram is not relayed)"));
+			if (dg_budget(ep, sizeof(ack) - 1, now))
+				dg_send(ep, d, ack, sizeof(ack) - 1, true);
+			break;
+		}
 		dg_relay(ep, idx, ep->rbuf, got);
 		return;
 	default:
@@ -271,13 +364,36 @@ static void dgram_handle(struct endpoint *ep, int fd, short revents)
 		struct epaddr from;
 		ssize_t n;
 		size_t got;
+		/* the sender's credentials, for dg_may_answer */
+		union {
+			char buf[CMSG_SPACE(sizeof(struct ucred))];
+			struct cmsghdr align;
+		} cbuf;
+		struct ucred cred;
+		bool have_cred = false;
 
 		memset(&ss, 0, sizeof(ss));
-		if (ep->cfg.kind == EP_CLIENT)
+		if (ep->cfg.kind == EP_CLIENT) {
 			n = recv(ep->fd, ep->rbuf, EP_RBUF_SIZE, MSG_TRUNC | MSG_DONTWAIT);
-		else
-			n = recvfrom(ep->fd, ep->rbuf, EP_RBUF_SIZE, MSG_TRUNC | MSG_DONTWAIT,
-				     (struct sockaddr *)&ss, &sl);
+		} else {
+			struct iovec iov = { ep->rbuf, EP_RBUF_SIZE };
+			struct msghdr mh = {
+				.msg_name = &ss, .msg_namelen = sl,
+				.msg_iov = &iov, .msg_iovlen = 1,
+				.msg_control = cbuf.buf, .msg_controllen = sizeof(cbuf.buf),
+			};
+
+			n = recvmsg(ep->fd, &mh, MSG_TRUNC | MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+			sl = mh.msg_namelen;
+			for (struct cmsghdr *c = n >= 0 ? CMSG_FIRSTHDR(&mh) : NULL; c;
+			     c = CMSG_NXTHDR(&mh, c)) {
+				if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS &&
+				    c->cmsg_len >= CMSG_LEN(sizeof(cred))) {
+					memcpy(&cred, CMSG_DATA(c), sizeof(cred));
+					have_cred = true;
+				}
+			}
+		}
 		if (n < 0) {
 			char msg[512];
 
@@ -306,7 +422,7 @@ static void dgram_handle(struct endpoint *ep, int fd, short revents)
 			if (sl < sizeof(sa_family_t) ||
 			    epaddr_from_sockaddr(&from, (struct sockaddr *)&ss, sl) < 0)
 				memset(&from, 0, sizeof(from));
-			server_datagram(ep, &from, got, (size_t)n);
+			server_datagram(ep, &from, got, (size_t)n, have_cred ? &cred : NULL);
 			continue;
 		}
 		ep->st.bytes_in += got;

@@ -77,6 +77,8 @@ struct dg_peer {
 	int64_t tokens;      /* in thousandths of a datagram */
 	bool muted;          /* over the rate: ignored until refilled */
 	bool gone;           /* its socket is gone: forget it */
+	bool no_reply;       /* never answered: a Unix path of another user
+			      * (ep_dgram.c, dg_may_answer) */
 };
 
 struct endpoint {
@@ -123,6 +125,10 @@ struct endpoint {
 	/* Datagram peers of a datagram server. */
 	struct dg_peer *dpeers;
 	size_t ndpeers, dpeers_cap;
+	/* the server's byte budget for answers (EP_DGRAM_OUT_BYTES_PER_SEC) */
+	int64_t out_tokens;  /* in thousandths of a byte */
+	int64_t out_refill_at; /* ms; 0: not used yet (full) */
+	bool out_muted;
 };
 
 /* What a transport does for an endpoint. endpoint.c calls these and

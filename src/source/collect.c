@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "collect.h"
+#include "recdir.h"
 #include "diag.h"
 #include "fallback.h"
 #include "filter.h"
@@ -53,6 +54,7 @@ struct collect {
 	unsigned refreshes;    /* live refreshes started */
 	int wake_fd;           /* always readable: polled in the process phase */
 	uid_t uid;             /* effective uid: 0 sees every process */
+	int proc_errno;        /* why processes went unmapped this refresh (0: ok) */
 	uint32_t *orphans;     /* scratch: inodes without owner */
 	size_t orphans_cap;
 };
@@ -79,8 +81,18 @@ struct collect *collect_new(const struct collect_config *cfg, char *err, size_t 
 		free(c);
 		return NULL;
 	}
-	if (cfg->record_dir)
+	if (cfg->record_dir) {
+		char why[200];
+
+		/* refuse an unsafe directory at once (recdir.h) */
+		if (recdir_check(cfg->record_dir, why, sizeof(why)) < 0) {
+			snprintf(err, errlen, _("--record-dump %s: %s"), cfg->record_dir, why);
+			diag_free(c->diag);
+			free(c);
+			return NULL;
+		}
 		diag_set_record_dir(c->diag, cfg->record_dir);
+	}
 	c->wake_fd = -1;
 	if (!cfg->no_processes) {
 		uint64_t one = 1;
@@ -207,6 +219,7 @@ static void procs_begin(struct collect *c, const struct snapshot *snap)
 	c->first_step = true;
 	c->units = 0;
 	c->refreshes++;
+	c->proc_errno = 0;
 	if (c->scanned)
 		want_orphans(c, snap);
 	c->scanned = true;
@@ -230,10 +243,13 @@ static int procs_step(struct collect *c)
 
 	c->first_step = false;
 	if (procscan_update(c->ps, c->pm, &b) < 0) {
+		c->proc_errno = errno;
 		c->procs_phase = false; /* the map stays as it was */
 		return 0;
 	}
 	st = procscan_stats(c->ps);
+	if (st->fd_errno)
+		c->proc_errno = st->fd_errno;
 	c->units += st->scanned + st->links;
 	if (st->pending && c->units < COLLECT_REFRESH_UNITS)
 		return 1;
@@ -262,8 +278,12 @@ int collect_once(struct collect *c, struct snapshot *snap)
 		return -1;
 	fallback_complete(snap, scope_protos(c), scope_families(c), NULL);
 	/* batch: every process once, the cheapest way to see them all */
-	if (c->ps && procscan_full(c->ps, c->pm) == 0)
+	if (c->ps && procscan_full(c->ps, c->pm) == 0) {
 		c->scanned = true;
+		c->proc_errno = procscan_stats(c->ps)->fd_errno;
+	} else if (c->ps) {
+		c->proc_errno = errno;
+	}
 	return 0;
 }
 
@@ -315,6 +335,16 @@ void collect_cancel(struct collect *c)
 int collect_fd(const struct collect *c)
 {
 	return c->procs_phase ? c->wake_fd : diag_fd(c->diag);
+}
+
+int collect_proc_error(const struct collect *c)
+{
+	return c->proc_errno;
+}
+
+int collect_record_error(const struct collect *c)
+{
+	return diag_record_error(c->diag);
 }
 
 const struct procmap *collect_procmap(const struct collect *c)

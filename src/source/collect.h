@@ -85,5 +85,12 @@ int collect_fd(const struct collect *c);
 /* The process map (NULL with --no-processes); valid until collect_free and
  * updated at the end of each cycle. */
 const struct procmap *collect_procmap(const struct collect *c);
+/* Why the process map of the last refresh is incomplete beyond what
+ * permissions hide: the errno of /proc that could not be read (EMFILE when
+ * out of file descriptors), 0 when nothing went wrong. */
+int collect_proc_error(const struct collect *c);
+/* The first errno that --record-dump met writing its files (0: none):
+ * ELOOP for a symlink in the way, EEXIST for a file not ours. */
+int collect_record_error(const struct collect *c);
 
 #endif

@@ -24,6 +24,7 @@
 #include "clock.h"
 #include "diag.h"
 #include "diag_parse.h"
+#include "recdir.h"
 #include "xalloc.h"
 
 /* TCP/UDP/raw/MPTCP x inet/inet6, plus Unix, packet and netlink (a
@@ -355,7 +356,8 @@ static void record_open(struct diag *d, const struct diag_req *r)
 		record_note(d, ENAMETOOLONG);
 		return;
 	}
-	d->record_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	/* never through a symlink or into someone else's file (recdir.h) */
+	d->record_fd = recdir_open_file(d->record_dir, path + strlen(d->record_dir) + 1);
 	if (d->record_fd < 0)
 		record_note(d, errno);
 }

@@ -264,9 +264,19 @@ static bool unix_attr(struct sock *s, uint16_t type, const void *pl, size_t len)
 	switch (type) {
 	case UNIX_DIAG_NAME:
 		if (len > SOCK_NAME_MAX) {
-			/* Not "unnamed" either: the name is unknown. */
-			s->has &= ~SOCK_HAS_NAME;
-			return false;
+			/* A path of the full 108 bytes comes with the NUL
+			 * the kernel adds (109 bytes): keep it when its NUL
+			 * falls within sun_path. Else (an abstract name is
+			 * at most 108 bytes) the name is unknown, not
+			 * "unnamed". */
+			const char *nul = len > 0 && name[0] != '\0'
+						  ? memchr(name, '\0', len) : NULL;
+
+			if (!nul || (size_t)(nul - name) > SOCK_NAME_MAX) {
+				s->has &= ~SOCK_HAS_NAME;
+				return false;
+			}
+			len = (size_t)(nul - name);
 		}
 		memcpy(s->name, pl, len);
 		if (len > 0 && name[0] != '\0') {

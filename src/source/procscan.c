@@ -596,6 +596,8 @@ static size_t scan_proc(struct procscan *ps, int rootfd, struct pstate *p, struc
 
 	if (dfd < 0) {
 		err = errno;
+		if (err == EMFILE || err == ENFILE)
+			ps->st.fd_errno = err; /* not silent (issue 18 item 8) */
 		procmap_remove_proc(map, p->pid);
 		if (procscan_probe(rootfd, p->pid, ps->size_probe > 0, &p->sig) < 0) {
 			if (is_gone_errno(errno) || is_gone_errno(err))

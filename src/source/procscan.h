@@ -87,6 +87,8 @@ struct procscan_stats {
 	size_t pending;   /* new or changed processes left for a later call */
 	bool hunting;     /* wanted inodes still being hunted */
 	bool size_probe;  /* st_size of fd/ counts open fds (Linux >= 6.2) */
+	int fd_errno;     /* EMFILE/ENFILE: processes left unread for want of
+			   * file descriptors (0: none) */
 };
 
 /* A scanner of the tree at proc_root (copied). Never NULL; proc_root is not

@@ -113,7 +113,15 @@ void esc_json(struct buf *out, const void *vp, size_t n)
 		uint32_t cp;
 		size_t len;
 
-		if (c == '"' || c == '\\') {
+		if (c == '\\') {
+			/* The decoded string escapes the backslash itself
+			 * ("\\", JSON "\\\\"), so that a byte of invalid UTF-8 (the text
+			 * "\xff") and the literal text "\xff" (then "\\xff")
+			 * stay two different strings: the same convention as
+			 * the table, CSV and the live view. */
+			buf_puts(out, "\\\\\\\\");
+			i++;
+		} else if (c == '"') {
 			buf_putc(out, '\\');
 			buf_putc(out, (char)c);
 			i++;

@@ -26,9 +26,10 @@ enum esc_charset esc_charset_from_locale(void);
 size_t esc_display(struct buf *out, const void *p, size_t n, enum esc_charset cs);
 
 /* Appends the bytes as the contents of a JSON string (no quotes): control
- * characters, DEL, C1 and bidi controls as \uXXXX, '"' and '\' escaped,
- * valid UTF-8 kept, and each byte of invalid UTF-8 as the text "\\xNN" so the
- * result is always valid JSON. */
+ * characters, DEL, C1 and bidi controls as \uXXXX, '"' escaped, valid UTF-8
+ * kept, each byte of invalid UTF-8 as the text "\xNN" and a backslash as the
+ * text "\\" (JSON "\\\\"), so the result is always valid JSON and the
+ * decoded string maps back to exactly one byte string. */
 void esc_json(struct buf *out, const void *p, size_t n);
 
 /* Width in columns of an already-escaped (safe) string. */

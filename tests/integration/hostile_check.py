@@ -61,6 +61,12 @@ def run(args, env, expect=0):
     return p
 
 
+def jtext(raw):
+    """What a JSON string decodes to: a backslash as two, each byte of
+    invalid UTF-8 as the text \\xNN (issue 18 item 7: reversible)."""
+    return raw.replace(b"\\", b"\\\\").decode("utf-8", "backslashreplace")
+
+
 def raw_unsafe(b, allow_nl=True):
     """What in the bytes b could act on a terminal (None if nothing)."""
     for i, c in enumerate(b):
@@ -163,13 +169,12 @@ try:
             r = rows.get(ino)
             if not check(r is not None, "json (%s): socket %d listed" % (loc, i)):
                 continue
-            want = ("@" if kind == "abstract" else tmp + "/") + \
-                raw.decode("utf-8", "backslashreplace")
+            want = ("@" if kind == "abstract" else tmp + "/") + jtext(raw)
             check(r["local"] == {"path": want},
                   "json (%s): name %d round-trips (%r)" % (loc, i, r["local"]))
             procs = [p for p in r["processes"] if p["pid"] == pid]
             check(len(procs) == 1 and procs[0]["comm"] ==
-                  COMMS[ci][0].decode("utf-8", "backslashreplace"),
+                  jtext(COMMS[ci][0]),
                   "json (%s): process name %d round-trips (%r)" % (loc, ci, procs))
 
     # --- table: exact escapes, aligned columns.

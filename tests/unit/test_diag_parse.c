@@ -1008,6 +1008,46 @@ static void test_abstract_name_raw(void **state)
 	assert_string_equal(sock_state_name(s), "UNCONN");
 }
 
+/* Issue 18 item 3: a path of the full 108 bytes comes as 109 (with the
+ * kernel's NUL); it is a name, not "unknown". 109 bytes without a NUL in
+ * sun_path, or an abstract name over 108, stay unknown. */
+static void test_name_108_with_nul(void **state)
+{
+	struct fix *f = *state;
+	char name[SOCK_NAME_MAX + 1];
+	struct nlmsghdr *nlh;
+	const struct sock *s;
+
+	f->p.proto = SP_UNIX;
+	memset(name, 'q', sizeof(name));
+	name[0] = '/';
+	name[SOCK_NAME_MAX] = '\0';
+	nlh = unix_msg(f->b, SOCK_STREAM, SS_LISTEN, 50);
+	mnl_attr_put(nlh, UNIX_DIAG_NAME, sizeof(name), name);
+	msg_end(f->b, nlh);
+	name[SOCK_NAME_MAX] = 'q'; /* no NUL at all: unknown */
+	nlh = unix_msg(f->b, SOCK_STREAM, SS_LISTEN, 51);
+	mnl_attr_put(nlh, UNIX_DIAG_NAME, sizeof(name), name);
+	msg_end(f->b, nlh);
+	name[0] = '\0'; /* abstract, 109 bytes: impossible, unknown */
+	name[SOCK_NAME_MAX] = '\0';
+	nlh = unix_msg(f->b, SOCK_STREAM, SS_LISTEN, 52);
+	mnl_attr_put(nlh, UNIX_DIAG_NAME, sizeof(name), name);
+	msg_end(f->b, nlh);
+	assert_int_equal(parse(f), 1);
+	assert_int_equal(f->snap.n, 3);
+	s = &f->snap.socks[0];
+	assert_true(s->has & SOCK_HAS_NAME);
+	assert_int_equal(s->name_len, SOCK_NAME_MAX);
+	assert_int_equal(s->name[0], '/');
+	assert_int_equal(s->name[SOCK_NAME_MAX - 1], 'q');
+	assert_false(sock_is_abstract(s));
+	assert_false(f->snap.socks[1].has & SOCK_HAS_NAME);
+	assert_int_equal(f->snap.socks[1].name_len, 0);
+	assert_false(f->snap.socks[2].has & SOCK_HAS_NAME);
+	assert_int_equal(f->snap.socks[2].name_len, 0);
+}
+
 static void test_name_108_no_nul(void **state)
 {
 	struct fix *f = *state;
@@ -1119,6 +1159,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_multipart, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_abstract_name_raw, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_name_108_no_nul, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_name_108_with_nul, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cong_bounded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_time_wait_uid, setup, teardown),
 	};

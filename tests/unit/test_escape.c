@@ -119,10 +119,28 @@ static void test_json(void **state)
 
 	(void)state;
 	esc_json(&b, "a\"b\\c\n\x1b\x7f", 8);
-	assert_string_equal(b.data, "a\\\"b\\\\c\\n\\u001b\\u007f");
+	/* the backslash as the text "\\\\" (issue 18 item 7) */
+	assert_string_equal(b.data, "a\\\"b\\\\\\\\c\\n\\u001b\\u007f");
 	buf_reset(&b);
 	esc_json(&b, "\xff" "ok\xc3\xa9\xe2\x80\xae", 8);
 	assert_string_equal(b.data, "\\\\xffok\xc3\xa9\\u202e");
+	buf_reset(&b);
+	/* an invalid byte and the literal text "\\xff": two different
+	 * strings, in JSON as on the terminal */
+	esc_json(&b, "\xff", 1);
+	assert_string_equal(b.data, "\\\\xff");
+	buf_reset(&b);
+	esc_json(&b, "\\xff", 4);
+	assert_string_equal(b.data, "\\\\\\\\xff");
+	buf_reset(&b);
+	esc_display(&b, "\xff", 1, ESC_UTF8);
+	assert_string_equal(b.data, "\\xff");
+	buf_reset(&b);
+	esc_display(&b, "\\xff", 4, ESC_UTF8);
+	assert_string_equal(b.data, "\\\\xff");
+	buf_reset(&b);
+	esc_display(&b, "\\xff", 4, ESC_ASCII);
+	assert_string_equal(b.data, "\\\\xff");
 	buf_reset(&b);
 	esc_json(&b, "\0x", 2);
 	assert_string_equal(b.data, "\\u0000x");

@@ -3,6 +3,8 @@
 
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -14,6 +16,7 @@
 #include "lineedit.h"
 #include "options.h"
 #include "sock.h"
+#include "utf8.h"
 
 static char prog[] = "sockview";
 
@@ -115,6 +118,98 @@ static void test_bad_values(void **state)
 	expect_usage("--bogus", "--bogus", NULL);
 	expect_usage("-d", "-d", NULL);
 	expect_usage("-f", "-f", "tcp", "extra", NULL);
+}
+
+/* The whole message for argv (issue 18 item 9), in a buffer of errlen. */
+static void expect_message(const char *want, size_t errlen, ...)
+{
+	struct options o;
+	char err[512];
+	char *argv[8];
+	int argc = 0;
+	va_list ap;
+	char *a;
+
+	argv[argc++] = prog;
+	va_start(ap, errlen);
+	while ((a = va_arg(ap, char *)) && argc < 7)
+		argv[argc++] = a;
+	va_end(ap);
+	argv[argc] = NULL;
+	assert_int_equal(options_parse(&o, argc, argv, err, errlen), OPT_USAGE);
+	if (strcmp(err, want))
+		fail_msg("got '%s'\nwant '%s'", err, want);
+}
+
+/* True when s is valid UTF-8 to its end (no character cut). */
+static bool whole_utf8(const char *s)
+{
+	size_t n = strlen(s), i = 0, len;
+	uint32_t cp;
+
+	while (i < n) {
+		len = utf8_decode(s + i, n - i, &cp);
+		if (!len)
+			return false;
+		i += len;
+	}
+	return true;
+}
+
+/* Long options are named by their name, never by getopt's internal value
+ * ("option '-" and "'-\x01'" before), whatever went wrong. */
+static void test_long_option_messages(void **state)
+{
+	(void)state;
+	expect_message("option '--format' needs a value", 512, "--format", NULL);
+	expect_message("option '--format' needs a value", 512, "--once", "--form", NULL);
+	expect_message("option '--delay' needs a value", 512, "--delay", NULL);
+	expect_message("option '--record-dump' needs a value", 512, "--record-dump", NULL);
+	expect_message("option '--no-processes' takes no value", 512, "--no-processes=1", NULL);
+	expect_message("option '--tcp' takes no value", 512, "--tcp=x", NULL);
+	expect_message("option '--help' takes no value", 512, "--help=", NULL);
+	expect_message("option '--no' is ambiguous", 512, "--no", NULL);
+	expect_message("unknown option '--nope'", 512, "--nope=3", NULL);
+	expect_message("unknown option '-z'", 512, "-z", NULL);
+	expect_message("unknown option '-z'", 512, "--tcp", "-zx", NULL);
+	expect_message("unknown option '-z'", 512, "-xz", NULL);
+	expect_message("option '-d' needs a value", 512, "-d", NULL);
+	expect_message("option '-f' needs a value", 512, "-tf", NULL);
+}
+
+/* What the user typed is quoted up to 64 bytes, cut between characters
+ * and marked "..."; a message that still does not fit is cut between
+ * characters too, never inside one. */
+static void test_message_cuts(void **state)
+{
+	struct options o;
+	char big[1200], err[512], *argv[4];
+	char want[200];
+
+	(void)state;
+	/* 2-byte characters from an odd offset: byte 64 is inside one */
+	big[0] = 'x';
+	for (size_t i = 1; i + 2 < sizeof(big); i += 2)
+		memcpy(big + i, "\xc3\xa9", 2);
+	big[sizeof(big) - 1 - (sizeof(big) - 2) % 2] = '\0';
+	snprintf(want, sizeof(want), "invalid refresh interval '%.63s...': expected seconds between 0.1 and 3600", big);
+	expect_message(want, 512, "-d", big, NULL);
+	big[0] = '-';
+	big[1] = '-';
+	snprintf(want, sizeof(want), "unknown option '--x%.60s...'", big + 3);
+	big[2] = 'x';
+	expect_message(want, 512, big, NULL);
+	/* a buffer too small for the message: cut at a boundary */
+	argv[0] = prog;
+	argv[1] = (char *)"-d";
+	argv[2] = (char *)"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9";
+	argv[3] = NULL;
+	for (size_t n = 26; n < 50; n++) {
+		assert_int_equal(options_parse(&o, 3, argv, err, n), OPT_USAGE);
+		assert_true(strlen(err) < n);
+		if (!whole_utf8(err))
+			fail_msg("cut inside a character at %zu: '%s'", n, err);
+	}
 }
 
 /* -f takes what the filter prompt takes (LINEEDIT_TEXT_MAX), and refuses
@@ -320,6 +415,8 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_protocols_and_families),
 		cmocka_unit_test(test_bad_values),
+		cmocka_unit_test(test_long_option_messages),
+		cmocka_unit_test(test_message_cuts),
 		cmocka_unit_test(test_filter_limit),
 		cmocka_unit_test(test_group_rate),
 		cmocka_unit_test(test_help_version),

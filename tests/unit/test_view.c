@@ -1,6 +1,7 @@
 /* test_view.c - the view model: cell text, escaping, layout, screens. */
 #include "config.h"
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -1211,6 +1212,24 @@ static void test_filter_totals(void **state)
 	buf_free(&all);
 }
 
+/* /proc that could not be read (out of file descriptors) is said in the
+ * header, not left as an empty process column (issue 18 item 8). */
+static void test_header_proc_error(void **state)
+{
+	struct fx *f = *state;
+	struct buf all = BUF_INIT;
+
+	app_draw(f->a, &f->v, 120, 40, NOW);
+	assert_null(strstr(screen(f, &all), "not mapped"));
+	f->a->proc_errno = EMFILE;
+	app_draw(f->a, &f->v, 120, 40, NOW);
+	assert_non_null(strstr(screen(f, &all), "some processes not mapped: Too many open files"));
+	f->a->proc_errno = 0;
+	app_draw(f->a, &f->v, 120, 40, NOW);
+	assert_null(strstr(screen(f, &all), "not mapped"));
+	buf_free(&all);
+}
+
 /* One socket is "1 socket", not "1 sockets" (issue 12 item 10). */
 static void test_header_plural(void **state)
 {
@@ -1362,6 +1381,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_long_interval, setup, teardown),
 		cmocka_unit_test(test_header_plural),
 		cmocka_unit_test(test_header_kinds),
+		cmocka_unit_test_setup_teardown(test_header_proc_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_filter_totals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_narrow_keeps_what_matters, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_screen_80_shortens, setup, teardown),

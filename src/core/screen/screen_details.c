@@ -1,12 +1,15 @@
 /* screen_details.c - the details of the selected socket, in plain words. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
 #include "details_hist.h"
+#include "clock.h"
+#include "fsprobe.h"
 #include "i18n.h"
 #include "output.h"
 #include "screen.h"
@@ -299,9 +302,19 @@ static void details_sync(struct app *a)
 		f->valid = false;
 		return;
 	}
-	if (f->valid && sock_key_equal(&f->key, &s->key) && f->generation == a->table.generation)
+	if (f->valid && sock_key_equal(&f->key, &s->key) &&
+	    (f->generation == a->table.generation ||
+	     /* one question at a time, and none again to a file system
+	      * that did not answer (each would leave a helper stuck) */
+	     f->pending || f->err == ETIMEDOUT))
 		return;
-	memset(f, 0, sizeof(*f));
+	{
+		/* a new token per request: an answer to an older one is stale */
+		uint64_t token = f->token + 1;
+
+		memset(f, 0, sizeof(*f));
+		f->token = token;
+	}
 	f->valid = true;
 	f->key = s->key;
 	f->generation = a->table.generation;
@@ -310,12 +323,41 @@ static void details_sync(struct app *a)
 		return;
 	memcpy(path, s->name, len);
 	path[len] = '\0';
-	if (memchr(s->name, '\0', len) || lstat(path, &st) < 0)
+	if (memchr(s->name, '\0', len))
+		return;
+	if (a->fsprobe) {
+		/* The path may cross a dead NFS or FUSE mount: lstat() runs
+		 * in fsprobe's helper, the answer comes back through the
+		 * loop (app_sockfile_result), the details show at once. */
+		f->pending = fsprobe_request(a->fsprobe, path, f->token, clock_now_ms()) == 0;
+		if (!f->pending)
+			f->err = errno;
+		return;
+	}
+	/* no probe (unit tests): inline */
+	if (lstat(path, &st) < 0)
 		return;
 	f->found = true;
 	f->mode = (unsigned)st.st_mode;
 	f->uid = (unsigned)st.st_uid;
 	f->gid = (unsigned)st.st_gid;
+}
+
+bool app_sockfile_result(struct app *a, const struct fsprobe_result *r)
+{
+	struct app_sockfile *f = &a->sockfile;
+
+	if (!f->valid || !f->pending || r->token != f->token)
+		return false;
+	f->pending = false;
+	f->err = r->err;
+	if (!r->err) {
+		f->found = true;
+		f->mode = r->mode;
+		f->uid = r->uid;
+		f->gid = r->gid;
+	}
+	return true;
 }
 
 static void details_file(struct textlines *tl, const struct app *a, const struct sock *s)
@@ -332,6 +374,16 @@ static void details_file(struct textlines *tl, const struct app *a, const struct
 		tl_kv(tl, _("Socket file"), "%s", _("none: an abstract name lives only in the "
 						   "kernel; anyone in the network namespace can connect "
 						   "(no file permissions)"));
+		return;
+	}
+	if (f->valid && sock_key_equal(&f->key, &s->key) && f->pending) {
+		tl_kv(tl, _("Socket file"), "%s", _("file metadata not available yet"));
+		return;
+	}
+	if (f->valid && sock_key_equal(&f->key, &s->key) && f->err == ETIMEDOUT) {
+		tl_kv(tl, _("Socket file"), _("file metadata not available: the file system did not "
+					      "answer within %d s (a dead network or FUSE mount?)"),
+		      FSPROBE_TIMEOUT_MS / 1000);
 		return;
 	}
 	if (!f->valid || !sock_key_equal(&f->key, &s->key) || !f->found) {
