@@ -27,6 +27,7 @@ enum {
 	OPT_NO_PROCESSES,
 	OPT_NO_COLOR,
 	OPT_RECORD,
+	OPT_WATCH,
 };
 
 static const struct option long_opts[] = {
@@ -46,6 +47,8 @@ static const struct option long_opts[] = {
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 	{ "no-colour", no_argument, NULL, OPT_NO_COLOR },
 	{ "record-dump", required_argument, NULL, OPT_RECORD },
+	{ "watch", no_argument, NULL, OPT_WATCH },
+	{ "interval", required_argument, NULL, 'd' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -66,9 +69,13 @@ const char *options_help(void)
 		 "  -l, --listening      only listening (and unconnected bound) sockets\n"
 		 "  -f, --filter=EXPR    start with this filter expression\n"
 		 "  -d, --delay=SECS     refresh interval, 0.1..3600 (default 1)\n"
+		 "      --interval=SECS  the same (with --watch: the dump period)\n"
 		 "  -N, --netns=NAME     look inside network namespace NAME (/run/netns/NAME)\n"
 		 "  -1, --once           print one snapshot to standard output and exit\n"
 		 "      --format=FMT     with --once: table (default), json, csv\n"
+		 "                       with --watch: ndjson (default), table\n"
+		 "      --watch          print socket events (births, deaths, changes)\n"
+		 "                       until interrupted, no terminal UI\n"
 		 "      --no-processes   do not map sockets to processes\n"
 		 "      --no-color       monochrome (also when NO_COLOR is set)\n"
 		 "  -h, --help           show this help and exit\n"
@@ -164,15 +171,18 @@ enum options_action options_parse(struct options *o, int argc, char **argv,
 				o->format = FMT_JSON;
 			} else if (!strcmp(optarg, "csv")) {
 				o->format = FMT_CSV;
+			} else if (!strcmp(optarg, "ndjson")) {
+				o->format = FMT_NDJSON;
 			} else {
 				snprintf(err, errlen,
-					 _("invalid format '%s': expected table, json or csv"), optarg);
+					 _("invalid format '%s': expected table, json, csv or ndjson"), optarg);
 				return OPT_USAGE;
 			}
 			break;
 		case OPT_NO_PROCESSES: o->no_processes = true; break;
 		case OPT_NO_COLOR: o->no_color = true; break;
 		case OPT_RECORD: o->record_dir = optarg; break;
+		case OPT_WATCH: o->watch = true; break;
 		case 'h': return OPT_HELP;
 		case 'V': return OPT_VERSION;
 		case ':':
@@ -193,8 +203,22 @@ enum options_action options_parse(struct options *o, int argc, char **argv,
 		snprintf(err, errlen, _("unexpected argument '%s'"), argv[optind]);
 		return OPT_USAGE;
 	}
-	if (o->format_given && !o->once) {
-		snprintf(err, errlen, _("--format applies only with --once"));
+	if (o->watch && o->once) {
+		snprintf(err, errlen, _("--watch and --once exclude each other"));
+		return OPT_USAGE;
+	}
+	if (o->format_given && !o->once && !o->watch) {
+		snprintf(err, errlen, _("--format applies only with --once or --watch"));
+		return OPT_USAGE;
+	}
+	if (o->watch && !o->format_given)
+		o->format = FMT_NDJSON;
+	if (o->watch && o->format != FMT_NDJSON && o->format != FMT_TABLE) {
+		snprintf(err, errlen, _("--watch prints ndjson or table"));
+		return OPT_USAGE;
+	}
+	if (o->once && o->format == FMT_NDJSON) {
+		snprintf(err, errlen, _("--format=ndjson applies only with --watch"));
 		return OPT_USAGE;
 	}
 	o->protos = protos ? protos : SP_MASK_ALL;
@@ -209,6 +233,8 @@ void options_collect_config(const struct options *o, struct collect_config *out)
 	out->listening = o->listening;
 	out->no_processes = o->no_processes;
 	out->live = !o->once;
-	out->tcp_info = !o->once || o->format == FMT_JSON;
+	/* --watch prints what a dump gives without tcp_info: every dump of
+	 * a busy machine would cost a third more for it */
+	out->tcp_info = (!o->once && !o->watch) || (o->once && o->format == FMT_JSON);
 	out->record_dir = o->record_dir;
 }

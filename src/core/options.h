@@ -11,6 +11,7 @@ enum out_format {
 	FMT_TABLE,
 	FMT_JSON,
 	FMT_CSV,
+	FMT_NDJSON, /* --watch: one JSON object per line */
 };
 
 enum options_action {
@@ -32,6 +33,7 @@ struct options {
 	bool format_given;     /* --format appeared (only valid with --once) */
 	bool no_processes;     /* --no-processes */
 	bool no_color;         /* --no-color or NO_COLOR set */
+	bool watch;            /* --watch: stream events, no terminal UI */
 	/* Hidden, for tests and tools: record raw dumps into this directory. */
 	const char *record_dir;
 };

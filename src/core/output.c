@@ -449,6 +449,38 @@ static void json_processes(struct buf *out, const struct procmap *pm, const stru
 	buf_putc(out, ']');
 }
 
+void output_json_sock(struct buf *out, const struct procmap *pm, const struct sock *s)
+{
+	buf_printf(out, "{\"proto\": \"%s\", \"family\": \"%s\", ",
+		   sock_proto_name(s->proto), sock_family_name(s->family));
+	if (s->proto == SP_UNIX)
+		buf_printf(out, "\"type\": \"%s\", ", sock_type_name(s->type));
+	buf_printf(out, "\"state\": \"%s\", \"local\": ", sock_state_name(s));
+	json_endpoint(out, s, false);
+	buf_puts(out, ", \"peer\": ");
+	json_endpoint(out, s, true);
+	buf_printf(out, ", \"recv_q\": %u, \"send_q\": %u, \"inode\": %u",
+		   s->recv_q, s->send_q, s->inode);
+	if (s->has & SOCK_HAS_UID)
+		buf_printf(out, ", \"uid\": %u", s->uid);
+	else
+		buf_puts(out, ", \"uid\": null");
+	buf_printf(out, ", \"cookie\": %llu", (unsigned long long)s->cookie);
+	if (s->proto == SP_UNIX) {
+		if ((s->has & SOCK_HAS_PEER) && s->peer_inode)
+			buf_printf(out, ", \"peer_inode\": %u", s->peer_inode);
+		else
+			buf_puts(out, ", \"peer_inode\": null");
+	}
+	if (sock_awaits_accept(s))
+		/* no process holds it yet: the listener's get it */
+		buf_printf(out, ", \"listener_inode\": %u", s->listener_inode);
+	if (s->proto == SP_TCP && (s->has & SOCK_HAS_TCP))
+		json_tcp(out, s);
+	json_processes(out, pm, s);
+	buf_putc(out, '}');
+}
+
 static void write_json(struct sink *k, const struct output_ctx *ctx,
 		       const struct sock *const *rows, size_t n)
 {
@@ -456,36 +488,8 @@ static void write_json(struct sink *k, const struct output_ctx *ctx,
 
 	buf_putc(out, '[');
 	for (size_t i = 0; i < n; i++) {
-		const struct sock *s = rows[i];
-
-		buf_printf(out, "%s\n{\"proto\": \"%s\", \"family\": \"%s\", ",
-			   i ? "," : "", sock_proto_name(s->proto), sock_family_name(s->family));
-		if (s->proto == SP_UNIX)
-			buf_printf(out, "\"type\": \"%s\", ", sock_type_name(s->type));
-		buf_printf(out, "\"state\": \"%s\", \"local\": ", sock_state_name(s));
-		json_endpoint(out, s, false);
-		buf_puts(out, ", \"peer\": ");
-		json_endpoint(out, s, true);
-		buf_printf(out, ", \"recv_q\": %u, \"send_q\": %u, \"inode\": %u",
-			   s->recv_q, s->send_q, s->inode);
-		if (s->has & SOCK_HAS_UID)
-			buf_printf(out, ", \"uid\": %u", s->uid);
-		else
-			buf_puts(out, ", \"uid\": null");
-		buf_printf(out, ", \"cookie\": %llu", (unsigned long long)s->cookie);
-		if (s->proto == SP_UNIX) {
-			if ((s->has & SOCK_HAS_PEER) && s->peer_inode)
-				buf_printf(out, ", \"peer_inode\": %u", s->peer_inode);
-			else
-				buf_puts(out, ", \"peer_inode\": null");
-		}
-		if (sock_awaits_accept(s))
-			/* no process holds it yet: the listener's get it */
-			buf_printf(out, ", \"listener_inode\": %u", s->listener_inode);
-		if (s->proto == SP_TCP && (s->has & SOCK_HAS_TCP))
-			json_tcp(out, s);
-		json_processes(out, ctx->pm, s);
-		buf_putc(out, '}');
+		buf_puts(out, i ? ",\n" : "\n");
+		output_json_sock(out, ctx->pm, rows[i]);
 		sink_row(k);
 	}
 	buf_puts(out, n ? "\n]\n" : "]\n");
