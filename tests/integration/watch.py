@@ -283,16 +283,22 @@ def main():
                          stdout=wfd, stderr=subprocess.PIPE)
     os.close(wfd)
     os.close(r)
-    l3 = socket.socket()
-    l3.bind(("127.0.0.1", 0))
-    l3.listen(1)
-    try:
-        rc = p.wait(timeout=DEADLINE)
-    except subprocess.TimeoutExpired:
+    # births until it has something to write (the first dump makes none)
+    end = time.monotonic() + DEADLINE
+    rc = None
+    while rc is None and time.monotonic() < end:
+        l3 = socket.socket()
+        l3.bind(("127.0.0.1", 0))
+        l3.listen(1)
+        try:
+            rc = p.wait(timeout=3 * INTERVAL)
+        except subprocess.TimeoutExpired:
+            pass
+        l3.close()
+    if rc is None:
         p.kill()
         rc = p.wait()
     err = p.stderr.read().decode(errors="replace")
-    l3.close()
     check(rc == 1 and "write error" in err, "a closed pipe: status 1 and a message (%s, %r)" %
           (rc, err.strip()))
 
