@@ -73,6 +73,8 @@ static const struct binding table[] = {
 	{ KC_CTRL('x'), ACT_HEX, KB_HELP | KB_FOOTER },
 	{ 'P', ACT_PANES, KB_HELP },
 	{ KC_F9, ACT_DESTROY, KB_HELP },
+	{ 'e', ACT_EVENTS, KB_HELP },
+	{ 'E', ACT_EXPORT, KB_HELP },
 	{ KC_ESC, ACT_BACK, KB_HELP },
 	{ KC_CTRL('l'), ACT_REDRAW, KB_HELP },
 };
@@ -154,6 +156,10 @@ static const struct key_help help[] = {
 	  N_("hide or show all the panes (the table takes the whole body)") },
 	{ KEYS_ACT(ACT_DESTROY), KR_TABLE, N_("destroy the selected socket (not available yet)") },
 	{ KEYS_ACT(ACT_REDRAW), KR_TABLE, N_("redraw the screen and refresh the sockets now") },
+	{ KEYS_ACT(ACT_EVENTS), KR_TABLE,
+	  N_("the event log: births, deaths and changes of sockets (Enter: select it)") },
+	{ KEYS_ACT(ACT_EXPORT), KR_TABLE,
+	  N_("export the session (table, event log, pane transcripts) to a JSON file") },
 	/* the terminal driver turns Ctrl-Z into SIGTSTP, which the loop
 	 * handles; the mouse comes as KC_MOUSE events (live.c) */
 	{ KEYS_RAW(KC_CTRL('z')), KR_TERMINAL,

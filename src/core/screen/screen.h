@@ -67,6 +67,7 @@ extern const struct screen screen_columns;
 extern const struct screen screen_newep;
 extern const struct screen screen_form;
 extern const struct screen screen_filterhelp;
+extern const struct screen screen_events;
 
 /* Helpers shared by the screens (screen.c). */
 /* The table's actions, for screens that pass on what they do not handle. */

@@ -457,6 +457,10 @@ unsigned screen_table_action(struct app *a, enum action act, int64_t now)
 		return app_pane_toggle(a, act, now);
 	case ACT_PANES:
 		return app_hide_panes(a, now);
+	case ACT_EVENTS:
+		return app_set_mode(a, MODE_EVENTS);
+	case ACT_EXPORT:
+		return app_export_prompt(a, now);
 	case ACT_DESTROY:
 		app_message(a, true, now, "%s",
 			    _("destroying sockets is not available in this version"));
