@@ -62,7 +62,7 @@ enum ev_life {
 #define EVF_QUEUE 0x08u    /* change: a TCP queue went from empty to non-empty */
 #define EVF_NO_DESTROY 0x10u /* gone: a kind without destroy messages (dump only) */
 
-/* One event: a fixed size (sizeof(struct ev_event), 384 bytes on x86-64),
+/* One event: a fixed size (sizeof(struct ev_event), 360 bytes on x86-64),
  * the socket record included, so the log at its bound costs cap times that. */
 struct ev_event {
 	int64_t t_ms;     /* when (caller's clock) */
