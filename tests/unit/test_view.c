@@ -741,7 +741,7 @@ static void test_events_screen(void **state)
 	assert_int_equal(f->a->mode, MODE_EVENTS);
 	assert_non_null(strstr(f->a->msg, "gone"));
 	/* down to the birth of 9999: Enter selects it in the table */
-	while (f->a->mode == MODE_EVENTS) {
+	for (int k = 0; k < 20 && f->a->mode == MODE_EVENTS; k++) {
 		const struct ev_event *e = NULL;
 
 		app_key(f->a, KC_DOWN, NOW + 1000);
