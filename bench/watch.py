@@ -45,11 +45,12 @@ def rss_kb(pid):
     return 0
 
 
-class Counter(threading.Thread):
-    """Reads --watch's NDJSON; counts the churn port's events."""
+class Counter:
+    """Reads --watch's NDJSON (from the file it wrote: a reader that falls
+    behind would block --watch's writes and make it miss destroy messages,
+    measuring the reader); counts the churn's events."""
 
     def __init__(self, stream, port, clients):
-        super().__init__(daemon=True)
         self.stream, self.port, self.clients = stream, port, clients
         self.lines = self.bad = self.gaps = 0
         self.gone = {"destroy": 0, "dump": 0}
@@ -165,11 +166,10 @@ def main():
     lst.bind(("127.0.0.1", 0))
     lst.listen(4096)
     port = lst.getsockname()[1]
-    w = subprocess.Popen([sv, "--watch", "-t", "--interval", str(o.interval)],
-                         stdout=subprocess.PIPE)
+    out_path = os.path.join(os.environ.get("TMPDIR", "/tmp"), "sv-bench-watch.%d" % os.getpid())
+    out = open(out_path, "wb")
+    w = subprocess.Popen([sv, "--watch", "-t", "--interval", str(o.interval)], stdout=out)
     clients = set()
-    counter = Counter(w.stdout, port, clients)
-    counter.start()
     rows = []
     rows_t0[0] = time.monotonic()
     try:
@@ -191,10 +191,14 @@ def main():
         except subprocess.TimeoutExpired:
             w.kill()
             rc = w.wait()
-        counter.join(timeout=10)
+        out.close()
         if load:
             load.send_signal(signal.SIGTERM)
             load.wait(timeout=30)
+    counter = Counter(open(out_path, "rb"), port, clients)
+    counter.run()
+    counter.stream.close()
+    os.unlink(out_path)
     gen = 2 * made[0]
     rep = counter.gone["destroy"] + counter.gone["dump"]
     idle = [r[2] for r in rows if r[0] == "idle"]

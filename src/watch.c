@@ -269,7 +269,11 @@ int watch_run(const struct options *o, const struct filter *f)
 		w.ds = destroy_open(o->protos, o->families, err, sizeof(err));
 		if (!w.ds)
 			fprintf(stderr, _("sockview: %s; deaths come from the dumps only\n"), err);
-		else if (loop_add_fd(w.loop, destroy_fd(w.ds), POLLIN, on_destroy_fd, &w) < 0) {
+		else if (getenv("SOCKVIEW_TEST_DESTROY_RCVBUF"))
+			/* tests: a tiny buffer, to overflow it (ENOBUFS) */
+			(void)destroy_set_rcvbuf(
+				w.ds, (int)strtol(getenv("SOCKVIEW_TEST_DESTROY_RCVBUF"), NULL, 10));
+		if (w.ds && loop_add_fd(w.loop, destroy_fd(w.ds), POLLIN, on_destroy_fd, &w) < 0) {
 			destroy_free(w.ds);
 			w.ds = NULL;
 		}

@@ -169,6 +169,8 @@ struct ev_tracker {
 	const struct snapshot *last; /* the last dump (not owned) */
 	int64_t last_ms;
 	int64_t last_started; /* when the last dump began */
+	struct sock_scope last_scope; /* what the last dump was asked for */
+	bool last_scoped;     /* false: it was asked for everything */
 	struct ev_side *side, *side_next; /* parallel to last / to the next */
 	size_t side_cap, side_next_cap;
 	uint64_t *matched;
@@ -433,8 +435,10 @@ void ev_tracker_dump(struct ev_tracker *t, const struct snapshot *cur,
 		} else {
 			memset(sd, 0, sizeof(*sd));
 			sd->first_ms = now;
-			/* born if the last dump could have seen it */
-			sd->born_seen = last && d < 0 && (!scope || sock_in_scope(scope, s));
+			/* born if the last dump could have seen it (one the
+			 * user's wider toggles just brought into view is not) */
+			sd->born_seen = last && d < 0 &&
+					(!t->last_scoped || sock_in_scope(&t->last_scope, s));
 		}
 		side_owner(sd, pm, s);
 		if (d >= 0) {
@@ -528,6 +532,9 @@ void ev_tracker_dump(struct ev_tracker *t, const struct snapshot *cur,
 	t->last = cur;
 	t->last_ms = now;
 	t->last_started = started_ms;
+	t->last_scoped = scope != NULL;
+	if (scope)
+		t->last_scope = *scope;
 }
 
 void ev_tracker_destroyed(struct ev_tracker *t, const struct sock *rec, int64_t now)

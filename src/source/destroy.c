@@ -148,6 +148,15 @@ int destroy_fd(const struct destroy *d)
 	return d->nl ? mnl_socket_get_fd(d->nl) : -1;
 }
 
+int destroy_set_rcvbuf(struct destroy *d, int bytes)
+{
+	if (!d->nl) {
+		errno = EINVAL;
+		return -1;
+	}
+	return setsockopt(mnl_socket_get_fd(d->nl), SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes));
+}
+
 size_t destroy_bad(const struct destroy *d)
 {
 	return d->bad;

@@ -52,6 +52,10 @@ int destroy_fd(const struct destroy *d);
  * sockets already read were reported), another errno on failure. Bad
  * messages (truncated, malformed) are skipped and counted. */
 int destroy_read(struct destroy *d, size_t max, destroy_sock_fn cb, void *ctx);
+/* Sets the socket's receive buffer to bytes (the kernel rounds it up to
+ * its minimum): tests make it small to overflow it. Returns 0 or -1 with
+ * errno (EINVAL for a fake). */
+int destroy_set_rcvbuf(struct destroy *d, int bytes);
 /* Messages skipped as malformed so far. */
 size_t destroy_bad(const struct destroy *d);
 

@@ -293,6 +293,49 @@ static void test_timewait_remnant(void **state)
 	pair_free(&p);
 }
 
+/* Sockets that come into view because the toggles widened are not born;
+ * those that leave it are not dead. */
+static void test_scope(void **state)
+{
+	struct got g = { .n = 0 };
+	struct ev_tracker *t = ev_tracker_new(NULL, collect, &g);
+	struct sock_scope tcp = { SP_MASK(SP_TCP), SF_ALL, false };
+	struct sock_scope all = { SP_MASK_ALL, SF_ALL, false };
+	struct pair p;
+	struct snapshot *s;
+
+	(void)state;
+	pair_init(&p);
+	s = fresh(&p);
+	add(s, 1, 10, SP_TCP, SS_LISTEN);
+	snapshot_finish(s);
+	ev_tracker_dump(t, s, &tcp, NULL, 0, 1000);
+	s = fresh(&p);
+	add(s, 1, 10, SP_TCP, SS_LISTEN);
+	add(s, 2, 20, SP_UNIX, SS_ESTABLISHED); /* there all along */
+	snapshot_finish(s);
+	ev_tracker_dump(t, s, &all, NULL, 1900, 2000);
+	assert_int_equal(g.n, 0);
+	s = fresh(&p);
+	add(s, 1, 10, SP_TCP, SS_LISTEN);
+	add(s, 3, 30, SP_UNIX, SS_ESTABLISHED); /* really new */
+	snapshot_finish(s);
+	ev_tracker_dump(t, s, &all, NULL, 2900, 3000);
+	assert_int_equal(g.n, 2);
+	assert_int_equal(g.ev[0].kind, EV_BORN);
+	assert_int_equal(g.ev[0].sock.cookie, 3);
+	assert_int_equal(g.ev[1].kind, EV_GONE);
+	assert_int_equal(g.ev[1].sock.cookie, 2);
+	assert_int_equal(g.ev[1].life, EVL_AT_LEAST);
+	s = fresh(&p);
+	add(s, 1, 10, SP_TCP, SS_LISTEN);
+	snapshot_finish(s);
+	ev_tracker_dump(t, s, &tcp, NULL, 3900, 4000); /* Unix hidden: not dead */
+	assert_int_equal(g.n, 2);
+	ev_tracker_free(t);
+	pair_free(&p);
+}
+
 static void test_gap(void **state)
 {
 	struct got g = { .n = 0 };
@@ -340,6 +383,7 @@ int main(void)
 		cmocka_unit_test(test_derivation),
 		cmocka_unit_test(test_destroy_merge),
 		cmocka_unit_test(test_timewait_remnant),
+		cmocka_unit_test(test_scope),
 		cmocka_unit_test(test_gap),
 		cmocka_unit_test(test_log_bound),
 	};
