@@ -266,13 +266,14 @@ int watch_run(const struct options *o, const struct filter *f)
 	}
 	w.tr = ev_tracker_new(NULL, on_event, &w);
 	if (o->protos & (SP_MASK(SP_TCP) | SP_MASK(SP_UDP))) {
+		const char *rcvbuf = getenv("SOCKVIEW_TEST_DESTROY_RCVBUF");
+
 		w.ds = destroy_open(o->protos, o->families, err, sizeof(err));
 		if (!w.ds)
 			fprintf(stderr, _("sockview: %s; deaths come from the dumps only\n"), err);
-		else if (getenv("SOCKVIEW_TEST_DESTROY_RCVBUF"))
+		else if (rcvbuf)
 			/* tests: a tiny buffer, to overflow it (ENOBUFS) */
-			(void)destroy_set_rcvbuf(
-				w.ds, (int)strtol(getenv("SOCKVIEW_TEST_DESTROY_RCVBUF"), NULL, 10));
+			(void)destroy_set_rcvbuf(w.ds, (int)strtol(rcvbuf, NULL, 10));
 		if (w.ds && loop_add_fd(w.loop, destroy_fd(w.ds), POLLIN, on_destroy_fd, &w) < 0) {
 			destroy_free(w.ds);
 			w.ds = NULL;

@@ -54,7 +54,29 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+static const char *options_help_main(void);
+
+/* The events' options, a paragraph of their own: the main text keeps its
+ * translations. */
+static const char *help_events(void)
+{
+	return _("\n"
+		 "Events (sockets over time):\n"
+		 "      --watch          print socket events (births, deaths, changes)\n"
+		 "                       as they happen, until interrupted, no terminal UI\n"
+		 "      --format=FMT     with --watch: ndjson (default), table\n"
+		 "      --interval=SECS  the same as -d (with --watch: the dump period)\n");
+}
+
 const char *options_help(void)
+{
+	static char text[8192];
+
+	snprintf(text, sizeof(text), "%s%s", options_help_main(), help_events());
+	return text;
+}
+
+static const char *options_help_main(void)
 {
 	return _("Usage: sockview [OPTION]...\n"
 		 "Show the machine's sockets live, and open test endpoints to play with them.\n"
@@ -69,13 +91,9 @@ const char *options_help(void)
 		 "  -l, --listening      only listening (and unconnected bound) sockets\n"
 		 "  -f, --filter=EXPR    start with this filter expression\n"
 		 "  -d, --delay=SECS     refresh interval, 0.1..3600 (default 1)\n"
-		 "      --interval=SECS  the same (with --watch: the dump period)\n"
 		 "  -N, --netns=NAME     look inside network namespace NAME (/run/netns/NAME)\n"
 		 "  -1, --once           print one snapshot to standard output and exit\n"
 		 "      --format=FMT     with --once: table (default), json, csv\n"
-		 "                       with --watch: ndjson (default), table\n"
-		 "      --watch          print socket events (births, deaths, changes)\n"
-		 "                       until interrupted, no terminal UI\n"
 		 "      --no-processes   do not map sockets to processes\n"
 		 "      --no-color       monochrome (also when NO_COLOR is set)\n"
 		 "  -h, --help           show this help and exit\n"
