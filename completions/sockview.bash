@@ -19,10 +19,11 @@ _sockview()
 		--format= --no-processes --no-color --no-config -h --help -V --version
 		--group= --rate=
 		-a -n -p -e --extended -i --info -m --memory
-		-o --options -s --summary -H --no-header -F --filter-file= -K --kill"
+		-o --options -s --summary -H --no-header -F --filter-file= -K --kill
+		--watch --interval="
 	# sockview-options-end
 	# sockview-formats: table json csv
-	local formats="table json csv"
+	local formats="table json csv ndjson"
 	# sockview-filter-words-begin
 	local words="tcp udp raw unix packet netlink mptcp inet ipv4 inet6 ipv6 state exclude sport dport
 		port src dst addr path pid comm user uid inode dev fwmark cgroup autobound peer
@@ -50,7 +51,7 @@ _sockview()
 		COMPREPLY=($(compgen -W "process" -- "${cur#--group=}"))
 		return
 		;;
-	--delay=* | --rate=*)
+	--delay=* | --rate=* | --interval=*)
 		COMPREPLY=($(compgen -W "0.5 1 2 5" -- "${cur#--*=}"))
 		return
 		;;
@@ -72,7 +73,7 @@ _sockview()
 		COMPREPLY=($(compgen -W "$formats" -- "$cur"))
 		return
 		;;
-	-d | --delay)
+	-d | --delay | --interval)
 		COMPREPLY=($(compgen -W "0.5 1 2 5" -- "$cur"))
 		return
 		;;

@@ -15,6 +15,7 @@
 #include "app.h"
 #include "clock.h"
 #include "collect.h"
+#include "dgroup.h"
 #include "diag.h"
 #include "epman.h"
 #include "fsprobe.h"
@@ -60,6 +61,7 @@ struct ui {
 	int fsp_fd;            /* its fd being watched, or -1 */
 	unsigned fsp_timer;    /* its deadline */
 	int64_t fsp_due;
+	struct destroy *ds;    /* the destroy messages (NULL: deaths from dumps only) */
 
 	int nl_fd;             /* netlink fd being watched, or -1 */
 	unsigned tick;         /* next refresh */
@@ -137,9 +139,56 @@ static void nl_sync(struct ui *u)
 		u->nl_fd = fd;
 }
 
+static void on_dying(void *ctx, const struct sock *rec)
+{
+	struct ui *u = ctx;
+
+	ev_tracker_destroyed(u->app->evt, rec, clock_now_ms());
+}
+
+/* Reads the pending destroy messages into the event log. Lost messages
+ * (ENOBUFS) are a gap, and a dump now says what is left. */
+static void read_destroy(struct ui *u)
+{
+	if (!u->ds)
+		return;
+	if (destroy_read(u->ds, 512, on_dying, u) >= 0)
+		return;
+	if (errno == ENOBUFS) {
+		ev_tracker_gap(u->app->evt, clock_now_ms());
+		u->dirty = true;
+		if (collect_busy(u->col))
+			u->pending = true;
+		else
+			start_refresh(u);
+		return;
+	}
+	loop_del_fd(u->loop, destroy_fd(u->ds));
+	destroy_free(u->ds);
+	u->ds = NULL;
+	ev_tracker_set_destroy(u->app->evt, false);
+}
+
+static void on_destroy_fd(struct loop *l, int fd, short revents, void *ctx)
+{
+	struct ui *u = ctx;
+
+	(void)l;
+	(void)fd;
+	(void)revents;
+	read_destroy(u);
+	if (screen_of(u->app->mode) == &screen_events)
+		u->dirty = true;
+}
+
 static void finish_refresh(struct ui *u, int r, int err)
 {
-	int64_t now = clock_now_ms();
+	int64_t now;
+
+	/* deaths that came before the dump ended go first */
+	if (r == 0)
+		read_destroy(u);
+	now = clock_now_ms();
 
 	loop_cancel_timer(u->loop, u->watchdog);
 	u->watchdog = 0;
@@ -564,6 +613,8 @@ static void ui_cleanup(struct ui *u)
 	/* kills a helper stuck on a dead mount; never waits for it */
 	fsprobe_free(u->fsp);
 	u->fsp = NULL;
+	destroy_free(u->ds);
+	u->ds = NULL;
 	app_free(u->app);
 	view_free(&u->view);
 	loop_free(u->loop);
@@ -656,6 +707,13 @@ int ui_run(const struct options *o)
 		ui_cleanup(&u);
 		return 1;
 	}
+	/* deaths as they happen (TCP, UDP); without them, from the dumps */
+	u.ds = destroy_open(SP_MASK(SP_TCP) | SP_MASK(SP_UDP), SF_ALL, err, sizeof(err));
+	if (u.ds && loop_add_fd(u.loop, destroy_fd(u.ds), POLLIN, on_destroy_fd, &u) < 0) {
+		destroy_free(u.ds);
+		u.ds = NULL;
+	}
+	ev_tracker_set_destroy(u.app->evt, u.ds != NULL);
 	loop_set_pass_hook(u.loop, on_pass, &u);
 	u.dirty = true;
 	if (warn[0])

@@ -25,6 +25,7 @@
 #include "summary.h"
 #include "sock.h"
 #include "live.h"
+#include "watch.h"
 #include "xalloc.h"
 
 #define EXIT_USAGE 2
@@ -311,7 +312,12 @@ int main(int argc, char **argv)
 		options_free(&o);
 		return code;
 	}
-	rc = o.once ? run_once(&o, f) : ui_run(&o);
+	if (o.watch && (closed_fds & 2u)) {
+		fprintf(stderr, _("sockview: standard output is closed: nowhere to print the events\n"));
+		filter_free(f);
+		return EXIT_FAILURE;
+	}
+	rc = o.once ? run_once(&o, f) : o.watch ? watch_run(&o, f) : ui_run(&o);
 	filter_free(f);
 	options_free(&o);
 	return rc;

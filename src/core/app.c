@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "app.h"
+#include "clock.h"
 #include "epman.h"
 #include "filter.h"
 #include "filter_hist.h"
@@ -40,6 +42,14 @@ struct app *app_new(const struct options *o, enum esc_charset cs)
 	a->panes.focus = PANE_NONE;
 	a->panes.first = PANE_NONE;
 	snapshot_init(&a->panes.probe_snap);
+	ev_log_init(&a->events, EV_LOG_DEFAULT_CAP, clock_now_ms());
+	a->evt = ev_tracker_new(&a->events, NULL, NULL);
+	{
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		a->wall_off = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 - clock_now_ms();
+	}
 	if (o->group_given)
 		a->mode = MODE_GROUP; /* --group: start grouped (g returns to the table) */
 	return a;
@@ -53,6 +63,8 @@ void app_free(struct app *a)
 	filter_hist_free(a->hist);
 	screen_group_free(a->groups);
 	snapshot_free(&a->panes.probe_snap);
+	ev_tracker_free(a->evt);
+	ev_log_free(&a->events);
 	free(a);
 }
 
@@ -82,6 +94,7 @@ static void message_clear(struct app *a)
 
 struct snapshot *app_spare_snapshot(struct app *a)
 {
+	a->ev_started = clock_now_ms();
 	return table_spare_snapshot(&a->table);
 }
 
@@ -90,6 +103,10 @@ void app_commit_snapshot(struct app *a, const struct procmap *pm, int64_t now)
 	const struct screen *sc;
 
 	table_commit(&a->table, pm, now);
+	/* the tracker keeps the current snapshot: the table leaves it alone
+	 * until the commit after next */
+	ev_tracker_dump(a->evt, table_snapshot(&a->table), &a->table.scope_cur, pm,
+			a->ev_started, now);
 	app_endpoints_after_refresh(a, now);
 	sc = screen_of(a->mode);
 	if (sc->sync)
@@ -294,6 +311,8 @@ static unsigned prompt_key(struct app *a, int key, int64_t now)
 			    LINEEDIT_TEXT_MAX);
 		return APP_REDRAW;
 	}
+	if (key == KC_ENTER && a->prompt == PROMPT_EXPORT)
+		return app_export_submit(a, now);
 	if (key == KC_ENTER) {
 		if (a->prompt == PROMPT_SEARCH) {
 			a->prompt = PROMPT_NONE;
@@ -331,6 +350,8 @@ static unsigned prompt_key(struct app *a, int key, int64_t now)
 		a->prompt = PROMPT_NONE;
 		return APP_REDRAW;
 	}
+	if ((key == KC_UP || key == KC_DOWN) && a->prompt == PROMPT_EXPORT)
+		return 0;
 	if (key == KC_UP || key == KC_DOWN) {
 		if (a->prompt == PROMPT_FILTER)
 			history_move(a, key == KC_UP);

@@ -30,6 +30,7 @@
 #include "cell.h"
 #include "destroy.h"
 #include "escape.h"
+#include "events.h"
 #include "form.h"
 #include "keys.h"
 #include "lineedit.h"
@@ -75,6 +76,7 @@ enum app_mode {
 	MODE_FORM,    /* the new endpoint form */
 	MODE_FILTER_HELP, /* the filter language (F1 on the filter prompt) */
 	MODE_GROUP,   /* the table grouped by process (screen_group.c) */
+	MODE_EVENTS,  /* the event log (screen_events.c) */
 	MODE_MAX_
 };
 
@@ -84,6 +86,7 @@ enum app_prompt {
 	PROMPT_FILTER,
 	PROMPT_QUIT,  /* "panes are open: quit?" */
 	PROMPT_DESTROY, /* F9: "destroy this socket?" (app_destroy.c) */
+	PROMPT_EXPORT, /* the file name of the session export (export.c) */
 };
 
 #define APP_TEXT_MAX TABLE_TEXT_MAX
@@ -171,6 +174,14 @@ struct app {
 	bool msg_error;
 	bool msg_escaped; /* msg is safe text already (a filter error) */
 	int64_t msg_until;
+
+	/* sockets over time (events.h): the log the tracker fills from the
+	 * dumps (app_commit_snapshot) and the destroy messages (live.c) */
+	struct ev_log events;
+	struct ev_tracker *evt;
+	int64_t ev_started;  /* when the dump being filled began */
+	uint64_t ev_sel;     /* event log screen: the selected event's seq, 0: the newest */
+	int64_t wall_off;    /* real clock minus clock_now_ms(), for times shown */
 };
 
 /* A new app configured from the command line. cs is how to escape text for
@@ -278,6 +289,10 @@ unsigned app_pane_key(struct app *a, struct pane *p, int key, int64_t now);
 void app_endpoints_after_refresh(struct app *a, int64_t now);
 /* P: hides all the panes (the table gets the whole body), or shows them. */
 unsigned app_hide_panes(struct app *a, int64_t now);
+/* E: opens the export prompt with the default file name; Enter there
+ * writes the file (export.c). */
+unsigned app_export_prompt(struct app *a, int64_t now);
+unsigned app_export_submit(struct app *a, int64_t now);
 /* Focus: the pane at index i, or the table (PANE_NONE); from the mouse. */
 unsigned app_focus(struct app *a, size_t i);
 

@@ -75,6 +75,8 @@ static const struct binding table[] = {
 	{ KC_CTRL('x'), ACT_HEX, KB_HELP | KB_FOOTER },
 	{ 'P', ACT_PANES, KB_HELP },
 	{ KC_F9, ACT_DESTROY, KB_HELP },
+	{ 'e', ACT_EVENTS, KB_HELP },
+	{ 'E', ACT_EXPORT, KB_HELP },
 	{ KC_ESC, ACT_BACK, KB_HELP },
 	{ KC_CTRL('l'), ACT_REDRAW, KB_HELP },
 	{ 'g', ACT_GROUP, KB_HELP },
@@ -162,6 +164,10 @@ static const struct key_help help[] = {
 	{ KEYS_ACT(ACT_GROUP), KR_TABLE,
 	  N_("group by process: sockets per kind and state, summed TCP rates (s sorts, "
 	     "Enter expands a process); again: back to the table") },
+	{ KEYS_ACT(ACT_EVENTS), KR_TABLE,
+	  N_("the event log: births, deaths and changes of sockets (Enter: select it)") },
+	{ KEYS_ACT(ACT_EXPORT), KR_TABLE,
+	  N_("export the session (table, event log, pane transcripts) to a JSON file") },
 	/* the terminal driver turns Ctrl-Z into SIGTSTP, which the loop
 	 * handles; the mouse comes as KC_MOUSE events (live.c) */
 	{ KEYS_RAW(KC_CTRL('z')), KR_TERMINAL,

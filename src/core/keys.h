@@ -87,6 +87,8 @@ enum action {
 	ACT_HEX,         /* hex view of the focused pane's data */
 	ACT_PANES,       /* hide or show all the panes */
 	ACT_DESTROY,
+	ACT_EVENTS, /* the event log screen */
+	ACT_EXPORT, /* export the session to a JSON file */
 	ACT_BACK,   /* Esc: close the current screen, clear the search */
 	ACT_REDRAW, /* Ctrl-L */
 	ACT_GROUP,  /* g: the table grouped by process, and back */

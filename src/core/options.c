@@ -34,6 +34,7 @@ enum {
 	OPT_NETLINK,
 	OPT_GROUP,
 	OPT_RATE,
+	OPT_WATCH,
 };
 
 static const struct option long_opts[] = {
@@ -71,10 +72,24 @@ static const struct option long_opts[] = {
 	{ "no-header", no_argument, NULL, 'H' },
 	{ "filter-file", required_argument, NULL, 'F' },
 	{ "kill", no_argument, NULL, 'K' },
+	{ "watch", no_argument, NULL, OPT_WATCH },
+	{ "interval", required_argument, NULL, 'd' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* The events' options, a paragraph of their own: the main text keeps its
+ * translations. */
+static const char *help_events(void)
+{
+	return _("\n"
+		 "Events (sockets over time):\n"
+		 "      --watch          print socket events (births, deaths, changes)\n"
+		 "                       as they happen, until interrupted, no terminal UI\n"
+		 "      --format=FMT     with --watch: ndjson (default), table\n"
+		 "      --interval=SECS  the same as -d (with --watch: the dump period)\n");
+}
 
 /* The kinds of issue 13, a paragraph of their own (the first one keeps
  * its translations). */
@@ -127,9 +142,10 @@ static const char *help_main(void)
 
 const char *options_help(void)
 {
-	static char text[4096];
+	static char text[8192];
 
-	snprintf(text, sizeof(text), "%s%s%s", help_main(), help_kinds(), help_settings());
+	snprintf(text, sizeof(text), "%s%s%s%s", help_main(), help_kinds(), help_events(),
+		 help_settings());
 	return text;
 }
 
@@ -360,9 +376,11 @@ static enum options_action parse(struct options *o, int argc, char **argv,
 				o->format = FMT_JSON;
 			} else if (!strcmp(optarg, "csv")) {
 				o->format = FMT_CSV;
+			} else if (!strcmp(optarg, "ndjson")) {
+				o->format = FMT_NDJSON;
 			} else {
 				snprintf(err, errlen,
-					 _("invalid format '%s': expected table, json or csv"), quote(q, optarg));
+					 _("invalid format '%s': expected table, json, csv or ndjson"), quote(q, optarg));
 				return OPT_USAGE;
 			}
 			break;
@@ -397,6 +415,7 @@ static enum options_action parse(struct options *o, int argc, char **argv,
 		case 'H': o->no_header = true; break;
 		case 'F': o->filter_file = optarg; break;
 		case 'K': o->kill = true; break;
+		case OPT_WATCH: o->watch = true; break;
 		case 'h': return OPT_HELP;
 		case 'V': return OPT_VERSION;
 		case ':':
@@ -408,8 +427,22 @@ static enum options_action parse(struct options *o, int argc, char **argv,
 	}
 	if (options_ss_finish(o, argc - optind, argv + optind, err, errlen) < 0)
 		return OPT_USAGE;
-	if (o->format_given && !o->once) {
-		snprintf(err, errlen, _("--format applies only with --once"));
+	if (o->watch && o->once) {
+		snprintf(err, errlen, _("--watch and --once exclude each other"));
+		return OPT_USAGE;
+	}
+	if (o->format_given && !o->once && !o->watch) {
+		snprintf(err, errlen, _("--format applies only with --once or --watch"));
+		return OPT_USAGE;
+	}
+	if (o->watch && !o->format_given)
+		o->format = FMT_NDJSON;
+	if (o->watch && o->format != FMT_NDJSON && o->format != FMT_TABLE) {
+		snprintf(err, errlen, _("--watch prints ndjson or table"));
+		return OPT_USAGE;
+	}
+	if (o->once && o->format == FMT_NDJSON) {
+		snprintf(err, errlen, _("--format=ndjson applies only with --watch"));
 		return OPT_USAGE;
 	}
 	if (o->rate_ms && !o->once) {
@@ -430,9 +463,12 @@ void options_collect_config(const struct options *o, struct collect_config *out)
 	out->listening = o->listening;
 	out->no_processes = o->no_processes;
 	out->live = !o->once;
-	/* rates come from tcp_info's byte counters */
-	out->tcp_info = !o->once || o->format == FMT_JSON || o->rate_ms || o->group_given ||
-			(o->extra & OPT_X_INFO);
+	/* rates come from tcp_info's byte counters; --watch prints what a
+	 * dump gives without tcp_info: every dump of a busy machine would
+	 * cost a third more for it */
+	out->tcp_info = (!o->once && !o->watch) ||
+			(o->once && (o->format == FMT_JSON || o->rate_ms || o->group_given ||
+				     (o->extra & OPT_X_INFO)));
 	out->meminfo = (o->extra & OPT_X_MEMORY) != 0;
 	out->record_dir = o->record_dir;
 }

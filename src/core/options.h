@@ -11,6 +11,7 @@ enum out_format {
 	FMT_TABLE,
 	FMT_JSON,
 	FMT_CSV,
+	FMT_NDJSON, /* --watch: one JSON object per line */
 };
 
 enum options_action {
@@ -40,6 +41,7 @@ struct options {
 	bool group_given;
 	int group_by;
 	int rate_ms;           /* 0: one dump */
+	bool watch;            /* --watch: stream events, no terminal UI */
 	/* Hidden, for tests and tools: record raw dumps into this directory. */
 	const char *record_dir;
 

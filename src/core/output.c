@@ -893,3 +893,10 @@ int output_flush(FILE *f, const struct buf *out)
 	}
 	return 0;
 }
+
+void output_json_sock_pm(struct buf *out, const struct procmap *pm, const struct sock *s)
+{
+	struct output_ctx ctx = { .format = FMT_JSON, .cs = ESC_UTF8, .pm = pm };
+
+	output_json_sock(out, &ctx, s, 0);
+}

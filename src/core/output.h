@@ -69,6 +69,11 @@ size_t output_addr(struct buf *out, const struct sock *s, bool peer, enum esc_ch
 size_t output_users(struct buf *out, const struct procmap *pm, const struct sock *s,
 		    enum esc_charset cs);
 
+/* Appends one socket as the JSON object --once --format=json prints for it
+ * (no separator, no newline); pm names its processes (NULL: none). Every
+ * other JSON document (events, export) embeds this object as it is. */
+void output_json_sock_pm(struct buf *out, const struct procmap *pm, const struct sock *s);
+
 /* Writes out to f and flushes; returns 0, or -1 with errno (ENOSPC, EPIPE...). */
 int output_flush(FILE *f, const struct buf *out);
 

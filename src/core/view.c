@@ -13,6 +13,7 @@
 #include "i18n.h"
 #include "screen.h"
 #include "traffic.h"
+#include "evout.h"
 #include "view.h"
 #include "xalloc.h"
 
@@ -212,6 +213,21 @@ static void header_extra(struct lb *b, const struct app *a)
 				ln_printf(b, VS_WARN, "  %s: %s", proto_label(p), strerror(s->error[p]));
 		}
 	}
+}
+
+/* Births and deaths per second (over the last 10 s) and the age of the
+ * event log. */
+static void header_events(struct lb *b, const struct app *a, int64_t now)
+{
+	struct buf age = BUF_INIT;
+	double born, gone;
+
+	ev_log_rates(&a->events, now, 10000, &born, &gone);
+	evout_duration(&age, now - a->events.started_ms);
+	ln_puts(b, _("  Events "), VS_HEADER);
+	ln_printf(b, VS_HEADER_KEY, "+%.1f/s -%.1f/s", born, gone);
+	ln_printf(b, VS_HEADER, _(" in %s"), age.data ? age.data : "0ms");
+	buf_free(&age);
 }
 
 /* ---- panes ---- */
@@ -460,7 +476,9 @@ static void build_footer(struct view *v, const struct app *a, int y, int64_t now
 		return;
 	}
 	if (a->prompt != PROMPT_NONE) {
-		const char *label = a->prompt == PROMPT_SEARCH ? _("Search: ") : _("Filter: ");
+		const char *label = a->prompt == PROMPT_SEARCH	   ? _("Search: ")
+				    : a->prompt == PROMPT_EXPORT ? _("Export to: ")
+								 : _("Filter: ");
 		size_t lw, cx;
 
 		ln_start(&b, y, VS_NORMAL);
@@ -631,6 +649,7 @@ void view_build(struct view *v, const struct app *a, int width, int height, int6
 	if (f.hh >= 2) {
 		ln_start(&b, 1, VS_HEADER);
 		header_status(&b, a);
+		header_events(&b, a, now);
 	}
 	if (f.hh >= 3) {
 		ln_start(&b, 2, VS_HEADER);

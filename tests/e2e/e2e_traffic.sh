@@ -18,8 +18,18 @@ tl_start_sockview -d 0.3 -t -f "'sport = :$C or dport = :$C'"
 tl_wait_for 'F1Help' || tl_fail "no table"
 tl_wait_for "^tcp +ESTAB +[0-9]+ +[0-9]+ +127\.0\.0\.1:$C " || tl_fail "the sender is not shown"
 
-# the Hint column marks it (c: the columns menu; Hint is the last entry)
-tl_keys c End Enter Escape
+# the Hint column marks it (c: the columns menu, down to the Hint entry)
+tl_keys c
+tl_wait_for 'Hint: what looks wrong' || tl_fail "no Hint entry in the columns menu"
+first=$(tl_line_of 'User id')
+hint=$(tl_line_of 'Hint: what looks wrong')
+[ "$first" -gt 0 ] && [ "$hint" -gt "$first" ] || tl_fail "cannot find the menu's entries"
+i=$first
+while [ "$i" -lt "$hint" ]; do
+	tl_keys Down
+	i=$((i + 1))
+done
+tl_keys Enter Escape
 tl_wait_for "Hint" || tl_fail "no Hint column"
 tl_wait_for "127\.0\.0\.1:$C .*not reading" || tl_fail "the Hint column does not mark the sender"
 

@@ -212,6 +212,27 @@ static void test_message_cuts(void **state)
 	}
 }
 
+/* --watch: ndjson by default, table on request, --interval is -d. */
+static void test_watch(void **state)
+{
+	struct options o;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse(&o, err, "--watch", NULL), OPT_RUN);
+	assert_true(o.watch);
+	assert_int_equal(o.format, FMT_NDJSON);
+	assert_int_equal(parse(&o, err, "--watch", "--format=table", "--interval", "0.5", "-t",
+			       NULL),
+			 OPT_RUN);
+	assert_int_equal(o.format, FMT_TABLE);
+	assert_int_equal(o.delay_ms, 500);
+	expect_usage("--watch", "--watch", "--once", NULL);
+	expect_usage("--watch", "--watch", "--format=csv", NULL);
+	expect_usage("ndjson", "--once", "--format=ndjson", NULL);
+	expect_usage("0.1", "--watch", "--interval", "0", NULL);
+}
+
 /* -f takes what the filter prompt takes (LINEEDIT_TEXT_MAX), and refuses
  * more with a clear error, never cut. */
 static void test_filter_limit(void **state)
@@ -417,6 +438,7 @@ int main(void)
 		cmocka_unit_test(test_bad_values),
 		cmocka_unit_test(test_long_option_messages),
 		cmocka_unit_test(test_message_cuts),
+		cmocka_unit_test(test_watch),
 		cmocka_unit_test(test_filter_limit),
 		cmocka_unit_test(test_group_rate),
 		cmocka_unit_test(test_help_version),

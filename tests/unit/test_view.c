@@ -696,6 +696,73 @@ static void test_help_screen(void **state)
 	buf_free(&all);
 }
 
+/* The event log (e): newest first, births and deaths in their styles, the
+ * header's rates; Enter on a living socket's event selects it, on a dead
+ * one says so. */
+static void test_events_screen(void **state)
+{
+	struct fx *f = *state;
+	struct buf all = BUF_INIT;
+	const char *txt;
+	struct snapshot *s = app_spare_snapshot(f->a);
+	int yb = -1, yg = -1;
+
+	fill(s);
+	/* the established connection (cookie 2) is gone, a listener is born */
+	for (size_t i = 0; i < s->n; i++)
+		if (s->socks[i].cookie == 2)
+			s->socks[i].cookie = s->socks[i].key.cookie = 0, s->socks[i].state = SS_CLOSE;
+	ut_inet(s, SP_TCP, SS_LISTEN, "127.0.0.1", 9999, "0.0.0.0", 0, 99, 199);
+	ut_finish(s, NOW + 1000);
+	app_commit_snapshot(f->a, f->pm, NOW + 1000);
+	assert_int_equal(f->a->events.total[EV_BORN], 2);
+	assert_true(f->a->events.total[EV_GONE] >= 1);
+
+	app_draw(f->a, &f->v, 140, 30, NOW + 1000);
+	txt = screen(f, &all);
+	assert_non_null(strstr(txt, "Events +"));
+	app_key(f->a, 'e', NOW + 1000);
+	assert_int_equal(f->a->mode, MODE_EVENTS);
+	app_draw(f->a, &f->v, 140, 30, NOW + 1000);
+	txt = screen(f, &all);
+	assert_non_null(strstr(txt, "Events, newest first"));
+	for (int y = 0; y < 30; y++) {
+		const char *l;
+
+		view_line_text(&f->v, y, &f->line);
+		l = f->line.data ? f->line.data : "";
+		if (strstr(l, "born") && strstr(l, "127.0.0.1:9999"))
+			yb = y;
+		if (strstr(l, "gone") && strstr(l, "127.0.0.1:8080 127.0.0.1:40000"))
+			yg = y;
+	}
+	assert_true(yb > 0 && yg > 0);
+	assert_true(yg < yb); /* newest first: the death came after the birth */
+	/* the newest (a death): Enter says it is gone */
+	app_key(f->a, KC_ENTER, NOW + 1000);
+	assert_int_equal(f->a->mode, MODE_EVENTS);
+	assert_non_null(strstr(f->a->msg, "gone"));
+	/* down to the birth of 9999: Enter selects it in the table */
+	for (int k = 0; k < 20 && f->a->mode == MODE_EVENTS; k++) {
+		const struct ev_event *e = NULL;
+
+		app_key(f->a, KC_DOWN, NOW + 1000);
+		for (size_t i = 0; i < f->a->events.n; i++) {
+			const struct ev_event *x = ev_log_at(&f->a->events, i);
+
+			if (x && x->seq == f->a->ev_sel)
+				e = x;
+		}
+		if (!e)
+			fail_msg("the selection is no event");
+		else if (e->kind == EV_BORN && e->sock.lport == 9999)
+			app_key(f->a, KC_ENTER, NOW + 1000);
+	}
+	assert_int_equal(f->a->mode, MODE_TABLE);
+	assert_int_equal(app_selected(f->a)->s->cookie, 99);
+	buf_free(&all);
+}
+
 /* The filter language's page is the man page's FILTERS section, made at
  * build time (mk/filterhelp.awk): the grammar, the terms, the examples, no
  * troff left in it (issue 12 item 14). */
@@ -1392,6 +1459,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_accept_queue_process, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_details_memory, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_help_screen, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_events_screen, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prompt_cursor, setup, teardown),
 		cmocka_unit_test(test_filterhelp_text),
 		cmocka_unit_test_setup_teardown(test_filterhelp_screen, setup, teardown),

@@ -16,6 +16,7 @@ static const struct screen *const screens[MODE_MAX_] = {
 	[MODE_FORM] = &screen_form,
 	[MODE_FILTER_HELP] = &screen_filterhelp,
 	[MODE_GROUP] = &screen_group,
+	[MODE_EVENTS] = &screen_events,
 };
 
 const struct screen *screen_of(enum app_mode m)

@@ -70,6 +70,7 @@ extern const struct screen screen_filterhelp;
 extern const struct screen screen_group;
 /* Frees the grouped view's state (NULL allowed). */
 void screen_group_free(struct app_groups *g);
+extern const struct screen screen_events;
 
 /* Helpers shared by the screens (screen.c). */
 /* The table's actions, for screens that pass on what they do not handle. */

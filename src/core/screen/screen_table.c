@@ -466,6 +466,10 @@ unsigned screen_table_action(struct app *a, enum action act, int64_t now)
 		return app_pane_toggle(a, act, now);
 	case ACT_PANES:
 		return app_hide_panes(a, now);
+	case ACT_EVENTS:
+		return app_set_mode(a, MODE_EVENTS);
+	case ACT_EXPORT:
+		return app_export_prompt(a, now);
 	case ACT_DESTROY:
 		return app_destroy_ask(a, now);
 	case ACT_BACK:
