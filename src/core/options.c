@@ -27,6 +27,7 @@ enum {
 	OPT_NO_PROCESSES,
 	OPT_NO_COLOR,
 	OPT_RECORD,
+	OPT_ALL_NETNS,
 };
 
 static const struct option long_opts[] = {
@@ -46,6 +47,7 @@ static const struct option long_opts[] = {
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 	{ "no-colour", no_argument, NULL, OPT_NO_COLOR },
 	{ "record-dump", required_argument, NULL, OPT_RECORD },
+	{ "all-netns", no_argument, NULL, OPT_ALL_NETNS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -67,6 +69,8 @@ const char *options_help(void)
 		 "  -f, --filter=EXPR    start with this filter expression\n"
 		 "  -d, --delay=SECS     refresh interval, 0.1..3600 (default 1)\n"
 		 "  -N, --netns=NAME     look inside network namespace NAME (/run/netns/NAME)\n"
+		 "      --all-netns, -N all\n"
+		 "                       every network namespace at once (Netns column)\n"
 		 "  -1, --once           print one snapshot to standard output and exit\n"
 		 "      --format=FMT     with --once: table (default), json, csv\n"
 		 "      --no-processes   do not map sockets to processes\n"
@@ -146,7 +150,12 @@ enum options_action options_parse(struct options *o, int argc, char **argv,
 				return OPT_USAGE;
 			}
 			break;
+		case OPT_ALL_NETNS: o->all_netns = true; break;
 		case 'N':
+			if (!strcmp(optarg, "all")) {
+				o->all_netns = true;
+				break;
+			}
 			if (!valid_netns_name(optarg)) {
 				snprintf(err, errlen,
 					 _("invalid namespace name '%s': expected a name from /run/netns"),
@@ -193,6 +202,10 @@ enum options_action options_parse(struct options *o, int argc, char **argv,
 		snprintf(err, errlen, _("unexpected argument '%s'"), argv[optind]);
 		return OPT_USAGE;
 	}
+	if (o->all_netns && o->netns) {
+		snprintf(err, errlen, _("--netns=NAME and --all-netns exclude each other"));
+		return OPT_USAGE;
+	}
 	if (o->format_given && !o->once) {
 		snprintf(err, errlen, _("--format applies only with --once"));
 		return OPT_USAGE;
@@ -211,4 +224,8 @@ void options_collect_config(const struct options *o, struct collect_config *out)
 	out->live = !o->once;
 	out->tcp_info = !o->once || o->format == FMT_JSON;
 	out->record_dir = o->record_dir;
+	out->all_netns = o->all_netns;
+	/* batch JSON has the "service" key; the live view turns it on with
+	 * the Service column */
+	out->cgroups = o->once && o->format == FMT_JSON;
 }

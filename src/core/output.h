@@ -14,10 +14,15 @@
 #include "procmap.h"
 #include "sock.h"
 
+struct nstab;
+
 struct output_ctx {
 	enum out_format format;
 	enum esc_charset cs;       /* how to escape names in table and CSV */
 	const struct procmap *pm;  /* NULL: processes not mapped */
+	/* --all-netns: the namespaces (NULL: one namespace; no Netns column,
+	 * no "netns" key) */
+	const struct nstab *ns;
 };
 
 /* Appends the whole document for n rows to out: a table with a header line,

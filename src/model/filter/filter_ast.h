@@ -30,6 +30,7 @@ enum fnode_kind {
 	FN_COMM,   /* glob over the owners' command names; cmp EQ or NE */
 	FN_TEXT,   /* case-insensitive substring of the shown text; field:
 		    * TEXT_ADDR if the needle can occur in an address:port */
+	FN_SERVICE, /* glob over the owners' service labels (cgroup.h); EQ/NE */
 };
 
 #define TEXT_ADDR 0x01u
@@ -41,6 +42,7 @@ enum ffield {
 	FLD_PID,   /* any owning process */
 	FLD_UID,   /* the socket's uid (from the kernel) */
 	FLD_INODE,
+	FLD_NETNS, /* the namespace's nsfs inode (sock_key.netns) */
 };
 
 enum fside {
