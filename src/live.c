@@ -137,8 +137,10 @@ static void finish_refresh(struct ui *u, int r, int err)
 	loop_cancel_timer(u->loop, u->watchdog);
 	u->watchdog = 0;
 	nl_sync(u);
-	if (r == 0)
+	if (r == 0) {
+		u->app->table.ns = collect_netns(u->col);
 		app_commit_snapshot(u->app, collect_procmap(u->col), now);
+	}
 	else
 		app_message(u->app, true, now, _("cannot read the sockets: %s"), strerror(err));
 	u->dirty = true;
@@ -205,6 +207,12 @@ static void start_refresh(struct ui *u)
 	}
 	u->tcp_info_on = needs_tcp_info(u->app);
 	collect_set_tcp_info(u->col, u->tcp_info_on);
+	/* N turned every namespace on; the Service column or a "service"
+	 * term needs each owner's cgroup */
+	if (u->app->all_netns != collect_all_netns(u->col))
+		collect_set_all_netns(u->col, u->app->all_netns);
+	collect_set_cgroups(u->col, (u->app->table.columns & COL_BIT(COL_SERVICE)) ||
+					    filter_uses_service(u->app->table.filter));
 	u->dump_started = clock_now_ms();
 	snap = app_spare_snapshot(u->app);
 	if (collect_start(u->col, snap) < 0) {

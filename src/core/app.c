@@ -23,8 +23,11 @@ struct app *app_new(const struct options *o, enum esc_charset cs)
 
 	a->cs = cs;
 	a->netns = o->netns;
+	a->all_netns = o->all_netns;
 	a->no_processes = o->no_processes;
 	table_init(&a->table, cs, o->protos, o->families, o->listening);
+	if (o->all_netns)
+		a->table.columns |= COL_BIT(COL_NETNS);
 	a->delay_ms = o->delay_ms >= APP_DELAY_MIN && o->delay_ms <= APP_DELAY_MAX
 			      ? o->delay_ms : 1000;
 	a->hist = filter_hist_new(APP_HISTORY);

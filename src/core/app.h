@@ -72,6 +72,7 @@ enum app_mode {
 	MODE_MENU,    /* choosing the kind of a new endpoint */
 	MODE_FORM,    /* the new endpoint form */
 	MODE_FILTER_HELP, /* the filter language (F1 on the filter prompt) */
+	MODE_NETNS,   /* choosing the network namespace shown (N) */
 	MODE_MAX_
 };
 
@@ -127,6 +128,7 @@ struct app {
 	/* configuration */
 	enum esc_charset cs;
 	const char *netns;  /* NULL: the current namespace */
+	bool all_netns;     /* every namespace is dumped (--all-netns, or N) */
 	bool no_processes;
 
 	struct table table;

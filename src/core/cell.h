@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "diff.h"
 #include "escape.h"
+#include "nstab.h"
 #include "ownset.h"
 #include "procmap.h"
 #include "sock.h"
@@ -35,6 +36,8 @@ enum col {
 	COL_RETRANS,
 	COL_RX,
 	COL_TX,
+	COL_NETNS,   /* --all-netns: the socket's namespace (nstab_label) */
+	COL_SERVICE, /* the first owner's service or container (cgroup.h) */
 	COL_MAX_
 };
 
@@ -79,6 +82,8 @@ struct cell_ctx {
 	/* sockets of sockview's own endpoints (NULL: none): their Process
 	 * cell says "sockview/PID [N]", N being the pane */
 	const struct ownset *own;
+	/* --all-netns: what to call each namespace (NULL: show the inode) */
+	const struct nstab *ns;
 };
 
 /* Appends the escaped text of column c for socket s to out and returns its

@@ -123,6 +123,11 @@ struct table {
 	char filter_text[TABLE_TEXT_MAX];
 
 	struct buf scratch;
+
+	/* --all-netns: the namespaces of the current snapshot (the
+	 * collector's, NULL: one namespace), and the one N chose (0: all) */
+	const struct nstab *ns;
+	uint32_t netns_only;
 };
 
 /* An empty table showing protos/families (0: all) and -l. */

@@ -15,6 +15,7 @@ static const struct screen *const screens[MODE_MAX_] = {
 	[MODE_MENU] = &screen_newep,
 	[MODE_FORM] = &screen_form,
 	[MODE_FILTER_HELP] = &screen_filterhelp,
+	[MODE_NETNS] = &screen_netns,
 };
 
 const struct screen *screen_of(enum app_mode m)

@@ -67,6 +67,10 @@ extern const struct screen screen_columns;
 extern const struct screen screen_newep;
 extern const struct screen screen_form;
 extern const struct screen screen_filterhelp;
+extern const struct screen screen_netns;
+/* N: turns --all-netns on (the Netns column with it) and opens the
+ * namespace chooser (screen_netns.c). */
+unsigned screen_netns_open(struct app *a);
 
 /* Helpers shared by the screens (screen.c). */
 /* The table's actions, for screens that pass on what they do not handle. */
