@@ -75,6 +75,8 @@ struct collect {
 	size_t ns_cur;          /* live cycle: the namespace being dumped */
 	struct snapshot part;   /* one namespace's dump, merged into snap */
 	bool tcp_info;
+	bool cgroups;           /* owners' services are read */
+	bool cgroups_reread;    /* just turned on: read every process again */
 };
 
 /* Hands the kernel the combined prefilter: states of -l and of the filter
@@ -126,6 +128,7 @@ struct collect *collect_new(const struct collect_config *cfg, char *err, size_t 
 	diag_set_tcp_info(c->diag, cfg->tcp_info);
 	c->tcp_info = cfg->tcp_info;
 	c->all_netns = cfg->all_netns;
+	c->cgroups = cfg->cgroups;
 	if (c->ps)
 		procscan_set_cgroups(c->ps, cfg->cgroups);
 	snapshot_init(&c->part);
@@ -241,6 +244,10 @@ static void procs_begin(struct collect *c, const struct snapshot *snap)
 	c->first_step = true;
 	c->units = 0;
 	c->refreshes++;
+	if (c->cgroups_reread) {
+		c->cgroups_reread = false;
+		(void)procscan_full(c->ps, c->pm); /* on failure the map stays */
+	}
 	if (c->scanned)
 		want_orphans(c, snap);
 	c->scanned = true;
@@ -484,6 +491,11 @@ const struct nstab *collect_netns(const struct collect *c)
 
 void collect_set_cgroups(struct collect *c, bool on)
 {
+	/* the processes read so far have no service: read them all once
+	 * more at the next process phase, rather than over many refreshes */
+	if (on && !c->cgroups && c->scanned)
+		c->cgroups_reread = true;
+	c->cgroups = on;
 	if (c->ps)
 		procscan_set_cgroups(c->ps, on);
 }
