@@ -13,6 +13,7 @@
 
 #include "i18n.h"
 #include "netns.h"
+#include "nsrun.h"
 #include "nstab.h"
 #include "xalloc.h"
 
@@ -85,28 +86,32 @@ int netns_current(uint64_t *dev, uint32_t *ino)
 
 int netns_run_in(int nsfd, int (*fn)(void *arg), void *arg)
 {
-	int orig, r, e;
+	return ns_run_in(nsfd, fn, arg);
+}
 
-	if (nsfd < 0)
-		return fn(arg);
-	orig = open(SELF_NS, O_RDONLY | O_CLOEXEC);
-	if (orig < 0)
+/* Opens entry e's namespace again (by name, else through its process) and
+ * checks it is the same one (a name or pid may have been reused). */
+int netns_open_entry(const struct nstab_ent *e)
+{
+	char path[4096];
+	struct stat st;
+	int fd;
+
+	if (e->name_len)
+		snprintf(path, sizeof(path), "%s/%.*s", NETNS_DIR, (int)e->name_len, e->name);
+	else if (e->pid > 0)
+		snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)e->pid);
+	else
+		return errno = ENOENT, -1;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return -1;
-	if (setns(nsfd, CLONE_NEWNET) < 0) {
-		e = errno;
-		close(orig);
-		errno = e;
+	if (fstat(fd, &st) < 0 || (uint32_t)st.st_ino != e->ino) {
+		close(fd);
+		errno = ENOENT;
 		return -1;
 	}
-	r = fn(arg);
-	e = errno;
-	if (setns(orig, CLONE_NEWNET) < 0) {
-		e = errno;
-		r = -1;
-	}
-	close(orig);
-	errno = e;
-	return r;
+	return fd;
 }
 
 struct netns_list *netns_list_new(const char *proc_root, const char *run_dir)

@@ -47,6 +47,11 @@ void netns_list_deny(struct netns_list *l, size_t i);
  * errno if the namespace cannot be entered (EPERM without CAP_SYS_ADMIN)
  * or left (then the thread may be elsewhere: the caller must stop). */
 int netns_run_in(int nsfd, int (*fn)(void *arg), void *arg);
+/* A descriptor of the namespace of entry e (O_CLOEXEC; close it), opened
+ * by its name or through its process and checked to be the same inode;
+ * -1 with errno (ENOENT: gone, or its name or pid now means another). */
+struct nstab_ent;
+int netns_open_entry(const struct nstab_ent *e);
 /* The (device, inode) of the namespace the thread is in; -1 with errno. */
 int netns_current(uint64_t *dev, uint32_t *ino);
 
