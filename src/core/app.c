@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "netns.h"
 #include "epman.h"
 #include "filter.h"
 #include "filter_hist.h"
@@ -24,6 +25,12 @@ struct app *app_new(const struct options *o, enum esc_charset cs)
 	a->cs = cs;
 	a->netns = o->netns;
 	a->all_netns = o->all_netns;
+	{
+		uint64_t dev;
+
+		if (netns_current(&dev, &a->self_netns) < 0)
+			a->self_netns = 0;
+	}
 	a->no_processes = o->no_processes;
 	table_init(&a->table, cs, o->protos, o->families, o->listening);
 	if (o->all_netns)

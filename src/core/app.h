@@ -129,6 +129,7 @@ struct app {
 	enum esc_charset cs;
 	const char *netns;  /* NULL: the current namespace */
 	bool all_netns;     /* every namespace is dumped (--all-netns, or N) */
+	uint32_t self_netns; /* inode of the namespace sockview dumps alone (0: unknown) */
 	bool no_processes;
 
 	struct table table;

@@ -482,7 +482,16 @@ static void json_processes(struct buf *out, const struct procmap *pm, const stru
 			json_str(out, comm, clen);
 		else
 			buf_puts(out, "null");
-		buf_printf(out, ", \"fd\": %d}", (int)own[i].fd);
+		buf_printf(out, ", \"fd\": %d", (int)own[i].fd);
+		{
+			/* a process living in another namespace than the one
+			 * the socket was dumped in (known with --all-netns) */
+			uint32_t pns = procmap_netns(pm, own[i].pid);
+
+			if (s->key.netns && pns && pns != s->key.netns)
+				buf_printf(out, ", \"netns_inode\": %u", (unsigned)pns);
+		}
+		buf_putc(out, '}');
 	}
 	buf_putc(out, ']');
 }

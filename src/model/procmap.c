@@ -43,6 +43,7 @@ struct proc_rec {
 	bool has_comm;
 	uint8_t comm_len;
 	char comm[PROCMAP_COMM_MAX];
+	uint32_t netns;  /* its network namespace's inode, 0: unknown */
 	uint8_t svc_len; /* the service label (procmap_set_service) */
 	uint8_t svc_kind;
 	char svc[PROCMAP_SERVICE_MAX];
@@ -462,6 +463,19 @@ const char *procmap_service(const struct procmap *m, int32_t pid, size_t *len,
 	}
 	*len = m->ptab[i].svc_len;
 	return m->ptab[i].svc;
+}
+
+void procmap_set_netns(struct procmap *m, int32_t pid, uint32_t netns)
+{
+	if (pid > 0)
+		m->ptab[proc_get(m, pid)].netns = netns;
+}
+
+uint32_t procmap_netns(const struct procmap *m, int32_t pid)
+{
+	size_t i = pid > 0 ? proc_find(m, pid) : SIZE_MAX;
+
+	return i == SIZE_MAX ? 0 : m->ptab[i].netns;
 }
 
 void procmap_add_owner(struct procmap *m, uint32_t inode, int32_t pid, int32_t fd)

@@ -58,6 +58,10 @@ size_t procmap_hidden(const struct procmap *m);
  * map is next modified. */
 const char *procmap_service(const struct procmap *m, int32_t pid, size_t *len,
 			    unsigned *kind);
+/* The inode of pid's network namespace (/proc/PID/ns/net), 0 if unknown:
+ * a process may hold sockets of namespaces other than its own. */
+uint32_t procmap_netns(const struct procmap *m, int32_t pid);
+void procmap_set_netns(struct procmap *m, int32_t pid, uint32_t netns);
 /* Writer: sets the service label of pid (creating it if needed). */
 void procmap_set_service(struct procmap *m, int32_t pid, const char *label, size_t len,
 			 unsigned kind);

@@ -699,6 +699,15 @@ static size_t scan_proc(struct procscan *ps, int rootfd, struct pstate *p, struc
 	}
 	if (ps->cgroups)
 		read_cgroup(rootfd, p->pid, map);
+	{
+		/* its network namespace: sockets it holds may be in another */
+		char nspath[32];
+		struct stat nst;
+
+		pid_path(nspath, sizeof nspath, p->pid, "ns/net");
+		if (fstatat(rootfd, nspath, &nst, 0) == 0)
+			procmap_set_netns(map, p->pid, (uint32_t)nst.st_ino);
+	}
 	for (size_t i = 0; i < ps->nfound; i++)
 		procmap_add_owner(map, ps->found[i].inode, p->pid, ps->found[i].fd);
 	ps->st.sockets += ps->nfound;

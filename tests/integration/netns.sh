@@ -160,6 +160,40 @@ else
 		fail "unknown namespace: $(cat "$T_TMP/err")"
 fi
 
+# A process in namespace A holding a socket of ours (inherited across
+# `ip netns exec`): JSON names the process's other namespace.
+"$PYTHON3" -c '
+import os, socket, subprocess, sys
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(1)
+p = subprocess.Popen(["ip", "netns", "exec", sys.argv[1], "sleep", "600"], pass_fds=[s.fileno()])
+open(sys.argv[2] + ".tmp", "w").write("%d %d\n" % (p.pid, os.fstat(s.fileno()).st_ino))
+os.rename(sys.argv[2] + ".tmp", sys.argv[2])
+s.close()
+' "$NA" "$T_TMP/cross" &
+T_PIDS="$T_PIDS $!"
+t_wait_file "$T_TMP/cross" || fail "the cross-namespace holder did not start"
+read -r xpid xino <"$T_TMP/cross"
+T_PIDS="$T_PIDS $xpid"
+ainode=$("$PYTHON3" -c 'import json,sys; print(json.load(open(sys.argv[1]))["netns"])' "$T_TMP/a.json")
+"$SOCKVIEW" --once --all-netns -t --format=json >"$J" 2>/dev/null
+if "$PYTHON3" - "$J" "$xpid" "$xino" "$ainode" <<'PY'
+import json, sys
+socks = json.load(open(sys.argv[1]))
+pid, ino, ans = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+s = [s for s in socks if s["inode"] == ino]
+ok = len(s) == 1 and s[0]["netns"]["inode"] != ans and \
+    [p.get("netns_inode") for p in s[0]["processes"] if p["pid"] == pid] == [ans]
+if not ok:
+    print(s)
+sys.exit(0 if ok else 1)
+PY
+then
+	pass "a process in another namespace than its socket is named with its namespace"
+else
+	fail "the cross-namespace owner is not marked"
+fi
+kill "$xpid" 2>/dev/null
+
 # Namespaces come and go during the dumps: ip netns add/del and a holder
 # killed in a loop while sockview dumps everything again and again.
 (
