@@ -53,7 +53,7 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-const char *options_help(void)
+static const char *help_base(void)
 {
 	return _("Usage: sockview [OPTION]...\n"
 		 "Show the machine's sockets live, and open test endpoints to play with them.\n"
@@ -69,8 +69,6 @@ const char *options_help(void)
 		 "  -f, --filter=EXPR    start with this filter expression\n"
 		 "  -d, --delay=SECS     refresh interval, 0.1..3600 (default 1)\n"
 		 "  -N, --netns=NAME     look inside network namespace NAME (/run/netns/NAME)\n"
-		 "      --all-netns, -N all\n"
-		 "                       every network namespace at once (Netns column)\n"
 		 "  -1, --once           print one snapshot to standard output and exit\n"
 		 "      --format=FMT     with --once: table (default), json, csv\n"
 		 "      --no-processes   do not map sockets to processes\n"
@@ -79,6 +77,26 @@ const char *options_help(void)
 		 "  -V, --version        show the version and exit\n"
 		 "\n"
 		 "Exit status: 0 success, 1 runtime failure, 2 bad usage.\n");
+}
+
+/* The help with the lines of --all-netns after the -N line: a message of
+ * its own, so that the translations of the rest stay valid. */
+const char *options_help(void)
+{
+	static char text[8192];
+	const char *base = help_base();
+	const char *extra = _("      --all-netns, -N all\n"
+			      "                       every network namespace at once (Netns column)\n");
+	const char *at = strstr(base, "\n  -1, ");
+	size_t head, elen = strlen(extra), blen = strlen(base);
+
+	if (!at || blen + elen >= sizeof(text))
+		return base;
+	head = (size_t)(at + 1 - base);
+	memcpy(text, base, head);
+	memcpy(text + head, extra, elen);
+	memcpy(text + head + elen, base + head, blen - head + 1);
+	return text;
 }
 
 /* Parses SECS (decimal, optional fraction) into milliseconds. */

@@ -520,8 +520,14 @@ int collect_start(struct collect *c, struct snapshot *snap)
 		ns_sync(c);
 		snapshot_clear(snap);
 		c->snap = snap;
-		if (!ns_start_from(c, 0))
-			snapshot_finish(snap); /* collect_step ends the cycle */
+		if (!ns_start_from(c, 0)) {
+			/* nothing in flight: straight to the process phase,
+			 * whose fd is always readable */
+			snapshot_finish(snap);
+			c->snap = NULL;
+			if (c->ps)
+				procs_begin(c, snap);
+		}
 		return 0;
 	}
 	if (diag_start(c->diag, scope_protos(c), scope_families(c), snap) < 0) {

@@ -226,15 +226,19 @@ wait "$churn" 2>/dev/null
 [ $ok -eq 15 ] && pass "15 dumps survived namespaces added and removed under them"
 # after B's removal its holder still lives (a namespace lives while a
 # process is in it): it is still listed, now unnamed
-"$SOCKVIEW" --once --all-netns -t --format=json >"$J" 2>/dev/null
+"$SOCKVIEW" --once --all-netns -t --format=json >"$J" 2>"$T_TMP/err" ||
+	fail "dump after the removal of B: $(cat "$T_TMP/err")"
 bpid=$("$PYTHON3" -c 'import json,sys; print(json.load(open(sys.argv[1]))["pid"])' "$T_TMP/b.json")
 if "$PYTHON3" - "$J" "$bpid" <<'PY'
 import json, sys
 socks = json.load(open(sys.argv[1]))
 pid = int(sys.argv[2])
 hit = [s for s in socks if any(p["pid"] == pid for p in s["processes"])]
-sys.exit(0 if hit and all(s["netns"]["name"] is None and
-                          s["netns"]["label"].startswith("pid %d" % pid) for s in hit) else 1)
+ok = hit and all(s["netns"]["name"] is None and
+                 s["netns"]["label"].startswith("pid %d" % pid) for s in hit)
+if not ok:
+    print("holder %d: %r" % (pid, [(s["local"], s["netns"]) for s in hit]))
+sys.exit(0 if ok else 1)
 PY
 then
 	pass "a namespace whose name was removed is still found through its process"
