@@ -95,7 +95,8 @@ const char *options_help(void)
 	head = (size_t)(at + 1 - base);
 	memcpy(text, base, head);
 	memcpy(text + head, extra, elen);
-	memcpy(text + head + elen, base + head, blen - head + 1);
+	memcpy(text + head + elen, base + head, blen - head);
+	text[blen + elen] = '\0';
 	return text;
 }
 
