@@ -20,13 +20,13 @@ _sockview()
 		--group= --rate=
 		-a -n -p -e --extended -i --info -m --memory
 		-o --options -s --summary -H --no-header -F --filter-file= -K --kill
-		--watch --interval="
+		--watch --interval= --all-netns"
 	# sockview-options-end
 	# sockview-formats: table json csv
 	local formats="table json csv ndjson"
 	# sockview-filter-words-begin
 	local words="tcp udp raw unix packet netlink mptcp inet ipv4 inet6 ipv6 state exclude sport dport
-		port src dst addr path pid comm user uid inode dev fwmark cgroup autobound peer
+		port src dst addr path pid comm user uid inode dev fwmark cgroup autobound peer netns service
 		and or not
 		established syn-sent syn-recv fin-wait-1 fin-wait-2 time-wait closed
 		close-wait last-ack listening closing all connected synchronized
@@ -96,6 +96,7 @@ _sockview()
 _sockview_netns()
 {
 	local f
+	echo all
 	for f in /run/netns/*; do
 		[[ -e $f ]] && printf '%s\n' "${f##*/}"
 	done

@@ -197,6 +197,7 @@ static void finish_refresh(struct ui *u, int r, int err)
 		/* say in the header when /proc could not be read (issue 18
 		 * item 8: out of file descriptors, not a silent empty column) */
 		u->app->proc_errno = collect_proc_error(u->col);
+		u->app->table.ns = collect_netns(u->col);
 		app_commit_snapshot(u->app, collect_procmap(u->col), now);
 	} else
 		app_message(u->app, true, now, _("cannot read the sockets: %s"), strerror(err));
@@ -267,6 +268,12 @@ static void start_refresh(struct ui *u)
 	/* the Skmem column (-m) asks for SK_MEMINFO of every kind */
 	collect_set_meminfo(u->col, ((u->app->table.columns | COL_BIT(u->app->table.sort_col)) &
 				     cell_cols_needing_meminfo()) != 0);
+	/* N turned every namespace on; the Service column or a "service"
+	 * term needs each owner's cgroup */
+	if (u->app->all_netns != collect_all_netns(u->col))
+		collect_set_all_netns(u->col, u->app->all_netns);
+	collect_set_cgroups(u->col, (u->app->table.columns & COL_BIT(COL_SERVICE)) ||
+					    filter_uses_service(u->app->table.filter));
 	u->dump_started = clock_now_ms();
 	snap = app_spare_snapshot(u->app);
 	if (collect_start(u->col, snap) < 0) {

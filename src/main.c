@@ -19,6 +19,7 @@
 #include "filter.h"
 #include "i18n.h"
 #include "netns.h"
+#include "nstab.h"
 #include "options.h"
 #include "output.h"
 #include "snapshot.h"
@@ -183,6 +184,8 @@ static int run_once(const struct options *o, const struct filter *f)
 	}
 	if (f)
 		collect_set_filter(c, f);
+	if (f && filter_uses_service(f))
+		collect_set_cgroups(c, true);
 	snapshot_init(&snap);
 	snapshot_init(&first);
 	/* --rate: a first dump, the interval, then the one printed */
@@ -207,6 +210,13 @@ static int run_once(const struct options *o, const struct filter *f)
 	ctx.pm = collect_procmap(c);
 	ctx.xcols = o->extra;
 	ctx.no_header = o->no_header;
+	ctx.ns = collect_netns(c);
+	if (ctx.ns && ctx.ns->denied)
+		fprintf(stderr,
+			P_("sockview: %zu network namespace not shown: entering it needs CAP_SYS_ADMIN\n",
+			   "sockview: %zu network namespaces not shown: entering them needs CAP_SYS_ADMIN\n",
+			   ctx.ns->denied),
+			ctx.ns->denied);
 	for (size_t i = 0; i < snap.n; i++)
 		if (keep(&scope, f, ctx.pm, &snap.socks[i]))
 			rows[n++] = &snap.socks[i];

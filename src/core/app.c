@@ -10,6 +10,7 @@
 
 #include "app.h"
 #include "clock.h"
+#include "netns.h"
 #include "epman.h"
 #include "filter.h"
 #include "filter_hist.h"
@@ -25,6 +26,13 @@ struct app *app_new(const struct options *o, enum esc_charset cs)
 
 	a->cs = cs;
 	a->netns = o->netns;
+	a->all_netns = o->all_netns;
+	{
+		uint64_t dev;
+
+		if (netns_current(&dev, &a->self_netns) < 0)
+			a->self_netns = 0;
+	}
 	a->no_processes = o->no_processes;
 	table_init(&a->table, cs, o->protos, o->families, o->listening);
 	/* ss's -e and -i turn on the optional columns that show the same */
@@ -36,6 +44,8 @@ struct app *app_new(const struct options *o, enum esc_charset cs)
 		a->table.columns |= COL_BIT(COL_SKMEM);
 	if (o->extra & OPT_X_TIMERS)
 		a->table.columns |= COL_BIT(COL_TIMER);
+	if (o->all_netns)
+		a->table.columns |= COL_BIT(COL_NETNS);
 	a->delay_ms = o->delay_ms >= APP_DELAY_MIN && o->delay_ms <= APP_DELAY_MAX
 			      ? o->delay_ms : 1000;
 	a->hist = filter_hist_new(APP_HISTORY);

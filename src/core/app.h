@@ -77,6 +77,7 @@ enum app_mode {
 	MODE_FILTER_HELP, /* the filter language (F1 on the filter prompt) */
 	MODE_GROUP,   /* the table grouped by process (screen_group.c) */
 	MODE_EVENTS,  /* the event log (screen_events.c) */
+	MODE_NETNS,   /* choosing the network namespace shown (N) */
 	MODE_MAX_
 };
 
@@ -139,6 +140,8 @@ struct app {
 	/* configuration */
 	enum esc_charset cs;
 	const char *netns;  /* NULL: the current namespace */
+	bool all_netns;     /* every namespace is dumped (--all-netns, or N) */
+	uint32_t self_netns; /* inode of the namespace sockview dumps alone (0: unknown) */
 	bool no_processes;
 	int proc_errno;     /* the last refresh could not read /proc (0: it could) */
 

@@ -117,6 +117,16 @@ static const struct col_info cols[COL_MAX_] = {
 		.min_w = 8, .want_w = 18, .max_w = 26, .prio = 16,
 		.optional = true, .cut = CUT_END,
 	},
+	[COL_NETNS] = {
+		.title = N_("Netns"), .name = N_("Network namespace"),
+		.min_w = 6, .want_w = 10, .max_w = 24, .prio = 14,
+		.optional = true, .cut = CUT_END,
+	},
+	[COL_SERVICE] = {
+		.title = N_("Service"), .name = N_("Service or container (cgroup)"),
+		.min_w = 7, .want_w = 14, .max_w = 40, .prio = 15,
+		.optional = true, .cut = CUT_MIDDLE,
+	},
 };
 
 const struct col_info *cell_col(enum col c)
@@ -273,6 +283,34 @@ static size_t format_process(struct buf *out, const struct sock *s, const struct
 	return w + esc_display(out, mark, strlen(mark), ctx->cs);
 }
 
+/* The Netns cell: the namespace's name or "pid N (comm)", escaped. */
+static size_t format_netns(struct buf *out, const struct sock *s, const struct cell_ctx *ctx)
+{
+	const struct nstab_ent *e = nstab_find(ctx->ns, s->key.netns);
+	char label[128];
+	size_t n;
+
+	if (!s->key.netns)
+		return 0;
+	if (e)
+		n = nstab_label(e, label, sizeof(label));
+	else
+		n = (size_t)snprintf(label, sizeof(label), "netns:[%u]", (unsigned)s->key.netns);
+	return esc_display(out, label, n, ctx->cs);
+}
+
+/* The first owner's service label (raw: escaped here), or NULL. */
+static const char *service_of(const struct sock *s, const struct procmap *pm, size_t *len)
+{
+	struct proc_owner o;
+	uint32_t inode = sock_owner_inode(s);
+
+	*len = 0;
+	if (!pm || !inode || !procmap_owners(pm, inode, &o, 1))
+		return NULL;
+	return procmap_service(pm, o.pid, len, NULL);
+}
+
 size_t cell_format(struct buf *out, enum col c, const struct sock *s,
 		   const struct diff_entry *d, const struct cell_ctx *ctx)
 {
@@ -305,6 +343,14 @@ size_t cell_format(struct buf *out, enum col c, const struct sock *s,
 	case COL_INODE:
 		buf_printf(out, "%u", s->inode);
 		break;
+	case COL_NETNS:
+		return format_netns(out, s, ctx);
+	case COL_SERVICE: {
+		size_t len;
+		const char *svc = service_of(s, ctx->pm, &len);
+
+		return svc ? esc_display(out, svc, len, ctx->cs) : 0;
+	}
 	case COL_RTT:
 		if (has_tcp(s) && s->tcp.rtt_us) {
 			cell_usec(s->tcp.rtt_us, tmp, sizeof(tmp));
@@ -491,6 +537,21 @@ static int cmp_tcp(const struct sock *a, const struct sock *b, uint64_t va, uint
 	return cmp_u64(va, vb);
 }
 
+/* By service label bytes; sockets without one after all the others. */
+static int cmp_service(const struct sock *a, const struct sock *b, const struct procmap *pm)
+{
+	size_t la, lb;
+	const char *sa = service_of(a, pm, &la), *sb = service_of(b, pm, &lb);
+	int r;
+
+	if (!sa || !sb)
+		return sa ? -1 : sb ? 1 : 0;
+	r = memcmp(sa, sb, la < lb ? la : lb);
+	if (r)
+		return r < 0 ? -1 : 1;
+	return la < lb ? -1 : la > lb;
+}
+
 static int cmp_primary(enum col c, const struct sock *a, const struct diff_entry *da,
 		       const struct sock *b, const struct diff_entry *db,
 		       const struct procmap *pm)
@@ -516,6 +577,10 @@ static int cmp_primary(enum col c, const struct sock *a, const struct diff_entry
 		return cmp_u64(a->uid, b->uid);
 	case COL_INODE:
 		return cmp_u64(a->inode, b->inode);
+	case COL_NETNS:
+		return cmp_u64(a->key.netns, b->key.netns);
+	case COL_SERVICE:
+		return cmp_service(a, b, pm);
 	case COL_RTT:
 		return cmp_tcp(a, b, a->tcp.rtt_us, b->tcp.rtt_us);
 	case COL_CWND:
@@ -693,6 +758,22 @@ static bool process_key(const struct sock *s, const struct procmap *pm,
 	return clen <= 15;
 }
 
+/* cmp_service(): the first 16 bytes and the length; exact up to 16. */
+static bool service_key(const struct sock *s, const struct procmap *pm, uint64_t w[3])
+{
+	size_t len;
+	const char *svc = service_of(s, pm, &len);
+
+	if (!svc) {
+		w[0] = w[1] = w[2] = UINT64_MAX;
+		return true;
+	}
+	w[0] = be_bytes(svc, len < 8 ? len : 8);
+	w[1] = len > 8 ? be_bytes(svc + 8, len - 8 < 8 ? len - 8 : 8) : 0;
+	w[2] = len <= 16 ? len : 17; /* longer ones tie: cell_compare decides */
+	return len <= 16;
+}
+
 bool cell_sortkey(enum col c, const struct sock *s, const struct diff_entry *d,
 		  const struct procmap *pm, const struct ownset *own, uint64_t w[3])
 {
@@ -709,6 +790,8 @@ bool cell_sortkey(enum col c, const struct sock *s, const struct diff_entry *d,
 	case COL_PROCESS: return process_key(s, pm, own, w);
 	case COL_UID: w[0] = s->uid; return true;
 	case COL_INODE: w[0] = s->inode; return true;
+	case COL_NETNS: w[0] = s->key.netns; return true;
+	case COL_SERVICE: return service_key(s, pm, w);
 	case COL_RTT: w[0] = tcp_key(s, s->tcp.rtt_us); return true;
 	case COL_CWND: w[0] = tcp_key(s, s->tcp.snd_cwnd); return true;
 	case COL_RETRANS: w[0] = tcp_key(s, s->tcp.total_retrans); return true;

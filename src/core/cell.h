@@ -16,6 +16,7 @@
 #include "diff.h"
 #include "history.h"
 #include "escape.h"
+#include "nstab.h"
 #include "ownset.h"
 #include "procmap.h"
 #include "sock.h"
@@ -42,6 +43,8 @@ enum col {
 	COL_COOKIE,
 	COL_SKMEM,
 	COL_TIMER,
+	COL_NETNS,   /* --all-netns: the socket's namespace (nstab_label) */
+	COL_SERVICE, /* the first owner's service or container (cgroup.h) */
 	COL_MAX_
 };
 
@@ -91,6 +94,8 @@ struct cell_ctx {
 	const struct ownset *own;
 	/* the per-socket history (NULL: none; the Traffic column is blank) */
 	const struct history *hist;
+	/* --all-netns: what to call each namespace (NULL: show the inode) */
+	const struct nstab *ns;
 };
 
 /* Appends the escaped text of column c for socket s to out and returns its

@@ -35,6 +35,7 @@ enum {
 	OPT_GROUP,
 	OPT_RATE,
 	OPT_WATCH,
+	OPT_ALL_NETNS,
 };
 
 static const struct option long_opts[] = {
@@ -74,6 +75,7 @@ static const struct option long_opts[] = {
 	{ "kill", no_argument, NULL, 'K' },
 	{ "watch", no_argument, NULL, OPT_WATCH },
 	{ "interval", required_argument, NULL, 'd' },
+	{ "all-netns", no_argument, NULL, OPT_ALL_NETNS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -140,11 +142,32 @@ static const char *help_main(void)
 		 "Exit status: 0 success, 1 runtime failure, 2 bad usage.\n");
 }
 
+/* The main help with the lines of --all-netns after the -N line: a message
+ * of its own, so that the translations of the rest stay valid. */
+static const char *help_base(void)
+{
+	static char text[4096];
+	const char *base = help_main();
+	const char *extra = _("      --all-netns, -N all\n"
+			      "                       every network namespace at once (Netns column)\n");
+	const char *at = strstr(base, "\n  -1, ");
+	size_t head, elen = strlen(extra), blen = strlen(base);
+
+	if (!at || blen + elen >= sizeof(text))
+		return base;
+	head = (size_t)(at + 1 - base);
+	memcpy(text, base, head);
+	memcpy(text + head, extra, elen);
+	memcpy(text + head + elen, base + head, blen - head);
+	text[blen + elen] = '\0';
+	return text;
+}
+
 const char *options_help(void)
 {
 	static char text[8192];
 
-	snprintf(text, sizeof(text), "%s%s%s%s", help_main(), help_kinds(), help_events(),
+	snprintf(text, sizeof(text), "%s%s%s%s", help_base(), help_kinds(), help_events(),
 		 help_settings());
 	return text;
 }
@@ -358,7 +381,12 @@ static enum options_action parse(struct options *o, int argc, char **argv,
 				return OPT_USAGE;
 			}
 			break;
+		case OPT_ALL_NETNS: o->all_netns = true; break;
 		case 'N':
+			if (!strcmp(optarg, "all")) {
+				o->all_netns = true;
+				break;
+			}
 			if (!valid_netns_name(optarg)) {
 				snprintf(err, errlen,
 					 _("invalid namespace name '%s': expected a name from /run/netns"),
@@ -431,6 +459,10 @@ static enum options_action parse(struct options *o, int argc, char **argv,
 		snprintf(err, errlen, _("--watch and --once exclude each other"));
 		return OPT_USAGE;
 	}
+	if (o->all_netns && o->netns) {
+		snprintf(err, errlen, _("--netns=NAME and --all-netns exclude each other"));
+		return OPT_USAGE;
+	}
 	if (o->format_given && !o->once && !o->watch) {
 		snprintf(err, errlen, _("--format applies only with --once or --watch"));
 		return OPT_USAGE;
@@ -471,4 +503,8 @@ void options_collect_config(const struct options *o, struct collect_config *out)
 				     (o->extra & OPT_X_INFO)));
 	out->meminfo = (o->extra & OPT_X_MEMORY) != 0;
 	out->record_dir = o->record_dir;
+	out->all_netns = o->all_netns;
+	/* batch JSON has the "service" key; the live view turns it on with
+	 * the Service column */
+	out->cgroups = o->once && o->format == FMT_JSON;
 }

@@ -28,6 +28,7 @@ struct options {
 	const char *filter;    /* -f EXPR, or NULL (points into argv) */
 	int delay_ms;          /* -d, 100..3600000, default 1000 */
 	const char *netns;     /* -N NAME, or NULL (points into argv) */
+	bool all_netns;        /* --all-netns or -N all */
 	bool once;             /* -1/--once */
 	enum out_format format; /* --format */
 	bool format_given;     /* --format appeared (only valid with --once) */

@@ -3,12 +3,14 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "i18n.h"
 #include "diagnose.h"
+#include "nstab.h"
 #include "output.h"
 #include "sockkind.h"
 #include "output_extra.h"
@@ -290,6 +292,20 @@ static size_t table_local(struct buf *out, const struct sock *s, enum esc_charse
 	return w;
 }
 
+/* The Netns cell of --all-netns (nstab_label, escaped); its width. */
+static size_t table_netns(struct buf *out, const struct output_ctx *ctx, const struct sock *s)
+{
+	const struct nstab_ent *e = nstab_find(ctx->ns, s->key.netns);
+	char label[128];
+	size_t n;
+
+	if (!e)
+		n = (size_t)snprintf(label, sizeof(label), "netns:[%u]", (unsigned)s->key.netns);
+	else
+		n = nstab_label(e, label, sizeof(label));
+	return esc_display(out, label, n, ctx->cs);
+}
+
 static void put_cell(struct buf *out, const char *p, size_t len, size_t width,
 		     size_t col_w, bool right)
 {
@@ -350,11 +366,22 @@ static void write_table(struct sink *k, const struct output_ctx *ctx,
 	size_t nx = output_extra_ncols(ctx->xcols), *xw = NULL;
 	struct addr_cells *xc = NULL;
 
+	struct buf nsb = BUF_INIT;
+	size_t wns = 0;
+
 	for (c = 0; c < NCOLS; c++)
 		w[c] = esc_width(_(table_head[c]), strlen(_(table_head[c])), ctx->cs);
+	if (ctx->ns)
+		wns = esc_width(_("Netns"), strlen(_("Netns")), ctx->cs);
 	for (i = 0; i < n; i++) {
 		const struct sock *s = rows[i];
 		size_t at = cells.len, x;
+
+		if (ctx->ns) {
+			nsb.len = 0;
+			if ((x = table_netns(&nsb, ctx, s)) > wns)
+				wns = x;
+		}
 
 		if ((x = strlen(sock_netid(s))) > w[COL_NETID])
 			w[COL_NETID] = x;
@@ -393,6 +420,9 @@ static void write_table(struct sink *k, const struct output_ctx *ctx,
 			}
 		}
 	}
+	if (ctx->ns && !ctx->no_header)
+		put_cell(out, _("Netns"), strlen(_("Netns")),
+			 esc_width(_("Netns"), strlen(_("Netns")), ctx->cs), wns, false);
 	for (c = 0; c < NCOLS && !ctx->no_header; c++) {
 		const char *h = _(table_head[c]);
 		size_t hw = esc_width(h, strlen(h), ctx->cs);
@@ -431,6 +461,13 @@ static void write_table(struct sink *k, const struct output_ctx *ctx,
 		char num[20];
 		size_t len;
 
+		if (ctx->ns) {
+			size_t nw;
+
+			nsb.len = 0;
+			nw = table_netns(&nsb, ctx, s);
+			put_cell(out, nsb.data, nsb.len, nw, wns, false);
+		}
 		put_cell(out, sock_netid(s), strlen(sock_netid(s)), strlen(sock_netid(s)), w[COL_NETID], false);
 		len = strlen(sock_state_name(s));
 		put_cell(out, sock_state_name(s), len, len, w[COL_STATE], false);
@@ -464,6 +501,7 @@ static void write_table(struct sink *k, const struct output_ctx *ctx,
 	free(xc);
 	free(xw);
 	buf_free(&cells);
+	buf_free(&nsb);
 }
 
 static void json_str(struct buf *out, const void *p, size_t n)
@@ -633,7 +671,16 @@ static void json_processes(struct buf *out, const struct procmap *pm, const stru
 			json_str(out, comm, clen);
 		else
 			buf_puts(out, "null");
-		buf_printf(out, ", \"fd\": %d}", (int)own[i].fd);
+		buf_printf(out, ", \"fd\": %d", (int)own[i].fd);
+		{
+			/* a process living in another namespace than the one
+			 * the socket was dumped in (known with --all-netns) */
+			uint32_t pns = procmap_netns(pm, own[i].pid);
+
+			if (s->key.netns && pns && pns != s->key.netns)
+				buf_printf(out, ", \"netns_inode\": %u", (unsigned)pns);
+		}
+		buf_putc(out, '}');
 	}
 	buf_putc(out, ']');
 }
@@ -656,6 +703,46 @@ static void json_extra(struct buf *out, const struct output_ctx *ctx, size_t i)
 			   diag_name((enum diag_rule)x->hint));
 		json_str(out, t, strlen(t));
 		buf_putc(out, '}');
+	}
+}
+
+/* The keys of --all-netns and of the service (cgroup.h): "netns": {"name":
+ * NAME or null, "inode": N, "label": what the Netns column shows} and
+ * "service": the first owner's service label or null. */
+static void json_netns(struct buf *out, const struct output_ctx *ctx, const struct sock *s)
+{
+	if (ctx->ns) {
+		const struct nstab_ent *e = nstab_find(ctx->ns, s->key.netns);
+		char label[128];
+		size_t n;
+
+		buf_puts(out, ", \"netns\": {\"name\": ");
+		if (e && e->name_len)
+			json_str(out, e->name, e->name_len);
+		else
+			buf_puts(out, "null");
+		buf_printf(out, ", \"inode\": %u, \"label\": ", (unsigned)s->key.netns);
+		if (e) {
+			n = nstab_label(e, label, sizeof(label));
+			json_str(out, label, n);
+		} else {
+			buf_puts(out, "null");
+		}
+		buf_putc(out, '}');
+	}
+	if (ctx->pm) {
+		struct proc_owner own[1];
+		const char *svc = NULL;
+		size_t len = 0;
+		uint32_t ino = sock_owner_inode(s);
+
+		if (ino && procmap_owners(ctx->pm, ino, own, 1))
+			svc = procmap_service(ctx->pm, own[0].pid, &len, NULL);
+		buf_puts(out, ", \"service\": ");
+		if (svc)
+			json_str(out, svc, len);
+		else
+			buf_puts(out, "null");
 	}
 }
 
@@ -709,6 +796,7 @@ void output_json_sock(struct buf *out, const struct output_ctx *ctx, const struc
 		output_extra_json(out, ctx->xcols, s);
 		json_processes(out, ctx->pm, s);
 		json_extra(out, ctx, i);
+		json_netns(out, ctx, s);
 		buf_putc(out, '}');
 	}
 }

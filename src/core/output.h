@@ -22,6 +22,7 @@ struct output_extra {
 	bool rates;    /* rx/tx valid (TCP with tcp_info, seen in both dumps) */
 	uint8_t hint;  /* enum diag_rule, 0: none */
 };
+struct nstab;
 
 struct output_ctx {
 	enum out_format format;
@@ -34,6 +35,9 @@ struct output_ctx {
 	bool rates;
 	unsigned xcols;            /* OPT_X_* (-e -i -m -o): output_extra.h */
 	bool no_header;            /* -H: table and CSV without their heading */
+	/* --all-netns: the namespaces (NULL: one namespace; no Netns column,
+	 * no "netns" key) */
+	const struct nstab *ns;
 };
 
 /* A byte rate as the tables show it ("0", "512", "1.5K", "20M"). */

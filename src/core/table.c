@@ -102,6 +102,9 @@ static bool in_toggles(const struct table *t, const struct table_row *r)
 
 static bool in_filter(const struct table *t, const struct sock *s)
 {
+	/* N chose one namespace of --all-netns */
+	if (t->netns_only && s->key.netns != t->netns_only)
+		return false;
 	return !t->filter || filter_matches(t->filter, s, t->pm);
 }
 
@@ -199,7 +202,7 @@ static uint64_t fingerprint(const struct table *t, const struct fp_cols *fc,
 static void search_text(const struct table *t, struct buf *out, const struct sock *s,
 			const struct diff_entry *d)
 {
-	struct cell_ctx ctx = { t->pm, t->cs, &t->own };
+	struct cell_ctx ctx = { .pm = t->pm, .cs = t->cs, .own = &t->own, .hist = t->hist, .ns = t->ns };
 	size_t at = out->len;
 
 	for (int c = 0; c < COL_MAX_; c++) {

@@ -132,6 +132,10 @@ struct table {
 	uint64_t hist_rounds;
 	bool no_history;          /* keep none, no hints (the benchmark's baseline) */
 	struct diag_peers peers;  /* TIME-WAIT sockets per peer, for the hints */
+	/* --all-netns: the namespaces of the current snapshot (the
+	 * collector's, NULL: one namespace), and the one N chose (0: all) */
+	const struct nstab *ns;
+	uint32_t netns_only;
 };
 
 /* An empty table showing protos/families (0: all) and -l. */

@@ -132,6 +132,28 @@ static void header_totals(struct lb *b, const struct app *a)
 	}
 }
 
+/* With every namespace dumped: "all (N)", or the one N chose. */
+static void header_netns(struct lb *b, const struct app *a)
+{
+	const struct nstab *t = a->table.ns;
+	const struct nstab_ent *e = a->table.netns_only ? nstab_find(t, a->table.netns_only) : NULL;
+	char raw[128];
+	struct buf esc = BUF_INIT;
+
+	if (!a->table.netns_only) {
+		ln_printf(b, VS_HEADER_KEY, _("all (%zu)"), t ? t->n : 0);
+		return;
+	}
+	if (e) {
+		esc_display(&esc, raw, nstab_label(e, raw, sizeof(raw)), a->cs);
+		buf_putc(&esc, '\0');
+		ln_puts(b, esc.data, VS_HEADER_KEY);
+	} else {
+		ln_printf(b, VS_HEADER_KEY, "netns:[%u]", (unsigned)a->table.netns_only);
+	}
+	buf_free(&esc);
+}
+
 static void header_status(struct lb *b, const struct app *a)
 {
 	char tmp[64];
@@ -154,7 +176,10 @@ static void header_status(struct lb *b, const struct app *a)
 		ln_puts(b, tmp, VS_HEADER_KEY);
 	}
 	ln_puts(b, _("  Netns "), VS_HEADER);
-	ln_puts(b, a->netns ? a->netns : _("(current)"), VS_HEADER_KEY);
+	if (a->all_netns)
+		header_netns(b, a);
+	else
+		ln_puts(b, a->netns ? a->netns : _("(current)"), VS_HEADER_KEY);
 	ln_puts(b, _("  Filter "), VS_HEADER);
 	ln_puts(b, a->table.filter_text[0] ? a->table.filter_text : _("none"),
 		a->table.filter_text[0] ? VS_HEADER_KEY : VS_DIM);
@@ -186,6 +211,8 @@ static void header_status(struct lb *b, const struct app *a)
 
 static void header_extra(struct lb *b, const struct app *a)
 {
+	const struct nstab *ns = a->all_netns ? a->table.ns : NULL;
+
 	const char *dir = a->table.sort_reverse ? _("descending") : _("ascending");
 
 	ln_puts(b, _("Sort "), VS_HEADER);
@@ -202,6 +229,13 @@ static void header_extra(struct lb *b, const struct app *a)
 					"  %zu processes could not be inspected (run as root to see all)",
 					h), h);
 	}
+	if (ns && ns->denied)
+		/* said once, where it stays in sight */
+		ln_printf(b, VS_WARN,
+			  P_("  %zu network namespace not shown (entering it needs CAP_SYS_ADMIN)",
+			     "  %zu network namespaces not shown (entering them needs CAP_SYS_ADMIN)",
+			     ns->denied),
+			  ns->denied);
 	if (a->table.have_snap) {
 		const struct snapshot *s = app_snapshot(a);
 

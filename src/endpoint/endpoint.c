@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <stdio.h>
@@ -321,6 +322,17 @@ struct endpoint *endpoint_new(const struct endpoint_config *cfg, char *err, size
 	ep->dgram = endpoint_transport_is_dgram(cfg->transport);
 	ep->socktype = ep->ops->socktype;
 	ep->fd = -1;
+	ep->nsfd = cfg->in_netns ? fcntl(cfg->netns_fd, F_DUPFD_CLOEXEC, 0) : -1;
+	if (cfg->in_netns && ep->nsfd < 0) {
+		int e = errno;
+
+		snprintf(err, errlen, _("network namespace: %s"), strerror(e));
+		free(ep->greeting);
+		free(ep->private_dir);
+		free(ep);
+		errno = e;
+		return NULL;
+	}
 	ep->tr = transcript_new(cfg->transcript_entries, cfg->transcript_bytes);
 	transcript_set_entry_max(ep->tr, EP_TRANSCRIPT_ENTRY_MAX);
 	ep->rbuf = xmalloc(EP_RBUF_SIZE);
@@ -437,6 +449,8 @@ void endpoint_free(struct endpoint *ep)
 	free(ep->private_dir);
 	free(ep->rbuf);
 	transcript_free(ep->tr);
+	if (ep->nsfd >= 0)
+		close(ep->nsfd);
 	free(ep);
 }
 

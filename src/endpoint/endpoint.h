@@ -146,6 +146,11 @@ struct endpoint_config {
 				 * second per peer; 0: default */
 	size_t transcript_entries, transcript_bytes; /* 0: defaults */
 	struct endpoint_ops ops;
+	/* In another network namespace: with in_netns, every socket of the
+	 * endpoint (also a client's reconnections) is created inside the
+	 * namespace netns_fd (duplicated by endpoint_new; nsrun.h). */
+	bool in_netns;
+	int netns_fd;
 };
 
 /* Counters, updated as events happen. */

@@ -14,6 +14,7 @@
 
 #include "ep_base.h"
 #include "i18n.h"
+#include "nsrun.h"
 
 void ep_record(struct endpoint *ep, enum tr_kind kind, const char *label, size_t label_len,
 	       const void *data, size_t len)
@@ -137,11 +138,21 @@ void ep_fail(struct endpoint *ep, int e)
 	ep_record(ep, TR_ERROR, NULL, 0, ep->errmsg, strlen(ep->errmsg));
 }
 
+/* socket() where the thread is (ns_run_in's callback). */
+static int open_socket(void *arg)
+{
+	struct endpoint *ep = arg;
+
+	return socket(ep->family, ep->socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+}
+
 int ep_new_socket(struct endpoint *ep, int *fdp)
 {
 	int fd, one = 1;
 
-	fd = socket(ep->family, ep->socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	/* in the endpoint's namespace, if it has one: a socket stays in the
+	 * namespace it was created in, whatever the thread does next */
+	fd = ns_run_in(ep->nsfd, open_socket, ep);
 	if (fd < 0)
 		return -1;
 	/* Whether "::" also takes IPv4 depends on a sysctl: decide here. */

@@ -94,6 +94,7 @@ struct endpoint {
 			      * rather than clients; for wording, not dispatch */
 
 	int fd;              /* listener, datagram socket; -1: none */
+	int nsfd;            /* its network namespace (cfg.in_netns); -1: ours */
 	uint32_t inode;
 	short events;
 	struct epaddr local, remote;

@@ -43,6 +43,10 @@ struct proc_rec {
 	bool has_comm;
 	uint8_t comm_len;
 	char comm[PROCMAP_COMM_MAX];
+	uint32_t netns;  /* its network namespace's inode, 0: unknown */
+	uint8_t svc_len; /* the service label (procmap_set_service) */
+	uint8_t svc_kind;
+	char svc[PROCMAP_SERVICE_MAX];
 };
 
 struct procmap {
@@ -427,6 +431,51 @@ void procmap_set_proc(struct procmap *m, int32_t pid, const char *comm, size_t l
 	r->comm_len = (uint8_t)len;
 	r->has_comm = true;
 	r->uid = uid;
+}
+
+void procmap_set_service(struct procmap *m, int32_t pid, const char *label, size_t len,
+			 unsigned kind)
+{
+	if (pid <= 0)
+		return;
+	if (len > PROCMAP_SERVICE_MAX)
+		len = PROCMAP_SERVICE_MAX;
+
+	size_t i = proc_get(m, pid);
+	struct proc_rec *r = &m->ptab[i];
+
+	if (len)
+		memcpy(r->svc, label, len);
+	r->svc_len = (uint8_t)len;
+	r->svc_kind = (uint8_t)kind;
+}
+
+const char *procmap_service(const struct procmap *m, int32_t pid, size_t *len,
+			    unsigned *kind)
+{
+	size_t i = pid > 0 ? proc_find(m, pid) : SIZE_MAX;
+
+	if (kind)
+		*kind = i == SIZE_MAX ? 0 : m->ptab[i].svc_kind;
+	if (i == SIZE_MAX || !m->ptab[i].svc_len) {
+		*len = 0;
+		return NULL;
+	}
+	*len = m->ptab[i].svc_len;
+	return m->ptab[i].svc;
+}
+
+void procmap_set_netns(struct procmap *m, int32_t pid, uint32_t netns)
+{
+	if (pid > 0)
+		m->ptab[proc_get(m, pid)].netns = netns;
+}
+
+uint32_t procmap_netns(const struct procmap *m, int32_t pid)
+{
+	size_t i = pid > 0 ? proc_find(m, pid) : SIZE_MAX;
+
+	return i == SIZE_MAX ? 0 : m->ptab[i].netns;
 }
 
 void procmap_add_owner(struct procmap *m, uint32_t inode, int32_t pid, int32_t fd)

@@ -50,6 +50,22 @@ long procmap_uid(const struct procmap *m, int32_t pid);
  * so the UI can say why some sockets show no process. */
 size_t procmap_hidden(const struct procmap *m);
 
+/* The longest service label kept (cgroup.h's labels, cut to this). */
+#define PROCMAP_SERVICE_MAX 95
+/* The service label of pid (raw bytes, cgroup.h), with its length in *len
+ * and its enum cgroup_kind in *kind (kind may be NULL); NULL if none was
+ * read (cgroups are read only when something shows them). Valid until the
+ * map is next modified. */
+const char *procmap_service(const struct procmap *m, int32_t pid, size_t *len,
+			    unsigned *kind);
+/* The inode of pid's network namespace (/proc/PID/ns/net), 0 if unknown:
+ * a process may hold sockets of namespaces other than its own. */
+uint32_t procmap_netns(const struct procmap *m, int32_t pid);
+void procmap_set_netns(struct procmap *m, int32_t pid, uint32_t netns);
+/* Writer: sets the service label of pid (creating it if needed). */
+void procmap_set_service(struct procmap *m, int32_t pid, const char *label, size_t len,
+			 unsigned kind);
+
 /* Writers (the scanner and tests): */
 /* Sets or replaces the name (raw bytes, truncated to PROCMAP_COMM_MAX) and
  * uid of pid, creating it if needed. pid <= 0 is ignored. */

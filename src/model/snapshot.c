@@ -168,6 +168,8 @@ const struct sock *snapshot_find_peer(const struct snapshot *snap, const struct 
 		for (size_t i = 0; i < snap->n; i++) {
 			const struct sock *r = &snap->socks[i];
 
+			/* inodes are global: a peer may be in another
+			 * namespace (a path connects across them) */
 			if (r->proto == SP_UNIX && r->inode == s->peer_inode)
 				return r;
 		}
@@ -196,6 +198,7 @@ const struct sock *snapshot_find_peer(const struct snapshot *snap, const struct 
 		const struct sock *r = &snap->socks[i];
 
 		if (r == s || r->proto != s->proto || r->lport != s->rport ||
+		    r->key.netns != s->key.netns ||
 		    r->rport != s->lport || (r->family != AF_INET && r->family != AF_INET6))
 			continue;
 		addr_v6(r, false, rl);
@@ -291,7 +294,7 @@ static void link_listeners(struct snapshot *s)
 		for (; lo < nl && l[lo].port == c->lport; lo++) {
 			const struct sock *r = &s->socks[l[lo].rec];
 
-			if (r->family != c->family)
+			if (r->family != c->family || r->key.netns != c->key.netns)
 				continue;
 			if (!memcmp(r->laddr, c->laddr, c->family == AF_INET ? 4 : 16)) {
 				best = r;

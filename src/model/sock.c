@@ -137,7 +137,7 @@ bool sock_key_equal(const struct sock_key *a, const struct sock_key *b)
 	/* a cookie is the socket's identity: an inode appearing at accept()
 	 * is a change of the same socket, not another one */
 	return a->cookie == b->cookie && (a->cookie || a->inode == b->inode) &&
-	       a->proto == b->proto && a->family == b->family;
+	       a->proto == b->proto && a->family == b->family && a->netns == b->netns;
 }
 
 uint64_t sock_key_hash(const struct sock_key *k)
@@ -146,6 +146,7 @@ uint64_t sock_key_hash(const struct sock_key *k)
 	uint64_t inode = k->cookie ? 0 : k->inode;
 
 	h ^= (inode << 16) ^ ((uint64_t)k->proto << 8) ^ k->family;
+	h ^= (uint64_t)k->netns << 32;
 	h ^= h >> 29;
 	h *= 0xbf58476d1ce4e5b9ull;
 	h ^= h >> 32;

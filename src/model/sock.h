@@ -63,6 +63,10 @@ struct sock_key {
 	uint32_t inode;
 	uint8_t proto;  /* enum sock_proto */
 	uint8_t family; /* AF_INET, AF_INET6, AF_UNIX, AF_PACKET, AF_NETLINK */
+	/* The network namespace the socket was dumped in (its nsfs inode),
+	 * with --all-netns; 0 when one namespace is dumped. Part of the
+	 * identity: cookies and addresses are only unique per namespace. */
+	uint32_t netns;
 };
 
 /* A subset of struct tcp_info, copied from the kernel's version of
@@ -247,7 +251,7 @@ bool sock_is_abstract(const struct sock *s);
 /* Formats the local/peer IP address into dst (INET6_ADDRSTRLEN at least). */
 void sock_addr_str(const struct sock *s, bool peer, char *dst, size_t len);
 
-/* The same socket: equal cookies (and protocol and family) where the
+/* The same socket: equal cookies (and protocol, family, netns) where the
  * kernel gave a cookie; without one, equal inodes too. */
 bool sock_key_equal(const struct sock_key *a, const struct sock_key *b);
 /* A hash that agrees with sock_key_equal (the inode counts only without a

@@ -15,6 +15,8 @@
 #include "filter.h"
 #include "filter_bc.h"
 #include "i18n.h"
+#include "netns.h"
+#include "nstab.h"
 #include "procscan.h"
 #include "xalloc.h"
 
@@ -34,6 +36,14 @@
 /* idiag_states bits (1 << TCP_xxx). */
 #define STATES_ALL 0xffffffffu
 #define STATES_LISTENING ((1u << SS_LISTEN) | (1u << SS_CLOSE))
+
+/* The diag socket of one namespace (d == the collector's own diag for the
+ * current namespace; NULL for one that could not be entered). */
+struct nsdiag {
+	uint64_t dev;
+	uint32_t ino;
+	struct diag *d;
+};
 
 struct collect {
 	struct diag *diag;
@@ -57,6 +67,19 @@ struct collect {
 	int proc_errno;        /* why processes went unmapped this refresh (0: ok) */
 	uint32_t *orphans;     /* scratch: inodes without owner */
 	size_t orphans_cap;
+	/* --all-netns: one diag per namespace, in the table's order */
+	bool all_netns;
+	struct netns_list *nsl; /* NULL until all_netns is first on */
+	struct {
+		struct nsdiag *v;
+		size_t n, cap;
+	} ns;
+	struct nstab nstab;     /* the last cycle's namespaces, with counts */
+	size_t ns_cur;          /* live cycle: the namespace being dumped */
+	struct snapshot part;   /* one namespace's dump, merged into snap */
+	bool tcp_info;
+	bool cgroups;           /* owners' services are read */
+	bool cgroups_reread;    /* just turned on: read every process again */
 };
 
 /* Hands the kernel the combined prefilter: states of -l and of the filter
@@ -68,6 +91,9 @@ static void push_filter(struct collect *c)
 	if (c->listening)
 		states &= STATES_LISTENING;
 	diag_set_inet_filter(c->diag, states, c->bytecode, c->bytecode_len);
+	for (size_t i = 0; i < c->ns.n; i++)
+		if (c->ns.v[i].d && c->ns.v[i].d != c->diag)
+			diag_set_inet_filter(c->ns.v[i].d, states, c->bytecode, c->bytecode_len);
 }
 
 struct collect *collect_new(const struct collect_config *cfg, char *err, size_t errlen)
@@ -114,6 +140,13 @@ struct collect *collect_new(const struct collect_config *cfg, char *err, size_t 
 	}
 	diag_set_tcp_info(c->diag, cfg->tcp_info);
 	diag_set_meminfo(c->diag, cfg->meminfo);
+	c->tcp_info = cfg->tcp_info;
+	c->all_netns = cfg->all_netns;
+	c->cgroups = cfg->cgroups;
+	if (c->ps)
+		procscan_set_cgroups(c->ps, cfg->cgroups);
+	snapshot_init(&c->part);
+	nstab_init(&c->nstab);
 	c->uid = geteuid();
 	c->protos = cfg->protos;
 	c->families = cfg->families;
@@ -129,6 +162,13 @@ void collect_free(struct collect *c)
 {
 	if (!c)
 		return;
+	for (size_t i = 0; i < c->ns.n; i++)
+		if (c->ns.v[i].d != c->diag)
+			diag_free(c->ns.v[i].d);
+	free(c->ns.v);
+	netns_list_free(c->nsl);
+	nstab_free(&c->nstab);
+	snapshot_free(&c->part);
 	diag_free(c->diag);
 	if (c->wake_fd >= 0)
 		close(c->wake_fd);
@@ -147,7 +187,11 @@ void collect_set_scope(struct collect *c, unsigned protos, unsigned families)
 
 void collect_set_tcp_info(struct collect *c, bool on)
 {
+	c->tcp_info = on;
 	diag_set_tcp_info(c->diag, on);
+	for (size_t i = 0; i < c->ns.n; i++)
+		if (c->ns.v[i].d && c->ns.v[i].d != c->diag)
+			diag_set_tcp_info(c->ns.v[i].d, on);
 }
 
 void collect_set_meminfo(struct collect *c, bool on)
@@ -220,6 +264,10 @@ static void procs_begin(struct collect *c, const struct snapshot *snap)
 	c->units = 0;
 	c->refreshes++;
 	c->proc_errno = 0;
+	if (c->cgroups_reread) {
+		c->cgroups_reread = false;
+		(void)procscan_full(c->ps, c->pm); /* on failure the map stays */
+	}
 	if (c->scanned)
 		want_orphans(c, snap);
 	c->scanned = true;
@@ -272,9 +320,215 @@ static unsigned scope_families(const struct collect *c)
 	return c->families & c->filter_families;
 }
 
+/* ---- every namespace (--all-netns) ---- */
+
+static struct diag *ns_open_diag(struct collect *c, size_t i)
+{
+	struct diag *d = diag_open_in(netns_list_fd(c->nsl, i));
+	uint32_t states = c->filter_states;
+
+	if (!d)
+		return NULL;
+	if (c->listening)
+		states &= STATES_LISTENING;
+	diag_set_tcp_info(d, c->tcp_info);
+	diag_set_inet_filter(d, states, c->bytecode, c->bytecode_len);
+	return d;
+}
+
+/* Finds the namespaces again and gives each its diag socket: kept for
+ * those already known, opened (inside it) for new ones, closed for those
+ * gone. */
+static void ns_sync(struct collect *c)
+{
+	const struct nstab *t;
+	struct nsdiag *old = c->ns.v;
+	size_t nold = c->ns.n;
+
+	if (!c->nsl)
+		c->nsl = netns_list_new("/proc", "/run/netns");
+	(void)netns_list_refresh(c->nsl); /* empty on failure: the own ns below */
+	t = netns_list_table(c->nsl);
+	c->ns.v = NULL;
+	c->ns.n = c->ns.cap = 0;
+	xgrow((void **)&c->ns.v, &c->ns.cap, t->n ? t->n : 1, sizeof(*c->ns.v));
+	for (size_t i = 0; i < t->n; i++) {
+		const struct nstab_ent *e = &t->v[i];
+		struct nsdiag *nd = &c->ns.v[c->ns.n++];
+
+		nd->dev = e->dev;
+		nd->ino = e->ino;
+		nd->d = NULL;
+		if (e->current) {
+			nd->d = c->diag;
+			continue;
+		}
+		if (e->denied)
+			continue;
+		for (size_t j = 0; j < nold; j++) {
+			if (old[j].d && old[j].dev == e->dev && old[j].ino == e->ino) {
+				nd->d = old[j].d;
+				old[j].d = NULL;
+				break;
+			}
+		}
+		if (!nd->d)
+			nd->d = ns_open_diag(c, i);
+		if (!nd->d)
+			netns_list_deny(c->nsl, i); /* EPERM: no CAP_SYS_ADMIN */
+	}
+	for (size_t j = 0; j < nold; j++)
+		if (old[j].d && old[j].d != c->diag)
+			diag_free(old[j].d);
+	free(old);
+	/* the table beside the snapshot: a copy, with the counts added */
+	nstab_clear(&c->nstab);
+	for (size_t i = 0; i < t->n; i++)
+		*nstab_add(&c->nstab) = t->v[i];
+	c->nstab.denied = t->denied;
+	if (!t->n) {
+		/* the current namespace could not be identified: dump it alone */
+		c->ns.v[0] = (struct nsdiag){ 0, 0, c->diag };
+		c->ns.n = 1;
+	}
+}
+
+static int status_rank(enum snap_status s)
+{
+	return s == SNAP_FAILED ? 3 : s == SNAP_UNAVAILABLE ? 2 : s == SNAP_OK ? 1 : 0;
+}
+
+/* Adds namespace i's dump (c->part) to snap, each record tagged with it. */
+static void ns_merge(struct collect *c, size_t i, struct snapshot *snap)
+{
+	const struct snapshot *p = &c->part;
+
+	for (size_t k = 0; k < p->n; k++) {
+		struct sock *s = snapshot_add(snap);
+
+		*s = p->socks[k];
+		s->key.netns = c->ns.v[i].ino;
+	}
+	for (unsigned k = 0; k < SP_NPROTO; k++) {
+		if (status_rank(p->status[k]) > status_rank(snap->status[k])) {
+			snap->status[k] = p->status[k];
+			snap->error[k] = p->error[k];
+		}
+	}
+	snap->inconsistent |= p->inconsistent;
+	if (i < c->nstab.n)
+		c->nstab.v[i].nsocks = p->n;
+}
+
+static int ns_once(struct collect *c, struct snapshot *snap)
+{
+	bool any = false;
+	int err = EIO;
+
+	ns_sync(c);
+	snapshot_clear(snap);
+	for (size_t i = 0; i < c->ns.n; i++) {
+		if (!c->ns.v[i].d)
+			continue;
+		/* a namespace that vanished mid-dump answers what it had */
+		if (diag_dump(c->ns.v[i].d, scope_protos(c), scope_families(c), &c->part) < 0) {
+			err = errno;
+			continue;
+		}
+		ns_merge(c, i, snap);
+		any = true;
+	}
+	snapshot_finish(snap);
+	if (!any) {
+		errno = err;
+		return -1;
+	}
+	return 0;
+}
+
+/* Starts the dump of the next namespace from i on that can start one;
+ * returns false when none is left. */
+static bool ns_start_from(struct collect *c, size_t i)
+{
+	for (; i < c->ns.n; i++) {
+		if (!c->ns.v[i].d)
+			continue;
+		if (diag_start(c->ns.v[i].d, scope_protos(c), scope_families(c), &c->part) < 0)
+			continue;
+		c->ns_cur = i;
+		if (!diag_busy(c->ns.v[i].d)) {
+			ns_merge(c, i, c->snap); /* nothing asked: finished at once */
+			continue;
+		}
+		return true;
+	}
+	c->ns_cur = c->ns.n;
+	return false;
+}
+
+/* One live step of the dumps: returns 1 while a namespace is in flight, 0
+ * when every namespace is merged and snap finished. */
+static int ns_step(struct collect *c)
+{
+	struct diag *d;
+	int r;
+
+	if (c->ns_cur >= c->ns.n)
+		return 0;
+	d = c->ns.v[c->ns_cur].d;
+	r = diag_step(d);
+	if (r == 1)
+		return 1;
+	/* over (r < 0: broken, what arrived is kept): the next one */
+	ns_merge(c, c->ns_cur, c->snap);
+	if (ns_start_from(c, c->ns_cur + 1))
+		return 1;
+	snapshot_finish(c->snap);
+	return 0;
+}
+
+void collect_set_all_netns(struct collect *c, bool on)
+{
+	if (c->all_netns == on)
+		return;
+	collect_cancel(c);
+	c->all_netns = on;
+	if (!on) {
+		for (size_t i = 0; i < c->ns.n; i++)
+			if (c->ns.v[i].d != c->diag)
+				diag_free(c->ns.v[i].d);
+		c->ns.n = 0;
+		nstab_clear(&c->nstab);
+	}
+}
+
+bool collect_all_netns(const struct collect *c)
+{
+	return c->all_netns;
+}
+
+const struct nstab *collect_netns(const struct collect *c)
+{
+	return c->all_netns ? &c->nstab : NULL;
+}
+
+void collect_set_cgroups(struct collect *c, bool on)
+{
+	/* the processes read so far have no service: read them all once
+	 * more at the next process phase, rather than over many refreshes */
+	if (on && !c->cgroups && c->scanned)
+		c->cgroups_reread = true;
+	c->cgroups = on;
+	if (c->ps)
+		procscan_set_cgroups(c->ps, on);
+}
+
 int collect_once(struct collect *c, struct snapshot *snap)
 {
-	if (diag_dump(c->diag, scope_protos(c), scope_families(c), snap) < 0)
+	if (c->all_netns) {
+		if (ns_once(c, snap) < 0)
+			return -1;
+	} else if (diag_dump(c->diag, scope_protos(c), scope_families(c), snap) < 0)
 		return -1;
 	fallback_complete(snap, scope_protos(c), scope_families(c), NULL);
 	/* batch: every process once, the cheapest way to see them all */
@@ -290,6 +544,20 @@ int collect_once(struct collect *c, struct snapshot *snap)
 int collect_start(struct collect *c, struct snapshot *snap)
 {
 	c->procs_phase = false;
+	if (c->all_netns) {
+		ns_sync(c);
+		snapshot_clear(snap);
+		c->snap = snap;
+		if (!ns_start_from(c, 0)) {
+			/* nothing in flight: straight to the process phase,
+			 * whose fd is always readable */
+			snapshot_finish(snap);
+			c->snap = NULL;
+			if (c->ps)
+				procs_begin(c, snap);
+		}
+		return 0;
+	}
 	if (diag_start(c->diag, scope_protos(c), scope_families(c), snap) < 0) {
 		c->snap = NULL;
 		return -1;
@@ -304,7 +572,7 @@ int collect_step(struct collect *c)
 
 	if (c->procs_phase)
 		return procs_step(c);
-	r = diag_step(c->diag);
+	r = c->all_netns ? ns_step(c) : diag_step(c->diag);
 	if (r == 0 && c->snap) {
 		struct snapshot *snap = c->snap;
 
@@ -322,19 +590,27 @@ int collect_step(struct collect *c)
 
 bool collect_busy(const struct collect *c)
 {
+	if (c->all_netns)
+		return c->procs_phase || c->snap;
 	return c->procs_phase || diag_busy(c->diag);
 }
 
 void collect_cancel(struct collect *c)
 {
 	diag_cancel(c->diag);
+	if (c->all_netns && c->snap && c->ns_cur < c->ns.n && c->ns.v[c->ns_cur].d)
+		diag_cancel(c->ns.v[c->ns_cur].d);
 	c->snap = NULL;
 	c->procs_phase = false;
 }
 
 int collect_fd(const struct collect *c)
 {
-	return c->procs_phase ? c->wake_fd : diag_fd(c->diag);
+	if (c->procs_phase)
+		return c->wake_fd;
+	if (c->all_netns)
+		return c->snap && c->ns_cur < c->ns.n ? diag_fd(c->ns.v[c->ns_cur].d) : c->wake_fd;
+	return diag_fd(c->diag);
 }
 
 int collect_proc_error(const struct collect *c)

@@ -29,6 +29,7 @@
 
 struct collect;
 struct filter;
+struct nstab;
 
 /* What a collector is asked to do: its caller (batch mode, the live view)
  * fills this from the command line. */
@@ -41,6 +42,8 @@ struct collect_config {
 	bool tcp_info;          /* ask for tcp_info at first (collect_set_tcp_info) */
 	bool meminfo;           /* SK_MEMINFO for every inet and Unix socket (-m) */
 	const char *record_dir; /* --record-dump: save each raw dump (NULL: no) */
+	bool all_netns;         /* --all-netns: every network namespace */
+	bool cgroups;           /* read each owner's service (procscan_set_cgroups) */
 };
 
 /* Opens the netlink socket (in the current network namespace: enter the
@@ -81,6 +84,20 @@ void collect_cancel(struct collect *c);
 /* The fd to poll for POLLIN while busy (it changes between the phases:
  * read it again after each step). */
 int collect_fd(const struct collect *c);
+
+/* --all-netns: dump every network namespace (netns.h's netns_list), each
+ * through its own sock_diag socket opened inside it, into the one
+ * snapshot; every record's key.netns is the nsfs inode of its namespace.
+ * Takes effect at the next cycle (one in flight is cancelled). Namespaces
+ * that cannot be entered are skipped and counted (collect_netns()'s
+ * denied); one that vanishes mid-dump gives what it had. */
+void collect_set_all_netns(struct collect *c, bool on);
+bool collect_all_netns(const struct collect *c);
+/* The namespaces of the last cycle, with their socket counts (NULL unless
+ * all_netns); valid until the next cycle starts. */
+const struct nstab *collect_netns(const struct collect *c);
+/* Whether processes read from now on get their service (cgroup) label. */
+void collect_set_cgroups(struct collect *c, bool on);
 
 /* The process map (NULL with --no-processes); valid until collect_free and
  * updated at the end of each cycle. */

@@ -25,6 +25,7 @@
 #include "diag.h"
 #include "diag_parse.h"
 #include "recdir.h"
+#include "netns.h"
 #include "xalloc.h"
 
 /* TCP/UDP/raw/MPTCP x inet/inet6, plus Unix, packet and netlink (a
@@ -87,6 +88,7 @@ struct diag {
 	struct diag_parser parser;
 
 	struct diag_stats stats;
+	int nsfd; /* the namespace its socket lives in (diag_open_in), or -1 */
 };
 
 static const struct diag_transport_ops real_ops;
@@ -101,7 +103,21 @@ static void sock_close(struct diag *d)
 	d->portid = 0;
 }
 
+static int sock_open_here(struct diag *d);
+
+static int sock_open_cb(void *arg)
+{
+	return sock_open_here(arg);
+}
+
+/* Opens the socket in the diag's namespace: a reopen after a broken dump
+ * must not land in the namespace the thread happens to be in. */
 static int sock_open(struct diag *d)
+{
+	return netns_run_in(d->nsfd, sock_open_cb, d);
+}
+
+static int sock_open_here(struct diag *d)
 {
 	struct mnl_socket *nl;
 	int fd, size = DIAG_SO_RCVBUF;
@@ -186,7 +202,24 @@ static const struct diag_transport_ops real_ops = {
 
 struct diag *diag_open(void)
 {
+	return diag_open_in(-1);
+}
+
+struct diag *diag_open_in(int nsfd)
+{
 	struct diag *d = xcalloc(1, sizeof(*d));
+
+	d->nsfd = -1;
+	if (nsfd >= 0) {
+		d->nsfd = fcntl(nsfd, F_DUPFD_CLOEXEC, 0);
+		if (d->nsfd < 0) {
+			int e = errno;
+
+			free(d);
+			errno = e;
+			return NULL;
+		}
+	}
 
 	d->record_fd = -1;
 	d->tcp_info = true;
@@ -199,6 +232,8 @@ struct diag *diag_open(void)
 	if (sock_open(d) < 0) {
 		int e = errno;
 
+		if (d->nsfd >= 0)
+			close(d->nsfd);
 		free(d);
 		errno = e;
 		return NULL;
@@ -226,6 +261,8 @@ void diag_free(struct diag *d)
 	free(d->txbuf);
 	free(d->bc);
 	free(d->record_dir);
+	if (d->nsfd >= 0)
+		close(d->nsfd);
 	free(d);
 }
 

@@ -99,6 +99,10 @@ struct diag_stats {
 /* Opens the sock_diag socket in the current network namespace. Returns a
  * new struct diag (free with diag_free), or NULL with errno. */
 struct diag *diag_open(void);
+/* The same in the network namespace nsfd (a descriptor of it, duplicated;
+ * -1: the current one): the thread enters it to open the socket, and
+ * again for every reopen, and always comes back (netns_run_in). */
+struct diag *diag_open_in(int nsfd);
 /* Closes the socket and frees everything d owns; NULL is allowed. */
 void diag_free(struct diag *d);
 

@@ -21,6 +21,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "procscan.h"
 #include "xalloc.h"
 
@@ -38,6 +39,8 @@
  * status (after Name:, escaped, at most 64 * 4 bytes). */
 #define STAT_READ 512
 #define STATUS_READ 1024
+/* /proc/PID/cgroup: a dozen v1 lines, or one v2 line (cgroup.h). */
+#define CGROUP_READ 8192
 /* Wanted inodes beyond this many are ignored (the list comes from a dump,
  * whose size the kernel decides). */
 #define WANT_MAX ((size_t)1 << 22)
@@ -80,6 +83,7 @@ struct procscan {
 	size_t nfresh, fresh_cap;
 	size_t hunt_left; /* processes still to reread for the hunt */
 	struct procscan_stats st;
+	bool cgroups; /* read /proc/PID/cgroup with the identity */
 };
 
 /* ---- small helpers ---- */
@@ -519,6 +523,22 @@ static bool vanished(int rootfd, int32_t pid, int err)
 	return fstatat(rootfd, path, &st, 0) < 0;
 }
 
+/* Reads the service label of a process from its cgroup file (cgroup.h):
+ * in the same visit as its name, only when asked for. */
+static void read_cgroup(int rootfd, int32_t pid, struct procmap *map)
+{
+	char path[32], buf[CGROUP_READ];
+	struct cgroup_info cg;
+	ssize_t n;
+
+	pid_path(path, sizeof path, pid, "cgroup");
+	n = read_small(rootfd, path, buf, sizeof buf);
+	if (n < 0)
+		n = 0;
+	cgroup_parse(buf, (size_t)n, &cg);
+	procmap_set_service(map, pid, cg.label, cg.len, cg.kind);
+}
+
 /* Reads the name and real uid of a process; false if it vanished. */
 static bool read_identity(int rootfd, int32_t pid, struct procmap *map)
 {
@@ -678,6 +698,17 @@ static size_t scan_proc(struct procscan *ps, int rootfd, struct pstate *p, struc
 	if (!read_identity(rootfd, p->pid, map)) {
 		mark_gone(ps, p, map);
 		return 1 + links;
+	}
+	if (ps->cgroups)
+		read_cgroup(rootfd, p->pid, map);
+	{
+		/* its network namespace: sockets it holds may be in another */
+		char nspath[32];
+		struct stat nst;
+
+		pid_path(nspath, sizeof nspath, p->pid, "ns/net");
+		if (fstatat(rootfd, nspath, &nst, 0) == 0)
+			procmap_set_netns(map, p->pid, (uint32_t)nst.st_ino);
 	}
 	for (size_t i = 0; i < ps->nfound; i++)
 		procmap_add_owner(map, ps->found[i].inode, p->pid, ps->found[i].fd);
@@ -925,4 +956,9 @@ size_t procscan_want_inodes(struct procscan *ps, const uint32_t *inodes, size_t 
 	ps->wanted = ps->wanted_next;
 	ps->wanted_next = t;
 	return fresh;
+}
+
+void procscan_set_cgroups(struct procscan *ps, bool on)
+{
+	ps->cgroups = on;
 }

@@ -123,6 +123,13 @@ int procscan_update(struct procscan *ps, struct procmap *map,
  * inodes. */
 size_t procscan_want_inodes(struct procscan *ps, const uint32_t *inodes, size_t n);
 
+/* Whether the processes read from now on also get their service label
+ * (/proc/PID/cgroup, cgroup.h; procmap_service), in the same visit as
+ * their name. Off by default: only the Service column and the "service"
+ * filter term need it. Processes read before it was turned on get theirs
+ * when they are next reread. */
+void procscan_set_cgroups(struct procscan *ps, bool on);
+
 /* The statistics of the last procscan_full or procscan_update. */
 const struct procscan_stats *procscan_stats(const struct procscan *ps);
 

@@ -82,7 +82,7 @@ if out=$(unshare -rm bash -c '
 	mount -t tmpfs tmpfs /run && mkdir /run/netns && touch /run/netns/blue /run/netns/red &&
 	. "$0" && COMP_WORDS=(sockview -N "") && COMP_CWORD=2 && _sockview &&
 	printf "%s\n" "${COMPREPLY[@]}" | sort | tr "\n" " "' "$bashc" 2>&1); then
-	[ "$out" = "blue red " ] || fail "-N completed to '$out', not the namespaces blue red"
+	[ "$out" = "all blue red " ] || fail "-N completed to '$out', not all and the namespaces blue red"
 else
 	fail "cannot make a private /run to test -N: $out"
 fi

@@ -98,8 +98,10 @@ static int fake_ephemeral(unsigned *lo, unsigned *hi, void *ctx)
 	return 0;
 }
 
-static const struct filter_names names = { fake_service, fake_user, NULL, fake_host,
-					   fake_ifindex, fake_cgroup, fake_ephemeral };
+static const struct filter_names names = {
+	.service = fake_service, .user = fake_user, .host = fake_host,
+	.ifindex = fake_ifindex, .cgroup = fake_cgroup, .ephemeral = fake_ephemeral,
+};
 
 static struct filter *parse_ok(const char *text)
 {

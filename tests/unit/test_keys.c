@@ -180,7 +180,7 @@ static void test_help_names(void **state)
 	static const char *const want[] = {
 		"q F10", "? h F1", "t u x w", "0 L M", "4 6", "l", "/ F3", "f F4", "F1", "s F6", "r",
 		"Up Down j k", "PgUp PgDn Home End", "Enter", "p", "Space", "+ -", "c F5",
-		"n F2", "Tab S-Tab", "Enter", "PgUp PgDn", "Esc", "F7", "F8", "F11 Ctrl-O",
+		"N", "n F2", "Tab S-Tab", "Enter", "PgUp PgDn", "Esc", "F7", "F8", "F11 Ctrl-O",
 		"F12 Ctrl-X", "P", "F9", "Ctrl-L", "g", "e", "E", "Ctrl-Z", "mouse",
 	};
 	size_t n;
@@ -396,6 +396,11 @@ static void go_to(struct app *a, enum app_mode m)
 		app_key(a, 'g', NOW);
 		app_key(a, 'e', NOW);
 		break;
+	case MODE_NETNS:
+		/* from the event log (the mode before): Esc closes it */
+		app_key(a, KC_ESC, NOW);
+		app_key(a, 'N', NOW);
+		break;
 	case MODE_MAX_:
 		break;
 	}
@@ -416,6 +421,7 @@ static void test_hints_bound(void **state)
 		[MODE_FILTER_HELP] = "Esc Back Up/Dn Scroll PgUp/Dn Page F10 Quit",
 		[MODE_GROUP] = "Enter Expand F6 Sort F4 Filter g Table F10 Quit",
 		[MODE_EVENTS] = "Esc Close Enter Select F4 Filter E Export F10 Quit",
+		[MODE_NETNS] = "Up/Dn Move Enter Choose Esc Close F10 Quit",
 	};
 	struct fx *f = *state;
 	char out[512];

@@ -17,6 +17,7 @@ static const struct screen *const screens[MODE_MAX_] = {
 	[MODE_FILTER_HELP] = &screen_filterhelp,
 	[MODE_GROUP] = &screen_group,
 	[MODE_EVENTS] = &screen_events,
+	[MODE_NETNS] = &screen_netns,
 };
 
 const struct screen *screen_of(enum app_mode m)

@@ -71,6 +71,10 @@ extern const struct screen screen_group;
 /* Frees the grouped view's state (NULL allowed). */
 void screen_group_free(struct app_groups *g);
 extern const struct screen screen_events;
+extern const struct screen screen_netns;
+/* N: turns --all-netns on (the Netns column with it) and opens the
+ * namespace chooser (screen_netns.c). */
+unsigned screen_netns_open(struct app *a);
 
 /* Helpers shared by the screens (screen.c). */
 /* The table's actions, for screens that pass on what they do not handle. */

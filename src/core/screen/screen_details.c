@@ -241,8 +241,37 @@ static void details_kind(struct textlines *tl, const struct sock *s)
 	}
 }
 
+/* After an owner: its service (cgroup.h) and, when the process lives in
+ * another network namespace than the socket, that namespace. */
+static void details_owner_extra(struct textlines *tl, const struct app *a, int32_t pid,
+				uint32_t sock_ns)
+{
+	uint32_t pns = procmap_netns(a->table.pm, pid);
+	size_t slen = 0;
+	const char *svc = procmap_service(a->table.pm, pid, &slen, NULL);
+
+	if (svc) {
+		buf_puts(&tl->t, _(", service "));
+		esc_display(&tl->t, svc, slen, tl->cs);
+	}
+	if (pns && sock_ns && pns != sock_ns) {
+		const struct nstab_ent *e = nstab_find(a->table.ns, pns);
+		char raw[128];
+
+		if (e) {
+			nstab_label(e, raw, sizeof(raw));
+			buf_printf(&tl->t, _(" (the process is in another network namespace: "));
+			esc_display(&tl->t, raw, strlen(raw), tl->cs);
+			buf_putc(&tl->t, ')');
+		} else {
+			buf_printf(&tl->t, _(" (the process is in another network namespace, netns:[%u])"),
+				   (unsigned)pns);
+		}
+	}
+}
+
 static void details_processes(struct textlines *tl, const struct app *a, uint32_t inode,
-			      const char *label)
+			      const char *label, uint32_t sock_ns)
 {
 	struct proc_owner own[16];
 	size_t n;
@@ -280,6 +309,7 @@ static void details_processes(struct textlines *tl, const struct app *a, uint32_
 		l = &tl->l[tl->n - 1];
 		if (comm)
 			esc_display(&tl->t, comm, clen, tl->cs);
+		details_owner_extra(tl, a, own[i].pid, sock_ns);
 		l->vlen = tl->t.len - l->voff;
 	}
 	if (n > 16)
@@ -533,9 +563,24 @@ static void details_build(struct view *v, const struct app *a, int y0, int h, in
 			: _("none yet: the connection waits in the listener's accept queue for "
 			    "accept() by the process that owns the listener"));
 		tl_kv(&tl, _("Listener"), _("inode %u"), s->listener_inode);
-		details_processes(&tl, a, s->listener_inode, _("Its owner"));
+		details_processes(&tl, a, s->listener_inode, _("Its owner"),
+				  s->key.netns ? s->key.netns : a->self_netns);
 	} else {
-		details_processes(&tl, a, s->inode, _("Owner"));
+		details_processes(&tl, a, s->inode, _("Owner"),
+				  s->key.netns ? s->key.netns : a->self_netns);
+	}
+	if (s->key.netns) {
+		const struct nstab_ent *e = nstab_find(a->table.ns, s->key.netns);
+		char raw[128];
+
+		if (e)
+			nstab_label(e, raw, sizeof(raw));
+		else
+			snprintf(raw, sizeof(raw), "netns:[%u]", (unsigned)s->key.netns);
+		tl_add(&tl, _("Netns"), VS_LABEL, "", 0, false, VS_NORMAL);
+		esc_display(&tl.t, raw, strlen(raw), tl.cs);
+		buf_printf(&tl.t, _(" (inode %u)"), (unsigned)s->key.netns);
+		tl.l[tl.n - 1].vlen = tl.t.len - tl.l[tl.n - 1].voff;
 	}
 
 	details_kind(&tl, s);
@@ -550,7 +595,7 @@ static void details_build(struct view *v, const struct app *a, int y0, int h, in
 		details_file(&tl, a, s);
 		if ((s->has & SOCK_HAS_PEER) && s->peer_inode) {
 			tl_kv(&tl, _("Peer inode"), "%u", s->peer_inode);
-			details_processes(&tl, a, s->peer_inode, _("Peer process"));
+			details_processes(&tl, a, s->peer_inode, _("Peer process"), 0);
 		} else if ((s->has & SOCK_HAS_PEER) && s->state == SS_ESTABLISHED &&
 			   s->type != SOCK_DGRAM) {
 			/* connected, but the other end has no file: the kernel
@@ -573,7 +618,7 @@ static void details_build(struct view *v, const struct app *a, int y0, int h, in
 			tl_section(&tl, _("Local peer"));
 			tl_kv(&tl, _("Peer socket"), _("inode %u, %s (p jumps to it)"), peer->inode,
 			      sock_state_name(peer));
-			details_processes(&tl, a, peer->inode, _("Peer process"));
+			details_processes(&tl, a, peer->inode, _("Peer process"), 0);
 		}
 	}
 	if (s->proto == SP_TCP && s->state == SS_LISTEN)

@@ -181,6 +181,20 @@ static void form_build(struct view *v, const struct app *a, int y0, int h, int64
 		if (hint[0])
 			form_text(rows, &nrows, &t, hint, VS_DIM, tw, v->cs);
 	}
+	if (a->all_netns && a->table.netns_only) {
+		/* the endpoint opens in the namespace the table shows */
+		const struct nstab_ent *e = nstab_find(a->table.ns, a->table.netns_only);
+		char raw[128], line[256];
+
+		if (e)
+			nstab_label(e, raw, sizeof(raw));
+		else
+			snprintf(raw, sizeof(raw), "netns:[%u]", (unsigned)a->table.netns_only);
+		snprintf(line, sizeof(line),
+			 _("Network namespace: %s (the one shown; N in the table chooses another)"),
+			 raw);
+		form_text(rows, &nrows, &t, line, VS_DIM, tw, v->cs);
+	}
 	ln_start(&b, y0, VS_TITLE);
 	ln_puts(&b, title, VS_TITLE);
 	/* keep the focused field in view when the area is short */

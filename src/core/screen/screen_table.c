@@ -158,7 +158,8 @@ static enum view_style row_style(const struct app *a, const struct table_row *r,
 static void table_build(struct view *v, const struct app *a, int y0, int h, int64_t now)
 {
 	struct lb b = LB_INIT(v);
-	struct cell_ctx ctx = { a->table.pm, a->cs, &a->table.own };
+	struct cell_ctx ctx = { .pm = a->table.pm, .cs = a->cs, .own = &a->table.own,
+				.hist = a->table.hist, .ns = a->table.ns };
 	size_t natural[COL_MAX_];
 	size_t nvis, first;
 	struct cellref *cells;
@@ -447,6 +448,8 @@ unsigned screen_table_action(struct app *a, enum action act, int64_t now)
 		return app_set_mode(a, MODE_COLUMNS);
 	case ACT_GROUP:
 		return app_set_mode(a, MODE_GROUP);
+	case ACT_NETNS:
+		return screen_netns_open(a);
 	case ACT_NEW_ENDPOINT:
 		if (!a->panes.em) {
 			app_message(a, true, now, "%s", _("test endpoints are not available here"));

@@ -16,6 +16,7 @@
  *            | "autobound"                           (filter_ss.c)
  *            | "path" ["=" | "!="] GLOB | "comm" ["=" | "!="] GLOB
  *            | ("pid" | "inode" | "user" | "uid") [op] VALUE
+ *            | "netns" ["=" | "!="] NAME | "service" ["=" | "!="] GLOB
  *            | WORD                                  text match
  * Everything a term needs (ports of services, uids of users, compiled
  * globs, lowered needles) is worked out here, so evaluation is pure. */
@@ -29,6 +30,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include "escape.h"
 #include "filter.h"
@@ -42,6 +44,18 @@
 #define SYN_RECV_BITS (BIT(SS_SYN_RECV) | BIT(SS_NEW_SYN_RECV))
 
 /* ---- name lookups ---------------------------------------------------- */
+
+uint32_t filter_netns_inode(const char *name, void *ctx)
+{
+	char path[4096];
+	struct stat st;
+
+	(void)ctx;
+	if (snprintf(path, sizeof(path), "/run/netns/%s", name) >= (int)sizeof(path) ||
+	    stat(path, &st) < 0)
+		return 0;
+	return (uint32_t)st.st_ino;
+}
 
 int filter_service_port(const char *name, void *ctx)
 {
@@ -687,6 +701,37 @@ static uint32_t term_num(struct fparser *p, enum ffield field)
 	return n;
 }
 
+/* "netns [=|!=] NAME": a name under /run/netns, resolved to its inode
+ * now, or the inode itself (an unnamed namespace). */
+static uint32_t term_netns(struct fparser *p)
+{
+	const struct ftok *t;
+	const char *v;
+	uint32_t n, num;
+	int op = parse_op(p, false);
+
+	if (op < 0)
+		return FN_NONE;
+	NEED_WORD(p, t, _("filter: missing name at column %u"));
+	v = value(p, t);
+	if (!parse_num(v, strlen(v), UINT32_MAX, &num)) {
+		num = 0;
+		if (*v && !strchr(v, '/') && strcmp(v, ".") && strcmp(v, ".."))
+			num = p->names.netns(v, p->names.ctx);
+		if (!num) {
+			PFAIL(p, t->off, t->len,
+			      _("filter: unknown network namespace '%s' at column %u"), p->tok,
+			      p->err->column);
+			return FN_NONE;
+		}
+	}
+	n = node_new(p->f, FN_NUM);
+	p->f->nodes[n].field = FLD_NETNS;
+	p->f->nodes[n].cmp = (uint8_t)op;
+	p->f->nodes[n].u.num = num;
+	return n;
+}
+
 static uint32_t term_word(struct fparser *p)
 {
 	const struct ftok *t = take(p);
@@ -741,6 +786,10 @@ static uint32_t term_word(struct fparser *p)
 			return term_num(p, FLD_UID);
 		if (!strcmp(lw, "inode"))
 			return term_num(p, FLD_INODE);
+		if (!strcmp(lw, "netns"))
+			return term_netns(p);
+		if (!strcmp(lw, "service"))
+			return term_glob(p, FN_SERVICE);
 		if (!strcmp(lw, "peer"))
 			return term_num(p, FLD_PEER);
 		if (!strcmp(lw, "dev"))
@@ -1025,6 +1074,7 @@ struct filter *filter_parse_with(const char *text, const struct filter_names *na
 	p.err = err;
 	p.names.service = names && names->service ? names->service : filter_service_port;
 	p.names.user = names && names->user ? names->user : sys_user;
+	p.names.netns = names && names->netns ? names->netns : filter_netns_inode;
 	p.names.ctx = names ? names->ctx : NULL;
 	if (names) {
 		p.names.host = names->host;

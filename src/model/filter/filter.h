@@ -61,6 +61,9 @@ struct filter_names {
 	int (*service)(const char *name, void *ctx);
 	/* Uid of a user name, or -1 if unknown. */
 	long (*user)(const char *name, void *ctx);
+	/* nsfs inode of a network namespace name (/run/netns/NAME), or 0 if
+	 * unknown; NULL: the system's (filter_netns_inode). */
+	uint32_t (*netns)(const char *name, void *ctx);
 	void *ctx;
 	/* The rest may be NULL (the system's), so that older initialisers
 	 * { service, user, ctx } keep working. */
@@ -82,6 +85,9 @@ struct filter_names {
  * any protocol): the port of a service name ("http": 80), or -1 if it is
  * unknown. ctx is unused (it fits filter_names.service). */
 int filter_service_port(const char *name, void *ctx);
+
+/* The system's namespace lookup: the inode of /run/netns/NAME, 0 if none. */
+uint32_t filter_netns_inode(const char *name, void *ctx);
 
 /* Parses text. Returns a new filter (free with filter_free), or NULL with
  * *err filled in (err may be NULL if the caller does not care). */
@@ -112,5 +118,7 @@ unsigned filter_families(const struct filter *f, unsigned proto);
 /* True if f has terms that read the process map (pid, comm, bare words),
  * so batch mode can map processes even when nothing else shows them. */
 bool filter_uses_processes(const struct filter *f);
+/* True if f has a "service" term: the process scan must read cgroups. */
+bool filter_uses_service(const struct filter *f);
 
 #endif

@@ -34,6 +34,7 @@ enum fnode_kind {
 	FN_MARK,   /* (mark & u.mark.mask) == u.mark.val, where reported */
 	FN_CGROUP, /* cgroup id == u.id, where reported */
 	FN_AUTO,   /* ss's "autobound": u.range is the ephemeral port range */
+	FN_SERVICE, /* glob over the owners' service labels (cgroup.h); EQ/NE */
 };
 
 /* FN_STATE: how the node was written, so that terms side by side can add
@@ -52,6 +53,7 @@ enum ffield {
 	FLD_UID,   /* the socket's uid (from the kernel) */
 	FLD_INODE,
 	FLD_PEER,  /* a Unix socket's peer inode */
+	FLD_NETNS, /* the namespace's nsfs inode (sock_key.netns) */
 };
 
 enum fside {

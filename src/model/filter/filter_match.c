@@ -143,7 +143,12 @@ static bool match_owners(const struct filter *f, const struct fnode *nd, const s
 	bool any = false;
 
 	for (size_t i = 0; i < n && !any; i++) {
-		if (nd->kind == FN_COMM) {
+		if (nd->kind == FN_SERVICE) {
+			size_t clen;
+			const char *c = procmap_service(pm, o[i].pid, &clen, NULL);
+
+			any = c && filter_glob(f->pool + nd->u.str.off, nd->u.str.len, c, clen);
+		} else if (nd->kind == FN_COMM) {
 			size_t clen;
 			const char *c = procmap_comm(pm, o[i].pid, &clen);
 
@@ -373,6 +378,8 @@ static bool eval(const struct filter *f, uint32_t i, const struct sock *s,
 		case FLD_PEER:
 			return s->family == AF_UNIX && (s->has & SOCK_HAS_PEER) &&
 			       s->peer_inode && cmp_num(s->peer_inode, nd->cmp, nd->u.num);
+		case FLD_NETNS:
+			return cmp_num(s->key.netns, nd->cmp, nd->u.num);
 		case FLD_PID:
 			return match_owners(f, nd, s, pm);
 		default:
@@ -403,6 +410,7 @@ static bool eval(const struct filter *f, uint32_t i, const struct sock *s,
 		return nd->cmp == FC_NE ? !r : r;
 	}
 	case FN_COMM:
+	case FN_SERVICE:
 		return match_owners(f, nd, s, pm);
 	case FN_TEXT:
 		return match_text(f, nd, s, pm);
@@ -569,9 +577,17 @@ bool filter_uses_processes(const struct filter *f)
 	for (size_t i = 0; i < f->n; i++) {
 		const struct fnode *nd = &f->nodes[i];
 
-		if (nd->kind == FN_COMM || nd->kind == FN_TEXT ||
+		if (nd->kind == FN_COMM || nd->kind == FN_TEXT || nd->kind == FN_SERVICE ||
 		    (nd->kind == FN_NUM && nd->field == FLD_PID))
 			return true;
 	}
+	return false;
+}
+
+bool filter_uses_service(const struct filter *f)
+{
+	for (size_t i = 0; f && i < f->n; i++)
+		if (f->nodes[i].kind == FN_SERVICE)
+			return true;
 	return false;
 }
