@@ -556,6 +556,8 @@ int ui_run(const struct options *o)
 	u.em = epman_new(u.loop);
 	app_set_epman(u.app, u.em);
 	app_set_probe(u.app, holder_probe, &u);
+	if (o->tour)
+		app_tour_start(u.app);
 	xalloc_set_fatal(ui_fatal);
 	u.term = ui_term_open(!o->no_color, err, sizeof(err));
 	if (!u.term) {

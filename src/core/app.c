@@ -79,6 +79,7 @@ void app_commit_snapshot(struct app *a, const struct procmap *pm, int64_t now)
 
 	table_commit(&a->table, pm, now);
 	app_endpoints_after_refresh(a, now);
+	app_tour_check(a, now);
 	sc = screen_of(a->mode);
 	if (sc->sync)
 		sc->sync(a);
@@ -351,7 +352,16 @@ static unsigned quit_key(struct app *a, int key)
 	return APP_REDRAW;
 }
 
+static unsigned app_key_(struct app *a, int key, int64_t now);
+
 unsigned app_key(struct app *a, int key, int64_t now)
+{
+	unsigned r = app_key_(a, key, now);
+
+	return r & APP_QUIT ? r : r | app_tour_check(a, now);
+}
+
+static unsigned app_key_(struct app *a, int key, int64_t now)
 {
 	unsigned had_msg = a->msg[0] ? APP_REDRAW : 0;
 	const struct screen *sc;

@@ -33,6 +33,7 @@
 #include "keys.h"
 #include "lineedit.h"
 #include "options.h"
+#include "tour.h"
 #include "pane.h"
 #include "snapshot.h"
 #include "table.h"
@@ -72,6 +73,8 @@ enum app_mode {
 	MODE_MENU,    /* choosing the kind of a new endpoint */
 	MODE_FORM,    /* the new endpoint form */
 	MODE_FILTER_HELP, /* the filter language (F1 on the filter prompt) */
+	MODE_LAB,     /* the state lab's presets (screen_lab.c) */
+	MODE_TOUR,    /* the guided tour (screen_tour.c) */
 	MODE_MAX_
 };
 
@@ -93,6 +96,7 @@ struct app_panes {
 	bool hidden;          /* P: the panes are hidden, the table has the body */
 	size_t first;         /* first pane shown when not all fit (geometry) */
 	size_t kind_cur;      /* cursor in the new endpoint menu */
+	size_t lab_cur;       /* cursor in the state lab's menu */
 	struct form form;
 	uint64_t own_fp;      /* epman_collect_fp() when the table's own was filled */
 	bool own_fp_ok;
@@ -143,6 +147,9 @@ struct app {
 	size_t scroll_max;  /* the last first line there (from the last build) */
 	size_t menu_cur;    /* cursor in the sort/columns menus */
 	struct app_sockfile sockfile; /* for the details */
+
+	/* the guided tour (tour.h) */
+	struct tour tour;
 
 	/* live refresh */
 	bool paused;
@@ -247,6 +254,12 @@ unsigned app_close_pane(struct app *a, int64_t now);
 unsigned app_move_focus(struct app *a, bool next, int64_t now);
 unsigned app_pane_toggle(struct app *a, enum action act, int64_t now);
 unsigned app_open_form(struct app *a, enum ep_kind kind);
+/* Opens a state lab preset in a new, focused pane (screen_lab.c). */
+unsigned app_open_lab(struct app *a, enum ep_lab_preset p, int64_t now);
+/* The tour: moves past the steps the live state shows done and says so
+ * (after each key and snapshot); starts or resumes it on its page. */
+unsigned app_tour_check(struct app *a, int64_t now);
+unsigned app_tour_start(struct app *a);
 unsigned app_submit_form(struct app *a, int64_t now);
 /* Keys while pane p has the focus (in the table mode). */
 unsigned app_pane_key(struct app *a, struct pane *p, int key, int64_t now);

@@ -38,6 +38,17 @@ bool app_sync_endpoints(struct app *a)
 
 	if (a->panes.focus != PANE_NONE && a->panes.focus >= epman_count(a->panes.em))
 		a->panes.focus = PANE_NONE;
+	/* a state lab step wants its socket selected once the table has it */
+	for (size_t i = 0, n = epman_count(a->panes.em); i < n; i++) {
+		struct pane *p = epman_pane(a->panes.em, i);
+		uint32_t ino = p ? endpoint_take_select(p->ep) : 0;
+
+		if (ino) {
+			a->panes.pending_inode = ino;
+			a->panes.pending_nsocks = 1;
+			return true;
+		}
+	}
 	/* this runs at every loop pass, with hundreds of clients maybe */
 	fp = epman_collect_fp(a->panes.em);
 	if (a->panes.own_fp_ok && fp == a->panes.own_fp)

@@ -75,6 +75,7 @@ static const struct binding table[] = {
 	{ KC_F9, ACT_DESTROY, KB_HELP },
 	{ KC_ESC, ACT_BACK, KB_HELP },
 	{ KC_CTRL('l'), ACT_REDRAW, KB_HELP },
+	{ 'T', ACT_TOUR, KB_HELP },
 };
 
 #define NBINDINGS (sizeof(table) / sizeof(table[0]))
@@ -154,6 +155,8 @@ static const struct key_help help[] = {
 	  N_("hide or show all the panes (the table takes the whole body)") },
 	{ KEYS_ACT(ACT_DESTROY), KR_TABLE, N_("destroy the selected socket (not available yet)") },
 	{ KEYS_ACT(ACT_REDRAW), KR_TABLE, N_("redraw the screen and refresh the sockets now") },
+	{ KEYS_ACT(ACT_TOUR), KR_TABLE,
+	  N_("the guided tour of the tutorials' experiments (Esc leaves it, T resumes it)") },
 	/* the terminal driver turns Ctrl-Z into SIGTSTP, which the loop
 	 * handles; the mouse comes as KC_MOUSE events (live.c) */
 	{ KEYS_RAW(KC_CTRL('z')), KR_TERMINAL,

@@ -86,6 +86,7 @@ enum action {
 	ACT_DESTROY,
 	ACT_BACK,   /* Esc: close the current screen, clear the search */
 	ACT_REDRAW, /* Ctrl-L */
+	ACT_TOUR,   /* T: the guided tour */
 	ACT_MAX_
 };
 

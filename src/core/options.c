@@ -27,6 +27,7 @@ enum {
 	OPT_NO_PROCESSES,
 	OPT_NO_COLOR,
 	OPT_RECORD,
+	OPT_TOUR,
 };
 
 static const struct option long_opts[] = {
@@ -46,6 +47,7 @@ static const struct option long_opts[] = {
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 	{ "no-colour", no_argument, NULL, OPT_NO_COLOR },
 	{ "record-dump", required_argument, NULL, OPT_RECORD },
+	{ "tour", no_argument, NULL, OPT_TOUR },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -71,6 +73,7 @@ const char *options_help(void)
 		 "      --format=FMT     with --once: table (default), json, csv\n"
 		 "      --no-processes   do not map sockets to processes\n"
 		 "      --no-color       monochrome (also when NO_COLOR is set)\n"
+		 "      --tour           start in the guided tour of the tutorials' experiments\n"
 		 "  -h, --help           show this help and exit\n"
 		 "  -V, --version        show the version and exit\n"
 		 "\n"
@@ -173,6 +176,7 @@ enum options_action options_parse(struct options *o, int argc, char **argv,
 		case OPT_NO_PROCESSES: o->no_processes = true; break;
 		case OPT_NO_COLOR: o->no_color = true; break;
 		case OPT_RECORD: o->record_dir = optarg; break;
+		case OPT_TOUR: o->tour = true; break;
 		case 'h': return OPT_HELP;
 		case 'V': return OPT_VERSION;
 		case ':':
@@ -191,6 +195,10 @@ enum options_action options_parse(struct options *o, int argc, char **argv,
 	}
 	if (optind < argc) {
 		snprintf(err, errlen, _("unexpected argument '%s'"), argv[optind]);
+		return OPT_USAGE;
+	}
+	if (o->tour && o->once) {
+		snprintf(err, errlen, _("--tour needs the live view: not with --once"));
 		return OPT_USAGE;
 	}
 	if (o->format_given && !o->once) {

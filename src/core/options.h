@@ -34,6 +34,7 @@ struct options {
 	bool no_color;         /* --no-color or NO_COLOR set */
 	/* Hidden, for tests and tools: record raw dumps into this directory. */
 	const char *record_dir;
+	bool tour;             /* --tour: start in the guided tour (live only) */
 };
 
 /* Fills o from argv. Returns the action; for OPT_USAGE err holds a one-line,

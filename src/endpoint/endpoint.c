@@ -53,6 +53,13 @@ static int config_check(const struct endpoint_config *cfg, char *err, size_t err
 	bool unix_tr = cfg->transport == EP_UNIX_STREAM || cfg->transport == EP_UNIX_DGRAM;
 	int fam = cfg->addr.family;
 
+	if (cfg->lab != EP_LAB_NONE) {
+		if ((unsigned)cfg->lab >= EP_LAB_NPRESETS || cfg->kind != EP_CLIENT) {
+			snprintf(err, errlen, "%s", _("unknown state lab preset"));
+			return -1;
+		}
+		return 0;
+	}
 	if ((unsigned)cfg->kind >= EP_NKINDS || (unsigned)cfg->transport >= EP_NTRANSPORTS) {
 		snprintf(err, errlen, "%s", _("unknown endpoint kind or transport"));
 		return -1;
@@ -317,7 +324,7 @@ struct endpoint *endpoint_new(const struct endpoint_config *cfg, char *err, size
 		ep->private_dir = xstrdup(cfg->private_dir);
 	ep->cfg.private_dir = ep->private_dir;
 	ep->family = cfg->addr.family;
-	ep->ops = transport_ops[cfg->transport];
+	ep->ops = cfg->lab != EP_LAB_NONE ? &ep_lab_ops : transport_ops[cfg->transport];
 	ep->dgram = endpoint_transport_is_dgram(cfg->transport);
 	ep->socktype = ep->ops->socktype;
 	ep->fd = -1;
@@ -436,6 +443,8 @@ void endpoint_free(struct endpoint *ep)
 	free(ep->greeting);
 	free(ep->private_dir);
 	free(ep->rbuf);
+	if (ep->ops->destroy)
+		ep->ops->destroy(ep);
 	transcript_free(ep->tr);
 	free(ep);
 }
@@ -581,6 +590,14 @@ const struct epaddr *endpoint_remote_addr(const struct endpoint *ep)
 	return &ep->remote;
 }
 
+uint32_t endpoint_take_select(struct endpoint *ep)
+{
+	uint32_t i = ep->select_inode;
+
+	ep->select_inode = 0;
+	return i;
+}
+
 bool endpoint_take_dirty(struct endpoint *ep)
 {
 	bool d = ep->dirty;
@@ -620,6 +637,10 @@ static void put_addr(const struct epaddr *a, enum esc_charset cs, struct buf *ou
 
 void endpoint_title(const struct endpoint *ep, enum esc_charset cs, struct buf *out)
 {
+	if (ep->ops->title) {
+		ep->ops->title(ep, cs, out);
+		return;
+	}
 	buf_printf(out, "%s, %s ", endpoint_kind_name(ep->cfg.kind),
 		   endpoint_transport_name(ep->cfg.transport));
 	if (ep->cfg.kind == EP_CLIENT) {
@@ -650,6 +671,10 @@ static void put_bytes(struct buf *out, uint64_t n)
 
 void endpoint_state_text(const struct endpoint *ep, enum esc_charset cs, struct buf *out)
 {
+	if (ep->ops->state_text && ep->state == EP_STATE_READY) {
+		ep->ops->state_text(ep, cs, out);
+		return;
+	}
 	switch (ep->state) {
 	case EP_STATE_CONNECTING:
 		buf_puts(out, _("connecting to "));

@@ -86,6 +86,26 @@ enum ep_state {
 
 struct endpoint;
 
+/* The state lab (ep_lab.c): ready-made socket states. A lab endpoint is a
+ * client (cfg.kind EP_CLIENT, cfg.lab set, no address) that opens its own
+ * sockets on the loopback, drives them into the named state with real
+ * system calls run from endpoint_tick() (no threads, no sleeping) and tells
+ * what it does, step by step, in its transcript. Enter in its pane
+ * (endpoint_send) makes the next system call of EP_LAB_LIFE, or runs a
+ * finished preset again. Its sockets are its own, listed by
+ * endpoint_inodes(); endpoint_close() closes them all. */
+enum ep_lab_preset {
+	EP_LAB_NONE,
+	EP_LAB_CLOSE_WAIT,   /* the server closes, the client does not */
+	EP_LAB_TIME_WAIT,    /* the side that closes first */
+	EP_LAB_HALF_CLOSE,   /* shutdown(SHUT_WR), data still flows back */
+	EP_LAB_ZERO_WINDOW,  /* a receiver that stops reading */
+	EP_LAB_ACCEPT_QUEUE, /* a listener that never accepts */
+	EP_LAB_REFUSED,      /* TCP RST and the ICMP error of UDP */
+	EP_LAB_LIFE,         /* one system call per Enter */
+	EP_LAB_NPRESETS
+};
+
 /* How an endpoint gets its fds polled (see the loop contract above). add_fd
  * and mod_fd return 0 or -1 with errno; ctx is passed back unchanged. */
 struct endpoint_ops {
@@ -138,6 +158,7 @@ struct endpoint_config {
 	unsigned dgram_rate;    /* datagram servers: answered datagrams per
 				 * second per peer; 0: default */
 	size_t transcript_entries, transcript_bytes; /* 0: defaults */
+	enum ep_lab_preset lab; /* EP_LAB_NONE: an ordinary endpoint */
 	struct endpoint_ops ops;
 };
 
@@ -248,6 +269,17 @@ bool endpoint_can_reconnect(const struct endpoint *ep);
  * EP_STATE_FAILED with its transcript note), or -1 with errno (EINVAL if
  * it cannot reconnect). */
 int endpoint_reconnect(struct endpoint *ep);
+
+/* The lab: the preset of ep (EP_LAB_NONE for other endpoints); the
+ * translated name and one-line description of a preset; true once the
+ * preset reached its state (what it set out to show). */
+enum ep_lab_preset endpoint_lab(const struct endpoint *ep);
+const char *endpoint_lab_name(enum ep_lab_preset p);
+const char *endpoint_lab_help(enum ep_lab_preset p);
+bool endpoint_lab_done(const struct endpoint *ep);
+/* The inode of a socket the endpoint wants selected in the table (a lab
+ * step made or changed it), once: the next call returns 0. */
+uint32_t endpoint_take_select(struct endpoint *ep);
 
 /* True if path names a socket file (not following a symbolic link). */
 bool endpoint_path_is_socket(const char *path);

@@ -123,6 +123,10 @@ struct endpoint {
 	/* Datagram peers of a datagram server. */
 	struct dg_peer *dpeers;
 	size_t ndpeers, dpeers_cap;
+
+	/* The state lab (ep_lab.c): its progress; NULL for other endpoints. */
+	struct ep_lab *lab;
+	uint32_t select_inode; /* endpoint_take_select() */
 };
 
 /* What a transport does for an endpoint. endpoint.c calls these and
@@ -151,9 +155,16 @@ struct ep_transport_ops {
 	void (*reap)(struct endpoint *ep);
 	/* Closes and forgets every peer (not ep->fd: endpoint.c closes it). */
 	void (*close_all)(struct endpoint *ep);
+	/* Optional: the pane's title and status line (safe text), instead of
+	 * the address-based ones. */
+	void (*title)(const struct endpoint *ep, enum esc_charset cs, struct buf *out);
+	void (*state_text)(const struct endpoint *ep, enum esc_charset cs, struct buf *out);
+	/* Optional: frees the transport's own state (endpoint_free). */
+	void (*destroy)(struct endpoint *ep);
 };
 
 extern const struct ep_transport_ops ep_stream_ops;
 extern const struct ep_transport_ops ep_dgram_ops;
+extern const struct ep_transport_ops ep_lab_ops;
 
 #endif

@@ -998,7 +998,8 @@ static void test_panes_screen(void **state)
 	assert_non_null(strstr(txt, "New endpoint: choose what to open"));
 	assert_non_null(strstr(txt, "  1  echo server        sends back every byte it receives"));
 	assert_non_null(strstr(txt, "  5  client"));
-	assert_non_null(strstr(txt, "1-5Kind"));
+	assert_non_null(strstr(txt, "1-6Kind"));
+	assert_non_null(strstr(txt, "  6  state lab"));
 	app_key(a, '1', NOW);
 	app_draw(a, &f->v, 120, 40, NOW);
 	txt = screen(f, &all);

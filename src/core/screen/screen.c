@@ -15,6 +15,8 @@ static const struct screen *const screens[MODE_MAX_] = {
 	[MODE_MENU] = &screen_newep,
 	[MODE_FORM] = &screen_form,
 	[MODE_FILTER_HELP] = &screen_filterhelp,
+	[MODE_LAB] = &screen_lab,
+	[MODE_TOUR] = &screen_tour,
 };
 
 const struct screen *screen_of(enum app_mode m)

@@ -67,6 +67,8 @@ extern const struct screen screen_columns;
 extern const struct screen screen_newep;
 extern const struct screen screen_form;
 extern const struct screen screen_filterhelp;
+extern const struct screen screen_lab;
+extern const struct screen screen_tour;
 
 /* Helpers shared by the screens (screen.c). */
 /* The table's actions, for screens that pass on what they do not handle. */

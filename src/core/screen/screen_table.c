@@ -461,7 +461,15 @@ unsigned screen_table_action(struct app *a, enum action act, int64_t now)
 		app_message(a, true, now, "%s",
 			    _("destroying sockets is not available in this version"));
 		return APP_REDRAW;
+	case ACT_TOUR:
+		return app_tour_start(a);
 	case ACT_BACK:
+		if (!a->table.search[0] && a->tour.active) {
+			a->tour.active = false;
+			app_message(a, false, now, _("left the tour at step %zu: T resumes it"),
+				    a->tour.step + 1);
+			return APP_REDRAW;
+		}
 		if (a->table.search[0]) {
 			table_set_search(&a->table, "");
 			table_refilter(&a->table, false);
