@@ -10,6 +10,7 @@
 #include "app.h"
 #include "draw.h"
 #include "epman.h"
+#include "explain.h"
 #include "i18n.h"
 #include "screen.h"
 #include "view.h"
@@ -482,10 +483,13 @@ struct frame {
 	int body_y, body_h;
 	int footer_y;
 	int tour_y, tour_h; /* the tour's box (tour_h 0: none) */
+	int explain_y;      /* the selected row in words (-1: none) */
 };
 
 /* Lines of the tour's box above the footer while the tour runs. */
 #define VIEW_TOUR_H 3
+/* The explanation line of the selected row needs a screen this tall. */
+#define VIEW_EXPLAIN_MIN_H 24
 
 static void frame_of(const struct app *a, int height, int64_t now, struct frame *f)
 {
@@ -497,11 +501,35 @@ static void frame_of(const struct app *a, int height, int64_t now, struct frame 
 	if (a->prompt != PROMPT_NONE && a->msg[0] && a->msg_until > now && f->body_h > 2)
 		f->body_h--;
 	f->tour_h = 0;
+	f->explain_y = -1;
+	/* the selected row in words, under the table (explain.h), where the
+	 * screen is tall enough to spare the line */
+	if (a->mode == MODE_TABLE && height >= VIEW_EXPLAIN_MIN_H && table_selected(&a->table) &&
+	    f->body_h > 8) {
+		f->body_h--;
+		f->explain_y = f->body_y + f->body_h;
+	}
 	if (a->tour.active && screen_of(a->mode)->with_table && f->body_h > 3 * VIEW_TOUR_H) {
 		f->tour_h = VIEW_TOUR_H;
 		f->body_h -= VIEW_TOUR_H;
 		f->tour_y = f->body_y + f->body_h;
 	}
+}
+
+/* The selected row in words: its state, queues and timer (explain.h). */
+static void build_explain(struct view *v, const struct app *a, const struct frame *f)
+{
+	struct lb b = LB_INIT(v);
+	const struct table_row *r;
+	struct buf t = BUF_INIT;
+
+	if (f->explain_y < 0 || !(r = table_selected(&a->table)))
+		return;
+	explain_line(r->s, &t);
+	ln_start(&b, f->explain_y, VS_DIM);
+	ln_puts(&b, " ", VS_DIM);
+	ln_puts(&b, t.data ? t.data : "", VS_DIM);
+	buf_free(&t);
 }
 
 /* The tour's box: the step, what to do, how to leave (tour.h). */
@@ -645,7 +673,8 @@ void view_build(struct view *v, const struct app *a, int width, int height, int6
 		v->scroll_max = a->scroll_max;
 	build_panes(v, a, &lay);
 	build_tour(v, a, &f);
-	if (f.body_y + f.body_h + f.tour_h < f.footer_y) {
+	build_explain(v, a, &f);
+	if (f.body_y + f.body_h + f.tour_h + (f.explain_y >= 0) < f.footer_y) {
 		ln_start(&b, f.footer_y - 1, VS_NORMAL);
 		ln_msg(&b, a);
 	}

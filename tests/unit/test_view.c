@@ -366,7 +366,11 @@ static void test_screen_120(void **state)
 	assert_non_null(strstr(f->line.data, "F10Quit"));
 	/* the page size went to the app */
 	assert_int_equal(f->a->table.page, (size_t)f->v.rows_h);
-	assert_int_equal(f->v.rows_h, 40 - 3 - 1 - 1);
+	/* header 3, titles 1, the selected row in words 1, footer 1 */
+	assert_int_equal(f->v.rows_h, 40 - 3 - 1 - 1 - 1);
+	view_line_text(&f->v, 38, &f->line);
+	assert_non_null(strstr(f->line.data, ": "));
+	assert_non_null(strstr(f->line.data, "queue"));
 	buf_free(&all);
 }
 
@@ -1096,7 +1100,7 @@ static void test_panes_screen(void **state)
 	assert_int_equal(a->panes.focus, PANE_NONE);
 	app_draw(a, &f->v, 120, 40, NOW);
 	assert_int_equal(f->v.npanes, 0);
-	assert_int_equal(f->v.rows_h, 40 - 3 - 1 - 1);
+	assert_int_equal(f->v.rows_h, 40 - 3 - 1 - 1 - 1);
 	app_key(a, 'P', NOW);
 	assert_false(a->panes.hidden);
 	app_draw(a, &f->v, 120, 40, NOW);

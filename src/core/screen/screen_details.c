@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include "explain.h"
 #include "i18n.h"
 #include "output.h"
 #include "screen.h"
@@ -111,6 +112,18 @@ static void fmt_ms(unsigned ms, char *dst, size_t len)
 		snprintf(dst, len, "%.1f s", ms / 1000.0);
 	else
 		snprintf(dst, len, "%u s", (ms + 500) / 1000);
+}
+
+/* A line of explain.h under the value it explains (none if empty). */
+static void details_explain(struct textlines *tl, const struct sock *s,
+			    void (*fn)(const struct sock *, struct buf *))
+{
+	struct buf t = BUF_INIT;
+
+	fn(s, &t);
+	if (t.len)
+		tl_kv(tl, "", "%s", t.data);
+	buf_free(&t);
 }
 
 /* The kernel timer of an inet socket, or that none runs. */
@@ -378,14 +391,17 @@ static void details_build(struct view *v, const struct app *a, int y0, int h, in
 	else
 		tl_kv(&tl, _("Queues"), _("%u bytes to read (Recv-Q), %u bytes unacknowledged (Send-Q)"),
 		      s->recv_q, s->send_q);
+	details_explain(&tl, s, explain_queues);
 	tl_kv(&tl, _("Inode"), "%u", s->inode);
 	tl_kv(&tl, _("Cookie"), "0x%llx", (unsigned long long)s->cookie);
 	if (s->has & SOCK_HAS_UID)
 		tl_kv(&tl, _("UID"), "%u", s->uid);
 	if (s->ifindex)
 		tl_kv(&tl, _("Interface"), "%u", s->ifindex);
-	if (s->family != AF_UNIX)
+	if (s->family != AF_UNIX) {
 		details_timer(&tl, s);
+		details_explain(&tl, s, explain_timer);
+	}
 	details_memory(&tl, s);
 
 	tl_section(&tl, _("Processes"));
