@@ -693,6 +693,18 @@ static void test_help_screen(void **state)
 	assert_non_null(strstr(txt, "sockview keys"));
 	assert_non_null(strstr(txt, "show/hide TCP, UDP, Unix, raw sockets"));
 	assert_non_null(strstr(txt, "jump to the local peer socket"));
+	/* the glossary, further down: every column and state, the lab */
+	app_key(f->a, KC_END, NOW);
+	app_draw(f->a, &f->v, 100, 40, NOW);
+	app_key(f->a, KC_END, NOW);
+	app_draw(f->a, &f->v, 100, 40, NOW);
+	txt = screen(f, &all);
+	assert_non_null(strstr(txt, "CLOSE-WAIT"));
+	assert_non_null(strstr(txt, "TIME-WAIT"));
+	assert_non_null(strstr(txt, "UNCONN"));
+	assert_non_null(strstr(txt, "The state lab (n, then 6)"));
+	assert_non_null(strstr(txt, "zero window: a receiver stops reading"));
+	assert_non_null(strstr(txt, "life of a connection"));
 	app_draw(f->a, &f->v, 20, 6, NOW);
 	screen(f, &all);
 	buf_free(&all);
