@@ -376,6 +376,24 @@ static unsigned reconnect(struct app *a, struct pane *p, int64_t now)
 	return APP_REDRAW | APP_REFRESH;
 }
 
+/* Ctrl-D on an empty line of a client pane: half-close, as a shell's
+ * end of file. */
+static unsigned half_close(struct app *a, struct pane *p, int64_t now)
+{
+	if (endpoint_shutdown_write(p->ep) == 0) {
+		epman_sync(a->panes.em);
+		app_message(a, false, now, _("pane [%u]: sending side shut (half-close); what "
+					     "the server sends still arrives"), p->id);
+		return APP_REDRAW | APP_REFRESH;
+	}
+	app_message(a, true, now, _("pane [%u]: no half-close: %s"), p->id,
+		    errno == EAGAIN ? _("bytes still wait to be sent")
+		    : errno == EALREADY ? _("the sending side is shut already")
+		    : errno == EOPNOTSUPP ? _("only a stream client can half-close")
+					  : _("not connected"));
+	return APP_REDRAW;
+}
+
 unsigned app_pane_key(struct app *a, struct pane *p, int key, int64_t now)
 {
 	enum action act;
@@ -388,6 +406,9 @@ unsigned app_pane_key(struct app *a, struct pane *p, int key, int64_t now)
 	if (key != KC_ENTER)
 		a->panes.reconnect_offer = 0;
 	if (pane_has_input(p)) {
+		if (key == KC_CTRL('d') && p->in.len == 0 && endpoint_kind(p->ep) == EP_CLIENT &&
+		    endpoint_lab(p->ep) == EP_LAB_NONE)
+			return half_close(a, p, now);
 		act = keys_input_action(key);
 		if (act != ACT_NONE)
 			return app_do(a, act, now);

@@ -144,6 +144,9 @@ static const struct key_help help[] = {
 	{ KEYS_RAW(KC_ENTER), KR_PANE,
 	  N_("in a pane: send the line typed (Up/Down: earlier lines)") },
 	{ KEYS_RAW(KC_PGUP, KC_PGDN), KR_PANE, N_("in a pane: scroll its transcript") },
+	{ KEYS_RAW(KC_CTRL('d')), KR_PANE,
+	  N_("in a client pane, on an empty line: half-close (shut the sending side; the "
+	     "server reads the end of file and can still answer)") },
 	/* app_pane_key reads Esc itself; the test checks it is ACT_BACK's key */
 	{ KEYS_ACT(ACT_BACK), KR_TABLE, N_("in a pane: back to the table") },
 	{ KEYS_ACT(ACT_SHOW_SOCKET), KR_TABLE,

@@ -529,20 +529,44 @@ int endpoint_send(struct endpoint *ep, const void *data, size_t len)
 
 int endpoint_send_line(struct endpoint *ep, const void *data, size_t len)
 {
-	char *line;
+	struct buf line = BUF_INIT;
+	size_t bad = 0;
 	int r, e;
 
-	if (ep->dgram || len >= EP_QUEUE_LIMIT_MAX)
+	if (len >= EP_QUEUE_LIMIT_MAX || (ep->dgram && !ep->cfg.escapes))
 		return endpoint_send(ep, data, len);
-	line = xmalloc(len + 1);
-	if (len)
-		memcpy(line, data, len);
-	line[len] = '\n';
-	r = endpoint_send(ep, line, len + 1);
+	if (linecode_encode(data, len, ep->cfg.escapes, ep->dgram ? EP_EOL_NONE : ep->cfg.eol,
+			    &line, &bad) < 0) {
+		ep_note(ep, TR_ERROR, NULL, 0,
+			_("not sent: a bad escape at column %zu (use \\\\ \\n \\r \\t \\0 "
+			  "\\e or \\xHH with two hex digits)"), bad + 1);
+		buf_free(&line);
+		errno = EINVAL;
+		return -1;
+	}
+	if (!line.len) {
+		/* an empty line without a line ending: nothing to send */
+		ep_note(ep, TR_INFO, NULL, 0, "%s", _("nothing to send (an empty line, line end: none)"));
+		return 0;
+	}
+	r = endpoint_send(ep, line.data, line.len);
 	e = errno;
-	free(line);
+	buf_free(&line);
 	errno = e;
 	return r;
+}
+
+int endpoint_shutdown_write(struct endpoint *ep)
+{
+	if (ep->cfg.kind != EP_CLIENT || ep->dgram || !ep->ops->shutdown_write) {
+		errno = EOPNOTSUPP;
+		return -1;
+	}
+	if (ep->state != EP_STATE_READY) {
+		errno = ENOTCONN;
+		return -1;
+	}
+	return ep->ops->shutdown_write(ep);
 }
 
 struct transcript *endpoint_transcript(struct endpoint *ep)

@@ -57,6 +57,7 @@
 #include "buf.h"
 #include "epaddr.h"
 #include "escape.h"
+#include "linecode.h"
 #include "transcript.h"
 
 enum ep_kind {
@@ -159,6 +160,14 @@ struct endpoint_config {
 				 * second per peer; 0: default */
 	size_t transcript_entries, transcript_bytes; /* 0: defaults */
 	enum ep_lab_preset lab; /* EP_LAB_NONE: an ordinary endpoint */
+	/* Client: what endpoint_send_line() adds to a typed line on a stream
+	 * (a datagram carries the line alone), and whether it decodes escapes
+	 * (\x00 \r \n... linecode.h); whether the connection stays open on
+	 * this side when the server closes (the client then is CLOSE-WAIT
+	 * until closed, and can still send). */
+	enum ep_eol eol;
+	bool escapes;
+	bool keep_open;
 	struct endpoint_ops ops;
 };
 
@@ -220,9 +229,17 @@ bool endpoint_accepts_input(const struct endpoint *ep);
  * ENOBUFS (the output queue is full), EMSGSIZE (datagram too large), or the
  * send error; the transcript says what happened. */
 int endpoint_send(struct endpoint *ep, const void *data, size_t len);
-/* endpoint_send() of a typed line: on stream transports a '\n' is added;
- * a datagram carries the line as typed (its boundary ends it). */
+/* endpoint_send() of a typed line: escapes decoded if cfg.escapes (a
+ * malformed one: -1 with EINVAL, nothing sent, the transcript says where);
+ * on stream transports the line ending of cfg.eol (LF by default) is
+ * added; a datagram carries the line as typed (its boundary ends it). */
 int endpoint_send_line(struct endpoint *ep, const void *data, size_t len);
+/* Half-close: a connected stream client shuts its sending side
+ * (shutdown(SHUT_WR)): the server reads the end of file and can still
+ * send. Returns 0, or -1 with errno: EOPNOTSUPP (not a stream client),
+ * ENOTCONN (not connected), EAGAIN (bytes are still queued: try again
+ * once they went), EALREADY (done before). */
+int endpoint_shutdown_write(struct endpoint *ep);
 
 struct transcript *endpoint_transcript(struct endpoint *ep);
 const struct endpoint_stats *endpoint_stats(const struct endpoint *ep);

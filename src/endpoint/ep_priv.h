@@ -159,6 +159,8 @@ struct ep_transport_ops {
 	 * the address-based ones. */
 	void (*title)(const struct endpoint *ep, enum esc_charset cs, struct buf *out);
 	void (*state_text)(const struct endpoint *ep, enum esc_charset cs, struct buf *out);
+	/* Optional: endpoint_shutdown_write() after its checks. */
+	int (*shutdown_write)(struct endpoint *ep);
 	/* Optional: frees the transport's own state (endpoint_free). */
 	void (*destroy)(struct endpoint *ep);
 };
