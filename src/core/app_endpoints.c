@@ -298,6 +298,11 @@ unsigned app_pane_toggle(struct app *a, enum action act, int64_t now)
 	}
 	if (act == ACT_ZOOM) {
 		a->panes.zoom = !a->panes.zoom;
+	} else if (act == ACT_LINES) {
+		p->lines = !p->lines;
+		pane_scroll_end(p);
+		app_message(a, false, now, "%s", p->lines ? _("text lines view (hex view: Ctrl-X)")
+							  : _("escaped stream view"));
 	} else {
 		p->hex = !p->hex;
 		pane_scroll_end(p);

@@ -79,7 +79,7 @@ const char *form_field_label(enum form_field field)
 	case FF_GREETING: return _("Greeting");
 	case FF_EOL: return _("Line end");
 	case FF_INPUT: return _("Typed text");
-	case FF_KEEP: return _("Server closes");
+	case FF_KEEP: return _("Peer closes");
 	default: return "";
 	}
 }
@@ -105,7 +105,7 @@ const char *form_choice_name(enum form_field field, size_t i)
 	if (field == FF_EOL)
 		return linecode_eol_name((enum ep_eol)i);
 	if (field == FF_INPUT)
-		return i ? _("escapes \\x00 \\r \\n") : _("as typed");
+		return i ? _("with escapes") : _("as typed");
 	if (field == FF_KEEP)
 		return i ? _("stay open (CLOSE-WAIT)") : _("close too");
 	return "";

@@ -76,6 +76,7 @@ static const struct binding table[] = {
 	{ KC_ESC, ACT_BACK, KB_HELP },
 	{ KC_CTRL('l'), ACT_REDRAW, KB_HELP },
 	{ 'T', ACT_TOUR, KB_HELP },
+	{ KC_CTRL('t'), ACT_LINES, KB_HELP },
 };
 
 #define NBINDINGS (sizeof(table) / sizeof(table[0]))
@@ -101,7 +102,7 @@ enum action keys_input_action(int key)
 {
 	if ((key >= KC_F1 && key <= KC_F12) || key == KC_CTRL('l') ||
 	    key == KC_TAB || key == KC_BTAB || key == KC_ESC || key == KC_CTRL('o') ||
-	    key == KC_CTRL('x'))
+	    key == KC_CTRL('x') || key == KC_CTRL('t'))
 		return keys_action(key);
 	return ACT_NONE;
 }
@@ -154,6 +155,9 @@ static const struct key_help help[] = {
 	{ KEYS_ACT(ACT_CLOSE_PANE), KR_TABLE, N_("close the focused pane and its sockets") },
 	{ KEYS_ACT(ACT_ZOOM), KR_TABLE, N_("the focused pane on the whole screen, and back") },
 	{ KEYS_ACT(ACT_HEX), KR_TABLE, N_("hex view of the focused pane's data, and back") },
+	{ KEYS_ACT(ACT_LINES), KR_TABLE,
+	  N_("the focused pane's data as text lines (an HTTP reply as written), or as one "
+	     "escaped stream") },
 	{ KEYS_ACT(ACT_PANES), KR_TABLE,
 	  N_("hide or show all the panes (the table takes the whole body)") },
 	{ KEYS_ACT(ACT_DESTROY), KR_TABLE, N_("destroy the selected socket (not available yet)") },

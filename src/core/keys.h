@@ -87,6 +87,7 @@ enum action {
 	ACT_BACK,   /* Esc: close the current screen, clear the search */
 	ACT_REDRAW, /* Ctrl-L */
 	ACT_TOUR,   /* T: the guided tour */
+	ACT_LINES,  /* a pane's data as text lines, and back */
 	ACT_MAX_
 };
 

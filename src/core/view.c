@@ -232,6 +232,8 @@ static void pane_title(struct view *v, const struct app *a, struct pane_draw *d,
 	endpoint_state_text(ep, v->cs, &st);
 	if (d->p->hex)
 		buf_printf(&st, "  [%s]", _("hex"));
+	else if (d->p->lines)
+		buf_printf(&st, "  [%s]", _("lines"));
 	if (!pane_following(d->p))
 		buf_printf(&st, "  [%s]", _("scrolled: PgDn"));
 	if (d->focused && a->panes.zoom)
@@ -574,7 +576,7 @@ static int panes_want_h(const struct app *a)
 
 		/* a hex dump, or a transcript scrolled back, is read at
 		 * length: such a pane keeps its whole share */
-		if (p->hex || !pane_following(p))
+		if (p->hex || p->lines || !pane_following(p))
 			return 1000;
 
 		if (lines > most)

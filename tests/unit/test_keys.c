@@ -181,7 +181,7 @@ static void test_help_names(void **state)
 		"q F10", "? h F1", "t u x w", "4 6", "l", "/ F3", "f F4", "F1", "s F6", "r",
 		"Up Down j k", "PgUp PgDn Home End", "Enter", "p", "Space", "+ -", "c F5",
 		"n F2", "Tab S-Tab", "Enter", "PgUp PgDn", "Ctrl-D", "Esc", "F7", "F8", "F11 Ctrl-O",
-		"F12 Ctrl-X", "P", "F9", "Ctrl-L", "T", "Ctrl-Z", "mouse",
+		"F12 Ctrl-X", "Ctrl-T", "P", "F9", "Ctrl-L", "T", "Ctrl-Z", "mouse",
 	};
 	size_t n;
 	const struct key_help *kh = keys_help(&n);

@@ -454,6 +454,7 @@ unsigned screen_table_action(struct app *a, enum action act, int64_t now)
 		return app_show_socket(a, now);
 	case ACT_ZOOM:
 	case ACT_HEX:
+	case ACT_LINES:
 		return app_pane_toggle(a, act, now);
 	case ACT_PANES:
 		return app_hide_panes(a, now);
