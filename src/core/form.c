@@ -42,7 +42,7 @@ bool form_field_is_choice(enum form_field field)
 
 static bool is_unix(enum ep_transport t)
 {
-	return t == EP_UNIX_STREAM || t == EP_UNIX_DGRAM;
+	return t == EP_UNIX_STREAM || t == EP_UNIX_DGRAM || t == EP_UNIX_SEQPACKET;
 }
 
 bool form_field_shown(const struct form *f, enum form_field field)

@@ -29,6 +29,7 @@ static const struct ep_transport_ops *const transport_ops[EP_NTRANSPORTS] = {
 	[EP_UDP] = &ep_dgram_ops,
 	[EP_UNIX_STREAM] = &ep_stream_ops,
 	[EP_UNIX_DGRAM] = &ep_dgram_ops,
+	[EP_UNIX_SEQPACKET] = &ep_seqpacket_ops,
 };
 
 void endpoint_config_init(struct endpoint_config *cfg, enum ep_kind kind,
@@ -50,7 +51,8 @@ bool endpoint_transport_is_dgram(enum ep_transport t)
 
 static int config_check(const struct endpoint_config *cfg, char *err, size_t errlen)
 {
-	bool unix_tr = cfg->transport == EP_UNIX_STREAM || cfg->transport == EP_UNIX_DGRAM;
+	bool unix_tr = cfg->transport == EP_UNIX_STREAM || cfg->transport == EP_UNIX_DGRAM ||
+		       cfg->transport == EP_UNIX_SEQPACKET;
 	int fam = cfg->addr.family;
 
 	if (cfg->lab != EP_LAB_NONE) {
@@ -643,7 +645,7 @@ const char *endpoint_kind_name(enum ep_kind kind)
 const char *endpoint_transport_name(enum ep_transport t)
 {
 	static const char *const names[EP_NTRANSPORTS] = {
-		N_("TCP"), N_("UDP"), N_("Unix stream"), N_("Unix datagram"),
+		N_("TCP"), N_("UDP"), N_("Unix stream"), N_("Unix datagram"), N_("Unix seqpacket"),
 	};
 
 	return (unsigned)t < EP_NTRANSPORTS ? _(names[t]) : "?";

@@ -75,6 +75,7 @@ enum ep_transport {
 	EP_UDP,
 	EP_UNIX_STREAM,
 	EP_UNIX_DGRAM,
+	EP_UNIX_SEQPACKET, /* connected, with message boundaries (u_seq) */
 	EP_NTRANSPORTS
 };
 
@@ -302,7 +303,7 @@ uint32_t endpoint_take_select(struct endpoint *ep);
 bool endpoint_path_is_socket(const char *path);
 
 /* Translated names: "echo server", "chat server", "greeting server",
- * "sink server", "client"; "TCP", "UDP", "Unix stream", "Unix datagram". */
+ * "sink server", "client"; "TCP", "UDP", "Unix stream", "Unix datagram", "Unix seqpacket". */
 const char *endpoint_kind_name(enum ep_kind kind);
 const char *endpoint_transport_name(enum ep_transport t);
 /* True for UDP and Unix datagram. */

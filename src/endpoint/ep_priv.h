@@ -168,5 +168,6 @@ struct ep_transport_ops {
 extern const struct ep_transport_ops ep_stream_ops;
 extern const struct ep_transport_ops ep_dgram_ops;
 extern const struct ep_transport_ops ep_lab_ops;
+extern const struct ep_transport_ops ep_seqpacket_ops;
 
 #endif

@@ -721,3 +721,18 @@ const struct ep_transport_ops ep_stream_ops = {
 	.close_all = stream_close_all,
 	.shutdown_write = stream_shutdown_write,
 };
+
+/* Unix SEQPACKET: connected like a stream, each send one message; the
+ * stream code serves it as it is (a read takes one message). */
+const struct ep_transport_ops ep_seqpacket_ops = {
+	.name = "seqpacket",
+	.socktype = SOCK_SEQPACKET,
+	.client_start = stream_client_start,
+	.handle = stream_handle,
+	.send = stream_send,
+	.tick = stream_tick,
+	.next_deadline = stream_next_deadline,
+	.reap = stream_reap,
+	.close_all = stream_close_all,
+	.shutdown_write = stream_shutdown_write,
+};

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -281,6 +282,50 @@ static void test_chat_bye(void **state)
 	endpoint_free(srv);
 }
 
+/* A Unix seqpacket echo server: each message comes back whole (u_seq). */
+static void test_seqpacket_echo(void **state)
+{
+	struct endpoint_config cfg;
+	struct endpoint *srv;
+	struct sockaddr_un su;
+	char dir[] = "/tmp/sv-seqXXXXXX", path[64], err[256], buf[16];
+	int c;
+	ssize_t n;
+	int64_t end;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/seq.sock", dir);
+	endpoint_config_init(&cfg, EP_ECHO, EP_UNIX_SEQPACKET);
+	assert_int_equal(epaddr_parse(&cfg.addr, path, AF_UNIX, err, sizeof(err)), 0);
+	srv = endpoint_new(&cfg, err, sizeof(err));
+	if (!srv)
+		fail_msg("endpoint_new: %s", err);
+	assert_string_equal(endpoint_transport_name(endpoint_transport(srv)), "Unix seqpacket");
+	c = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	memset(&su, 0, sizeof(su));
+	su.sun_family = AF_UNIX;
+	snprintf(su.sun_path, sizeof(su.sun_path), "%s", path);
+	assert_int_equal(connect(c, (struct sockaddr *)&su, sizeof(su)), 0);
+	for (int i = 0; i < 2; i++) {
+		const char *msg = i ? "second" : "one";
+
+		assert_int_equal(send(c, msg, strlen(msg), MSG_NOSIGNAL), (ssize_t)strlen(msg));
+		end = clock_now_ms() + WAIT_MS;
+		while ((n = recv(c, buf, sizeof(buf), MSG_DONTWAIT)) < 0) {
+			assert_true(clock_now_ms() < end);
+			pump(srv, 10);
+		}
+		assert_int_equal(n, (ssize_t)strlen(msg));
+		assert_memory_equal(buf, msg, strlen(msg));
+	}
+	close(c);
+	endpoint_free(srv);
+	/* the socket file went with the server */
+	assert_int_equal(access(path, F_OK), -1);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -290,6 +335,7 @@ int main(void)
 		cmocka_unit_test(test_keep_open),
 		cmocka_unit_test(test_closes_by_default),
 		cmocka_unit_test(test_chat_bye),
+		cmocka_unit_test(test_seqpacket_echo),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

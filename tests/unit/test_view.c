@@ -1299,7 +1299,8 @@ static void test_form_narrow(void **state)
 	assert_memory_equal(f->line.data, "               Unix datagram ", 29);
 	/* every choice is there whole, the next field below them */
 	assert_non_null(strstr(txt, "Unix datagram"));
-	assert_int_equal(find_line(f, "  IP version  [IPv4] IPv6"), y + 2);
+	assert_non_null(strstr(txt, "Unix seqpacket"));
+	assert_int_equal(find_line(f, "  IP version  [IPv4] IPv6"), y + 3);
 	/* the focus moves by field, not by row */
 	app_key(a, KC_DOWN, NOW);
 	assert_int_equal(a->panes.form.focus, FF_FAMILY);

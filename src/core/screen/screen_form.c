@@ -48,7 +48,8 @@ static const char *form_reach_hint(const struct form *f)
 {
 	const char *host;
 
-	if (f->transport == EP_UNIX_STREAM || f->transport == EP_UNIX_DGRAM) {
+	if (f->transport == EP_UNIX_STREAM || f->transport == EP_UNIX_DGRAM ||
+	    f->transport == EP_UNIX_SEQPACKET) {
 		bool abstract = f->field[FF_PATH].text[0] == '@';
 
 		/* a client's path is the server's: its file, its permissions */
