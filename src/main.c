@@ -163,6 +163,7 @@ int main(int argc, char **argv)
 	switch (options_parse(&o, argc, argv, err, sizeof(err))) {
 	case OPT_HELP:
 		fputs(options_help(), stdout);
+		fputs(options_help_learning(), stdout);
 		return fflush(stdout) == EOF ? EXIT_FAILURE : EXIT_SUCCESS;
 	case OPT_VERSION:
 		printf("sockview %s\n", PACKAGE_VERSION);

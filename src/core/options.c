@@ -73,11 +73,18 @@ const char *options_help(void)
 		 "      --format=FMT     with --once: table (default), json, csv\n"
 		 "      --no-processes   do not map sockets to processes\n"
 		 "      --no-color       monochrome (also when NO_COLOR is set)\n"
-		 "      --tour           start in the guided tour of the tutorials' experiments\n"
 		 "  -h, --help           show this help and exit\n"
 		 "  -V, --version        show the version and exit\n"
 		 "\n"
 		 "Exit status: 0 success, 1 runtime failure, 2 bad usage.\n");
+}
+
+const char *options_help_learning(void)
+{
+	/* a text of its own, so that the translations of the main one stay */
+	return _("\nLearning (live view only):\n"
+		 "      --tour           start in the guided tour of the tutorials' experiments\n"
+		 "                       (T in the live view; n then 6: the state lab)\n");
 }
 
 /* Parses SECS (decimal, optional fraction) into milliseconds. */

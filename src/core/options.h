@@ -51,5 +51,7 @@ void options_collect_config(const struct options *o, struct collect_config *out)
 
 /* The --help text (translated). */
 const char *options_help(void);
+/* The --help lines of the learning aids (--tour), printed after it. */
+const char *options_help_learning(void);
 
 #endif

@@ -51,8 +51,8 @@ for p in 'CLOSE-WAIT and FIN-WAIT-2' 'TIME-WAIT' 'half-close' 'zero window' \
 	tl_wait_for "^  [1-7]  $p" || tl_fail "the lab menu lacks $p"
 done
 tl_keys Escape
-tl_wait_for 'New endpoint: choose' || tl_fail "Esc: not back in the menu"
-tl_keys Escape
+tl_wait_gone 'State lab: make a socket state' || tl_fail "Esc: the lab menu stays"
+tl_wait_for 'F2New' || tl_fail "Esc: not back in the table"
 
 # --- 1: CLOSE-WAIT and FIN-WAIT-2 ---
 open_preset 1 'CLOSE-WAIT and FIN-WAIT-2'

@@ -145,6 +145,7 @@ static void test_help_version(void **state)
 	assert_int_equal(parse(&o, err, "-h", NULL), OPT_HELP);
 	assert_int_equal(parse(&o, err, "--version", NULL), OPT_VERSION);
 	assert_non_null(strstr(options_help(), "--once"));
+	assert_non_null(strstr(options_help_learning(), "--tour"));
 }
 
 int main(void)
