@@ -264,7 +264,9 @@ static const char *tcp_state_name(int st)
 		"TIME-WAIT", "CLOSE", "CLOSE-WAIT", "LAST-ACK", "LISTEN", "CLOSING",
 	};
 
-	return st > 0 && (size_t)st < sizeof(names) / sizeof(names[0]) ? names[st] : "?";
+	if (st <= 0 || (size_t)st >= sizeof(names) / sizeof(names[0]))
+		return "?";
+	return names[st];
 }
 
 /* ---- steps ---- */
