@@ -263,8 +263,9 @@ static const char *tcp_state_name(int st)
 		"?", "ESTAB", "SYN-SENT", "SYN-RECV", "FIN-WAIT-1", "FIN-WAIT-2",
 		"TIME-WAIT", "CLOSE", "CLOSE-WAIT", "LAST-ACK", "LISTEN", "CLOSING",
 	};
+	const int n = (int)(sizeof(names) / sizeof(names[0]));
 
-	if (st <= 0 || (size_t)st >= sizeof(names) / sizeof(names[0]))
+	if (st <= 0 || st >= n)
 		return "?";
 	return names[st];
 }
