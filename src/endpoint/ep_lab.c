@@ -166,7 +166,6 @@ static uint16_t local_port(int fd)
 	socklen_t sl = sizeof(sin);
 
 	memset(&sin, 0, sizeof(sin));
-
 	if (getsockname(fd, (struct sockaddr *)&sin, &sl) < 0)
 		return 0;
 	return ntohs(sin.sin_port);
