@@ -20,7 +20,7 @@ _sockview()
 		--group= --rate=
 		-a -n -p -e --extended -i --info -m --memory
 		-o --options -s --summary -H --no-header -F --filter-file= -K --kill
-		--watch --interval= --all-netns"
+		--watch --interval= --all-netns --tour"
 	# sockview-options-end
 	# sockview-formats: table json csv
 	local formats="table json csv ndjson"

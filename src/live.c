@@ -699,6 +699,8 @@ int ui_run(const struct options *o)
 	app_set_epman(u.app, u.em);
 	app_set_probe(u.app, holder_probe, &u);
 	app_set_destroyer(u.app, live_destroy, NULL);
+	if (o->tour)
+		app_tour_start(u.app);
 	xalloc_set_fatal(ui_fatal);
 	u.term = ui_term_open(u.settings.color, err, sizeof(err));
 	if (!u.term) {

@@ -287,6 +287,7 @@ int main(int argc, char **argv)
 		fputs(options_help(), stdout);
 		fputs(options_help_traffic(), stdout);
 		fputs(options_help_ss(), stdout);
+		fputs(options_help_learning(), stdout);
 		return fflush(stdout) == EOF ? EXIT_FAILURE : EXIT_SUCCESS;
 	case OPT_VERSION:
 		printf("sockview %s\n", PACKAGE_VERSION);

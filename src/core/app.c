@@ -118,6 +118,7 @@ void app_commit_snapshot(struct app *a, const struct procmap *pm, int64_t now)
 	ev_tracker_dump(a->evt, table_snapshot(&a->table), &a->table.scope_cur, pm,
 			a->ev_started, now);
 	app_endpoints_after_refresh(a, now);
+	app_tour_check(a, now);
 	sc = screen_of(a->mode);
 	if (sc->sync)
 		sc->sync(a);
@@ -394,7 +395,16 @@ static unsigned quit_key(struct app *a, int key)
 	return APP_REDRAW;
 }
 
+static unsigned app_key_(struct app *a, int key, int64_t now);
+
 unsigned app_key(struct app *a, int key, int64_t now)
+{
+	unsigned r = app_key_(a, key, now);
+
+	return r & APP_QUIT ? r : r | app_tour_check(a, now);
+}
+
+static unsigned app_key_(struct app *a, int key, int64_t now)
 {
 	unsigned had_msg = a->msg[0] ? APP_REDRAW : 0;
 	const struct screen *sc;

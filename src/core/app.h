@@ -35,6 +35,7 @@
 #include "keys.h"
 #include "lineedit.h"
 #include "options.h"
+#include "tour.h"
 #include "pane.h"
 #include "snapshot.h"
 #include "table.h"
@@ -78,6 +79,8 @@ enum app_mode {
 	MODE_GROUP,   /* the table grouped by process (screen_group.c) */
 	MODE_EVENTS,  /* the event log (screen_events.c) */
 	MODE_NETNS,   /* choosing the network namespace shown (N) */
+	MODE_LAB,     /* the state lab's presets (screen_lab.c) */
+	MODE_TOUR,    /* the guided tour (screen_tour.c) */
 	MODE_MAX_
 };
 
@@ -102,6 +105,7 @@ struct app_panes {
 	int max_h;            /* lines a row of panes takes at most (settings); 0: as needed */
 	size_t first;         /* first pane shown when not all fit (geometry) */
 	size_t kind_cur;      /* cursor in the new endpoint menu */
+	size_t lab_cur;       /* cursor in the state lab's menu */
 	struct form form;
 	uint64_t own_fp;      /* epman_collect_fp() when the table's own was filled */
 	bool own_fp_ok;
@@ -161,6 +165,9 @@ struct app {
 	struct app_sockfile sockfile; /* for the details */
 	struct app_groups *groups;    /* the grouped view's state (screen_group.c) */
 	struct fsprobe *fsprobe;      /* lstat() off the loop (live.c); NULL: inline */
+
+	/* the guided tour (tour.h) */
+	struct tour tour;
 
 	/* live refresh */
 	bool paused;
@@ -285,6 +292,12 @@ unsigned app_close_pane(struct app *a, int64_t now);
 unsigned app_move_focus(struct app *a, bool next, int64_t now);
 unsigned app_pane_toggle(struct app *a, enum action act, int64_t now);
 unsigned app_open_form(struct app *a, enum ep_kind kind);
+/* Opens a state lab preset in a new, focused pane (screen_lab.c). */
+unsigned app_open_lab(struct app *a, enum ep_lab_preset p, int64_t now);
+/* The tour: moves past the steps the live state shows done and says so
+ * (after each key and snapshot); starts or resumes it on its page. */
+unsigned app_tour_check(struct app *a, int64_t now);
+unsigned app_tour_start(struct app *a);
 unsigned app_submit_form(struct app *a, int64_t now);
 /* Keys while pane p has the focus (in the table mode). */
 unsigned app_pane_key(struct app *a, struct pane *p, int key, int64_t now);

@@ -40,6 +40,17 @@ bool app_sync_endpoints(struct app *a)
 
 	if (a->panes.focus != PANE_NONE && a->panes.focus >= epman_count(a->panes.em))
 		a->panes.focus = PANE_NONE;
+	/* a state lab step wants its socket selected once the table has it */
+	for (size_t i = 0, n = epman_count(a->panes.em); i < n; i++) {
+		struct pane *p = epman_pane(a->panes.em, i);
+		uint32_t ino = p ? endpoint_take_select(p->ep) : 0;
+
+		if (ino) {
+			a->panes.pending_inode = ino;
+			a->panes.pending_nsocks = 1;
+			return true;
+		}
+	}
 	/* this runs at every loop pass, with hundreds of clients maybe */
 	fp = epman_collect_fp(a->panes.em);
 	if (a->panes.own_fp_ok && fp == a->panes.own_fp)
@@ -321,6 +332,11 @@ unsigned app_pane_toggle(struct app *a, enum action act, int64_t now)
 	}
 	if (act == ACT_ZOOM) {
 		a->panes.zoom = !a->panes.zoom;
+	} else if (act == ACT_LINES) {
+		p->lines = !p->lines;
+		pane_scroll_end(p);
+		app_message(a, false, now, "%s", p->lines ? _("text lines view (hex view: Ctrl-X)")
+							  : _("escaped stream view"));
 	} else {
 		p->hex = !p->hex;
 		pane_scroll_end(p);
@@ -399,6 +415,24 @@ static unsigned reconnect(struct app *a, struct pane *p, int64_t now)
 	return APP_REDRAW | APP_REFRESH;
 }
 
+/* Ctrl-D on an empty line of a client pane: half-close, as a shell's
+ * end of file. */
+static unsigned half_close(struct app *a, struct pane *p, int64_t now)
+{
+	if (endpoint_shutdown_write(p->ep) == 0) {
+		epman_sync(a->panes.em);
+		app_message(a, false, now, _("pane [%u]: sending side shut (half-close); what "
+					     "the server sends still arrives"), p->id);
+		return APP_REDRAW | APP_REFRESH;
+	}
+	app_message(a, true, now, _("pane [%u]: no half-close: %s"), p->id,
+		    errno == EAGAIN ? _("bytes still wait to be sent")
+		    : errno == EALREADY ? _("the sending side is shut already")
+		    : errno == EOPNOTSUPP ? _("only a stream client can half-close")
+					  : _("not connected"));
+	return APP_REDRAW;
+}
+
 unsigned app_pane_key(struct app *a, struct pane *p, int key, int64_t now)
 {
 	enum action act;
@@ -411,6 +445,9 @@ unsigned app_pane_key(struct app *a, struct pane *p, int key, int64_t now)
 	if (key != KC_ENTER)
 		a->panes.reconnect_offer = 0;
 	if (pane_has_input(p)) {
+		if (key == KC_CTRL('d') && p->in.len == 0 && endpoint_kind(p->ep) == EP_CLIENT &&
+		    endpoint_lab(p->ep) == EP_LAB_NONE)
+			return half_close(a, p, now);
 		act = keys_input_action(key);
 		if (act != ACT_NONE)
 			return app_do(a, act, now);

@@ -22,7 +22,7 @@ const char *form_kind_help(enum ep_kind kind)
 	case EP_ECHO:
 		return _("sends back every byte it receives");
 	case EP_CHAT:
-		return _("relays each message to the other clients; you can type too");
+		return _("relays each message to the other clients; a client's \"bye\" ends its session");
 	case EP_GREETING:
 		return _("sends a greeting to each client and closes");
 	case EP_SINK:
@@ -36,12 +36,13 @@ const char *form_kind_help(enum ep_kind kind)
 
 bool form_field_is_choice(enum form_field field)
 {
-	return field == FF_TRANSPORT || field == FF_FAMILY;
+	return field == FF_TRANSPORT || field == FF_FAMILY || field == FF_EOL ||
+	       field == FF_INPUT || field == FF_KEEP;
 }
 
 static bool is_unix(enum ep_transport t)
 {
-	return t == EP_UNIX_STREAM || t == EP_UNIX_DGRAM;
+	return t == EP_UNIX_STREAM || t == EP_UNIX_DGRAM || t == EP_UNIX_SEQPACKET;
 }
 
 bool form_field_shown(const struct form *f, enum form_field field)
@@ -57,6 +58,11 @@ bool form_field_shown(const struct form *f, enum form_field field)
 		return is_unix(f->transport);
 	case FF_GREETING:
 		return f->kind == EP_GREETING;
+	case FF_EOL:
+	case FF_KEEP:
+		return f->kind == EP_CLIENT && !endpoint_transport_is_dgram(f->transport);
+	case FF_INPUT:
+		return f->kind == EP_CLIENT;
 	default:
 		return false;
 	}
@@ -71,13 +77,23 @@ const char *form_field_label(enum form_field field)
 	case FF_PORT: return _("Port");
 	case FF_PATH: return _("Path");
 	case FF_GREETING: return _("Greeting");
+	case FF_EOL: return _("Line end");
+	case FF_INPUT: return _("Typed text");
+	case FF_KEEP: return _("Peer closes");
 	default: return "";
 	}
 }
 
 size_t form_choices(enum form_field field)
 {
-	return field == FF_TRANSPORT ? EP_NTRANSPORTS : field == FF_FAMILY ? 2 : 0;
+	switch (field) {
+	case FF_TRANSPORT: return EP_NTRANSPORTS;
+	case FF_EOL: return EP_EOL_N_;
+	case FF_FAMILY:
+	case FF_INPUT:
+	case FF_KEEP: return 2;
+	default: return 0;
+	}
 }
 
 const char *form_choice_name(enum form_field field, size_t i)
@@ -86,6 +102,12 @@ const char *form_choice_name(enum form_field field, size_t i)
 		return endpoint_transport_name((enum ep_transport)i);
 	if (field == FF_FAMILY)
 		return i ? "IPv6" : "IPv4";
+	if (field == FF_EOL)
+		return linecode_eol_name((enum ep_eol)i);
+	if (field == FF_INPUT)
+		return i ? _("with escapes") : _("as typed");
+	if (field == FF_KEEP)
+		return i ? _("stay open (CLOSE-WAIT)") : _("close too");
 	return "";
 }
 
@@ -95,6 +117,12 @@ size_t form_choice_current(const struct form *f, enum form_field field)
 		return (size_t)f->transport;
 	if (field == FF_FAMILY)
 		return f->family == AF_INET6 ? 1 : 0;
+	if (field == FF_EOL)
+		return (size_t)f->eol;
+	if (field == FF_INPUT)
+		return f->escapes;
+	if (field == FF_KEEP)
+		return f->keep_open;
 	return 0;
 }
 
@@ -306,6 +334,15 @@ static void change_choice(struct form *f, int dir)
 			f->family = f->env.last_addr.family;
 	} else if (f->focus == FF_FAMILY) {
 		f->family = f->family == AF_INET6 ? AF_INET : AF_INET6;
+	} else if (f->focus == FF_EOL) {
+		f->eol = (enum ep_eol)(((int)f->eol + dir + EP_EOL_N_) % EP_EOL_N_);
+		return;
+	} else if (f->focus == FF_INPUT) {
+		f->escapes = !f->escapes;
+		return;
+	} else if (f->focus == FF_KEEP) {
+		f->keep_open = !f->keep_open;
+		return;
 	}
 	f->err[0] = '\0';
 	f->stale_offer = false;
@@ -452,6 +489,11 @@ int form_config(struct form *f, struct endpoint_config *cfg)
 	/* a client that cannot connect, known at once, keeps the form with
 	 * the reason, as a server's "in use" does */
 	cfg->fail_at_once = f->kind == EP_CLIENT;
+	if (f->kind == EP_CLIENT) {
+		cfg->eol = f->eol;
+		cfg->escapes = f->escapes;
+		cfg->keep_open = f->keep_open;
+	}
 	if (!is_unix(f->transport)) {
 		if (config_ip(f, cfg) < 0)
 			return -1;

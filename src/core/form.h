@@ -35,6 +35,10 @@ enum form_field {
 	FF_PORT,      /* text: number or service name (TCP and UDP) */
 	FF_PATH,      /* text: path or @name (Unix) */
 	FF_GREETING,  /* text: greeting server only */
+	FF_EOL,       /* choice: LF, CRLF, none (stream client) */
+	FF_INPUT,     /* choice: typed text as is, or with escapes (client) */
+	FF_KEEP,      /* choice: close, or stay open, when the server closes
+		       * (stream client) */
 	FF_MAX_
 };
 
@@ -77,6 +81,9 @@ struct form {
 	 * the port of the service name typed. */
 	int port_service;
 	char greeting[LINEEDIT_MAX + 1]; /* what cfg->greeting points to */
+	enum ep_eol eol;             /* FF_EOL */
+	bool escapes;                /* FF_INPUT */
+	bool keep_open;              /* FF_KEEP */
 };
 
 /* Opens the form for kind with its defaults (a client's from env's last

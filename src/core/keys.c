@@ -81,6 +81,8 @@ static const struct binding table[] = {
 	{ KC_ESC, ACT_BACK, KB_HELP },
 	{ KC_CTRL('l'), ACT_REDRAW, KB_HELP },
 	{ 'g', ACT_GROUP, KB_HELP },
+	{ 'T', ACT_TOUR, KB_HELP },
+	{ KC_CTRL('t'), ACT_LINES, KB_HELP },
 };
 
 #define NBINDINGS (sizeof(table) / sizeof(table[0]))
@@ -106,7 +108,7 @@ enum action keys_input_action(int key)
 {
 	if ((key >= KC_F1 && key <= KC_F12) || key == KC_CTRL('l') ||
 	    key == KC_TAB || key == KC_BTAB || key == KC_ESC || key == KC_CTRL('o') ||
-	    key == KC_CTRL('x'))
+	    key == KC_CTRL('x') || key == KC_CTRL('t'))
 		return keys_action(key);
 	return ACT_NONE;
 }
@@ -153,6 +155,9 @@ static const struct key_help help[] = {
 	{ KEYS_RAW(KC_ENTER), KR_PANE,
 	  N_("in a pane: send the line typed (Up/Down: earlier lines)") },
 	{ KEYS_RAW(KC_PGUP, KC_PGDN), KR_PANE, N_("in a pane: scroll its transcript") },
+	{ KEYS_RAW(KC_CTRL('d')), KR_PANE,
+	  N_("in a client pane, on an empty line: half-close (shut the sending side; the "
+	     "server reads the end of file and can still answer)") },
 	/* app_pane_key reads Esc itself; the test checks it is ACT_BACK's key */
 	{ KEYS_ACT(ACT_BACK), KR_TABLE, N_("in a pane: back to the table") },
 	{ KEYS_ACT(ACT_SHOW_SOCKET), KR_TABLE,
@@ -160,6 +165,9 @@ static const struct key_help help[] = {
 	{ KEYS_ACT(ACT_CLOSE_PANE), KR_TABLE, N_("close the focused pane and its sockets") },
 	{ KEYS_ACT(ACT_ZOOM), KR_TABLE, N_("the focused pane on the whole screen, and back") },
 	{ KEYS_ACT(ACT_HEX), KR_TABLE, N_("hex view of the focused pane's data, and back") },
+	{ KEYS_ACT(ACT_LINES), KR_TABLE,
+	  N_("the focused pane's data as text lines (an HTTP reply as written), or as one "
+	     "escaped stream") },
 	{ KEYS_ACT(ACT_PANES), KR_TABLE,
 	  N_("hide or show all the panes (the table takes the whole body)") },
 	{ KEYS_ACT(ACT_DESTROY), KR_TABLE, N_("destroy the selected socket (SOCK_DESTROY, asks first; needs CAP_NET_ADMIN)") },
@@ -171,6 +179,8 @@ static const struct key_help help[] = {
 	  N_("the event log: births, deaths and changes of sockets (Enter: select it)") },
 	{ KEYS_ACT(ACT_EXPORT), KR_TABLE,
 	  N_("export the session (table, event log, pane transcripts) to a JSON file") },
+	{ KEYS_ACT(ACT_TOUR), KR_TABLE,
+	  N_("the guided tour of the tutorials' experiments (Esc leaves it, T resumes it)") },
 	/* the terminal driver turns Ctrl-Z into SIGTSTP, which the loop
 	 * handles; the mouse comes as KC_MOUSE events (live.c) */
 	{ KEYS_RAW(KC_CTRL('z')), KR_TERMINAL,

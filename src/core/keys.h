@@ -93,6 +93,8 @@ enum action {
 	ACT_REDRAW, /* Ctrl-L */
 	ACT_GROUP,  /* g: the table grouped by process, and back */
 	ACT_NETNS,  /* N: choose the network namespace shown, or all */
+	ACT_TOUR,   /* T: the guided tour */
+	ACT_LINES,  /* a pane's data as text lines, and back */
 	ACT_MAX_
 };
 

@@ -36,6 +36,7 @@ enum {
 	OPT_RATE,
 	OPT_WATCH,
 	OPT_ALL_NETNS,
+	OPT_TOUR,
 };
 
 static const struct option long_opts[] = {
@@ -76,6 +77,7 @@ static const struct option long_opts[] = {
 	{ "watch", no_argument, NULL, OPT_WATCH },
 	{ "interval", required_argument, NULL, 'd' },
 	{ "all-netns", no_argument, NULL, OPT_ALL_NETNS },
+	{ "tour", no_argument, NULL, OPT_TOUR },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -204,6 +206,14 @@ const char *options_help_ss(void)
 		 "  Unlike ss, -t and -u show sockets in every state, listening ones\n"
 		 "  included (ss without -a or -l leaves out LISTEN, CLOSE, TIME-WAIT and\n"
 		 "  SYN-RECV): add 'state connected and not state bucket' for what ss shows.\n");
+}
+
+const char *options_help_learning(void)
+{
+	/* a text of its own, so that the translations of the main one stay */
+	return _("\nLearning (live view only):\n"
+		 "      --tour           start in the guided tour of the tutorials' experiments\n"
+		 "                       (T in the live view; n then 6: the state lab)\n");
 }
 
 /* Parses SECS (decimal, optional fraction) into milliseconds. */
@@ -444,6 +454,7 @@ static enum options_action parse(struct options *o, int argc, char **argv,
 		case 'F': o->filter_file = optarg; break;
 		case 'K': o->kill = true; break;
 		case OPT_WATCH: o->watch = true; break;
+		case OPT_TOUR: o->tour = true; break;
 		case 'h': return OPT_HELP;
 		case 'V': return OPT_VERSION;
 		case ':':
@@ -457,6 +468,10 @@ static enum options_action parse(struct options *o, int argc, char **argv,
 		return OPT_USAGE;
 	if (o->watch && o->once) {
 		snprintf(err, errlen, _("--watch and --once exclude each other"));
+		return OPT_USAGE;
+	}
+	if (o->tour && o->once) {
+		snprintf(err, errlen, _("--tour needs the live view: not with --once"));
 		return OPT_USAGE;
 	}
 	if (o->all_netns && o->netns) {

@@ -53,6 +53,7 @@ struct options {
 	bool kill;               /* -K: destroy what the filter selects (implies --once) */
 	const char *filter_file; /* -F FILE (its text, read, is in filter) */
 	char *filter_buf;        /* owned: -F's text or the trailing words */
+	bool tour;             /* --tour: start in the guided tour (live only) */
 };
 
 /* -e, -i, -m, -o: what the table and CSV add (and the live view's columns) */
@@ -93,5 +94,7 @@ const char *options_help(void);
 const char *options_help_traffic(void);
 /* What --help adds after it for ss users (translated, a text of its own). */
 const char *options_help_ss(void);
+/* The --help lines of the learning aids (--tour), printed after it. */
+const char *options_help_learning(void);
 
 #endif

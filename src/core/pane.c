@@ -59,6 +59,8 @@ static void format_entry(const struct pane *p, const struct tr_entry *e, enum es
 	buf_reset(out);
 	if (p->hex && entry_is_data(e))
 		transcript_format_hex(e, cs, out);
+	else if (p->lines && entry_is_data(e))
+		transcript_format_lines(e, cs, out);
 	else
 		transcript_format_text(e, cs, out);
 }

@@ -38,6 +38,7 @@ struct pane {
 	struct lineedit in;       /* the input line */
 	struct filter_hist *hist; /* lines sent, newest first */
 	bool hex;                 /* data entries as a hex dump */
+	bool lines;               /* data entries as text lines (not hex) */
 	uint64_t anchor;          /* seq of the entry at the bottom; 0: the end */
 	size_t anchor_skip;       /* lines of that entry below the bottom */
 	int last_w, last_h;       /* transcript area of the last render */

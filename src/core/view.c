@@ -10,6 +10,7 @@
 #include "app.h"
 #include "draw.h"
 #include "epman.h"
+#include "explain.h"
 #include "i18n.h"
 #include "screen.h"
 #include "traffic.h"
@@ -310,6 +311,8 @@ static void pane_title(struct view *v, const struct app *a, struct pane_draw *d,
 	endpoint_state_text(ep, v->cs, &st);
 	if (d->p->hex)
 		buf_printf(&st, "  [%s]", _("hex"));
+	else if (d->p->lines)
+		buf_printf(&st, "  [%s]", _("lines"));
 	if (!pane_following(d->p))
 		buf_printf(&st, "  [%s]", _("scrolled: PgDn"));
 	if (d->focused && a->panes.zoom)
@@ -324,6 +327,16 @@ static void pane_title(struct view *v, const struct app *a, struct pane_draw *d,
 	if (endpoint_kind(ep) == EP_CLIENT) {
 		buf_puts(&t, _("to"));
 		buf_putc(&t, ' ');
+	}
+	if (endpoint_lab(ep) != EP_LAB_NONE) {
+		/* a state lab pane: its preset, no address */
+		buf_reset(&t);
+		if (d->focused)
+			buf_puts(&t, v->cs == ESC_UTF8 ? "\xe2\x96\xb6 " : "> ");
+		buf_printf(&t, "[%u] ", d->p->id);
+		endpoint_title(ep, v->cs, &t);
+		buf_reset(&head);
+		hw = 0;
 	}
 	w = esc_width(t.data, t.len, v->cs);
 	if (w + hw > room && room < w + 16) {
@@ -566,7 +579,14 @@ struct frame {
 	int hh;       /* header lines */
 	int body_y, body_h;
 	int footer_y;
+	int tour_y, tour_h; /* the tour's box (tour_h 0: none) */
+	int explain_y;      /* the selected row in words (-1: none) */
 };
+
+/* Lines of the tour's box above the footer while the tour runs. */
+#define VIEW_TOUR_H 3
+/* The explanation line of the selected row needs a screen this tall. */
+#define VIEW_EXPLAIN_MIN_H 24
 
 static void frame_of(const struct app *a, int height, int64_t now, struct frame *f)
 {
@@ -577,6 +597,64 @@ static void frame_of(const struct app *a, int height, int64_t now, struct frame 
 	/* an error message while the prompt is open goes above the prompt */
 	if (a->prompt != PROMPT_NONE && a->msg[0] && a->msg_until > now && f->body_h > 2)
 		f->body_h--;
+	f->tour_h = 0;
+	f->explain_y = -1;
+	/* the selected row in words, under the table (explain.h), where the
+	 * screen is tall enough to spare the line */
+	if (a->mode == MODE_TABLE && height >= VIEW_EXPLAIN_MIN_H && table_selected(&a->table) &&
+	    f->body_h > 8) {
+		f->body_h--;
+		f->explain_y = f->body_y + f->body_h;
+	}
+	if (a->tour.active && screen_of(a->mode)->with_table && f->body_h > 3 * VIEW_TOUR_H) {
+		f->tour_h = VIEW_TOUR_H;
+		f->body_h -= VIEW_TOUR_H;
+		f->tour_y = f->body_y + f->body_h;
+	}
+}
+
+/* The selected row in words: its state, queues and timer (explain.h). */
+static void build_explain(struct view *v, const struct app *a, const struct frame *f)
+{
+	struct lb b = LB_INIT(v);
+	const struct table_row *r;
+	struct buf t = BUF_INIT;
+
+	if (f->explain_y < 0 || !(r = table_selected(&a->table)))
+		return;
+	explain_line(r->s, &t);
+	ln_start(&b, f->explain_y, VS_DIM);
+	ln_puts(&b, " ", VS_DIM);
+	ln_puts(&b, t.data ? t.data : "", VS_DIM);
+	buf_free(&t);
+}
+
+/* The tour's box: the step, what to do, how to leave (tour.h). */
+static void build_tour(struct view *v, const struct app *a, const struct frame *f)
+{
+	struct lb b = LB_INIT(v);
+	struct tour_step st;
+	size_t n = tour_count();
+
+	if (!f->tour_h)
+		return;
+	ln_start(&b, f->tour_y, VS_TITLE);
+	if (a->tour.step >= n) {
+		ln_puts(&b, _(" Tour: every step is done."), VS_TITLE);
+		ln_start(&b, f->tour_y + 1, VS_NORMAL);
+		ln_puts(&b, _(" The state lab (n, 6) has more: TIME-WAIT, a zero window, a full "
+			      "accept queue..."), VS_NORMAL);
+	} else {
+		tour_step(a->tour.step, &st);
+		ln_printf(&b, VS_TITLE, _(" Tour, step %zu of %zu: "), a->tour.step + 1, n);
+		ln_puts(&b, st.title, VS_TITLE);
+		ln_start(&b, f->tour_y + 1, VS_NORMAL);
+		ln_puts(&b, " ", VS_NORMAL);
+		ln_puts(&b, st.todo, VS_NORMAL);
+	}
+	ln_start(&b, f->tour_y + 2, VS_DIM);
+	ln_puts(&b, _(" T: the tour's page (the whole text)   Esc in the table: leave the tour"),
+		VS_DIM);
 }
 
 /* The screen's area and the panes' rectangles in the body. */
@@ -593,7 +671,7 @@ static int panes_want_h(const struct app *a)
 
 		/* a hex dump, or a transcript scrolled back, is read at
 		 * length: such a pane keeps its whole share */
-		if (p->hex || !pane_following(p))
+		if (p->hex || p->lines || !pane_following(p))
 			return 1000;
 
 		if (lines > most)
@@ -697,7 +775,9 @@ void view_build(struct view *v, const struct app *a, int width, int height, int6
 	else
 		v->scroll_max = a->scroll_max;
 	build_panes(v, a, &lay);
-	if (f.body_y + f.body_h < f.footer_y) {
+	build_tour(v, a, &f);
+	build_explain(v, a, &f);
+	if (f.body_y + f.body_h + f.tour_h + (f.explain_y >= 0) < f.footer_y) {
 		ln_start(&b, f.footer_y - 1, VS_NORMAL);
 		ln_msg(&b, a);
 	}

@@ -30,6 +30,7 @@ static const struct ep_transport_ops *const transport_ops[EP_NTRANSPORTS] = {
 	[EP_UDP] = &ep_dgram_ops,
 	[EP_UNIX_STREAM] = &ep_stream_ops,
 	[EP_UNIX_DGRAM] = &ep_dgram_ops,
+	[EP_UNIX_SEQPACKET] = &ep_seqpacket_ops,
 };
 
 void endpoint_config_init(struct endpoint_config *cfg, enum ep_kind kind,
@@ -51,9 +52,17 @@ bool endpoint_transport_is_dgram(enum ep_transport t)
 
 static int config_check(const struct endpoint_config *cfg, char *err, size_t errlen)
 {
-	bool unix_tr = cfg->transport == EP_UNIX_STREAM || cfg->transport == EP_UNIX_DGRAM;
+	bool unix_tr = cfg->transport == EP_UNIX_STREAM || cfg->transport == EP_UNIX_DGRAM ||
+		       cfg->transport == EP_UNIX_SEQPACKET;
 	int fam = cfg->addr.family;
 
+	if (cfg->lab != EP_LAB_NONE) {
+		if ((unsigned)cfg->lab >= EP_LAB_NPRESETS || cfg->kind != EP_CLIENT) {
+			snprintf(err, errlen, "%s", _("unknown state lab preset"));
+			return -1;
+		}
+		return 0;
+	}
 	if ((unsigned)cfg->kind >= EP_NKINDS || (unsigned)cfg->transport >= EP_NTRANSPORTS) {
 		snprintf(err, errlen, "%s", _("unknown endpoint kind or transport"));
 		return -1;
@@ -318,7 +327,7 @@ struct endpoint *endpoint_new(const struct endpoint_config *cfg, char *err, size
 		ep->private_dir = xstrdup(cfg->private_dir);
 	ep->cfg.private_dir = ep->private_dir;
 	ep->family = cfg->addr.family;
-	ep->ops = transport_ops[cfg->transport];
+	ep->ops = cfg->lab != EP_LAB_NONE ? &ep_lab_ops : transport_ops[cfg->transport];
 	ep->dgram = endpoint_transport_is_dgram(cfg->transport);
 	ep->socktype = ep->ops->socktype;
 	ep->fd = -1;
@@ -448,6 +457,8 @@ void endpoint_free(struct endpoint *ep)
 	free(ep->greeting);
 	free(ep->private_dir);
 	free(ep->rbuf);
+	if (ep->ops->destroy)
+		ep->ops->destroy(ep);
 	transcript_free(ep->tr);
 	if (ep->nsfd >= 0)
 		close(ep->nsfd);
@@ -534,20 +545,44 @@ int endpoint_send(struct endpoint *ep, const void *data, size_t len)
 
 int endpoint_send_line(struct endpoint *ep, const void *data, size_t len)
 {
-	char *line;
+	struct buf line = BUF_INIT;
+	size_t bad = 0;
 	int r, e;
 
-	if (ep->dgram || len >= EP_QUEUE_LIMIT_MAX)
+	if (len >= EP_QUEUE_LIMIT_MAX || (ep->dgram && !ep->cfg.escapes))
 		return endpoint_send(ep, data, len);
-	line = xmalloc(len + 1);
-	if (len)
-		memcpy(line, data, len);
-	line[len] = '\n';
-	r = endpoint_send(ep, line, len + 1);
+	if (linecode_encode(data, len, ep->cfg.escapes, ep->dgram ? EP_EOL_NONE : ep->cfg.eol,
+			    &line, &bad) < 0) {
+		ep_note(ep, TR_ERROR, NULL, 0,
+			_("not sent: a bad escape at column %zu (use \\\\ \\n \\r \\t \\0 "
+			  "\\e or \\xHH with two hex digits)"), bad + 1);
+		buf_free(&line);
+		errno = EINVAL;
+		return -1;
+	}
+	if (!line.len) {
+		/* an empty line without a line ending: nothing to send */
+		ep_note(ep, TR_INFO, NULL, 0, "%s", _("nothing to send (an empty line, line end: none)"));
+		return 0;
+	}
+	r = endpoint_send(ep, line.data, line.len);
 	e = errno;
-	free(line);
+	buf_free(&line);
 	errno = e;
 	return r;
+}
+
+int endpoint_shutdown_write(struct endpoint *ep)
+{
+	if (ep->cfg.kind != EP_CLIENT || ep->dgram || !ep->ops->shutdown_write) {
+		errno = EOPNOTSUPP;
+		return -1;
+	}
+	if (ep->state != EP_STATE_READY) {
+		errno = ENOTCONN;
+		return -1;
+	}
+	return ep->ops->shutdown_write(ep);
 }
 
 struct transcript *endpoint_transcript(struct endpoint *ep)
@@ -595,6 +630,14 @@ const struct epaddr *endpoint_remote_addr(const struct endpoint *ep)
 	return &ep->remote;
 }
 
+uint32_t endpoint_take_select(struct endpoint *ep)
+{
+	uint32_t i = ep->select_inode;
+
+	ep->select_inode = 0;
+	return i;
+}
+
 bool endpoint_take_dirty(struct endpoint *ep)
 {
 	bool d = ep->dirty;
@@ -616,7 +659,7 @@ const char *endpoint_kind_name(enum ep_kind kind)
 const char *endpoint_transport_name(enum ep_transport t)
 {
 	static const char *const names[EP_NTRANSPORTS] = {
-		N_("TCP"), N_("UDP"), N_("Unix stream"), N_("Unix datagram"),
+		N_("TCP"), N_("UDP"), N_("Unix stream"), N_("Unix datagram"), N_("Unix seqpacket"),
 	};
 
 	return (unsigned)t < EP_NTRANSPORTS ? _(names[t]) : "?";
@@ -634,6 +677,10 @@ static void put_addr(const struct epaddr *a, enum esc_charset cs, struct buf *ou
 
 void endpoint_title(const struct endpoint *ep, enum esc_charset cs, struct buf *out)
 {
+	if (ep->ops->title) {
+		ep->ops->title(ep, cs, out);
+		return;
+	}
 	buf_printf(out, "%s, %s ", endpoint_kind_name(ep->cfg.kind),
 		   endpoint_transport_name(ep->cfg.transport));
 	if (ep->cfg.kind == EP_CLIENT) {
@@ -664,6 +711,10 @@ static void put_bytes(struct buf *out, uint64_t n)
 
 void endpoint_state_text(const struct endpoint *ep, enum esc_charset cs, struct buf *out)
 {
+	if (ep->ops->state_text && ep->state == EP_STATE_READY) {
+		ep->ops->state_text(ep, cs, out);
+		return;
+	}
 	switch (ep->state) {
 	case EP_STATE_CONNECTING:
 		buf_puts(out, _("connecting to "));

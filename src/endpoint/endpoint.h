@@ -57,6 +57,7 @@
 #include "buf.h"
 #include "epaddr.h"
 #include "escape.h"
+#include "linecode.h"
 #include "transcript.h"
 
 enum ep_kind {
@@ -76,6 +77,7 @@ enum ep_transport {
 	EP_UDP,
 	EP_UNIX_STREAM,
 	EP_UNIX_DGRAM,
+	EP_UNIX_SEQPACKET, /* connected, with message boundaries (u_seq) */
 	EP_NTRANSPORTS
 };
 
@@ -87,6 +89,26 @@ enum ep_state {
 };
 
 struct endpoint;
+
+/* The state lab (ep_lab.c): ready-made socket states. A lab endpoint is a
+ * client (cfg.kind EP_CLIENT, cfg.lab set, no address) that opens its own
+ * sockets on the loopback, drives them into the named state with real
+ * system calls run from endpoint_tick() (no threads, no sleeping) and tells
+ * what it does, step by step, in its transcript. Enter in its pane
+ * (endpoint_send) makes the next system call of EP_LAB_LIFE, or runs a
+ * finished preset again. Its sockets are its own, listed by
+ * endpoint_inodes(); endpoint_close() closes them all. */
+enum ep_lab_preset {
+	EP_LAB_NONE,
+	EP_LAB_CLOSE_WAIT,   /* the server closes, the client does not */
+	EP_LAB_TIME_WAIT,    /* the side that closes first */
+	EP_LAB_HALF_CLOSE,   /* shutdown(SHUT_WR), data still flows back */
+	EP_LAB_ZERO_WINDOW,  /* a receiver that stops reading */
+	EP_LAB_ACCEPT_QUEUE, /* a listener that never accepts */
+	EP_LAB_REFUSED,      /* TCP RST and the ICMP error of UDP */
+	EP_LAB_LIFE,         /* one system call per Enter */
+	EP_LAB_NPRESETS
+};
 
 /* How an endpoint gets its fds polled (see the loop contract above). add_fd
  * and mod_fd return 0 or -1 with errno; ctx is passed back unchanged. */
@@ -145,6 +167,15 @@ struct endpoint_config {
 	unsigned dgram_rate;    /* datagram servers: answered datagrams per
 				 * second per peer; 0: default */
 	size_t transcript_entries, transcript_bytes; /* 0: defaults */
+	enum ep_lab_preset lab; /* EP_LAB_NONE: an ordinary endpoint */
+	/* Client: what endpoint_send_line() adds to a typed line on a stream
+	 * (a datagram carries the line alone), and whether it decodes escapes
+	 * (\x00 \r \n... linecode.h); whether the connection stays open on
+	 * this side when the server closes (the client then is CLOSE-WAIT
+	 * until closed, and can still send). */
+	enum ep_eol eol;
+	bool escapes;
+	bool keep_open;
 	struct endpoint_ops ops;
 	/* In another network namespace: with in_netns, every socket of the
 	 * endpoint (also a client's reconnections) is created inside the
@@ -211,9 +242,17 @@ bool endpoint_accepts_input(const struct endpoint *ep);
  * ENOBUFS (the output queue is full), EMSGSIZE (datagram too large), or the
  * send error; the transcript says what happened. */
 int endpoint_send(struct endpoint *ep, const void *data, size_t len);
-/* endpoint_send() of a typed line: on stream transports a '\n' is added;
- * a datagram carries the line as typed (its boundary ends it). */
+/* endpoint_send() of a typed line: escapes decoded if cfg.escapes (a
+ * malformed one: -1 with EINVAL, nothing sent, the transcript says where);
+ * on stream transports the line ending of cfg.eol (LF by default) is
+ * added; a datagram carries the line as typed (its boundary ends it). */
 int endpoint_send_line(struct endpoint *ep, const void *data, size_t len);
+/* Half-close: a connected stream client shuts its sending side
+ * (shutdown(SHUT_WR)): the server reads the end of file and can still
+ * send. Returns 0, or -1 with errno: EOPNOTSUPP (not a stream client),
+ * ENOTCONN (not connected), EAGAIN (bytes are still queued: try again
+ * once they went), EALREADY (done before). */
+int endpoint_shutdown_write(struct endpoint *ep);
 
 struct transcript *endpoint_transcript(struct endpoint *ep);
 const struct endpoint_stats *endpoint_stats(const struct endpoint *ep);
@@ -261,11 +300,22 @@ bool endpoint_can_reconnect(const struct endpoint *ep);
  * it cannot reconnect). */
 int endpoint_reconnect(struct endpoint *ep);
 
+/* The lab: the preset of ep (EP_LAB_NONE for other endpoints); the
+ * translated name and one-line description of a preset; true once the
+ * preset reached its state (what it set out to show). */
+enum ep_lab_preset endpoint_lab(const struct endpoint *ep);
+const char *endpoint_lab_name(enum ep_lab_preset p);
+const char *endpoint_lab_help(enum ep_lab_preset p);
+bool endpoint_lab_done(const struct endpoint *ep);
+/* The inode of a socket the endpoint wants selected in the table (a lab
+ * step made or changed it), once: the next call returns 0. */
+uint32_t endpoint_take_select(struct endpoint *ep);
+
 /* True if path names a socket file (not following a symbolic link). */
 bool endpoint_path_is_socket(const char *path);
 
 /* Translated names: "echo server", "chat server", "greeting server",
- * "sink server", "client"; "TCP", "UDP", "Unix stream", "Unix datagram". */
+ * "sink server", "client"; "TCP", "UDP", "Unix stream", "Unix datagram", "Unix seqpacket". */
 const char *endpoint_kind_name(enum ep_kind kind);
 const char *endpoint_transport_name(enum ep_transport t);
 /* True for UDP and Unix datagram. */

@@ -290,8 +290,14 @@ static void server_datagram(struct endpoint *ep, const struct epaddr *from, size
 	}
 	ep->st.bytes_in += got;
 	ep->st.msgs_in++;
-	ep_record(ep, TR_RECV, d ? d->label : unnamed, d ? d->label_len : strlen(unnamed),
-		  ep->rbuf, got);
+	if (ep->cfg.kind == EP_SINK)
+		/* a sink only counts: the bytes are swallowed, not shown */
+		ep_note(ep, TR_INFO, d ? d->label : unnamed, d ? d->label_len : strlen(unnamed),
+			_("swallowed a datagram of %zu bytes (%llu bytes in all)"), got,
+			(unsigned long long)ep->st.bytes_in);
+	else
+		ep_record(ep, TR_RECV, d ? d->label : unnamed, d ? d->label_len : strlen(unnamed),
+			  ep->rbuf, got);
 	if (full > got) {
 		ep->st.truncated++;
 		ep_note(ep, TR_INFO, d ? d->label : unnamed, d ? d->label_len : strlen(unnamed),

@@ -130,6 +130,10 @@ struct endpoint {
 	int64_t out_tokens;  /* in thousandths of a byte */
 	int64_t out_refill_at; /* ms; 0: not used yet (full) */
 	bool out_muted;
+
+	/* The state lab (ep_lab.c): its progress; NULL for other endpoints. */
+	struct ep_lab *lab;
+	uint32_t select_inode; /* endpoint_take_select() */
 };
 
 /* What a transport does for an endpoint. endpoint.c calls these and
@@ -158,9 +162,19 @@ struct ep_transport_ops {
 	void (*reap)(struct endpoint *ep);
 	/* Closes and forgets every peer (not ep->fd: endpoint.c closes it). */
 	void (*close_all)(struct endpoint *ep);
+	/* Optional: the pane's title and status line (safe text), instead of
+	 * the address-based ones. */
+	void (*title)(const struct endpoint *ep, enum esc_charset cs, struct buf *out);
+	void (*state_text)(const struct endpoint *ep, enum esc_charset cs, struct buf *out);
+	/* Optional: endpoint_shutdown_write() after its checks. */
+	int (*shutdown_write)(struct endpoint *ep);
+	/* Optional: frees the transport's own state (endpoint_free). */
+	void (*destroy)(struct endpoint *ep);
 };
 
 extern const struct ep_transport_ops ep_stream_ops;
 extern const struct ep_transport_ops ep_dgram_ops;
+extern const struct ep_transport_ops ep_lab_ops;
+extern const struct ep_transport_ops ep_seqpacket_ops;
 
 #endif

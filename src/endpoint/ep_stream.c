@@ -262,6 +262,54 @@ static void chat_relay(struct endpoint *ep, struct ep_peer *from, const void *da
 	}
 }
 
+/* True if a chat message is the line "bye" (any case, any line ending). */
+static bool is_bye(const unsigned char *d, size_t n)
+{
+	while (n && (d[n - 1] == '\n' || d[n - 1] == '\r'))
+		n--;
+	return n == 3 && (d[0] | 0x20) == 'b' && (d[1] | 0x20) == 'y' && (d[2] | 0x20) == 'e';
+}
+
+/* A chat client said "bye": the server says goodbye and ends its session,
+ * as the tutorial's chat does. */
+static void chat_bye(struct endpoint *ep, struct ep_peer *p)
+{
+	static const char bye[] = "goodbye\n";
+
+	if (buf_room(&p->out) >= sizeof(bye) - 1)
+		queue_add(ep, p, bye, sizeof(bye) - 1);
+	peer_flush(ep, p);
+	if (!p->dead)
+		peer_kill(ep, p, TR_DISCONNECT, "%s", _("said bye: the server said goodbye and "
+							 "closed its session"));
+}
+
+/* Half-close of a client: shutdown(SHUT_WR) once its queue is empty. */
+static int stream_shutdown_write(struct endpoint *ep)
+{
+	struct ep_peer *p = ep->npeers ? ep->peers[0] : NULL;
+
+	if (!p || p->dead || p->connecting) {
+		errno = ENOTCONN;
+		return -1;
+	}
+	if (p->shut_wr) {
+		errno = EALREADY;
+		return -1;
+	}
+	if (p->out.len) {
+		errno = EAGAIN;
+		return -1;
+	}
+	if (shutdown(p->fd, SHUT_WR) < 0)
+		return -1;
+	p->shut_wr = true;
+	ep_note(ep, TR_INFO, p->label, p->label_len, "%s",
+		_("shut the sending side (shutdown SHUT_WR): the server reads the end of file; "
+		  "what it still sends arrives here"));
+	return 0;
+}
+
 /* The peer shut its sending side. Returns -1 if the peer is closing. */
 static int peer_eof(struct endpoint *ep, struct ep_peer *p)
 {
@@ -269,6 +317,13 @@ static int peer_eof(struct endpoint *ep, struct ep_peer *p)
 	if (ep->cfg.kind == EP_ECHO && p->out.len) {
 		ep_note(ep, TR_INFO, p->label, p->label_len,
 			_("the client finished sending; echoing the last %zu bytes"), p->out.len);
+		return 0;
+	}
+	if (ep->cfg.kind == EP_CLIENT && ep->cfg.keep_open) {
+		/* as a program that never calls close(): CLOSE-WAIT */
+		ep_note(ep, TR_DISCONNECT, p->label, p->label_len, "%s",
+			_("the server closed its side (read() returned 0); this side stays open "
+			  "(CLOSE-WAIT) and can still send: F8 closes it"));
 		return 0;
 	}
 	if (ep->cfg.kind == EP_CLIENT) {
@@ -310,6 +365,12 @@ static int peer_read(struct endpoint *ep, struct ep_peer *p)
 		return peer_eof(ep, p);
 	ep->st.bytes_in += (uint64_t)n;
 	ep->st.msgs_in++;
+	if (ep->cfg.kind == EP_SINK) {
+		/* a sink only counts: the bytes are swallowed, not shown */
+		ep_note(ep, TR_INFO, p->label, p->label_len, _("swallowed %zd bytes (%llu bytes in all)"), n,
+			(unsigned long long)ep->st.bytes_in);
+		return 0;
+	}
 	ep_record(ep, TR_RECV, p->label, p->label_len, ep->rbuf, (size_t)n);
 	switch (ep->cfg.kind) {
 	case EP_ECHO:
@@ -317,6 +378,8 @@ static int peer_read(struct endpoint *ep, struct ep_peer *p)
 		return peer_flush(ep, p);
 	case EP_CHAT:
 		chat_relay(ep, p, ep->rbuf, (size_t)n);
+		if (!p->dead && is_bye(ep->rbuf, (size_t)n))
+			chat_bye(ep, p);
 		break;
 	default:
 		break;
@@ -569,6 +632,12 @@ static int stream_send(struct endpoint *ep, const void *data, size_t len)
 		errno = ENOTCONN;
 		return -1;
 	}
+	if (p->shut_wr) {
+		ep_note(ep, TR_ERROR, NULL, 0, "%s",
+			_("not sent: this side's sending side is shut (half-closed)"));
+		errno = EPIPE;
+		return -1;
+	}
 	if (buf_room(&p->out) < len) {
 		ep_note(ep, TR_ERROR, NULL, 0,
 			_("not sent: the output queue is full (%zu bytes wait for the server)"),
@@ -650,4 +719,20 @@ const struct ep_transport_ops ep_stream_ops = {
 	.next_deadline = stream_next_deadline,
 	.reap = stream_reap,
 	.close_all = stream_close_all,
+	.shutdown_write = stream_shutdown_write,
+};
+
+/* Unix SEQPACKET: connected like a stream, each send one message; the
+ * stream code serves it as it is (a read takes one message). */
+const struct ep_transport_ops ep_seqpacket_ops = {
+	.name = "seqpacket",
+	.socktype = SOCK_SEQPACKET,
+	.client_start = stream_client_start,
+	.handle = stream_handle,
+	.send = stream_send,
+	.tick = stream_tick,
+	.next_deadline = stream_next_deadline,
+	.reap = stream_reap,
+	.close_all = stream_close_all,
+	.shutdown_write = stream_shutdown_write,
 };

@@ -274,6 +274,31 @@ size_t transcript_format_text(const struct tr_entry *e, enum esc_charset cs, str
 	return w;
 }
 
+void transcript_format_lines(const struct tr_entry *e, enum esc_charset cs, struct buf *out)
+{
+	const unsigned char *d = e->data;
+	size_t pos = 0, n = e->len;
+
+	format_head(e, cs, out);
+	buf_puts(out, "  ");
+	while (pos < n) {
+		size_t eol = pos, end;
+
+		while (eol < n && d[eol] != '\n')
+			eol++;
+		end = eol;
+		if (end > pos && end < n && d[end - 1] == '\r')
+			end--; /* CRLF: the CR belongs to the break */
+		esc_display(out, d + pos, end - pos, cs);
+		if (eol >= n)
+			break;
+		pos = eol + 1;
+		if (pos < n)
+			buf_puts(out, "\n    ");
+	}
+	format_cut(e, out);
+}
+
 void transcript_format_hex(const struct tr_entry *e, enum esc_charset cs, struct buf *out)
 {
 	static const char hex[] = "0123456789abcdef";

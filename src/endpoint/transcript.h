@@ -105,6 +105,13 @@ void transcript_format_time(const struct tr_entry *e, struct buf *out);
 size_t transcript_format_text(const struct tr_entry *e, enum esc_charset cs,
 			      struct buf *out);
 
+/* Appends the entry as text lines: the data split at its line breaks (a
+ * CR before LF is part of the break), the first line after the head, the
+ * others on lines of their own ('\n'-separated, indented by 4), every
+ * other control byte still escaped. An HTTP reply reads as it is written.
+ * No trailing newline. */
+void transcript_format_lines(const struct tr_entry *e, enum esc_charset cs, struct buf *out);
+
 /* Appends the entry as a hex dump: a header line (time, symbol, escaped
  * label, byte count), then lines "0000  68 65 6c ...  |hel...|" of 16 bytes
  * whose right column shows printable ASCII only. Lines end with '\n'. */

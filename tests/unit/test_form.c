@@ -203,7 +203,9 @@ static void test_server_defaults(void **state)
 	/* no private directory: a note says why, the path is to be typed */
 	f->dir_fails = true;
 	form_open(&fm, EP_SINK, &env);
-	form_key(&fm, KC_LEFT); /* TCP -> Unix datagram */
+	form_key(&fm, KC_LEFT); /* TCP -> Unix seqpacket */
+	assert_int_equal(fm.transport, EP_UNIX_SEQPACKET);
+	form_key(&fm, KC_LEFT); /* -> Unix datagram */
 	assert_int_equal(fm.transport, EP_UNIX_DGRAM);
 	assert_string_equal(fm.field[FF_PATH].text, "");
 	assert_string_equal(fm.note, "no room for a directory");

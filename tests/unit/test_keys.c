@@ -153,9 +153,9 @@ static void test_help_keys_bound(void **state)
 			raw++;
 		}
 	}
-	/* the exceptions stay few: the pane's Enter and PgUp/PgDn, the
-	 * filter prompt's F1, Ctrl-Z, the mouse */
-	assert_true(raw <= 5);
+	/* the exceptions stay few: the pane's Enter, PgUp/PgDn and Ctrl-D,
+	 * the filter prompt's F1, Ctrl-Z, the mouse */
+	assert_true(raw <= 6);
 }
 
 /* Every action a key triggers from the table screen is in the help. */
@@ -180,8 +180,9 @@ static void test_help_names(void **state)
 	static const char *const want[] = {
 		"q F10", "? h F1", "t u x w", "0 L M", "4 6", "l", "/ F3", "f F4", "F1", "s F6", "r",
 		"Up Down j k", "PgUp PgDn Home End", "Enter", "p", "Space", "+ -", "c F5",
-		"N", "n F2", "Tab S-Tab", "Enter", "PgUp PgDn", "Esc", "F7", "F8", "F11 Ctrl-O",
-		"F12 Ctrl-X", "P", "F9", "Ctrl-L", "g", "e", "E", "Ctrl-Z", "mouse",
+		"N", "n F2", "Tab S-Tab", "Enter", "PgUp PgDn", "Ctrl-D", "Esc", "F7", "F8",
+		"F11 Ctrl-O", "F12 Ctrl-X", "Ctrl-T", "P", "F9", "Ctrl-L", "g", "e", "E", "T",
+		"Ctrl-Z", "mouse",
 	};
 	size_t n;
 	const struct key_help *kh = keys_help(&n);
@@ -359,6 +360,8 @@ static void check_hints(const struct app *a, enum ctx c, char *out, size_t outle
 static void go_to(struct app *a, enum app_mode m)
 {
 	app_key(a, KC_ESC, NOW);
+	if (a->prompt != PROMPT_NONE) /* back from the filter help: its prompt */
+		app_key(a, KC_ESC, NOW);
 	assert_int_equal(a->mode, MODE_TABLE);
 	switch (m) {
 	case MODE_TABLE:
@@ -401,6 +404,15 @@ static void go_to(struct app *a, enum app_mode m)
 		app_key(a, KC_ESC, NOW);
 		app_key(a, 'N', NOW);
 		break;
+	case MODE_LAB:
+		/* from the namespace chooser (the mode before): Esc closes it */
+		app_key(a, KC_ESC, NOW);
+		app_key(a, 'n', NOW);
+		app_key(a, '6', NOW);
+		break;
+	case MODE_TOUR:
+		app_key(a, 'T', NOW);
+		break;
 	case MODE_MAX_:
 		break;
 	}
@@ -416,12 +428,14 @@ static void test_hints_bound(void **state)
 		[MODE_DETAILS] = "Esc Back p Peer Up/Dn Scroll Space Pause F10 Quit",
 		[MODE_SORT] = "Up/Dn Move Enter Choose Esc Close F10 Quit",
 		[MODE_COLUMNS] = "Up/Dn Move Enter Choose Esc Close F10 Quit",
-		[MODE_MENU] = "Up/Dn Move Enter Choose 1-5 Kind Esc Cancel F10 Quit",
+		[MODE_MENU] = "Up/Dn Move Enter Choose 1-6 Kind Esc Cancel F10 Quit",
 		[MODE_FORM] = "Enter Open Up/Dn Field Left/Right Change Esc Cancel F10 Quit",
 		[MODE_FILTER_HELP] = "Esc Back Up/Dn Scroll PgUp/Dn Page F10 Quit",
 		[MODE_GROUP] = "Enter Expand F6 Sort F4 Filter g Table F10 Quit",
 		[MODE_EVENTS] = "Esc Close Enter Select F4 Filter E Export F10 Quit",
 		[MODE_NETNS] = "Up/Dn Move Enter Choose Esc Close F10 Quit",
+		[MODE_LAB] = "Up/Dn Move Enter Open 1-7 Preset Esc Cancel F10 Quit",
+		[MODE_TOUR] = "Enter DoIt Esc Leave Up/Dn Scroll F10 Quit",
 	};
 	struct fx *f = *state;
 	char out[512];

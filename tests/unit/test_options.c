@@ -289,6 +289,7 @@ static void test_help_version(void **state)
 	assert_non_null(strstr(options_help(), "--once"));
 	assert_non_null(strstr(options_help_ss(), "--kill"));
 	assert_non_null(strstr(options_help_ss(), "FOR SS USERS"));
+	assert_non_null(strstr(options_help_learning(), "--tour"));
 }
 
 /* ---- ss habits (issue 13) ---- */

@@ -113,7 +113,8 @@ static void test_geometry_then_build(void **state)
 
 	app_set_mode(f->a, MODE_TABLE);
 	view_geometry(f->a, 100, 40, NOW, &g);
-	assert_int_equal(g.page, 40 - 3 - 1 - 1); /* header 3, titles 1, footer 1 */
+	/* header 3, titles 1, the selected row in words 1, footer 1 */
+	assert_int_equal(g.page, 40 - 3 - 1 - 1 - 1);
 	app_set_geometry(f->a, &g);
 	for (int i = 0; i < 50; i++)
 		app_do(f->a, ACT_DOWN, NOW);

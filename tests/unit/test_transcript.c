@@ -248,6 +248,44 @@ static void test_format_hex(void **state)
 	transcript_free(t);
 }
 
+/* Text lines: an HTTP reply reads as written, control bytes stay escaped,
+ * hostile input (a lone CR, ESC, NUL, a huge line) stays on safe lines. */
+static void test_format_lines(void **state)
+{
+	static const char reply[] = "HTTP/1.0 200 OK\r\nX-Evil: \x1b[2J\0bell\a\r\n\r\nbody\rx\n";
+	struct transcript *t = transcript_new(0, 0);
+	const struct tr_entry *e;
+	struct buf out = BUF_INIT;
+	char *big;
+	const char *s;
+
+	(void)state;
+	e = transcript_add(t, TR_RECV, "srv", 3, reply, sizeof(reply) - 1);
+	transcript_format_lines(e, ESC_UTF8, &out);
+	buf_putc(&out, '\0');
+	s = out.data;
+	assert_non_null(strstr(s, "  HTTP/1.0 200 OK\n    X-Evil: \\x1b[2J\\x00bell\\x07\n    \n"
+				"    body\\rx"));
+	/* no raw control byte but the line breaks */
+	for (const char *c = s; *c; c++)
+		assert_true((unsigned char)*c >= 0x20 || *c == '\n');
+	/* the final line break makes no empty line */
+	assert_int_not_equal(s[strlen(s) - 1], '\n');
+	/* a huge line without a break is one line (the pane wraps it) */
+	big = malloc(100000);
+	assert_non_null(big);
+	memset(big, 'a', 100000);
+	big[50000] = '\x1b';
+	buf_reset(&out);
+	e = transcript_add(t, TR_RECV, NULL, 0, big, 100000);
+	transcript_format_lines(e, ESC_UTF8, &out);
+	assert_null(memchr(out.data, '\n', out.len));
+	assert_null(memchr(out.data, 0x1b, out.len));
+	free(big);
+	buf_free(&out);
+	transcript_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -259,6 +297,7 @@ int main(void)
 		cmocka_unit_test(test_format_cut_note),
 		cmocka_unit_test(test_entry_max),
 		cmocka_unit_test(test_format_hex),
+		cmocka_unit_test(test_format_lines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

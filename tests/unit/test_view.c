@@ -368,7 +368,11 @@ static void test_screen_120(void **state)
 	assert_non_null(strstr(f->line.data, "F10Quit"));
 	/* the page size went to the app */
 	assert_int_equal(f->a->table.page, (size_t)f->v.rows_h);
-	assert_int_equal(f->v.rows_h, 40 - 3 - 1 - 1);
+	/* header 3, titles 1, the selected row in words 1, footer 1 */
+	assert_int_equal(f->v.rows_h, 40 - 3 - 1 - 1 - 1);
+	view_line_text(&f->v, 38, &f->line);
+	assert_non_null(strstr(f->line.data, ": "));
+	assert_non_null(strstr(f->line.data, "queue"));
 	buf_free(&all);
 }
 
@@ -691,6 +695,18 @@ static void test_help_screen(void **state)
 	assert_non_null(strstr(txt, "sockview keys"));
 	assert_non_null(strstr(txt, "show/hide TCP, UDP, Unix, raw sockets"));
 	assert_non_null(strstr(txt, "jump to the local peer socket"));
+	/* the glossary, further down: every column and state, the lab */
+	app_key(f->a, KC_END, NOW);
+	app_draw(f->a, &f->v, 100, 40, NOW);
+	app_key(f->a, KC_END, NOW);
+	app_draw(f->a, &f->v, 100, 40, NOW);
+	txt = screen(f, &all);
+	assert_non_null(strstr(txt, "CLOSE-WAIT"));
+	assert_non_null(strstr(txt, "TIME-WAIT"));
+	assert_non_null(strstr(txt, "UNCONN"));
+	assert_non_null(strstr(txt, "The state lab (n, then 6)"));
+	assert_non_null(strstr(txt, "zero window: a receiver stops reading"));
+	assert_non_null(strstr(txt, "life of a connection"));
 	app_draw(f->a, &f->v, 20, 6, NOW);
 	screen(f, &all);
 	buf_free(&all);
@@ -1067,7 +1083,8 @@ static void test_panes_screen(void **state)
 	assert_non_null(strstr(txt, "New endpoint: choose what to open"));
 	assert_non_null(strstr(txt, "  1  echo server        sends back every byte it receives"));
 	assert_non_null(strstr(txt, "  5  client"));
-	assert_non_null(strstr(txt, "1-5Kind"));
+	assert_non_null(strstr(txt, "1-6Kind"));
+	assert_non_null(strstr(txt, "  6  state lab"));
 	app_key(a, '1', NOW);
 	app_draw(a, &f->v, 120, 40, NOW);
 	txt = screen(f, &all);
@@ -1164,7 +1181,7 @@ static void test_panes_screen(void **state)
 	assert_int_equal(a->panes.focus, PANE_NONE);
 	app_draw(a, &f->v, 120, 40, NOW);
 	assert_int_equal(f->v.npanes, 0);
-	assert_int_equal(f->v.rows_h, 40 - 3 - 1 - 1);
+	assert_int_equal(f->v.rows_h, 40 - 3 - 1 - 1 - 1);
 	app_key(a, 'P', NOW);
 	assert_false(a->panes.hidden);
 	app_draw(a, &f->v, 120, 40, NOW);
@@ -1409,7 +1426,8 @@ static void test_form_narrow(void **state)
 	assert_memory_equal(f->line.data, "               Unix datagram ", 29);
 	/* every choice is there whole, the next field below them */
 	assert_non_null(strstr(txt, "Unix datagram"));
-	assert_int_equal(find_line(f, "  IP version  [IPv4] IPv6"), y + 2);
+	assert_non_null(strstr(txt, "Unix seqpacket"));
+	assert_int_equal(find_line(f, "  IP version  [IPv4] IPv6"), y + 3);
 	/* the focus moves by field, not by row */
 	app_key(a, KC_DOWN, NOW);
 	assert_int_equal(a->panes.form.focus, FF_FAMILY);

@@ -18,6 +18,8 @@ static const struct screen *const screens[MODE_MAX_] = {
 	[MODE_GROUP] = &screen_group,
 	[MODE_EVENTS] = &screen_events,
 	[MODE_NETNS] = &screen_netns,
+	[MODE_LAB] = &screen_lab,
+	[MODE_TOUR] = &screen_tour,
 };
 
 const struct screen *screen_of(enum app_mode m)

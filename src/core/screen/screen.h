@@ -75,6 +75,8 @@ extern const struct screen screen_netns;
 /* N: turns --all-netns on (the Netns column with it) and opens the
  * namespace chooser (screen_netns.c). */
 unsigned screen_netns_open(struct app *a);
+extern const struct screen screen_lab;
+extern const struct screen screen_tour;
 
 /* Helpers shared by the screens (screen.c). */
 /* The table's actions, for screens that pass on what they do not handle. */

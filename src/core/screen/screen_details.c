@@ -10,6 +10,7 @@
 #include "details_hist.h"
 #include "clock.h"
 #include "fsprobe.h"
+#include "explain.h"
 #include "i18n.h"
 #include "output.h"
 #include "screen.h"
@@ -122,6 +123,18 @@ static void fmt_ms(unsigned ms, char *dst, size_t len)
 		snprintf(dst, len, "%.1f s", ms / 1000.0);
 	else
 		snprintf(dst, len, "%u s", (ms + 500) / 1000);
+}
+
+/* A line of explain.h under the value it explains (none if empty). */
+static void details_explain(struct textlines *tl, const struct sock *s,
+			    void (*fn)(const struct sock *, struct buf *))
+{
+	struct buf t = BUF_INIT;
+
+	fn(s, &t);
+	if (t.len)
+		tl_kv(tl, "", "%s", t.data);
+	buf_free(&t);
 }
 
 /* The kernel timer of an inet socket, or that none runs. */
@@ -542,14 +555,17 @@ static void details_build(struct view *v, const struct app *a, int y0, int h, in
 	else
 		tl_kv(&tl, _("Queues"), _("%u bytes to read (Recv-Q), %u bytes unacknowledged (Send-Q)"),
 		      s->recv_q, s->send_q);
+	details_explain(&tl, s, explain_queues);
 	tl_kv(&tl, _("Inode"), "%u", s->inode);
 	tl_kv(&tl, _("Cookie"), "0x%llx", (unsigned long long)s->cookie);
 	if (s->has & SOCK_HAS_UID)
 		tl_kv(&tl, _("UID"), "%u", s->uid);
 	if (s->ifindex && s->proto != SP_PACKET)
 		tl_kv(&tl, _("Interface"), "%u", s->ifindex);
-	if (s->family == AF_INET || s->family == AF_INET6)
+	if (s->family == AF_INET || s->family == AF_INET6) {
 		details_timer(&tl, s);
+		details_explain(&tl, s, explain_timer);
+	}
 	details_memory(&tl, s);
 	details_diagnosis(&tl, a, s);
 

@@ -48,9 +48,16 @@ static const char *form_reach_hint(const struct form *f)
 {
 	const char *host;
 
-	if (f->transport == EP_UNIX_STREAM || f->transport == EP_UNIX_DGRAM) {
+	if (f->transport == EP_UNIX_STREAM || f->transport == EP_UNIX_DGRAM ||
+	    f->transport == EP_UNIX_SEQPACKET) {
 		bool abstract = f->field[FF_PATH].text[0] == '@';
 
+		/* a datagram client may send to a socket that is not ours:
+		 * the tutorial's example (the system logger) */
+		if (f->kind == EP_CLIENT && f->transport == EP_UNIX_DGRAM &&
+		    !f->field[FF_PATH].text[0])
+			return _("a path, e.g. /dev/log: the system logger's socket where a syslog "
+				 "daemon runs (a line such as <14>hello is one log message)");
 		/* a client's path is the server's: its file, its permissions */
 		if (f->kind == EP_CLIENT)
 			return abstract ? _("an abstract name: no file; it reaches the program that "

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 
+#include "glossary.h"
 #include "i18n.h"
 #include "screen.h"
 
@@ -56,6 +57,7 @@ static void help_build(struct view *v, const struct app *a, int y0, int h, int64
 					   "(+N: more processes share it)"));
 	tl_kv(&tl, _("  Colours"), "%s", _("new sockets are highlighted for a few seconds; "
 					   "closed ones stay one refresh, dimmed"));
+	glossary_add(&tl);
 	v->scroll_max = tl_render(v, a->scroll, &tl, y0 + 1, h - 1, 22);
 	tl_free(&tl);
 }

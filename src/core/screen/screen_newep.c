@@ -6,15 +6,28 @@
 #include "i18n.h"
 #include "screen.h"
 
+/* The menu: the endpoint kinds, then the state lab (screen_lab.c). */
+#define NEWEP_LAB EP_NKINDS
+#define NEWEP_N (EP_NKINDS + 1)
+
+static unsigned newep_choose(struct app *a, size_t k)
+{
+	if (k == NEWEP_LAB) {
+		a->panes.kind_cur = k;
+		return app_set_mode(a, MODE_LAB);
+	}
+	return app_open_form(a, (enum ep_kind)k);
+}
+
 /* Up/Down and Enter, or the digit of a kind. */
 static unsigned newep_action(struct app *a, enum action act, int64_t now)
 {
 	(void)now;
-	if (screen_menu_move(&a->panes.kind_cur, EP_NKINDS, act))
+	if (screen_menu_move(&a->panes.kind_cur, NEWEP_N, act))
 		return APP_REDRAW;
 	switch (act) {
 	case ACT_DETAILS: /* Enter */
-		return app_open_form(a, (enum ep_kind)a->panes.kind_cur);
+		return newep_choose(a, a->panes.kind_cur);
 	case ACT_BACK:
 	case ACT_NEW_ENDPOINT:
 		a->mode = MODE_TABLE;
@@ -32,8 +45,8 @@ static unsigned newep_action(struct app *a, enum action act, int64_t now)
 
 static unsigned newep_key(struct app *a, int key, int64_t now)
 {
-	if (key >= '1' && key < '1' + EP_NKINDS)
-		return app_open_form(a, (enum ep_kind)(key - '1'));
+	if (key >= '1' && key < '1' + NEWEP_N)
+		return newep_choose(a, (size_t)(key - '1'));
 	return newep_action(a, keys_action(key), now);
 }
 
@@ -45,17 +58,20 @@ static void newep_build(struct view *v, const struct app *a, int y0, int h, int6
 	(void)now;
 
 	ln_start(&b, y0, VS_TITLE);
-	ln_puts(&b, _(" New endpoint: choose what to open (Enter or 1-5, Esc cancels)"),
+	ln_puts(&b, _(" New endpoint: choose what to open (Enter or 1-6, Esc cancels)"),
 		VS_TITLE);
-	for (size_t k = 0; k < EP_NKINDS && y < y0 + h; k++) {
+	for (size_t k = 0; k < NEWEP_N && y < y0 + h; k++) {
 		enum view_style st = k == a->panes.kind_cur ? VS_SELECTED : VS_NORMAL;
-		const char *name = endpoint_kind_name((enum ep_kind)k);
+		const char *name = k == NEWEP_LAB ? _("state lab") : endpoint_kind_name((enum ep_kind)k);
 
 		ln_start(&b, y++, st);
 		ln_printf(&b, st, "  %zu  ", k + 1);
 		ln_puts(&b, name, st);
 		ln_to(&b, 24, st);
-		ln_puts(&b, form_kind_help((enum ep_kind)k), k == a->panes.kind_cur ? st : VS_DIM);
+		ln_puts(&b, k == NEWEP_LAB ? _("ready-made socket states, explained: CLOSE-WAIT, "
+					       "TIME-WAIT, a zero window...")
+					   : form_kind_help((enum ep_kind)k),
+			k == a->panes.kind_cur ? st : VS_DIM);
 	}
 	if (y < y0 + h) {
 		ln_blank(&b, y++);
@@ -75,7 +91,7 @@ static const struct hint *newep_hints(const struct app *a, size_t *n)
 	static const struct hint hints[] = {
 		{ KEYS_ACT(ACT_UP, ACT_DOWN), N_("Move") },
 		{ KEYS_ACT(ACT_DETAILS), N_("Choose") },
-		{ { .key = { '1', '0' + EP_NKINDS }, .sep = '-' }, N_("Kind") },
+		{ { .key = { '1', '0' + NEWEP_N }, .sep = '-' }, N_("Kind") },
 		{ KEYS_ACT(ACT_BACK), N_("Cancel") },
 		{ KEYS_ACT(ACT_QUIT), N_("Quit") },
 	};

@@ -466,6 +466,7 @@ unsigned screen_table_action(struct app *a, enum action act, int64_t now)
 		return app_show_socket(a, now);
 	case ACT_ZOOM:
 	case ACT_HEX:
+	case ACT_LINES:
 		return app_pane_toggle(a, act, now);
 	case ACT_PANES:
 		return app_hide_panes(a, now);
@@ -475,7 +476,15 @@ unsigned screen_table_action(struct app *a, enum action act, int64_t now)
 		return app_export_prompt(a, now);
 	case ACT_DESTROY:
 		return app_destroy_ask(a, now);
+	case ACT_TOUR:
+		return app_tour_start(a);
 	case ACT_BACK:
+		if (!a->table.search[0] && a->tour.active) {
+			a->tour.active = false;
+			app_message(a, false, now, _("left the tour at step %zu: T resumes it"),
+				    a->tour.step + 1);
+			return APP_REDRAW;
+		}
 		if (a->table.search[0]) {
 			table_set_search(&a->table, "");
 			table_refilter(&a->table, false);
