@@ -788,6 +788,12 @@ void output_json_sock(struct buf *out, const struct output_ctx *ctx, const struc
 		if (sock_awaits_accept(s))
 			/* no process holds it yet: the listener's get it */
 			buf_printf(out, ", \"listener_inode\": %u", s->listener_inode);
+		if (s->has & SOCK_HAS_SHUTDOWN) {
+			/* shutdown(2) of this side: only when the kernel said */
+			static const char *const shut[] = {"none", "rd", "wr", "rdwr"};
+
+			buf_printf(out, ", \"shutdown\": \"%s\"", shut[s->shutdown & 3u]);
+		}
 		if (s->proto == SP_TCP && (s->has & SOCK_HAS_TCP))
 			json_tcp(out, s);
 		json_kind(out, s);

@@ -486,7 +486,10 @@ static void run_half_close(struct endpoint *ep, int64_t now)
 		ep_record(ep, TR_SEND, "client", 6, req, sizeof(req) - 1);
 		shutdown(L->cfd, SHUT_WR);
 		note(ep, "%s", _("The client sends its request, then shutdown(SHUT_WR): \"I have "
-				 "nothing more to send\". Its receiving side stays open."));
+				 "nothing more to send\". Its receiving side stays open. The "
+				 "kernel now reports its shutdown state: the details (Enter) of "
+				 "the client's socket say \"Shutdown: this side stopped sending "
+				 "(SHUT_WR)\", and -j gives \"shutdown\": \"wr\"."));
 		next_step(L, now);
 		return;
 	case 4:

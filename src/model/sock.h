@@ -143,6 +143,10 @@ struct sock_mptcp {
 };
 #define SOCK_HAS_MARK 0x8000u   /* mark valid (INET_DIAG_MARK: privileged dumps) */
 #define SOCK_HAS_CGROUP 0x10000u /* cgroup_id valid (INET_DIAG_CGROUP_ID) */
+#define SOCK_HAS_SHUTDOWN 0x20000u /* shutdown valid (INET_DIAG_SHUTDOWN) */
+/* shutdown: the kernel's sk_shutdown bits */
+#define SOCK_SHUT_RD 1u /* this side stopped receiving */
+#define SOCK_SHUT_WR 2u /* this side stopped sending */
 
 /* A record is about 300 bytes: a snapshot of 10^5 sockets is 30 MB, and
  * the live view keeps two. The Unix name and the TCP-only fields share
@@ -191,6 +195,8 @@ struct sock {
 	 * number of the cgroup's directory) */
 	uint32_t mark;
 	uint64_t cgroup_id;
+	/* inet: SOCK_SHUT_RD | SOCK_SHUT_WR (shutdown(2)), with SOCK_HAS_SHUTDOWN */
+	uint8_t shutdown;
 
 	union {
 		/* unix: name as the kernel gave it; abstract names start

@@ -453,8 +453,10 @@ static uint8_t request_ext(const struct diag *d, unsigned proto)
 		return (1u << (INET_DIAG_INFO - 1)) | (1u << (INET_DIAG_SKMEMINFO - 1));
 	if (proto != SP_TCP || !d->tcp_info)
 		return mem;
-	return (1u << (INET_DIAG_INFO - 1)) | (1u << (INET_DIAG_CONG - 1)) |
-	       (1u << (INET_DIAG_SKMEMINFO - 1));
+	/* INET_DIAG_SHUTDOWN: one byte (kernels send it unasked too) */
+	return (uint8_t)((1u << (INET_DIAG_INFO - 1)) | (1u << (INET_DIAG_CONG - 1)) |
+			 (1u << (INET_DIAG_SKMEMINFO - 1)) |
+			 (1u << (INET_DIAG_SHUTDOWN - 1)));
 }
 
 /* Builds the request for r into d->txbuf; returns its length, or 0 with

@@ -234,6 +234,13 @@ static bool inet_attr(struct sock *s, uint16_t type, const void *pl, size_t len)
 		memcpy(&s->cgroup_id, pl, sizeof(uint64_t));
 		s->has |= SOCK_HAS_CGROUP;
 		return true;
+	case INET_DIAG_SHUTDOWN: /* one byte: sk_shutdown */
+		if (len < 1)
+			return false;
+		s->shutdown = (uint8_t)(*(const uint8_t *)pl &
+					(SOCK_SHUT_RD | SOCK_SHUT_WR));
+		s->has |= SOCK_HAS_SHUTDOWN;
+		return true;
 	case INET_DIAG_MEMINFO: {
 		struct inet_diag_meminfo mi;
 

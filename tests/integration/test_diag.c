@@ -224,6 +224,37 @@ static void test_real_inet(void **state)
 	diag_free(d);
 }
 
+/* After shutdown(SHUT_WR) the real dump reports the kernel's shutdown
+ * state of that side (INET_DIAG_SHUTDOWN); an untouched socket's is 0. */
+static void test_real_shutdown(void **state)
+{
+	struct diag *d = diag_open();
+	struct snapshot snap;
+	int l = inet_bound(AF_INET, SOCK_STREAM), c, a;
+	const struct sock *s;
+
+	(void)state;
+	assert_non_null(d);
+	snapshot_init(&snap);
+	assert_int_equal(listen(l, 4), 0);
+	c = tcp_connect(AF_INET, port_of(l));
+	a = accept4(l, NULL, NULL, SOCK_CLOEXEC);
+	assert_true(a >= 0);
+	assert_int_equal(shutdown(c, SHUT_WR), 0);
+	assert_int_equal(diag_dump(d, SP_MASK(SP_TCP), SF_INET, &snap), 0);
+	s = find_fd(&snap, c);
+	assert_true(s->has & SOCK_HAS_SHUTDOWN);
+	assert_int_equal(s->shutdown, SOCK_SHUT_WR);
+	s = find_fd(&snap, l);
+	assert_true(s->has & SOCK_HAS_SHUTDOWN);
+	assert_int_equal(s->shutdown, 0);
+	close(a);
+	close(c);
+	close(l);
+	snapshot_free(&snap);
+	diag_free(d);
+}
+
 static void test_real_unix(void **state)
 {
 	static const char abstract[] = "\0sv-test\x1b[2J\0\n";
@@ -1185,7 +1216,8 @@ static void test_seam_requests(void **state)
 			if (ri->proto == SP_TCP)
 				assert_int_equal(q->idiag_ext, (1u << (INET_DIAG_INFO - 1)) |
 								       (1u << (INET_DIAG_CONG - 1)) |
-								       (1u << (INET_DIAG_SKMEMINFO - 1)));
+								       (1u << (INET_DIAG_SKMEMINFO - 1)) |
+								       (1u << (INET_DIAG_SHUTDOWN - 1)));
 			else
 				assert_int_equal(q->idiag_ext, 0);
 			mnl_attr_for_each(a, nlh, sizeof(*q)) {
@@ -1280,7 +1312,8 @@ static void test_seam_combined(void **state)
 	q = mnl_nlmsg_get_payload(nlh);
 	assert_int_equal(q->idiag_states, states);
 	assert_int_equal(q->idiag_ext, (1u << (INET_DIAG_INFO - 1)) | (1u << (INET_DIAG_CONG - 1)) |
-					       (1u << (INET_DIAG_SKMEMINFO - 1)));
+					       (1u << (INET_DIAG_SKMEMINFO - 1)) |
+					       (1u << (INET_DIAG_SHUTDOWN - 1)));
 	mnl_attr_for_each(a, nlh, sizeof(*q)) {
 		assert_int_equal(mnl_attr_get_type(a), INET_DIAG_REQ_BYTECODE);
 		assert_memory_equal(mnl_attr_get_payload(a), bc, sizeof(bc));
@@ -1449,6 +1482,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_real_inet),
 		cmocka_unit_test(test_real_unix),
+		cmocka_unit_test(test_real_shutdown),
 		cmocka_unit_test(test_real_nonblocking),
 		cmocka_unit_test(test_real_raw_status),
 		cmocka_unit_test(test_real_cancel_then_dump),

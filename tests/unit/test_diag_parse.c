@@ -832,6 +832,39 @@ static void test_meminfo_short(void **state)
 	assert_int_equal(f->snap.socks[0].sndbuf, 44);
 }
 
+/* INET_DIAG_SHUTDOWN: one byte, sk_shutdown; other bits ignored; an
+ * empty attribute is not believed. */
+static void test_shutdown(void **state)
+{
+	struct fix *f = *state;
+	struct nlmsghdr *nlh;
+
+	nlh = inet_msg(f->b, AF_INET, SS_ESTABLISHED, 1, 2, 3);
+	mnl_attr_put_u8(nlh, INET_DIAG_SHUTDOWN, SOCK_SHUT_WR);
+	msg_end(f->b, nlh);
+	nlh = inet_msg(f->b, AF_INET, SS_ESTABLISHED, 1, 2, 4);
+	mnl_attr_put_u8(nlh, INET_DIAG_SHUTDOWN, 0xff); /* RD|WR and junk */
+	msg_end(f->b, nlh);
+	nlh = inet_msg(f->b, AF_INET, SS_ESTABLISHED, 1, 2, 5);
+	mnl_attr_put_u8(nlh, INET_DIAG_SHUTDOWN, 0);
+	msg_end(f->b, nlh);
+	nlh = inet_msg(f->b, AF_INET, SS_ESTABLISHED, 1, 2, 6);
+	attr_raw(nlh, INET_DIAG_SHUTDOWN, 4, 0, 0); /* truncated: no byte */
+	msg_end(f->b, nlh);
+	nlh = inet_msg(f->b, AF_INET, SS_ESTABLISHED, 1, 2, 7); /* no attribute */
+	msg_end(f->b, nlh);
+	assert_int_equal(parse(f), 1);
+	assert_int_equal(f->snap.n, 5);
+	assert_true(f->snap.socks[0].has & SOCK_HAS_SHUTDOWN);
+	assert_int_equal(f->snap.socks[0].shutdown, SOCK_SHUT_WR);
+	assert_int_equal(f->snap.socks[1].shutdown, SOCK_SHUT_RD | SOCK_SHUT_WR);
+	assert_true(f->snap.socks[2].has & SOCK_HAS_SHUTDOWN);
+	assert_int_equal(f->snap.socks[2].shutdown, 0);
+	assert_false(f->snap.socks[3].has & SOCK_HAS_SHUTDOWN);
+	assert_false(f->snap.socks[4].has & SOCK_HAS_SHUTDOWN);
+	assert_int_equal(f->p.stats.bad_attrs, 1);
+}
+
 static void test_nlmsg_error(void **state)
 {
 	struct fix *f = *state;
@@ -1151,6 +1184,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_tiny_and_wrong_size_attributes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_meminfo_short, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_meminfo, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shutdown, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nlmsg_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_done_enoent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dump_intr, setup, teardown),

@@ -154,6 +154,28 @@ static void details_timer(struct textlines *tl, const struct sock *s)
 		tl_kv(tl, _("Timer"), _("%s, expires in %s"), timer_name(s->timer), when);
 }
 
+/* The kernel's shutdown state of an inet socket (INET_DIAG_SHUTDOWN). */
+static void details_shutdown(struct textlines *tl, const struct sock *s)
+{
+	if (!(s->has & SOCK_HAS_SHUTDOWN))
+		return;
+	switch (s->shutdown & (SOCK_SHUT_RD | SOCK_SHUT_WR)) {
+	case SOCK_SHUT_WR:
+		tl_kv(tl, _("Shutdown"), "%s", _("this side stopped sending (SHUT_WR)"));
+		break;
+	case SOCK_SHUT_RD:
+		tl_kv(tl, _("Shutdown"), "%s", _("this side stopped receiving (SHUT_RD)"));
+		break;
+	case SOCK_SHUT_RD | SOCK_SHUT_WR:
+		tl_kv(tl, _("Shutdown"), "%s",
+		      _("this side stopped sending and receiving (SHUT_RDWR)"));
+		break;
+	default:
+		tl_kv(tl, _("Shutdown"), "%s", _("none: both directions open"));
+		break;
+	}
+}
+
 static void fmt_bits(double bytes_per_s, char *dst, size_t len)
 {
 	double b = bytes_per_s * 8.0;
@@ -565,6 +587,7 @@ static void details_build(struct view *v, const struct app *a, int y0, int h, in
 	if (s->family == AF_INET || s->family == AF_INET6) {
 		details_timer(&tl, s);
 		details_explain(&tl, s, explain_timer);
+		details_shutdown(&tl, s);
 	}
 	details_memory(&tl, s);
 	details_diagnosis(&tl, a, s);
