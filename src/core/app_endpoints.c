@@ -433,6 +433,21 @@ static unsigned half_close(struct app *a, struct pane *p, int64_t now)
 	return APP_REDRAW;
 }
 
+/* Ctrl-P in a client pane: the line typed names a file whose bytes are
+ * sent ("put"), a piece at a time as the connection takes them. */
+static unsigned send_file(struct app *a, struct pane *p, int64_t now)
+{
+	char err[256];
+
+	if (endpoint_send_file(p->ep, p->in.text, err, sizeof(err)) == 0) {
+		lineedit_clear(&p->in);
+		epman_sync(a->panes.em);
+		return APP_REDRAW | APP_REFRESH;
+	}
+	app_message(a, true, now, _("pane [%u]: file not sent: %s"), p->id, err);
+	return APP_REDRAW;
+}
+
 unsigned app_pane_key(struct app *a, struct pane *p, int key, int64_t now)
 {
 	enum action act;
@@ -448,6 +463,8 @@ unsigned app_pane_key(struct app *a, struct pane *p, int key, int64_t now)
 		if (key == KC_CTRL('d') && p->in.len == 0 && endpoint_kind(p->ep) == EP_CLIENT &&
 		    endpoint_lab(p->ep) == EP_LAB_NONE)
 			return half_close(a, p, now);
+		if (key == KC_CTRL('p') && p->in.len > 0 && endpoint_kind(p->ep) == EP_CLIENT)
+			return send_file(a, p, now);
 		act = keys_input_action(key);
 		if (act != ACT_NONE)
 			return app_do(a, act, now);

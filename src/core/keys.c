@@ -158,6 +158,9 @@ static const struct key_help help[] = {
 	{ KEYS_RAW(KC_CTRL('d')), KR_PANE,
 	  N_("in a client pane, on an empty line: half-close (shut the sending side; the "
 	     "server reads the end of file and can still answer)") },
+	{ KEYS_RAW(KC_CTRL('p')), KR_PANE,
+	  N_("in a client pane: send the bytes of the file whose path is typed (a regular "
+	     "file, at most 16 MiB)") },
 	/* app_pane_key reads Esc itself; the test checks it is ACT_BACK's key */
 	{ KEYS_ACT(ACT_BACK), KR_TABLE, N_("in a pane: back to the table") },
 	{ KEYS_ACT(ACT_SHOW_SOCKET), KR_TABLE,

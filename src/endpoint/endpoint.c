@@ -399,6 +399,7 @@ int endpoint_reconnect(struct endpoint *ep)
 		return -1;
 	}
 	/* what is left of the last connection goes first */
+	ep_file_stop(ep);
 	ep->ops->close_all(ep);
 	if (ep->fd >= 0) {
 		ep_fd_del(ep, ep->fd);
@@ -418,6 +419,7 @@ void endpoint_close(struct endpoint *ep)
 {
 	if (!ep || (ep->state == EP_STATE_CLOSED && ep->fd < 0 && !ep->npeers))
 		return;
+	ep_file_stop(ep);
 	ep->ops->close_all(ep);
 	if (ep->fd >= 0) {
 		ep_fd_del(ep, ep->fd);
@@ -449,6 +451,7 @@ void endpoint_free(struct endpoint *ep)
 	if (!ep)
 		return;
 	endpoint_close(ep);
+	ep_file_stop(ep);
 	free(ep->peers);
 	free(ep->by_fd);
 	free(ep->dpeers);
@@ -491,6 +494,7 @@ void endpoint_handle(struct endpoint *ep, int fd, short revents)
 	}
 	ep->ops->handle(ep, fd, revents);
 	transport_reap(ep);
+	ep_file_pump(ep);
 }
 
 int endpoint_next_timeout_ms(const struct endpoint *ep, int64_t now)
@@ -510,6 +514,7 @@ void endpoint_tick(struct endpoint *ep, int64_t now)
 	if (ep->ops->tick)
 		ep->ops->tick(ep, now);
 	transport_reap(ep);
+	ep_file_pump(ep);
 }
 
 bool endpoint_accepts_input(const struct endpoint *ep)

@@ -253,6 +253,15 @@ int endpoint_send_line(struct endpoint *ep, const void *data, size_t len);
  * ENOTCONN (not connected), EAGAIN (bytes are still queued: try again
  * once they went), EALREADY (done before). */
 int endpoint_shutdown_write(struct endpoint *ep);
+/* Sends the bytes of the regular file at path (at most EP_FILE_MAX) as
+ * the user would, a piece at a time as the output queue has room (the
+ * rest goes from endpoint_handle()/endpoint_tick()). Stream clients only.
+ * Returns 0 (the transcript says how it went), or -1 with errno and a
+ * message in err: EOPNOTSUPP, ENOTCONN, EBUSY (one is on its way), EINVAL
+ * (a directory, FIFO, device, symbolic link), EFBIG, or open()'s error. */
+#define EP_FILE_MAX (16u * 1024 * 1024)
+int endpoint_send_file(struct endpoint *ep, const char *path, char *err, size_t errlen);
+bool endpoint_sending_file(const struct endpoint *ep);
 
 struct transcript *endpoint_transcript(struct endpoint *ep);
 const struct endpoint_stats *endpoint_stats(const struct endpoint *ep);

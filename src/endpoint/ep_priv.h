@@ -133,6 +133,8 @@ struct endpoint {
 
 	/* The state lab (ep_lab.c): its progress; NULL for other endpoints. */
 	struct ep_lab *lab;
+	/* A file being sent (ep_file.c); NULL: none. */
+	struct ep_file *file;
 	uint32_t select_inode; /* endpoint_take_select() */
 };
 
@@ -176,5 +178,10 @@ extern const struct ep_transport_ops ep_stream_ops;
 extern const struct ep_transport_ops ep_dgram_ops;
 extern const struct ep_transport_ops ep_lab_ops;
 extern const struct ep_transport_ops ep_seqpacket_ops;
+
+/* ep_file.c: queues more of the file being sent as the queue has room;
+ * stops (closes) it. */
+void ep_file_pump(struct endpoint *ep);
+void ep_file_stop(struct endpoint *ep);
 
 #endif

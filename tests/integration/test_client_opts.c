@@ -9,6 +9,8 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -326,6 +328,87 @@ static void test_seqpacket_echo(void **state)
 	rmdir(dir);
 }
 
+/* Ctrl-P's endpoint_send_file(): a file larger than the output queue
+ * reaches the server byte for byte (through the poll loop, with the
+ * queue's back-pressure); what is not a regular file, or too big, is
+ * refused before anything is sent. */
+static void test_send_file(void **state)
+{
+	enum { SIZE = 3 * 1024 * 1024 + 7 };
+	char dir[] = "/tmp/sv-sendfile-XXXXXX", path[64], fifo[64], link[64], big[64];
+	char err[256], extra;
+	struct sockaddr_in sin;
+	int lfd = listener(&sin), sfd, fd;
+	struct endpoint *ep = client(&sin, EP_EOL_LF, false, false);
+	unsigned char *data = malloc(SIZE), *got = malloc(SIZE);
+	uint32_t x = 2463534242u;
+
+	(void)state;
+	assert_non_null(data);
+	assert_non_null(got);
+	for (size_t i = 0; i < SIZE; i++) { /* every byte value: NUL, CR, LF, ESC... */
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		data[i] = (unsigned char)x;
+	}
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/data", dir);
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	snprintf(link, sizeof(link), "%s/link", dir);
+	snprintf(big, sizeof(big), "%s/big", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, SIZE), SIZE);
+	close(fd);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(symlink(path, link), 0);
+	fd = open(big, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, (off_t)EP_FILE_MAX + 1), 0); /* sparse */
+	close(fd);
+
+	sfd = accept_one(ep, lfd);
+	/* refused: nothing goes out, the endpoint carries on */
+	assert_int_equal(endpoint_send_file(ep, dir, err, sizeof(err)), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(endpoint_send_file(ep, fifo, err, sizeof(err)), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(endpoint_send_file(ep, link, err, sizeof(err)), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(endpoint_send_file(ep, "/dev/zero", err, sizeof(err)), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(endpoint_send_file(ep, big, err, sizeof(err)), -1);
+	assert_int_equal(errno, EFBIG);
+	assert_true(strstr(err, "16") != NULL);
+	assert_int_equal(endpoint_send_file(ep, "/nonexistent/sv", err, sizeof(err)), -1);
+	assert_int_equal(errno, ENOENT);
+	pump(ep, 20);
+	assert_int_equal(recv(sfd, &extra, 1, MSG_DONTWAIT), -1);
+
+	assert_int_equal(endpoint_send_file(ep, path, err, sizeof(err)), 0);
+	if (endpoint_sending_file(ep)) { /* one at a time */
+		assert_int_equal(endpoint_send_file(ep, path, err, sizeof(err)), -1);
+		assert_int_equal(errno, EBUSY);
+	}
+	assert_int_equal(read_exact(ep, sfd, (char *)got, SIZE), SIZE);
+	assert_memory_equal(got, data, SIZE);
+	assert_false(endpoint_sending_file(ep));
+	pump(ep, 50);
+	assert_int_equal(recv(sfd, &extra, 1, MSG_DONTWAIT), -1);
+
+	endpoint_free(ep);
+	close(sfd);
+	close(lfd);
+	unlink(path);
+	unlink(fifo);
+	unlink(link);
+	unlink(big);
+	assert_int_equal(rmdir(dir), 0);
+	free(data);
+	free(got);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -336,6 +419,7 @@ int main(void)
 		cmocka_unit_test(test_closes_by_default),
 		cmocka_unit_test(test_chat_bye),
 		cmocka_unit_test(test_seqpacket_echo),
+		cmocka_unit_test(test_send_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
