@@ -221,6 +221,14 @@ bool form_targets_last(const struct form *f, enum form_field field)
 	return use_last(f) && !f->edited[field];
 }
 
+const char *form_placeholder(const struct form *f, enum form_field field)
+{
+	if (field != FF_PATH || f->kind != EP_CLIENT || f->transport != EP_UNIX_DGRAM ||
+	    f->field[FF_PATH].len)
+		return NULL;
+	return endpoint_path_is_socket(FORM_PLACEHOLDER_DGRAM) ? FORM_PLACEHOLDER_DGRAM : NULL;
+}
+
 /* Fills the fields the user has not typed into with the defaults for the
  * current transport and IP version. */
 static void apply_defaults(struct form *f)

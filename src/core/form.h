@@ -100,6 +100,11 @@ const char *form_field_label(enum form_field field);
 /* True if field (the address or the path) holds the client's default
  * target, the newest server still open (the user has not typed there). */
 bool form_targets_last(const struct form *f, enum form_field field);
+/* What an empty field shows, dimmed, as an example (not its value), or
+ * NULL: a Unix datagram client's path is the tutorial's /dev/log (the
+ * system logger's socket) where that socket exists. */
+#define FORM_PLACEHOLDER_DGRAM "/dev/log"
+const char *form_placeholder(const struct form *f, enum form_field field);
 
 /* Number of choices of a choice field, and the translated name of choice
  * i; the current one is form_choice_current(). */

@@ -409,6 +409,57 @@ static void test_send_file(void **state)
 	free(got);
 }
 
+/* A Unix datagram client sends to a socket that is not sockview's (the
+ * tutorial's /dev/log case): a socket the test binds in a temp dir gets
+ * the exact bytes, one datagram per line. */
+static void test_unix_dgram_foreign(void **state)
+{
+	char dir[] = "/tmp/sv-udg-XXXXXX", path[64], err[256], buf[64];
+	struct sockaddr_un su = { .sun_family = AF_UNIX };
+	struct endpoint_config cfg;
+	struct endpoint *ep;
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	ssize_t n;
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/log", dir);
+	snprintf(su.sun_path, sizeof(su.sun_path), "%s", path);
+	assert_int_equal(bind(fd, (struct sockaddr *)&su, sizeof(su)), 0);
+
+	endpoint_config_init(&cfg, EP_CLIENT, EP_UNIX_DGRAM);
+	assert_int_equal(epaddr_parse(&cfg.addr, path, AF_UNIX, err, sizeof(err)), 0);
+	ep = endpoint_new(&cfg, err, sizeof(err));
+	if (!ep)
+		fail_msg("endpoint_new: %s", err);
+	WAIT_UNTIL(ep, endpoint_state(ep) == EP_STATE_READY);
+	assert_int_equal(endpoint_send_line(ep, "<14>hello", 9), 0);
+	assert_int_equal(endpoint_send_line(ep, "x\\r\\n", 5), 0);
+	for (int i = 0; i < 2; i++) {
+		int64_t end = clock_now_ms() + WAIT_MS;
+
+		while (poll(&pfd, 1, 10) == 0) {
+			assert_true(clock_now_ms() < end);
+			pump(ep, 0);
+		}
+		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (i == 0) {
+			assert_int_equal(n, 9);
+			assert_memory_equal(buf, "<14>hello", 9);
+		} else {
+			/* escapes off: the backslashes as typed, no line end */
+			assert_int_equal(n, 5);
+			assert_memory_equal(buf, "x\\r\\n", 5);
+		}
+	}
+	endpoint_free(ep);
+	close(fd);
+	unlink(path);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -420,6 +471,7 @@ int main(void)
 		cmocka_unit_test(test_chat_bye),
 		cmocka_unit_test(test_seqpacket_echo),
 		cmocka_unit_test(test_send_file),
+		cmocka_unit_test(test_unix_dgram_foreign),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

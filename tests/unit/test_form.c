@@ -428,6 +428,41 @@ static void test_client_defaults(void **state)
 	assert_string_equal(fm.field[FF_PATH].text, "@chat");
 }
 
+/* A Unix datagram client's empty path shows /dev/log as its example
+ * where the system logger's socket exists; nothing else has one. */
+static void test_dgram_placeholder(void **state)
+{
+	struct fixture *f = *state;
+	struct form_env env;
+	struct form fm;
+	const char *want;
+
+	env_of(f, &env);
+	env.have_last = false;
+	form_open(&fm, EP_CLIENT, &env);
+	assert_null(form_placeholder(&fm, FF_PATH)); /* TCP */
+	for (int i = 0; i < 8 && fm.transport != EP_UNIX_DGRAM; i++)
+		form_key(&fm, KC_RIGHT);
+	assert_int_equal(fm.transport, EP_UNIX_DGRAM);
+	assert_string_equal(fm.field[FF_PATH].text, "");
+	want = endpoint_path_is_socket("/dev/log") ? "/dev/log" : NULL;
+	if (want)
+		assert_string_equal(form_placeholder(&fm, FF_PATH), want);
+	else
+		assert_null(form_placeholder(&fm, FF_PATH));
+	assert_null(form_placeholder(&fm, FF_ADDR));
+	/* typed text replaces the example */
+	fm.focus = FF_PATH;
+	form_key(&fm, 'x');
+	assert_string_equal(fm.field[FF_PATH].text, "x");
+	assert_null(form_placeholder(&fm, FF_PATH));
+	/* a server's path has none */
+	form_open(&fm, EP_SINK, &env);
+	for (int i = 0; i < 8 && fm.transport != EP_UNIX_DGRAM; i++)
+		form_key(&fm, KC_RIGHT);
+	assert_null(form_placeholder(&fm, FF_PATH));
+}
+
 /* A stale socket file is reported; Enter again (same path) replaces it;
  * another path forgets the offer. */
 static void test_stale_offer(void **state)
@@ -733,6 +768,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_validation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_and_utf8_fields, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dgram_placeholder, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_client_defaults, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stale_offer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_set_error_makes_no_probe, setup, teardown),

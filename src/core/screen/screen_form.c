@@ -239,8 +239,15 @@ static void form_build(struct view *v, const struct app *a, int y0, int h, int64
 				/* wide enough for a path, with room for a hint */
 				size_t room = ln_room(&b), fw = room > 76 ? room - 28 : room > 48 ? 48 : room;
 				size_t start = b.x, cx;
+				const char *ph = form_placeholder(f, (enum form_field)fld);
 
-				cx = ln_field(&b, &f->field[fld], fw ? fw - 1 : 0, focused, VS_FIELD);
+				if (ph) { /* an example, dimmed: typing replaces it */
+					ln_puts(&b, ph, VS_DIM);
+					cx = 0;
+				} else {
+					cx = ln_field(&b, &f->field[fld], fw ? fw - 1 : 0, focused,
+						      VS_FIELD);
+				}
 				ln_to(&b, start + fw, VS_FIELD);
 				if (focused && a->prompt == PROMPT_NONE) {
 					v->cursor_on = true;
