@@ -153,7 +153,10 @@ static void attacker(const char *dir, const char *target, const struct epaddr *s
 	if (setgroups(0, NULL) < 0 || setgid(NOBODY) < 0 || setuid(NOBODY) < 0)
 		_exit(10);
 	fd = socket(AF_UNIX, SOCK_DGRAM, 0);
-	snprintf(me.sun_path, sizeof(me.sun_path), "%s/att.sock", dir);
+	if (strlen(dir) + sizeof("/att.sock") > sizeof(me.sun_path))
+		_exit(14);
+	memcpy(me.sun_path, dir, strlen(dir));
+	memcpy(me.sun_path + strlen(dir), "/att.sock", sizeof("/att.sock"));
 	if (fd < 0 || bind(fd, (struct sockaddr *)&me, sizeof(me)) < 0)
 		_exit(11);
 	if (unlink(me.sun_path) < 0 || symlink(target, me.sun_path) < 0)
@@ -182,7 +185,8 @@ static void deputy_case(enum ep_kind kind)
 	snprintf(rootdir, sizeof(rootdir), "%s/root-%d", tmpdir, (int)kind);
 	assert_int_equal(mkdir(rootdir, 0700), 0);
 	snprintf(vpath, sizeof(vpath), "%s/victim.sock", rootdir);
-	snprintf(va.sun_path, sizeof(va.sun_path), "%s", vpath);
+	assert_true(strlen(vpath) < sizeof(va.sun_path));
+	memcpy(va.sun_path, vpath, strlen(vpath) + 1);
 	victim = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	assert_true(victim >= 0);
 	assert_int_equal(bind(victim, (struct sockaddr *)&va, sizeof(va)), 0);

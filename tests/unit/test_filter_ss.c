@@ -370,7 +370,7 @@ static void test_prefixes_and_names(void **state)
 	MATCH("src unix:*", &x);
 	NOMATCH("src unix:*", &t4);
 	MATCH("src != unix:/x", &x);
-	/* a name without "unix:", as "ss -x src /tmp/.X11-unix/*" writes it */
+	/* a name without "unix:", as "ss -x src /tmp/.X11-unix/..." writes it */
 	MATCH("src /run/*", &x);
 	MATCH("src @app", &ab);
 	NOMATCH("src /run/*", &t4);

@@ -201,8 +201,13 @@ static void test_message_cuts(void **state)
 	expect_message(want, 512, big, NULL);
 	/* a buffer too small for the message: cut at a boundary */
 	argv[0] = prog;
-	argv[1] = (char *)"-d";
-	argv[2] = (char *)"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9";
+	{
+		static char d[] = "-d";
+		static char e8[] = "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9";
+
+		argv[1] = d;
+		argv[2] = e8;
+	}
 	argv[3] = NULL;
 	for (size_t n = 26; n < 50; n++) {
 		assert_int_equal(options_parse(&o, 3, argv, err, n), OPT_USAGE);
