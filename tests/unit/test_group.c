@@ -75,6 +75,8 @@ static void test_group(void **state)
 
 	r = row_of(&g, 100);
 	assert_non_null(r);
+	if (!r)
+		return;
 	assert_int_equal(r->nsocks, 3); /* listener, shared, accept-queue child */
 	assert_int_equal(r->kind[SP_TCP], 3);
 	assert_int_equal(r->state[SS_LISTEN], 1);
@@ -88,6 +90,9 @@ static void test_group(void **state)
 	assert_int_equal(g.members[r->first + 2], 2);
 
 	r = row_of(&g, 200);
+	assert_non_null(r);
+	if (!r)
+		return;
 	assert_int_equal(r->nsocks, 2); /* the shared one, the UDP one once */
 	assert_int_equal(r->kind[SP_UDP], 1);
 	assert_true(r->rx == 1000);
