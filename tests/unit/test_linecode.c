@@ -54,6 +54,7 @@ static void test_escapes(void **state)
 	assert_memory_equal(b.data, "\0\r\n", 3);
 	assert_int_equal(enc("a\\\\b\\t\\e\\a\\0\\xfF\\x7e", true, EP_EOL_LF, &b, &bad), 0);
 	assert_memory_equal(b.data, "a\\b\t\x1b\a\0\xff~\n", 11);
+	buf_free(&b);
 }
 
 static void test_malformed(void **state)
