@@ -1054,6 +1054,24 @@ static void lex_error(struct fparser *p)
 	}
 }
 
+/* A message that snprintf cut at the end of err->msg may end inside a
+ * UTF-8 character (the token is text from outside, escaped): drop the
+ * partial character, so that the message stays valid text. Returns NULL. */
+static struct filter *failed(struct filter_error *err)
+{
+	size_t n = strlen(err->msg), j, want;
+	unsigned char c;
+
+	if (!n || n + 1 < sizeof(err->msg))
+		return NULL;
+	j = utf8_prev(err->msg, n);
+	c = (unsigned char)err->msg[j];
+	want = c < 0xc0 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+	if (j + want > n)
+		err->msg[j] = '\0';
+	return NULL;
+}
+
 struct filter *filter_parse_with(const char *text, const struct filter_names *names,
 				 struct filter_error *err)
 {
@@ -1087,12 +1105,12 @@ struct filter *filter_parse_with(const char *text, const struct filter_names *na
 		PFAIL(&p, FILTER_MAX_LEN, len - FILTER_MAX_LEN,
 		      _("filter: expression too long at column %u (at most %d bytes)"),
 		      p.err->column, FILTER_MAX_LEN);
-		return NULL;
+		return failed(err);
 	}
 	if (flex_run(&p.lx, text, len) < 0) {
 		lex_error(&p);
 		flex_free(&p.lx);
-		return NULL;
+		return failed(err);
 	}
 	f = xcalloc(1, sizeof(*f));
 	f->text = xstrdup(text);
@@ -1107,7 +1125,7 @@ struct filter *filter_parse_with(const char *text, const struct filter_names *na
 	flex_free(&p.lx);
 	if (root == FN_NONE) {
 		filter_free(f);
-		return NULL;
+		return failed(err);
 	}
 	f->root = root;
 	return f;
