@@ -124,6 +124,15 @@ void app_commit_snapshot(struct app *a, const struct procmap *pm, int64_t now)
 		sc->sync(a);
 }
 
+void app_procs_updated(struct app *a)
+{
+	const struct screen *sc = screen_of(a->mode);
+
+	table_procs_changed(&a->table);
+	if (sc->sync)
+		sc->sync(a);
+}
+
 const struct table_row *app_selected(const struct app *a)
 {
 	return table_selected(&a->table);

@@ -148,6 +148,7 @@ struct app {
 	uint32_t self_netns; /* inode of the namespace sockview dumps alone (0: unknown) */
 	bool no_processes;
 	int proc_errno;     /* the last refresh could not read /proc (0: it could) */
+	bool procs_reading; /* the table is shown before the first /proc scan ended */
 
 	struct table table;
 	struct app_panes panes;
@@ -208,6 +209,10 @@ struct snapshot *app_spare_snapshot(struct app *a);
  * before, rebuild and sort the rows and find the selection again by key.
  * pm is the process map (NULL allowed) valid until the next commit. */
 void app_commit_snapshot(struct app *a, const struct procmap *pm, int64_t now);
+/* The process map given at the last commit has learnt the owners of more
+ * sockets (the first /proc scan ended after the first paint): sorts,
+ * filters and groups again. */
+void app_procs_updated(struct app *a);
 
 /* Parses and installs a filter expression ("" clears it). Returns 0, or -1
  * with a translated message in err (the previous filter stays). */

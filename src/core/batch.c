@@ -16,7 +16,9 @@ void batch_extras(const struct snapshot *cur, const struct snapshot *prev,
 		  const struct sock_scope *scope, const struct sock *const *rows, size_t n,
 		  struct output_extra *extra)
 {
-	struct history *h = history_new();
+	/* the rules that read a history need two dumps (--rate): one dump
+	 * has no history, and building one would cost more than the dump */
+	struct history *h = prev ? history_new() : NULL;
 	struct diag_peers peers = { 0 };
 	struct diff d;
 
@@ -27,11 +29,11 @@ void batch_extras(const struct snapshot *cur, const struct snapshot *prev,
 		for (size_t i = 0; i < prev->n; i++)
 			history_update(h, &prev->socks[i]);
 		history_end(h);
+		history_begin(h, cur->taken_ms);
+		for (size_t i = 0; i < n; i++)
+			history_update(h, rows[i]);
+		history_end(h);
 	}
-	history_begin(h, cur->taken_ms);
-	for (size_t i = 0; i < n; i++)
-		history_update(h, rows[i]);
-	history_end(h);
 	diag_peers_build(&peers, cur);
 	for (size_t i = 0; i < n; i++) {
 		size_t k = (size_t)(rows[i] - cur->socks);
@@ -45,7 +47,7 @@ void batch_extras(const struct snapshot *cur, const struct snapshot *prev,
 		}
 		/* without a first dump, no state has an age: the rules that
 		 * need one stay quiet */
-		extra[i].hint = (uint8_t)traffic_diagnose_with(prev ? h : NULL, &peers, rows[i]);
+		extra[i].hint = (uint8_t)traffic_diagnose_with(h, &peers, rows[i]);
 	}
 	diag_peers_free(&peers);
 	diff_free(&d);

@@ -867,6 +867,16 @@ void table_sort_by(struct table *t, enum col c)
 	table_resort(t);
 }
 
+void table_procs_changed(struct table *t)
+{
+	if (!t->have_snap)
+		return;
+	/* Process and User texts, and the order by them, may have changed */
+	t->stext[t->cur].valid = false;
+	traffic_round(t);
+	table_resort(t);
+}
+
 /* ---- the endpoints' own sockets ---- */
 
 void table_own_changed(struct table *t)

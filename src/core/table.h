@@ -130,6 +130,7 @@ struct table {
 	struct history *hist;     /* samples of every socket the filter keeps */
 	int64_t hist_round_ms;    /* when the history last took a round */
 	uint64_t hist_rounds;
+	bool hist_defer;          /* the next commit skips its history round (traffic_round) */
 	bool no_history;          /* keep none, no hints (the benchmark's baseline) */
 	struct diag_peers peers;  /* TIME-WAIT sockets per peer, for the hints */
 	/* --all-netns: the namespaces of the current snapshot (the
@@ -161,6 +162,10 @@ void table_set_search(struct table *t, const char *text);
 /* Parses and installs a filter expression ("" clears it) and refilters.
  * Returns 0, or -1 with the error in fe (the previous filter stays). */
 int table_set_filter(struct table *t, const char *text, struct filter_error *fe);
+/* The process map (t->pm) learnt more about the current snapshot's
+ * sockets (the first /proc scan ended after the snapshot was shown): sorts
+ * and filters again, without a new diff. */
+void table_procs_changed(struct table *t);
 /* The endpoints' own sockets (t->own) changed: their texts are stale. */
 void table_own_changed(struct table *t);
 

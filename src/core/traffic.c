@@ -40,6 +40,35 @@ static enum diag_rule first_of(enum diag_rule a, enum diag_rule b)
 	return a < b ? a : b;
 }
 
+static void history_round(struct table *t, int64_t now)
+{
+	const struct snapshot *snap = &t->snaps[t->cur];
+
+	t->hist_rounds++;
+	t->hist_round_ms = now;
+	history_begin(t->hist, now);
+	for (size_t i = 0; i < snap->n; i++) {
+		const struct sock *s = &snap->socks[i];
+
+		if (!t->filter || filter_matches(t->filter, s, t->pm))
+			history_update(t->hist, s);
+	}
+	history_end(t->hist);
+}
+
+void traffic_round(struct table *t)
+{
+	const struct snapshot *snap = &t->snaps[t->cur];
+
+	if (!t->hist_defer)
+		return;
+	t->hist_defer = false;
+	if (t->no_history || !t->have_snap)
+		return;
+	/* its first samples: no rule can read a history of one round yet */
+	history_round(t, snap->taken_ms);
+}
+
 void traffic_commit(struct table *t, int64_t now)
 {
 	struct snapshot *snap = &t->snaps[t->cur];
@@ -57,18 +86,11 @@ void traffic_commit(struct table *t, int64_t now)
 	 * is (new sockets join it at the next round, gone ones leave then),
 	 * so that its cost is paid once per HIST_SLOT_MS, not per refresh */
 	now = snap->taken_ms ? snap->taken_ms : now;
-	if (!t->hist_rounds || now - t->hist_round_ms >= HIST_SLOT_MS) {
-		t->hist_rounds++;
-		t->hist_round_ms = now;
+	if (t->hist_defer) {
+		/* the first paint: the round waits for traffic_round() */
+	} else if (!t->hist_rounds || now - t->hist_round_ms >= HIST_SLOT_MS) {
+		history_round(t, now);
 		round = true;
-		history_begin(t->hist, now);
-		for (size_t i = 0; i < snap->n; i++) {
-			const struct sock *s = &snap->socks[i];
-
-			if (!t->filter || filter_matches(t->filter, s, t->pm))
-				history_update(t->hist, s);
-		}
-		history_end(t->hist);
 	}
 	diag_peers_build(&t->peers, snap);
 	for (size_t i = 0; i < snap->n && i < d->n; i++) {

@@ -19,6 +19,10 @@
 
 /* Called by table_commit() between the diff and the rows. */
 void traffic_commit(struct table *t, int64_t now);
+/* With t->hist_defer set at a commit, that commit leaves the history as
+ * it is (the first paint of a big machine shows the table sooner); this
+ * takes the round it skipped, and clears hist_defer. */
+void traffic_round(struct table *t);
 
 /* The diagnosis of s (a record of the current snapshot, or a gone copy:
  * then without history). */

@@ -221,6 +221,8 @@ static void header_extra(struct lb *b, const struct app *a)
 	ln_printf(b, VS_HEADER, " (%s)", dir);
 	if (a->no_processes) {
 		ln_puts(b, _("  processes not mapped (--no-processes)"), VS_DIM);
+	} else if (a->procs_reading) {
+		ln_puts(b, _("  reading processes..."), VS_DIM);
 	} else if (a->proc_errno) {
 		ln_printf(b, VS_WARN, _("  some processes not mapped: %s"), strerror(a->proc_errno));
 	} else if (a->table.pm && procmap_hidden(a->table.pm)) {

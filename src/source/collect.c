@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +29,11 @@
  * instead of one long one. */
 #define COLLECT_STEP_UNITS 2000
 #define COLLECT_REFRESH_UNITS 20000
+/* Until the first scan of /proc has seen every process, a refresh goes on
+ * up to this much work (~1 s): the live view paints the dump at once and
+ * fills the Process column when the scan ends (collect_dumped), so the
+ * first scan of a machine with 10^5 sockets is one refresh, not five. */
+#define COLLECT_FIRST_SCAN_UNITS 250000
 /* The background reread of unchanged processes (procscan's slice: the
  * safety net for an fd swapped without changing the fd count, and for
  * renamed processes) runs every this many refreshes: on a quiet machine it
@@ -50,6 +57,7 @@ struct collect {
 	struct procscan *ps; /* NULL with --no-processes */
 	struct procmap *pm;  /* NULL with --no-processes */
 	bool scanned;        /* the first full /proc scan is done */
+	bool complete;       /* a process phase has ended with nothing pending */
 	unsigned protos, families;
 	bool listening;
 	uint32_t filter_states;
@@ -255,8 +263,8 @@ static void want_orphans(struct collect *c, const struct snapshot *snap)
  * view never rescans all of /proc: each step is one incremental update
  * (new and changed processes, a round-robin slice, a hunt for owners of
  * new sockets) of at most COLLECT_STEP_UNITS, and steps go on while work
- * is pending, up to COLLECT_REFRESH_UNITS per refresh (the first refresh
- * scans what it can of a big machine, the next ones the rest). */
+ * is pending, up to COLLECT_REFRESH_UNITS per refresh (until the first
+ * scan is complete, COLLECT_FIRST_SCAN_UNITS: see there). */
 static void procs_begin(struct collect *c, const struct snapshot *snap)
 {
 	c->procs_phase = true;
@@ -299,8 +307,11 @@ static int procs_step(struct collect *c)
 	if (st->fd_errno)
 		c->proc_errno = st->fd_errno;
 	c->units += st->scanned + st->links;
-	if (st->pending && c->units < COLLECT_REFRESH_UNITS)
+	if (st->pending &&
+	    c->units < (c->complete ? COLLECT_REFRESH_UNITS : COLLECT_FIRST_SCAN_UNITS))
 		return 1;
+	if (!st->pending)
+		c->complete = true;
 	/* a hunt that cannot succeed (a socket whose process is out of
 	 * sight) must not cost more per refresh than procscan's default */
 	if (st->hunting && c->units < defaults.hunt)
@@ -523,20 +534,61 @@ void collect_set_cgroups(struct collect *c, bool on)
 		procscan_set_cgroups(c->ps, on);
 }
 
+/* Batch: every process once, the cheapest way to see them all. */
+static void *procs_full(void *arg)
+{
+	struct collect *c = arg;
+
+	if (procscan_full(c->ps, c->pm) == 0) {
+		c->scanned = true;
+		c->complete = true;
+		c->proc_errno = procscan_stats(c->ps)->fd_errno;
+	} else {
+		c->proc_errno = errno;
+	}
+	return NULL;
+}
+
+/* Starts procs_full in a thread of its own with every signal blocked (the
+ * main thread keeps handling them); false if no thread could be made. */
+static bool procs_thread(struct collect *c, pthread_t *th)
+{
+	sigset_t all, old;
+	bool ok;
+
+	sigfillset(&all);
+	if (pthread_sigmask(SIG_SETMASK, &all, &old) != 0)
+		return false;
+	ok = pthread_create(th, NULL, procs_full, c) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return ok;
+}
+
 int collect_once(struct collect *c, struct snapshot *snap)
 {
-	if (c->all_netns) {
-		if (ns_once(c, snap) < 0)
-			return -1;
-	} else if (diag_dump(c->diag, scope_protos(c), scope_families(c), snap) < 0)
+	/* The /proc walk and the dump share nothing (the scanner and the
+	 * map are the thread's until the join; the dump fills snap): on two
+	 * cores the batch costs the longer of the two, not their sum. The
+	 * live view stays one thread: its process phase is stepped. */
+	pthread_t th;
+	bool threaded = c->ps && procs_thread(c, &th);
+	int r = 0, err = 0;
+
+	if (c->all_netns)
+		r = ns_once(c, snap);
+	else
+		r = diag_dump(c->diag, scope_protos(c), scope_families(c), snap);
+	if (r < 0)
+		err = errno;
+	else
+		fallback_complete(snap, scope_protos(c), scope_families(c), NULL);
+	if (threaded)
+		pthread_join(th, NULL);
+	else if (c->ps)
+		procs_full(c);
+	if (r < 0) {
+		errno = err;
 		return -1;
-	fallback_complete(snap, scope_protos(c), scope_families(c), NULL);
-	/* batch: every process once, the cheapest way to see them all */
-	if (c->ps && procscan_full(c->ps, c->pm) == 0) {
-		c->scanned = true;
-		c->proc_errno = procscan_stats(c->ps)->fd_errno;
-	} else if (c->ps) {
-		c->proc_errno = errno;
 	}
 	return 0;
 }
@@ -586,6 +638,16 @@ int collect_step(struct collect *c)
 	if (r < 0)
 		c->snap = NULL;
 	return r;
+}
+
+bool collect_dumped(const struct collect *c)
+{
+	return c->procs_phase;
+}
+
+bool collect_procs_complete(const struct collect *c)
+{
+	return !c->ps || c->complete;
 }
 
 bool collect_busy(const struct collect *c)

@@ -70,8 +70,10 @@ void collect_set_listening(struct collect *c, bool listening);
  * matches, so the caller must still apply filter_matches(). */
 void collect_set_filter(struct collect *c, const struct filter *f);
 
-/* Blocking: a whole cycle into snap (cleared first). Returns 0, or -1 with
- * errno if nothing could be dumped; per-protocol failures are in snap. */
+/* Blocking: a whole cycle into snap (cleared first). The /proc walk runs
+ * in a second thread meanwhile (all signals blocked there), joined before
+ * the return. Returns 0, or -1 with errno if nothing could be dumped;
+ * per-protocol failures are in snap. */
 int collect_once(struct collect *c, struct snapshot *snap);
 
 /* Non-blocking cycle: start, then call step whenever collect_fd() is
@@ -80,6 +82,14 @@ int collect_once(struct collect *c, struct snapshot *snap);
 int collect_start(struct collect *c, struct snapshot *snap);
 int collect_step(struct collect *c);
 bool collect_busy(const struct collect *c);
+/* True while the cycle in flight has finished its dump (the snapshot is
+ * complete and finished) and is bringing the process map up to date: a
+ * view may show the snapshot now, with the map as it is, and update what
+ * depends on processes when the cycle ends. */
+bool collect_dumped(const struct collect *c);
+/* Whether the process map has seen every process at least once (true
+ * with --no-processes, where there is no map). */
+bool collect_procs_complete(const struct collect *c);
 void collect_cancel(struct collect *c);
 /* The fd to poll for POLLIN while busy (it changes between the phases:
  * read it again after each step). */
