@@ -1,6 +1,10 @@
 /* bare.c - the yardstick: the least work that lists sockets with owners.
  *
  * usage: bare [-t]     (-t: TCP only; default TCP, UDP and Unix)
+ *        bare -L SECS  (the dump loop: TCP, UDP and Unix dumped once a
+ *                       second for SECS seconds, each record only counted;
+ *                       prints "bare-loop CPU_PCT DUMPS RECORDS" -- the
+ *                       kernel's own cost of a live view at -d 1)
  *
  * A plain libmnl dump (one request per protocol and family, no extensions
  * asked for) plus a full walk of /proc/PID/fd with readdir + readlinkat,
@@ -193,6 +197,7 @@ struct ctx {
 	const char *proto;
 	uint32_t seq;
 	unsigned long lines;
+	bool quiet; /* -L: count records, print nothing */
 };
 
 static const char *state_name(unsigned st)
@@ -218,6 +223,10 @@ static int inet_cb(const struct nlmsghdr *nlh, void *data)
 
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*m))
 		return MNL_CB_OK;
+	if (c->quiet) {
+		c->lines++;
+		return MNL_CB_OK;
+	}
 	inet_ntop(m->idiag_family, m->id.idiag_src, l, sizeof(l));
 	inet_ntop(m->idiag_family, m->id.idiag_dst, r, sizeof(r));
 	printf("%s %s %u %u %s:%u %s:%u", c->proto, state_name(m->idiag_state),
@@ -238,6 +247,10 @@ static int unix_cb(const struct nlmsghdr *nlh, void *data)
 
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*m))
 		return MNL_CB_OK;
+	if (c->quiet) {
+		c->lines++;
+		return MNL_CB_OK;
+	}
 	mnl_attr_for_each(a, nlh, sizeof(*m)) {
 		size_t len = mnl_attr_get_payload_len(a);
 
@@ -295,6 +308,52 @@ static void dump(struct mnl_socket *nl, struct ctx *c, int family, int proto)
 	} while (r > 0);
 }
 
+static double now_s(int clk)
+{
+	struct timespec t;
+
+	clock_gettime(clk, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* -L: what dumping costs at one dump a second, as the live view does. */
+static int dump_loop(int secs)
+{
+	struct ctx c = { .quiet = true };
+	struct mnl_socket *nl = mnl_socket_open(NETLINK_SOCK_DIAG);
+	double t0, c0;
+	unsigned long dumps = 0;
+
+	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		perror("bare: netlink");
+		return 1;
+	}
+	c.seq = (uint32_t)time(NULL);
+	t0 = now_s(CLOCK_MONOTONIC);
+	c0 = now_s(CLOCK_PROCESS_CPUTIME_ID);
+	for (int i = 0; i < secs; i++) {
+		double due = t0 + i + 1;
+
+		dump(nl, &c, AF_INET, IPPROTO_TCP);
+		dump(nl, &c, AF_INET6, IPPROTO_TCP);
+		dump(nl, &c, AF_INET, IPPROTO_UDP);
+		dump(nl, &c, AF_INET6, IPPROTO_UDP);
+		dump(nl, &c, AF_UNIX, 0);
+		dumps++;
+		while (now_s(CLOCK_MONOTONIC) < due) {
+			double left = due - now_s(CLOCK_MONOTONIC);
+			struct timespec ts = { (time_t)left, (long)((left - (time_t)left) * 1e9) };
+
+			nanosleep(&ts, NULL);
+		}
+	}
+	printf("bare-loop\t%.2f\t%lu\t%lu\n",
+	       100.0 * (now_s(CLOCK_PROCESS_CPUTIME_ID) - c0) / (now_s(CLOCK_MONOTONIC) - t0), dumps,
+	       dumps ? c.lines / dumps : 0);
+	mnl_socket_close(nl);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct owners o = { 0 };
@@ -303,6 +362,8 @@ int main(int argc, char **argv)
 	bool tcp_only = argc > 1 && strcmp(argv[1], "-t") == 0;
 	static char out[1 << 16];
 
+	if (argc > 2 && strcmp(argv[1], "-L") == 0)
+		return dump_loop(atoi(argv[2]));
 	setvbuf(stdout, out, _IOFBF, sizeof(out));
 	walk_proc(&o);
 	nl = mnl_socket_open(NETLINK_SOCK_DIAG);

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "traffic.h"
 #include "clock.h"
 #include "epman.h"
 #include "loop.h"
@@ -165,6 +166,45 @@ static void test_first_snapshot(void **state)
 	/* default order: by protocol, TCP first */
 	assert_int_equal(a->table.rows[0].s->proto, SP_TCP);
 	assert_int_equal(a->table.rows[a->table.nrows - 1].s->proto, SP_UNIX);
+}
+
+/* The first paint (live.c): the first snapshot is committed before the
+ * first /proc scan ends, with its history round deferred; when the scan
+ * ends, app_procs_updated sorts by the owners now known and takes the
+ * history's round. */
+static void test_first_paint_then_procs(void **state)
+{
+	struct app *a = new_app();
+	struct procmap *pm = procmap_new();
+	const struct table_row *r;
+
+	(void)state;
+	app_set_page(a, 10);
+	table_sort_by(&a->table, COL_PROCESS);
+	a->table.hist_defer = true;
+	commit_basic(a, pm, NOW);
+	assert_true(a->table.have_snap);
+	assert_int_equal(a->table.nrows, 8);
+	r = row_of(a, 2);
+	/* no round yet: no socket has a history */
+	assert_null(traffic_history(&a->table, r->s));
+	/* the scan ends: owners known, the order follows them */
+	procmap_set_proc(pm, 4343, "aaa-client", 10, 1000);
+	procmap_add_owner(pm, 103, 4343, 3);
+	procmap_set_proc(pm, 4242, "zzz-server", 10, 1000);
+	procmap_add_owner(pm, 102, 4242, 4);
+	app_procs_updated(a);
+	assert_false(a->table.hist_defer);
+	assert_int_equal(a->table.nrows, 8);
+	assert_int_equal(a->table.rows[0].s->key.cookie, 3);
+	assert_int_equal(a->table.rows[1].s->key.cookie, 2);
+	r = row_of(a, 2);
+	assert_non_null(traffic_history(&a->table, r->s));
+	/* a second call has nothing deferred: no second round */
+	app_procs_updated(a);
+	assert_non_null(traffic_history(&a->table, row_of(a, 2)->s));
+	app_free(a);
+	procmap_free(pm);
 }
 
 static void test_toggles(void **state)
@@ -1712,6 +1752,7 @@ int main(void)
 		cmocka_unit_test(test_sort_matches_compare),
 		cmocka_unit_test(test_sort_across_refreshes),
 		cmocka_unit_test(test_empty_app),
+		cmocka_unit_test(test_first_paint_then_procs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
