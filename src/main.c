@@ -288,6 +288,7 @@ int main(int argc, char **argv)
 		fputs(options_help_traffic(), stdout);
 		fputs(options_help_ss(), stdout);
 		fputs(options_help_learning(), stdout);
+		fputs(options_help_end(), stdout);
 		return fflush(stdout) == EOF ? EXIT_FAILURE : EXIT_SUCCESS;
 	case OPT_VERSION:
 		printf("sockview %s\n", PACKAGE_VERSION);

@@ -139,9 +139,7 @@ static const char *help_main(void)
 		 "      --no-processes   do not map sockets to processes\n"
 		 "      --no-color       monochrome (also when NO_COLOR is set)\n"
 		 "  -h, --help           show this help and exit\n"
-		 "  -V, --version        show the version and exit\n"
-		 "\n"
-		 "Exit status: 0 success, 1 runtime failure, 2 bad usage.\n");
+		 "  -V, --version        show the version and exit\n");
 }
 
 /* The main help with the lines of --all-netns after the -N line: a message
@@ -214,6 +212,12 @@ const char *options_help_learning(void)
 	return _("\nLearning (live view only):\n"
 		 "      --tour           start in the guided tour of the tutorials' experiments\n"
 		 "                       (T in the live view; n then 6: the state lab)\n");
+}
+
+const char *options_help_end(void)
+{
+	/* last, after every block of options */
+	return _("\nExit status: 0 success, 1 runtime failure, 2 bad usage.\n");
 }
 
 /* Parses SECS (decimal, optional fraction) into milliseconds. */

@@ -96,5 +96,7 @@ const char *options_help_traffic(void);
 const char *options_help_ss(void);
 /* The --help lines of the learning aids (--tour), printed after it. */
 const char *options_help_learning(void);
+/* The help's last lines: the exit status. */
+const char *options_help_end(void);
 
 #endif

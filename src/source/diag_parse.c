@@ -453,24 +453,63 @@ static void parse_attrs(struct diag_parser *p, struct sock *s,
 		p->stats.bad_attrs++; /* stray bytes shorter than a header */
 }
 
+/* Copies the fixed header of a record (len bytes) into m; false, counted
+ * as skipped, when the payload is shorter or its family (the first byte of
+ * every sock_diag reply) is neither fam1 nor fam2. */
+static bool take_header(struct diag_parser *p, const struct nlmsghdr *nlh, void *m, size_t len,
+			uint8_t fam1, uint8_t fam2)
+{
+	uint8_t fam;
+
+	if (mnl_nlmsg_get_payload_len(nlh) < len) {
+		p->stats.skipped++;
+		return false;
+	}
+	memcpy(m, mnl_nlmsg_get_payload(nlh), len);
+	fam = *(const uint8_t *)m;
+	if (fam != fam1 && fam != fam2) {
+		p->stats.skipped++;
+		return false;
+	}
+	return true;
+}
+
+/* A new record of this kind, with its identity. */
+static struct sock *new_record(struct diag_parser *p, unsigned proto, unsigned family,
+			       uint32_t inode, const uint32_t cookie[2])
+{
+	struct sock *s = snapshot_add(p->snap);
+
+	s->proto = (uint8_t)proto;
+	s->family = (uint8_t)family;
+	s->inode = inode;
+	s->cookie = cookie_of(cookie);
+	s->key.cookie = s->cookie;
+	s->key.inode = s->inode;
+	s->key.proto = s->proto;
+	s->key.family = s->family;
+	return s;
+}
+
+/* The attributes after a header of hdr_len bytes; the record counts. */
+static void finish_record(struct diag_parser *p, struct sock *s, const struct nlmsghdr *nlh,
+			  size_t hdr_len)
+{
+	size_t plen = mnl_nlmsg_get_payload_len(nlh);
+
+	parse_attrs(p, s, (const char *)mnl_nlmsg_get_payload(nlh) + hdr_len,
+		    plen > hdr_len ? plen - hdr_len : 0);
+	p->stats.records++;
+}
+
 static void parse_inet(struct diag_parser *p, const struct nlmsghdr *nlh)
 {
 	struct inet_diag_msg m;
-	size_t plen = mnl_nlmsg_get_payload_len(nlh);
 	struct sock *s;
 
-	if (plen < sizeof(m)) {
-		p->stats.skipped++;
+	if (!take_header(p, nlh, &m, sizeof(m), AF_INET, AF_INET6))
 		return;
-	}
-	memcpy(&m, mnl_nlmsg_get_payload(nlh), sizeof(m));
-	if (m.idiag_family != AF_INET && m.idiag_family != AF_INET6) {
-		p->stats.skipped++;
-		return;
-	}
-	s = snapshot_add(p->snap);
-	s->proto = p->proto;
-	s->family = m.idiag_family;
+	s = new_record(p, p->proto, m.idiag_family, m.idiag_inode, m.id.idiag_cookie);
 	s->type = p->proto == SP_TCP || p->proto == SP_MPTCP ? SOCK_STREAM
 		  : p->proto == SP_UDP ? SOCK_DGRAM : SOCK_RAW;
 	s->state = m.idiag_state;
@@ -481,48 +520,28 @@ static void parse_inet(struct diag_parser *p, const struct nlmsghdr *nlh)
 	memcpy(s->laddr, m.id.idiag_src, s->family == AF_INET ? 4 : 16);
 	memcpy(s->raddr, m.id.idiag_dst, s->family == AF_INET ? 4 : 16);
 	s->ifindex = m.id.idiag_if;
-	s->cookie = cookie_of(m.id.idiag_cookie);
 	s->expires_ms = m.idiag_expires;
 	s->recv_q = m.idiag_rqueue;
 	s->send_q = m.idiag_wqueue;
 	s->uid = m.idiag_uid;
-	s->inode = m.idiag_inode;
 	s->has = SOCK_HAS_QUEUE;
 	/* TIME-WAIT and request sockets have no owner: their uid reads 0. */
 	if (!(s->inode == 0 && (s->state == SS_TIME_WAIT || s->state == SS_SYN_RECV ||
 				s->state == SS_NEW_SYN_RECV)))
 		s->has |= SOCK_HAS_UID;
-	s->key.cookie = s->cookie;
-	s->key.inode = s->inode;
-	s->key.proto = s->proto;
-	s->key.family = s->family;
-	parse_attrs(p, s, (const char *)mnl_nlmsg_get_payload(nlh) + INET_HDR_LEN,
-		    plen > INET_HDR_LEN ? plen - INET_HDR_LEN : 0);
-	p->stats.records++;
+	finish_record(p, s, nlh, INET_HDR_LEN);
 }
 
 static void parse_unix(struct diag_parser *p, const struct nlmsghdr *nlh)
 {
 	struct unix_diag_msg m;
-	size_t plen = mnl_nlmsg_get_payload_len(nlh);
 	struct sock *s;
 
-	if (plen < sizeof(m)) {
-		p->stats.skipped++;
+	if (!take_header(p, nlh, &m, sizeof(m), AF_UNIX, AF_UNIX))
 		return;
-	}
-	memcpy(&m, mnl_nlmsg_get_payload(nlh), sizeof(m));
-	if (m.udiag_family != AF_UNIX) {
-		p->stats.skipped++;
-		return;
-	}
-	s = snapshot_add(p->snap);
-	s->proto = SP_UNIX;
-	s->family = AF_UNIX;
+	s = new_record(p, SP_UNIX, AF_UNIX, m.udiag_ino, m.udiag_cookie);
 	s->type = m.udiag_type;
 	s->state = m.udiag_state;
-	s->inode = m.udiag_ino;
-	s->cookie = cookie_of(m.udiag_cookie);
 	/* The kernel sends a name only for bound sockets: when names were
 	 * asked for, no attribute means "unnamed". */
 	if (p->udiag_show & UDIAG_SHOW_NAME)
@@ -530,65 +549,31 @@ static void parse_unix(struct diag_parser *p, const struct nlmsghdr *nlh)
 	/* Likewise the peer: none sent means no peer (peer_inode 0). */
 	if (p->udiag_show & UDIAG_SHOW_PEER)
 		s->has |= SOCK_HAS_PEER;
-	s->key.cookie = s->cookie;
-	s->key.inode = s->inode;
-	s->key.proto = SP_UNIX;
-	s->key.family = AF_UNIX;
-	parse_attrs(p, s, (const char *)mnl_nlmsg_get_payload(nlh) + UNIX_HDR_LEN,
-		    plen > UNIX_HDR_LEN ? plen - UNIX_HDR_LEN : 0);
-	p->stats.records++;
+	finish_record(p, s, nlh, UNIX_HDR_LEN);
 }
 
 static void parse_packet(struct diag_parser *p, const struct nlmsghdr *nlh)
 {
 	struct packet_diag_msg m;
-	size_t plen = mnl_nlmsg_get_payload_len(nlh);
 	struct sock *s;
 
-	if (plen < sizeof(m)) {
-		p->stats.skipped++;
+	if (!take_header(p, nlh, &m, sizeof(m), AF_PACKET, AF_PACKET))
 		return;
-	}
-	memcpy(&m, mnl_nlmsg_get_payload(nlh), sizeof(m));
-	if (m.pdiag_family != AF_PACKET) {
-		p->stats.skipped++;
-		return;
-	}
-	s = snapshot_add(p->snap);
-	s->proto = SP_PACKET;
-	s->family = AF_PACKET;
+	s = new_record(p, SP_PACKET, AF_PACKET, m.pdiag_ino, m.pdiag_cookie);
 	s->type = m.pdiag_type;
 	s->state = SS_CLOSE; /* packet sockets have no state: UNCONN, as ss */
 	s->pkt.ethproto = m.pdiag_num;
-	s->inode = m.pdiag_ino;
-	s->cookie = cookie_of(m.pdiag_cookie);
-	s->key.cookie = s->cookie;
-	s->key.inode = s->inode;
-	s->key.proto = SP_PACKET;
-	s->key.family = AF_PACKET;
-	parse_attrs(p, s, (const char *)mnl_nlmsg_get_payload(nlh) + PACKET_HDR_LEN,
-		    plen > PACKET_HDR_LEN ? plen - PACKET_HDR_LEN : 0);
-	p->stats.records++;
+	finish_record(p, s, nlh, PACKET_HDR_LEN);
 }
 
 static void parse_netlink(struct diag_parser *p, const struct nlmsghdr *nlh)
 {
 	struct netlink_diag_msg m;
-	size_t plen = mnl_nlmsg_get_payload_len(nlh);
 	struct sock *s;
 
-	if (plen < sizeof(m)) {
-		p->stats.skipped++;
+	if (!take_header(p, nlh, &m, sizeof(m), AF_NETLINK, AF_NETLINK))
 		return;
-	}
-	memcpy(&m, mnl_nlmsg_get_payload(nlh), sizeof(m));
-	if (m.ndiag_family != AF_NETLINK) {
-		p->stats.skipped++;
-		return;
-	}
-	s = snapshot_add(p->snap);
-	s->proto = SP_NETLINK;
-	s->family = AF_NETLINK;
+	s = new_record(p, SP_NETLINK, AF_NETLINK, m.ndiag_ino, m.ndiag_cookie);
 	s->type = m.ndiag_type;
 	s->state = SS_CLOSE; /* UNCONN, as ss shows every netlink socket */
 	s->nl.protocol = m.ndiag_protocol;
@@ -596,15 +581,7 @@ static void parse_netlink(struct diag_parser *p, const struct nlmsghdr *nlh)
 	s->nl.portid = m.ndiag_portid;
 	s->nl.dst_portid = m.ndiag_dst_portid;
 	s->nl.dst_group = m.ndiag_dst_group;
-	s->inode = m.ndiag_ino;
-	s->cookie = cookie_of(m.ndiag_cookie);
-	s->key.cookie = s->cookie;
-	s->key.inode = s->inode;
-	s->key.proto = SP_NETLINK;
-	s->key.family = AF_NETLINK;
-	parse_attrs(p, s, (const char *)mnl_nlmsg_get_payload(nlh) + NETLINK_HDR_LEN,
-		    plen > NETLINK_HDR_LEN ? plen - NETLINK_HDR_LEN : 0);
-	p->stats.records++;
+	finish_record(p, s, nlh, NETLINK_HDR_LEN);
 }
 
 /* Ends the dump with the int result in a DONE or ERROR payload. */
