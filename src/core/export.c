@@ -17,6 +17,7 @@
 #include "i18n.h"
 #include "output.h"
 #include "pane.h"
+#include "safefile.h"
 #include "transcript.h"
 
 #define EXPORT_DIR "sockview"
@@ -55,21 +56,16 @@ static int make_dirs(char *dir)
 
 bool export_default_path(char *out, size_t len, int64_t wall_ms)
 {
-	const char *state = getenv("XDG_STATE_HOME");
-	const char *home = getenv("HOME");
 	char dir[4096], name[64];
 	time_t secs = (time_t)(wall_ms / 1000);
 	struct tm tm;
-	int n = -1;
+	int n;
 
 	if (!localtime_r(&secs, &tm))
 		memset(&tm, 0, sizeof(tm));
 	strftime(name, sizeof(name), "session-%Y%m%d-%H%M%S.json", &tm);
-	if (state && state[0] == '/')
-		n = snprintf(dir, sizeof(dir), "%s/" EXPORT_DIR, state);
-	else if (home && home[0] == '/')
-		n = snprintf(dir, sizeof(dir), "%s/.local/state/" EXPORT_DIR, home);
-	if (n > 0 && (size_t)n < sizeof(dir) && make_dirs(dir) == 0)
+	if (safefile_xdg_path(dir, sizeof(dir), "XDG_STATE_HOME", ".local/state", EXPORT_DIR) &&
+	    make_dirs(dir) == 0)
 		n = snprintf(out, len, "%s/%s", dir, name);
 	else
 		n = snprintf(out, len, "sockview-%s", name);

@@ -17,17 +17,8 @@
 
 bool histfile_path(char *out, size_t len)
 {
-	const char *state = getenv("XDG_STATE_HOME");
-	const char *home = getenv("HOME");
-	int n;
-
-	if (state && state[0] == '/')
-		n = snprintf(out, len, "%s/" HISTFILE_DIR "/" HISTFILE_NAME, state);
-	else if (home && home[0] == '/')
-		n = snprintf(out, len, "%s/.local/state/" HISTFILE_DIR "/" HISTFILE_NAME, home);
-	else
-		return false;
-	return n > 0 && (size_t)n < len;
+	return safefile_xdg_path(out, len, "XDG_STATE_HOME", ".local/state",
+				 HISTFILE_DIR "/" HISTFILE_NAME);
 }
 
 /* The history file is small: APP_HISTORY lines of at most a line editor's

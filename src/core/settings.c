@@ -35,17 +35,8 @@ static const struct {
 
 bool settings_path(char *out, size_t len)
 {
-	const char *conf = getenv("XDG_CONFIG_HOME");
-	const char *home = getenv("HOME");
-	int n;
-
-	if (conf && conf[0] == '/')
-		n = snprintf(out, len, "%s/" SETTINGS_DIR "/" SETTINGS_NAME, conf);
-	else if (home && home[0] == '/')
-		n = snprintf(out, len, "%s/.config/" SETTINGS_DIR "/" SETTINGS_NAME, home);
-	else
-		return false;
-	return n > 0 && (size_t)n < len;
+	return safefile_xdg_path(out, len, "XDG_CONFIG_HOME", ".config",
+				 SETTINGS_DIR "/" SETTINGS_NAME);
 }
 
 /* A column's name in the file: its untranslated title in lower case. */

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -135,4 +136,20 @@ fail:
 	unlink(tmp);
 	errno = e;
 	return -1;
+}
+
+bool safefile_xdg_path(char *out, size_t len, const char *env, const char *home_rel,
+		       const char *rel)
+{
+	const char *base = getenv(env);
+	const char *home = getenv("HOME");
+	int n;
+
+	if (base && base[0] == '/')
+		n = snprintf(out, len, "%s/%s", base, rel);
+	else if (home && home[0] == '/')
+		n = snprintf(out, len, "%s/%s/%s", home, home_rel, rel);
+	else
+		return false;
+	return n > 0 && (size_t)n < len;
 }

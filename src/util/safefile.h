@@ -9,6 +9,7 @@
 #ifndef SOCKVIEW_SAFEFILE_H
 #define SOCKVIEW_SAFEFILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "buf.h"
@@ -25,5 +26,12 @@ int safefile_read(const char *path, size_t max, struct buf *out);
  * with mode 0700. A symlink at path is replaced, never followed. Returns 0,
  * or -1 with errno (path is then as it was). */
 int safefile_replace(const char *path, const void *data, size_t len);
+
+/* Where a user's file lives under an XDG base directory: $ENV/REL when the
+ * variable ENV holds an absolute path, else $HOME/HOME_REL/REL (HOME_REL:
+ * ".local/state", ".config"). False if neither is usable or the path does
+ * not fit in len bytes. */
+bool safefile_xdg_path(char *out, size_t len, const char *env, const char *home_rel,
+		       const char *rel);
 
 #endif

@@ -154,12 +154,36 @@ static void test_replace(void **state)
 	buf_free(&b);
 }
 
+/* The XDG place of a user's file: the variable when absolute, else HOME. */
+static void test_xdg_path(void **state)
+{
+	char out[64], tiny[8];
+
+	(void)state;
+	setenv("HOME", "/home/u", 1);
+	setenv("XDG_STATE_HOME", "/xdg/state", 1);
+	assert_true(safefile_xdg_path(out, sizeof(out), "XDG_STATE_HOME", ".local/state", "a/b"));
+	assert_string_equal(out, "/xdg/state/a/b");
+	/* a relative value is ignored, as the XDG base directory spec says */
+	setenv("XDG_STATE_HOME", "rel/state", 1);
+	assert_true(safefile_xdg_path(out, sizeof(out), "XDG_STATE_HOME", ".local/state", "a/b"));
+	assert_string_equal(out, "/home/u/.local/state/a/b");
+	unsetenv("XDG_STATE_HOME");
+	assert_true(safefile_xdg_path(out, sizeof(out), "XDG_STATE_HOME", ".local/state", "a/b"));
+	assert_string_equal(out, "/home/u/.local/state/a/b");
+	/* does not fit: false, never a cut path */
+	assert_false(safefile_xdg_path(tiny, sizeof(tiny), "XDG_STATE_HOME", ".local/state", "a/b"));
+	setenv("HOME", "", 1);
+	assert_false(safefile_xdg_path(out, sizeof(out), "XDG_STATE_HOME", ".local/state", "a/b"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_read_regular, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_refuses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_replace, setup, teardown),
+		cmocka_unit_test(test_xdg_path),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
