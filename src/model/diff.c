@@ -36,8 +36,8 @@ static bool sock_changed(const struct sock *a, const struct sock *b)
 	if (a->inode != b->inode || a->listener_inode != b->listener_inode)
 		return true;
 	if ((a->has & SOCK_HAS_TCP) && (b->has & SOCK_HAS_TCP))
-		return a->tcp.bytes_received != b->tcp.bytes_received ||
-		       a->tcp.bytes_acked != b->tcp.bytes_acked;
+		return sock_x(a)->tcp.bytes_received != sock_x(b)->tcp.bytes_received ||
+		       sock_x(a)->tcp.bytes_acked != sock_x(b)->tcp.bytes_acked;
 	return false;
 }
 
@@ -112,8 +112,8 @@ void diff_compute(struct diff *d, const struct snapshot *cur,
 			d->nchanged++;
 		}
 		if ((s->has & SOCK_HAS_TCP) && (p->has & SOCK_HAS_TCP) && dt > 0) {
-			e->rx_rate = (float)rate(s->tcp.bytes_received, p->tcp.bytes_received, dt);
-			e->tx_rate = (float)rate(s->tcp.bytes_acked, p->tcp.bytes_acked, dt);
+			e->rx_rate = (float)rate(sock_x(s)->tcp.bytes_received, sock_x(p)->tcp.bytes_received, dt);
+			e->tx_rate = (float)rate(sock_x(s)->tcp.bytes_acked, sock_x(p)->tcp.bytes_acked, dt);
 			e->flags |= DIFF_RATES;
 		}
 	}

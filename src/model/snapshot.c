@@ -219,13 +219,13 @@ const struct sock *snapshot_find_peer(const struct snapshot *snap, const struct 
 	}
 	if (s->proto == SP_NETLINK) {
 		/* connected: the socket of that port id, same protocol */
-		if (!s->nl.connected || !s->nl.dst_portid)
+		if (!sock_x(s)->nl.connected || !sock_x(s)->nl.dst_portid)
 			return NULL;
 		for (size_t i = 0; i < snap->n; i++) {
 			const struct sock *r = &snap->socks[i];
 
-			if (r != s && r->proto == SP_NETLINK && r->nl.protocol == s->nl.protocol &&
-			    r->nl.portid == s->nl.dst_portid)
+			if (r != s && r->proto == SP_NETLINK && sock_x(r)->nl.protocol == sock_x(s)->nl.protocol &&
+			    sock_x(r)->nl.portid == sock_x(s)->nl.dst_portid)
 				return r;
 		}
 		return NULL;

@@ -117,7 +117,7 @@ bool sock_in_scope(const struct sock_scope *sc, const struct sock *s)
 
 bool sock_is_abstract(const struct sock *s)
 {
-	return s->family == AF_UNIX && s->name_len > 0 && s->name[0] == '\0';
+	return s->family == AF_UNIX && sock_x(s)->name_len > 0 && sock_x(s)->name[0] == '\0';
 }
 
 void sock_addr_str(const struct sock *s, bool peer, char *dst, size_t len)
