@@ -126,7 +126,7 @@ static void unix_sock(struct sock *s, const char *name, size_t len, unsigned typ
 	s->type = (uint8_t)type;
 	s->state = (uint8_t)state;
 	s->has = SOCK_HAS_NAME | SOCK_HAS_UID | SOCK_HAS_PEER;
-	memcpy(sock_x(s)->name, name, len);
+	memcpy(ut_ext(s)->name, name, len);
 	ut_ext(s)->name_len = (uint8_t)len;
 	s->inode = s->key.inode = inode;
 	s->cookie = s->key.cookie = inode + 1000u;

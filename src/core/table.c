@@ -694,6 +694,10 @@ static void remember_selected(struct table *t)
 	s = snapshot_find(&t->snaps[t->cur], &t->sel_key);
 	if (s) {
 		t->last_sel = *s;
+		if (s->x) {
+			t->last_sel_x = *s->x;
+			t->last_sel.x = &t->last_sel_x;
+		}
 		t->have_last_sel = true;
 	}
 }

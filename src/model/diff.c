@@ -16,6 +16,7 @@ void diff_free(struct diff *d)
 {
 	free(d->e);
 	free(d->gone);
+	free(d->gone_x);
 	free(d->matched);
 	diff_init(d);
 }
@@ -128,6 +129,14 @@ void diff_compute(struct diff *d, const struct snapshot *cur,
 		if (cur_scope && !sock_in_scope(cur_scope, p))
 			continue;
 		xgrow((void **)&d->gone, &d->gone_cap, d->ngone + 1, sizeof(*d->gone));
+		xgrow((void **)&d->gone_x, &d->gone_x_cap, d->ngone + 1, sizeof(*d->gone_x));
+		d->gone_x[d->ngone] = *sock_x(p);
 		d->gone[d->ngone++] = *p;
 	}
+	/* the copies outlive prev, whose side storage the next dump reuses:
+	 * their side parts are the diff's own (pointed to once gone_x has
+	 * stopped moving) */
+	for (size_t k = 0; k < d->ngone; k++)
+		if (d->gone[k].x)
+			d->gone[k].x = &d->gone_x[k];
 }

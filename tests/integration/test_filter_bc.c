@@ -600,7 +600,7 @@ static void make_record(uint32_t *rs, const unsigned *ports, size_t nports, stru
 		s->family = s->key.family = AF_UNIX;
 		s->type = SOCK_STREAM;
 		ut_ext(s)->name_len = 2;
-		memcpy(sock_x(s)->name, "/x", 2);
+		memcpy(ut_ext(s)->name, "/x", 2);
 	} else {
 		s->proto = s->key.proto = kind & 1 ? SP_UDP : SP_TCP;
 		s->family = s->key.family = kind & 2 ? AF_INET6 : AF_INET;

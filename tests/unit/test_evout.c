@@ -37,7 +37,7 @@ static void hostile_event(struct ev_event *e)
 	e->sock.state = SS_ESTABLISHED;
 	e->sock.has = SOCK_HAS_NAME;
 	ut_ext(&e->sock)->name[0] = '\0'; /* abstract */
-	memcpy(sock_x(&e->sock)->name + 1, hostile + 1, sizeof(hostile) - 2);
+	memcpy(ut_ext(&e->sock)->name + 1, hostile + 1, sizeof(hostile) - 2);
 	ut_ext(&e->sock)->name_len = (uint8_t)(sizeof(hostile) - 1);
 }
 

@@ -161,7 +161,7 @@ static struct sock unix_sock(const char *name, size_t len, unsigned type, unsign
 	s.type = (uint8_t)type;
 	s.state = (uint8_t)state;
 	s.has = SOCK_HAS_NAME | SOCK_HAS_UID;
-	memcpy(sock_x(&s)->name, name, len);
+	memcpy(ut_ext(&s)->name, name, len);
 	ut_ext(&s)->name_len = (uint8_t)len;
 	s.inode = 7000;
 	return s;

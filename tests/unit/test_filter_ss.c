@@ -142,7 +142,7 @@ static struct sock unixs(const char *name, size_t len, uint32_t inode, uint32_t 
 	s.type = SOCK_STREAM;
 	s.state = SS_ESTABLISHED;
 	s.has = SOCK_HAS_NAME | (peer ? SOCK_HAS_PEER : 0);
-	memcpy(sock_x(&s)->name, name, len);
+	memcpy(ut_ext(&s)->name, name, len);
 	ut_ext(&s)->name_len = (uint8_t)len;
 	s.inode = inode;
 	s.peer_inode = peer;

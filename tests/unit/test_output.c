@@ -46,7 +46,7 @@ static int setup(void **state)
 	r->has = SOCK_HAS_UID | SOCK_HAS_TCP | SOCK_HAS_CONG;
 	inet_pton(AF_INET, "127.0.0.1", r->laddr);
 	r->lport = 8080; r->send_q = 128;
-	strcpy(sock_x(r)->cong, "cubic");
+	strcpy(ut_ext(r)->cong, "cubic");
 	ut_ext(r)->tcp.rtt_us = 1234; ut_ext(r)->tcp.snd_cwnd = 10; ut_ext(r)->tcp.snd_mss = 65483;
 	keyed(r);
 	r = snapshot_add(&fx->snap);
@@ -60,14 +60,14 @@ static int setup(void **state)
 	r->proto = SP_UNIX; r->family = AF_UNIX; r->type = SOCK_STREAM;
 	r->state = SS_LISTEN; r->inode = 1003; r->cookie = 3;
 	r->has = SOCK_HAS_NAME | SOCK_HAS_PEER;
-	memcpy(sock_x(r)->name, "\0evil\x1b]0;pwn\x07\0x", 15);
+	memcpy(ut_ext(r)->name, "\0evil\x1b]0;pwn\x07\0x", 15);
 	ut_ext(r)->name_len = 15;
 	keyed(r);
 	r = snapshot_add(&fx->snap);
 	r->proto = SP_UNIX; r->family = AF_UNIX; r->type = SOCK_DGRAM;
 	r->state = SS_CLOSE; r->inode = 1004; r->cookie = 4;
 	r->has = SOCK_HAS_NAME | SOCK_HAS_PEER; r->peer_inode = 1003;
-	memcpy(sock_x(r)->name, "/tmp/a,b\n\"c\".sock", 17);
+	memcpy(ut_ext(r)->name, "/tmp/a,b\n\"c\".sock", 17);
 	ut_ext(r)->name_len = 17;
 	keyed(r);
 	r = snapshot_add(&fx->snap);

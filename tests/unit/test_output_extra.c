@@ -42,7 +42,7 @@ static int setup(void **state)
 	ut_ext(r)->tcp.snd_cwnd = 10;
 	ut_ext(r)->tcp.retrans = 1;
 	ut_ext(r)->tcp.total_retrans = 4;
-	memcpy(sock_x(r)->cong, "cu,b\x1b", 6);
+	memcpy(ut_ext(r)->cong, "cu,b\x1b", 6);
 	ut_ext(r)->rmem_alloc = 1;
 	ut_ext(r)->rcvbuf = 2;
 	ut_ext(r)->wmem_alloc = 3;

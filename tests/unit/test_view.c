@@ -50,7 +50,7 @@ static void fill(struct snapshot *s)
 	ut_ext(r)->tcp.bytes_acked = 12345;
 	ut_ext(r)->tcp.bytes_received = 678;
 	ut_ext(r)->tcp.total_retrans = 3;
-	strcpy(sock_x(r)->cong, "cubic");
+	strcpy(ut_ext(r)->cong, "cubic");
 	ut_inet(s, SP_TCP, SS_ESTABLISHED, "127.0.0.1", 40000, "127.0.0.1", 8080, 3, 103);
 	ut_inet(s, SP_UDP, SS_CLOSE, "fe80::1234:5678:9abc:def0", 5353, "::", 0, 5, 105);
 	/* an abstract name with an escape sequence and a newline in it */
