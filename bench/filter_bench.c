@@ -39,10 +39,11 @@ int main(int argc, char **argv)
 		"(tcp or udp) and not (src 127.0.0.0/8 or src ::1) and dport > 1024 and state established",
 	};
 	struct sock *recs = calloc(NREC, sizeof(*recs));
+	struct sock_ext *xs = calloc(NREC, sizeof(*xs));
 	struct procmap *pm = procmap_new();
 	int rounds = argc > 1 ? atoi(argv[1]) : 5;
 
-	if (!recs)
+	if (!recs || !xs)
 		return 1;
 	for (int p = 1; p <= 2000; p++) {
 		char comm[16];
@@ -79,7 +80,9 @@ int main(int argc, char **argv)
 			s->proto = SP_UNIX;
 			s->family = AF_UNIX;
 			s->state = SS_ESTABLISHED;
-			s->name_len = (uint8_t)snprintf(s->name, sizeof(s->name), "/run/app%u.sock", i % 97);
+			s->x = &xs[i];
+			xs[i].name_len = (uint8_t)snprintf(xs[i].name, sizeof(xs[i].name),
+							   "/run/app%u.sock", i % 97);
 			break;
 		}
 		s->key.proto = s->proto;
@@ -106,5 +109,6 @@ int main(int argc, char **argv)
 	}
 	procmap_free(pm);
 	free(recs);
+	free(xs);
 	return 0;
 }

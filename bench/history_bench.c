@@ -49,12 +49,12 @@ static void fill(struct snapshot *snap, size_t n, int round)
 		s->lport = 443;
 		s->rport = (uint16_t)(1024 + i % 60000);
 		s->send_q = (uint32_t)(i % 7) * 100;
-		s->tcp.rtt_us = 1000 + (uint32_t)(i % 500);
-		s->tcp.snd_cwnd = 10;
-		s->tcp.snd_wnd = 65535;
-		s->tcp.info_len = 240;
-		s->tcp.bytes_acked = (uint64_t)round * (i % 1000) * 100;
-		s->tcp.bytes_received = (uint64_t)round * (i % 100) * 10;
+		snapshot_ext(snap, s)->tcp.rtt_us = 1000 + (uint32_t)(i % 500);
+		snapshot_ext(snap, s)->tcp.snd_cwnd = 10;
+		snapshot_ext(snap, s)->tcp.snd_wnd = 65535;
+		snapshot_ext(snap, s)->tcp.info_len = 240;
+		snapshot_ext(snap, s)->tcp.bytes_acked = (uint64_t)round * (i % 1000) * 100;
+		snapshot_ext(snap, s)->tcp.bytes_received = (uint64_t)round * (i % 100) * 10;
 	}
 	snapshot_finish(snap);
 	snap->taken_ms = (int64_t)round * 1000;

@@ -66,7 +66,7 @@ static void check_records(const struct snapshot *snap, unsigned proto)
 		if (s->proto != proto || s->key.proto != proto)
 			fuzz_fail("record of another protocol", s, sizeof(*s));
 		/* (name shares its storage with the TCP fields: Unix only) */
-		if (proto == SP_UNIX && s->name_len > SOCK_NAME_MAX)
+		if (proto == SP_UNIX && sock_x(s)->name_len > SOCK_NAME_MAX)
 			fuzz_fail("name longer than sun_path", s, sizeof(*s));
 		if (proto == SP_UNIX && s->family != AF_UNIX)
 			fuzz_fail("Unix record of another family", s, sizeof(*s));
@@ -75,7 +75,7 @@ static void check_records(const struct snapshot *snap, unsigned proto)
 		if (proto == SP_NETLINK && s->family != AF_NETLINK)
 			fuzz_fail("netlink record of another family", s, sizeof(*s));
 		if (proto == SP_NETLINK && (s->has & SOCK_HAS_GROUPS) &&
-		    s->nl.ngroups % 32)
+		    sock_x(s)->nl.ngroups % 32)
 			fuzz_fail("netlink groups not in whole words", s, sizeof(*s));
 		if (proto != SP_UNIX && proto != SP_PACKET && proto != SP_NETLINK &&
 		    s->family != AF_INET && s->family != AF_INET6)

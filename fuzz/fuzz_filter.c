@@ -23,6 +23,7 @@
 #include "procmap.h"
 #include "sock.h"
 #include "xalloc.h"
+#include "utext.h"
 
 /* Longer inputs only test the length check again and again. */
 #define FUZZ_FILTER_MAX (FILTER_MAX_LEN + 64)
@@ -125,8 +126,8 @@ static void unix_sock(struct sock *s, const char *name, size_t len, unsigned typ
 	s->type = (uint8_t)type;
 	s->state = (uint8_t)state;
 	s->has = SOCK_HAS_NAME | SOCK_HAS_UID | SOCK_HAS_PEER;
-	memcpy(s->name, name, len);
-	s->name_len = (uint8_t)len;
+	memcpy(ut_ext(s)->name, name, len);
+	ut_ext(s)->name_len = (uint8_t)len;
 	s->inode = s->key.inode = inode;
 	s->cookie = s->key.cookie = inode + 1000u;
 	s->uid = 65534;

@@ -178,6 +178,7 @@ struct app {
 	destroy_fn destroy;   /* NULL: not available */
 	void *destroy_ctx;
 	struct sock destroy_sock; /* a copy: the snapshot may change meanwhile */
+	struct sock_ext destroy_x; /* its side part (destroy_sock.x points here) */
 	char destroy_desc[512];   /* escaped: how the prompt names it */
 
 	/* one-line message in the footer */

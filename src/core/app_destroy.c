@@ -41,6 +41,10 @@ unsigned app_destroy_ask(struct app *a, int64_t now)
 		return APP_REDRAW;
 	}
 	a->destroy_sock = *r->s;
+	if (r->s->x) {
+		a->destroy_x = *r->s->x;
+		a->destroy_sock.x = &a->destroy_x;
+	}
 	destroy_describe(&b, r->s, a->table.pm, a->cs);
 	snprintf(a->destroy_desc, sizeof(a->destroy_desc), "%s", b.data ? b.data : "");
 	buf_free(&b);

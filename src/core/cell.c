@@ -352,18 +352,18 @@ size_t cell_format(struct buf *out, enum col c, const struct sock *s,
 		return svc ? esc_display(out, svc, len, ctx->cs) : 0;
 	}
 	case COL_RTT:
-		if (has_tcp(s) && s->tcp.rtt_us) {
-			cell_usec(s->tcp.rtt_us, tmp, sizeof(tmp));
+		if (has_tcp(s) && sock_x(s)->tcp.rtt_us) {
+			cell_usec(sock_x(s)->tcp.rtt_us, tmp, sizeof(tmp));
 			buf_puts(out, tmp);
 		}
 		break;
 	case COL_CWND:
 		if (has_tcp(s))
-			buf_printf(out, "%u", s->tcp.snd_cwnd);
+			buf_printf(out, "%u", sock_x(s)->tcp.snd_cwnd);
 		break;
 	case COL_RETRANS:
 		if (has_tcp(s))
-			buf_printf(out, "%u", s->tcp.total_retrans);
+			buf_printf(out, "%u", sock_x(s)->tcp.total_retrans);
 		break;
 	case COL_RX:
 	case COL_TX:
@@ -383,9 +383,9 @@ size_t cell_format(struct buf *out, enum col c, const struct sock *s,
 		break;
 	case COL_SKMEM:
 		if (s->has & SOCK_HAS_MEM)
-			buf_printf(out, "(r%u,rb%u,t%u,tb%u,f%u,w%u,o%u,bl%u,d%u)", s->rmem_alloc,
-				   s->rcvbuf, s->wmem_alloc, s->sndbuf, s->fwd_alloc,
-				   s->wmem_queued, s->optmem, s->backlog, s->drops);
+			buf_printf(out, "(r%u,rb%u,t%u,tb%u,f%u,w%u,o%u,bl%u,d%u)", sock_x(s)->rmem_alloc,
+				   sock_x(s)->rcvbuf, sock_x(s)->wmem_alloc, sock_x(s)->sndbuf, sock_x(s)->fwd_alloc,
+				   sock_x(s)->wmem_queued, sock_x(s)->optmem, sock_x(s)->backlog, sock_x(s)->drops);
 		break;
 	case COL_TIMER:
 		if ((s->family == AF_INET || s->family == AF_INET6) && s->timer)
@@ -404,7 +404,7 @@ static uint64_t mem_key(const struct sock *s)
 {
 	if (!(s->has & SOCK_HAS_MEM))
 		return 0;
-	return 1 + (uint64_t)s->rmem_alloc + s->wmem_queued;
+	return 1 + (uint64_t)sock_x(s)->rmem_alloc + sock_x(s)->wmem_queued;
 }
 
 /* Timer sorts by whether one runs, then by when it fires. */
@@ -437,12 +437,12 @@ static void kind_words(const struct sock *s, bool peer, uint64_t *hi, uint64_t *
 {
 	*hi = *lo = 0;
 	if (s->family == AF_PACKET && !peer) {
-		*hi = (uint64_t)s->pkt.ethproto << 32 | s->ifindex;
+		*hi = (uint64_t)sock_x(s)->pkt.ethproto << 32 | s->ifindex;
 	} else if (s->family == AF_NETLINK && !peer) {
-		*hi = (uint64_t)s->nl.protocol << 32 | s->nl.portid;
-	} else if (s->family == AF_NETLINK && s->nl.connected) {
-		*hi = (uint64_t)1 << 32 | s->nl.dst_group;
-		*lo = s->nl.dst_portid;
+		*hi = (uint64_t)sock_x(s)->nl.protocol << 32 | sock_x(s)->nl.portid;
+	} else if (s->family == AF_NETLINK && sock_x(s)->nl.connected) {
+		*hi = (uint64_t)1 << 32 | sock_x(s)->nl.dst_group;
+		*lo = sock_x(s)->nl.dst_portid;
 	}
 }
 
@@ -475,10 +475,10 @@ static int cmp_addr(const struct sock *a, const struct sock *b, bool peer)
 	}
 	if (peer)
 		return cmp_u64(a->peer_inode, b->peer_inode);
-	r = memcmp(a->name, b->name, a->name_len < b->name_len ? a->name_len : b->name_len);
+	r = memcmp(sock_x(a)->name, sock_x(b)->name, sock_x(a)->name_len < sock_x(b)->name_len ? sock_x(a)->name_len : sock_x(b)->name_len);
 	if (r)
 		return r;
-	return cmp_u64(a->name_len, b->name_len);
+	return cmp_u64(sock_x(a)->name_len, sock_x(b)->name_len);
 }
 
 /* The first owner's command name (for a connection waiting for accept(),
@@ -582,11 +582,11 @@ static int cmp_primary(enum col c, const struct sock *a, const struct diff_entry
 	case COL_SERVICE:
 		return cmp_service(a, b, pm);
 	case COL_RTT:
-		return cmp_tcp(a, b, a->tcp.rtt_us, b->tcp.rtt_us);
+		return cmp_tcp(a, b, sock_x(a)->tcp.rtt_us, sock_x(b)->tcp.rtt_us);
 	case COL_CWND:
-		return cmp_tcp(a, b, a->tcp.snd_cwnd, b->tcp.snd_cwnd);
+		return cmp_tcp(a, b, sock_x(a)->tcp.snd_cwnd, sock_x(b)->tcp.snd_cwnd);
 	case COL_RETRANS:
-		return cmp_tcp(a, b, a->tcp.total_retrans, b->tcp.total_retrans);
+		return cmp_tcp(a, b, sock_x(a)->tcp.total_retrans, sock_x(b)->tcp.total_retrans);
 	case COL_RX:
 		return cmp_rate(da, db, true);
 	case COL_TX:
@@ -680,11 +680,11 @@ static bool addr_key(const struct sock *s, bool peer, uint64_t w[3])
 		w[2] = 0;
 		return true;
 	}
-	w[0] = (uint64_t)rank << 56 | be_bytes(s->name, s->name_len < 7 ? s->name_len : 7) >> 8;
-	w[1] = s->name_len > 7 ? be_bytes(s->name + 7, s->name_len - 7u) : 0;
-	w[2] = (s->name_len > 15 ? be_bytes(s->name + 15, s->name_len - 15u) >> 8 << 8 : 0) |
-	       (s->name_len <= 22 ? s->name_len : 23u);
-	return s->name_len <= 22;
+	w[0] = (uint64_t)rank << 56 | be_bytes(sock_x(s)->name, sock_x(s)->name_len < 7 ? sock_x(s)->name_len : 7) >> 8;
+	w[1] = sock_x(s)->name_len > 7 ? be_bytes(sock_x(s)->name + 7, sock_x(s)->name_len - 7u) : 0;
+	w[2] = (sock_x(s)->name_len > 15 ? be_bytes(sock_x(s)->name + 15, sock_x(s)->name_len - 15u) >> 8 << 8 : 0) |
+	       (sock_x(s)->name_len <= 22 ? sock_x(s)->name_len : 23u);
+	return sock_x(s)->name_len <= 22;
 }
 
 static uint64_t state_rank(const struct sock *s)
@@ -792,9 +792,9 @@ bool cell_sortkey(enum col c, const struct sock *s, const struct diff_entry *d,
 	case COL_INODE: w[0] = s->inode; return true;
 	case COL_NETNS: w[0] = s->key.netns; return true;
 	case COL_SERVICE: return service_key(s, pm, w);
-	case COL_RTT: w[0] = tcp_key(s, s->tcp.rtt_us); return true;
-	case COL_CWND: w[0] = tcp_key(s, s->tcp.snd_cwnd); return true;
-	case COL_RETRANS: w[0] = tcp_key(s, s->tcp.total_retrans); return true;
+	case COL_RTT: w[0] = tcp_key(s, sock_x(s)->tcp.rtt_us); return true;
+	case COL_CWND: w[0] = tcp_key(s, sock_x(s)->tcp.snd_cwnd); return true;
+	case COL_RETRANS: w[0] = tcp_key(s, sock_x(s)->tcp.total_retrans); return true;
 	case COL_RX: w[0] = rate_key(rates, d ? d->rx_rate : 0); return true;
 	case COL_TX: w[0] = rate_key(rates, d ? d->tx_rate : 0); return true;
 	case COL_SPARK: w[0] = rate_key(rates, d ? d->rx_rate + d->tx_rate : 0); return true;

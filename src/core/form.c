@@ -582,8 +582,8 @@ static int holder_score(const struct sock *s, enum ep_transport t, const struct 
 		if (s->proto != SP_UNIX || !path || !(s->has & SOCK_HAS_NAME))
 			return 0;
 		n = strlen(path);
-		if (s->name_len < n || memcmp(s->name, path, n) ||
-		    (s->name_len > n && s->name[n] != '\0'))
+		if (sock_x(s)->name_len < n || memcmp(sock_x(s)->name, path, n) ||
+		    (sock_x(s)->name_len > n && sock_x(s)->name[n] != '\0'))
 			return 0;
 		return s->state == SS_LISTEN || s->type == SOCK_DGRAM ? 2 : 1;
 	}

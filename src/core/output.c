@@ -179,15 +179,15 @@ size_t output_addr(struct buf *out, const struct sock *s, bool peer, enum esc_ch
 		}
 		return out->len - before;
 	}
-	if (!(s->has & SOCK_HAS_NAME) || !s->name_len) {
+	if (!(s->has & SOCK_HAS_NAME) || !sock_x(s)->name_len) {
 		buf_puts(out, "*");
 		return 1;
 	}
 	if (sock_is_abstract(s)) {
 		buf_putc(out, '@');
-		return 1 + esc_display(out, s->name + 1, s->name_len - 1u, cs);
+		return 1 + esc_display(out, sock_x(s)->name + 1, sock_x(s)->name_len - 1u, cs);
 	}
-	return esc_display(out, s->name, strnlen(s->name, s->name_len), cs);
+	return esc_display(out, sock_x(s)->name, strnlen(sock_x(s)->name, sock_x(s)->name_len), cs);
 }
 
 size_t output_users(struct buf *out, const struct procmap *pm, const struct sock *s,
@@ -517,36 +517,36 @@ static void json_str(struct buf *out, const void *p, size_t n)
 static void json_kind_endpoint(struct buf *out, const struct sock *s, bool peer)
 {
 	if (s->family == AF_PACKET && !peer) {
-		const char *pn = sockkind_ethproto_name(s->pkt.ethproto);
+		const char *pn = sockkind_ethproto_name(sock_x(s)->pkt.ethproto);
 
 		buf_puts(out, "{\"protocol\": ");
 		if (pn)
 			json_str(out, pn, strlen(pn));
 		else
-			buf_printf(out, "\"0x%04x\"", s->pkt.ethproto);
+			buf_printf(out, "\"0x%04x\"", sock_x(s)->pkt.ethproto);
 		buf_puts(out, ", \"ifname\": ");
 		if ((s->has & SOCK_HAS_PKTINFO) && s->ifindex && (s->has & SOCK_HAS_IFNAME) &&
-		    s->pkt.ifname[0])
-			json_str(out, s->pkt.ifname, strnlen(s->pkt.ifname, sizeof(s->pkt.ifname)));
+		    sock_x(s)->pkt.ifname[0])
+			json_str(out, sock_x(s)->pkt.ifname, strnlen(sock_x(s)->pkt.ifname, sizeof(sock_x(s)->pkt.ifname)));
 		else
 			buf_puts(out, "null");
 		buf_putc(out, '}');
 		return;
 	}
 	if (s->family == AF_NETLINK && !peer) {
-		const char *pn = sockkind_netlink_name(s->nl.protocol);
+		const char *pn = sockkind_netlink_name(sock_x(s)->nl.protocol);
 
 		buf_puts(out, "{\"protocol\": ");
 		if (pn)
 			json_str(out, pn, strlen(pn));
 		else
-			buf_printf(out, "\"%u\"", s->nl.protocol);
-		buf_printf(out, ", \"portid\": %d}", (int32_t)s->nl.portid);
+			buf_printf(out, "\"%u\"", sock_x(s)->nl.protocol);
+		buf_printf(out, ", \"portid\": %d}", (int32_t)sock_x(s)->nl.portid);
 		return;
 	}
-	if (s->family == AF_NETLINK && s->nl.connected) {
-		buf_printf(out, "{\"group\": %u, \"portid\": %d}", s->nl.dst_group,
-			   (int32_t)s->nl.dst_portid);
+	if (s->family == AF_NETLINK && sock_x(s)->nl.connected) {
+		buf_printf(out, "{\"group\": %u, \"portid\": %d}", sock_x(s)->nl.dst_group,
+			   (int32_t)sock_x(s)->nl.dst_portid);
 		return;
 	}
 	buf_puts(out, "null");
@@ -557,37 +557,37 @@ static void json_kind(struct buf *out, const struct sock *s)
 {
 	if (s->proto == SP_PACKET) {
 		buf_printf(out, ", \"packet\": {\"protocol\": %u, \"type\": \"%s\", \"ifindex\": ",
-			   s->pkt.ethproto, s->type == SOCK_DGRAM ? "dgram" : "raw");
+			   sock_x(s)->pkt.ethproto, s->type == SOCK_DGRAM ? "dgram" : "raw");
 		if (s->has & SOCK_HAS_PKTINFO)
 			buf_printf(out, "%u, \"version\": %u, \"copy_thresh\": %u, \"flags\": %u",
-				   s->ifindex, s->pkt.version, s->pkt.copy_thresh, s->pkt.flags);
+				   s->ifindex, sock_x(s)->pkt.version, sock_x(s)->pkt.copy_thresh, sock_x(s)->pkt.flags);
 		else
 			buf_puts(out, "null");
 		if (s->has & SOCK_HAS_FANOUT)
 			buf_printf(out, ", \"fanout\": {\"id\": %u, \"type\": %u}",
-				   s->pkt.fanout & 0xffff, s->pkt.fanout >> 16);
+				   sock_x(s)->pkt.fanout & 0xffff, sock_x(s)->pkt.fanout >> 16);
 		buf_putc(out, '}');
 	} else if (s->proto == SP_NETLINK) {
 		buf_printf(out, ", \"netlink\": {\"protocol\": %u, \"portid\": %d, "
 			   "\"dst_portid\": %d, \"dst_group\": %u, \"groups\": ",
-			   s->nl.protocol, (int32_t)s->nl.portid, (int32_t)s->nl.dst_portid,
-			   s->nl.dst_group);
+			   sock_x(s)->nl.protocol, (int32_t)sock_x(s)->nl.portid, (int32_t)sock_x(s)->nl.dst_portid,
+			   sock_x(s)->nl.dst_group);
 		if (s->has & SOCK_HAS_GROUPS) {
 			unsigned shown = 0;
-			unsigned bits = s->nl.ngroups < SOCK_NL_GROUP_WORDS * 32 ? s->nl.ngroups
+			unsigned bits = sock_x(s)->nl.ngroups < SOCK_NL_GROUP_WORDS * 32 ? sock_x(s)->nl.ngroups
 										 : SOCK_NL_GROUP_WORDS * 32;
 
 			buf_putc(out, '[');
 			for (unsigned g = 0; g < bits; g++)
-				if (s->nl.groups[g / 32] & (1u << (g % 32)))
+				if (sock_x(s)->nl.groups[g / 32] & (1u << (g % 32)))
 					buf_printf(out, "%s%u", shown++ ? ", " : "", g + 1);
 			buf_putc(out, ']');
 		} else {
 			buf_puts(out, "null");
 		}
-		buf_printf(out, ", \"flags\": %u}", s->nl.flags);
+		buf_printf(out, ", \"flags\": %u}", sock_x(s)->nl.flags);
 	} else if (s->proto == SP_MPTCP && (s->has & SOCK_HAS_MPTCP)) {
-		const struct sock_mptcp *m = &s->mptcp;
+		const struct sock_mptcp *m = &sock_x(s)->mptcp;
 
 		buf_printf(out, ", \"mptcp\": {\"subflows\": %u, \"subflows_max\": %u, "
 			   "\"add_addr_signal\": %u, \"add_addr_accepted\": %u, "
@@ -617,23 +617,23 @@ static void json_endpoint(struct buf *out, const struct sock *s, bool peer)
 		json_kind_endpoint(out, s, peer);
 		return;
 	}
-	if (peer || !(s->has & SOCK_HAS_NAME) || !s->name_len) {
+	if (peer || !(s->has & SOCK_HAS_NAME) || !sock_x(s)->name_len) {
 		buf_puts(out, "null");
 		return;
 	}
 	buf_puts(out, "{\"path\": \"");
 	if (sock_is_abstract(s)) {
 		buf_putc(out, '@');
-		esc_json(out, s->name + 1, s->name_len - 1u);
+		esc_json(out, sock_x(s)->name + 1, sock_x(s)->name_len - 1u);
 	} else {
-		esc_json(out, s->name, strnlen(s->name, s->name_len));
+		esc_json(out, sock_x(s)->name, strnlen(sock_x(s)->name, sock_x(s)->name_len));
 	}
 	buf_puts(out, "\"}");
 }
 
 static void json_tcp(struct buf *out, const struct sock *s)
 {
-	const struct sock_tcp *t = &s->tcp;
+	const struct sock_tcp *t = &sock_x(s)->tcp;
 
 	buf_printf(out, ", \"tcp_info\": {\"rtt_us\": %u, \"rttvar_us\": %u, "
 		   "\"cwnd\": %u, \"ssthresh\": %u, \"retrans\": %u, "
@@ -649,7 +649,7 @@ static void json_tcp(struct buf *out, const struct sock *s)
 		   t->rto_us, t->unacked, t->lost);
 	if (s->has & SOCK_HAS_CONG) {
 		buf_puts(out, ", \"congestion\": ");
-		json_str(out, s->cong, strnlen(s->cong, sizeof(s->cong)));
+		json_str(out, sock_x(s)->cong, strnlen(sock_x(s)->cong, sizeof(sock_x(s)->cong)));
 	}
 	buf_putc(out, '}');
 }
@@ -898,7 +898,7 @@ static void write_csv(struct sink *k, const struct output_ctx *ctx,
 		} else {
 			buf_reset(&f);
 			if (s->family == AF_PACKET || s->family == AF_NETLINK ||
-			    ((s->has & SOCK_HAS_NAME) && s->name_len))
+			    ((s->has & SOCK_HAS_NAME) && sock_x(s)->name_len))
 				output_addr(&f, s, false, ctx->cs);
 			csv_field(out, f.data ? f.data : "", f.len);
 			buf_puts(out, ",,,,");

@@ -84,7 +84,7 @@ static void x_rtt(struct buf *o, const struct sock *s, enum esc_charset cs)
 {
 	(void)cs;
 	if (has_tcp(s))
-		buf_printf(o, "%.3f/%.3f", s->tcp.rtt_us / 1000.0, s->tcp.rttvar_us / 1000.0);
+		buf_printf(o, "%.3f/%.3f", sock_x(s)->tcp.rtt_us / 1000.0, sock_x(s)->tcp.rttvar_us / 1000.0);
 }
 
 #define X_TCP_U(name, expr)                                                         \
@@ -94,42 +94,42 @@ static void x_rtt(struct buf *o, const struct sock *s, enum esc_charset cs)
 		if (has_tcp(s))                                                     \
 			buf_printf(o, "%llu", (unsigned long long)(expr));          \
 	}
-X_TCP_U(x_cwnd, s->tcp.snd_cwnd)
-X_TCP_U(x_ssthresh, s->tcp.snd_ssthresh)
-X_TCP_U(x_mss, s->tcp.snd_mss)
-X_TCP_U(x_rcv_mss, s->tcp.rcv_mss)
-X_TCP_U(x_rttvar_us, s->tcp.rttvar_us)
-X_TCP_U(x_rtt_us, s->tcp.rtt_us)
-X_TCP_U(x_retrans1, s->tcp.retrans)
-X_TCP_U(x_total_retrans, s->tcp.total_retrans)
-X_TCP_U(x_bytes_acked, s->tcp.bytes_acked)
-X_TCP_U(x_bytes_received, s->tcp.bytes_received)
-X_TCP_U(x_bytes_sent, s->tcp.bytes_sent)
-X_TCP_U(x_delivery, s->tcp.delivery_rate)
-X_TCP_U(x_rto_us, s->tcp.rto_us)
-X_TCP_U(x_unacked, s->tcp.unacked)
-X_TCP_U(x_lost, s->tcp.lost)
+X_TCP_U(x_cwnd, sock_x(s)->tcp.snd_cwnd)
+X_TCP_U(x_ssthresh, sock_x(s)->tcp.snd_ssthresh)
+X_TCP_U(x_mss, sock_x(s)->tcp.snd_mss)
+X_TCP_U(x_rcv_mss, sock_x(s)->tcp.rcv_mss)
+X_TCP_U(x_rttvar_us, sock_x(s)->tcp.rttvar_us)
+X_TCP_U(x_rtt_us, sock_x(s)->tcp.rtt_us)
+X_TCP_U(x_retrans1, sock_x(s)->tcp.retrans)
+X_TCP_U(x_total_retrans, sock_x(s)->tcp.total_retrans)
+X_TCP_U(x_bytes_acked, sock_x(s)->tcp.bytes_acked)
+X_TCP_U(x_bytes_received, sock_x(s)->tcp.bytes_received)
+X_TCP_U(x_bytes_sent, sock_x(s)->tcp.bytes_sent)
+X_TCP_U(x_delivery, sock_x(s)->tcp.delivery_rate)
+X_TCP_U(x_rto_us, sock_x(s)->tcp.rto_us)
+X_TCP_U(x_unacked, sock_x(s)->tcp.unacked)
+X_TCP_U(x_lost, sock_x(s)->tcp.lost)
 
 static void x_retrans(struct buf *o, const struct sock *s, enum esc_charset cs)
 {
 	(void)cs;
 	if (has_tcp(s))
-		buf_printf(o, "%u/%u", s->tcp.retrans, s->tcp.total_retrans);
+		buf_printf(o, "%u/%u", sock_x(s)->tcp.retrans, sock_x(s)->tcp.total_retrans);
 }
 
 static void x_cong(struct buf *o, const struct sock *s, enum esc_charset cs)
 {
 	if (s->proto == SP_TCP && (s->has & SOCK_HAS_CONG))
-		esc_display(o, s->cong, strnlen(s->cong, sizeof(s->cong)), cs);
+		esc_display(o, sock_x(s)->cong, strnlen(sock_x(s)->cong, sizeof(sock_x(s)->cong)), cs);
 }
 
 static void x_skmem(struct buf *o, const struct sock *s, enum esc_charset cs)
 {
 	(void)cs;
 	if (s->has & SOCK_HAS_MEM)
-		buf_printf(o, "(r%u,rb%u,t%u,tb%u,f%u,w%u,o%u,bl%u,d%u)", s->rmem_alloc,
-			   s->rcvbuf, s->wmem_alloc, s->sndbuf, s->fwd_alloc, s->wmem_queued,
-			   s->optmem, s->backlog, s->drops);
+		buf_printf(o, "(r%u,rb%u,t%u,tb%u,f%u,w%u,o%u,bl%u,d%u)", sock_x(s)->rmem_alloc,
+			   sock_x(s)->rcvbuf, sock_x(s)->wmem_alloc, sock_x(s)->sndbuf, sock_x(s)->fwd_alloc, sock_x(s)->wmem_queued,
+			   sock_x(s)->optmem, sock_x(s)->backlog, sock_x(s)->drops);
 }
 
 #define X_MEM_U(name, field)                                                        \
@@ -137,7 +137,7 @@ static void x_skmem(struct buf *o, const struct sock *s, enum esc_charset cs)
 	{                                                                           \
 		(void)cs;                                                           \
 		if (s->has & SOCK_HAS_MEM)                                          \
-			buf_printf(o, "%u", s->field);                              \
+			buf_printf(o, "%u", sock_x(s)->field);                              \
 	}
 X_MEM_U(x_rmem, rmem_alloc)
 X_MEM_U(x_rcvbuf, rcvbuf)
@@ -332,8 +332,8 @@ void output_extra_json(struct buf *out, unsigned extra, const struct sock *s)
 			   "\"wmem_alloc\": %u, \"sndbuf\": %u, \"fwd_alloc\": %u, "
 			   "\"wmem_queued\": %u, \"optmem\": %u, \"backlog\": %u, "
 			   "\"drops\": %u}",
-			   s->rmem_alloc, s->rcvbuf, s->wmem_alloc, s->sndbuf, s->fwd_alloc,
-			   s->wmem_queued, s->optmem, s->backlog, s->drops);
+			   sock_x(s)->rmem_alloc, sock_x(s)->rcvbuf, sock_x(s)->wmem_alloc, sock_x(s)->sndbuf, sock_x(s)->fwd_alloc,
+			   sock_x(s)->wmem_queued, sock_x(s)->optmem, sock_x(s)->backlog, sock_x(s)->drops);
 	if ((extra & OPT_X_TIMERS) && is_inet(s))
 		buf_printf(out, ", \"timer\": {\"name\": \"%s\", \"expires_ms\": %u, "
 			   "\"retrans\": %u}",

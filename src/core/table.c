@@ -162,16 +162,16 @@ static uint64_t fingerprint(const struct table *t, const struct fp_cols *fc,
 	h = mix(h, s->peer_inode);
 	h = mix_bytes(h, s->laddr, sizeof(s->laddr));
 	h = mix_bytes(h, s->raddr, sizeof(s->raddr));
-	h = mix_bytes(h, s->name, s->name_len);
+	h = mix_bytes(h, sock_x(s)->name, sock_x(s)->name_len);
 	if (s->proto == SP_PACKET)
-		h = mix_bytes(h, &s->pkt, sizeof(s->pkt));
+		h = mix_bytes(h, &sock_x(s)->pkt, sizeof(sock_x(s)->pkt));
 	else if (s->proto == SP_NETLINK)
-		h = mix_bytes(h, &s->nl, sizeof(s->nl));
+		h = mix_bytes(h, &sock_x(s)->nl, sizeof(sock_x(s)->nl));
 	h = mix(h, (uint64_t)s->ifindex << 8 | s->source);
 	h = mix(h, s->has);
 	if (fc->tcp)
-		h = mix(h, (uint64_t)s->tcp.rtt_us << 32 ^ (uint64_t)s->tcp.snd_cwnd << 16 ^
-				   s->tcp.total_retrans);
+		h = mix(h, (uint64_t)sock_x(s)->tcp.rtt_us << 32 ^ (uint64_t)sock_x(s)->tcp.snd_cwnd << 16 ^
+				   sock_x(s)->tcp.total_retrans);
 	if (d && fc->rates) {
 		uint32_t bits[2];
 
@@ -378,7 +378,7 @@ static uint64_t sortkey_fp(const struct sortkey *k, const struct sock *s)
 		h ^= h >> 31;
 	}
 	if (k->exact != (SK_PRIMARY | SK_LOCAL) && s->family == AF_UNIX)
-		h = mix_bytes(h, s->name, s->name_len);
+		h = mix_bytes(h, sock_x(s)->name, sock_x(s)->name_len);
 	return h;
 }
 
@@ -694,6 +694,10 @@ static void remember_selected(struct table *t)
 	s = snapshot_find(&t->snaps[t->cur], &t->sel_key);
 	if (s) {
 		t->last_sel = *s;
+		if (s->x) {
+			t->last_sel_x = *s->x;
+			t->last_sel.x = &t->last_sel_x;
+		}
 		t->have_last_sel = true;
 	}
 }

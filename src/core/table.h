@@ -114,6 +114,7 @@ struct table {
 	size_t top;  /* first row shown */
 	size_t page; /* rows that fit (table_set_page) */
 	struct sock last_sel; /* the selected socket as the last snapshot had it */
+	struct sock_ext last_sel_x; /* its side part (last_sel.x points here) */
 	bool have_last_sel;
 
 	/* search and filter */

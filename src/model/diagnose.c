@@ -57,7 +57,7 @@ static bool any_recent(const struct hist_entry *h, enum hist_series s, size_t k)
 bool diag_zero_window(const struct diag_in *in)
 {
 	const struct sock *s = in->s;
-	const struct sock_tcp *t = &s->tcp;
+	const struct sock_tcp *t = &sock_x(s)->tcp;
 
 	if (!tcp_info_of(s) || !sending_state(s->state))
 		return false;
@@ -72,7 +72,7 @@ bool diag_zero_window(const struct diag_in *in)
 bool diag_loss(const struct diag_in *in)
 {
 	const struct sock *s = in->s;
-	const struct sock_tcp *t = &s->tcp;
+	const struct sock_tcp *t = &sock_x(s)->tcp;
 
 	if (!tcp_info_of(s) || !sending_state(s->state) || !s->send_q)
 		return false;
@@ -111,7 +111,7 @@ bool diag_syn_sent(const struct diag_in *in)
 	if (s->proto != SP_TCP || s->state != SS_SYN_SENT)
 		return false;
 	return s->retrans > 0 ||
-	       (tcp_info_of(s) && (s->tcp.retransmits > 0 || s->tcp.backoff > 0));
+	       (tcp_info_of(s) && (sock_x(s)->tcp.retransmits > 0 || sock_x(s)->tcp.backoff > 0));
 }
 
 bool diag_orphan_fin(const struct diag_in *in)

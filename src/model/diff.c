@@ -16,6 +16,7 @@ void diff_free(struct diff *d)
 {
 	free(d->e);
 	free(d->gone);
+	free(d->gone_x);
 	free(d->matched);
 	diff_init(d);
 }
@@ -36,8 +37,8 @@ static bool sock_changed(const struct sock *a, const struct sock *b)
 	if (a->inode != b->inode || a->listener_inode != b->listener_inode)
 		return true;
 	if ((a->has & SOCK_HAS_TCP) && (b->has & SOCK_HAS_TCP))
-		return a->tcp.bytes_received != b->tcp.bytes_received ||
-		       a->tcp.bytes_acked != b->tcp.bytes_acked;
+		return sock_x(a)->tcp.bytes_received != sock_x(b)->tcp.bytes_received ||
+		       sock_x(a)->tcp.bytes_acked != sock_x(b)->tcp.bytes_acked;
 	return false;
 }
 
@@ -112,8 +113,8 @@ void diff_compute(struct diff *d, const struct snapshot *cur,
 			d->nchanged++;
 		}
 		if ((s->has & SOCK_HAS_TCP) && (p->has & SOCK_HAS_TCP) && dt > 0) {
-			e->rx_rate = (float)rate(s->tcp.bytes_received, p->tcp.bytes_received, dt);
-			e->tx_rate = (float)rate(s->tcp.bytes_acked, p->tcp.bytes_acked, dt);
+			e->rx_rate = (float)rate(sock_x(s)->tcp.bytes_received, sock_x(p)->tcp.bytes_received, dt);
+			e->tx_rate = (float)rate(sock_x(s)->tcp.bytes_acked, sock_x(p)->tcp.bytes_acked, dt);
 			e->flags |= DIFF_RATES;
 		}
 	}
@@ -128,6 +129,14 @@ void diff_compute(struct diff *d, const struct snapshot *cur,
 		if (cur_scope && !sock_in_scope(cur_scope, p))
 			continue;
 		xgrow((void **)&d->gone, &d->gone_cap, d->ngone + 1, sizeof(*d->gone));
+		xgrow((void **)&d->gone_x, &d->gone_x_cap, d->ngone + 1, sizeof(*d->gone_x));
+		d->gone_x[d->ngone] = *sock_x(p);
 		d->gone[d->ngone++] = *p;
 	}
+	/* the copies outlive prev, whose side storage the next dump reuses:
+	 * their side parts are the diff's own (pointed to once gone_x has
+	 * stopped moving) */
+	for (size_t k = 0; k < d->ngone; k++)
+		if (d->gone[k].x)
+			d->gone[k].x = &d->gone_x[k];
 }

@@ -50,6 +50,8 @@ struct diff {
 	size_t n, cap;
 	struct sock *gone;    /* copies of the records that disappeared */
 	size_t ngone, gone_cap;
+	struct sock_ext *gone_x; /* their side parts (gone[k].x: &gone_x[k] or NULL) */
+	size_t gone_x_cap;
 	size_t nnew, nchanged;
 	uint64_t *matched;    /* scratch: bit per record of prev, found in cur */
 	size_t matched_cap;

@@ -18,6 +18,8 @@ void ev_log_init(struct ev_log *l, size_t cap, int64_t now)
 
 void ev_log_free(struct ev_log *l)
 {
+	for (size_t i = 0; l->ring && i < l->n; i++)
+		free(l->ring[(l->head + i) % l->cap].sock.x);
 	free(l->ring);
 	l->ring = NULL;
 	l->n = 0;
@@ -30,13 +32,18 @@ void ev_log_push(struct ev_log *l, const struct ev_event *e)
 		l->ring = xcalloc(l->cap, sizeof(*l->ring));
 	if (e->kind < EV_KIND_MAX_)
 		l->total[e->kind]++;
+	/* the log outlives the snapshots: each event keeps its own copy of
+	 * its socket's side part */
 	if (l->n == l->cap) {
+		free(l->ring[l->head].sock.x);
 		l->ring[l->head] = *e;
+		l->ring[l->head].sock.x = sock_ext_dup(e->sock.x);
 		l->head = (l->head + 1) % l->cap;
 		l->dropped++;
 		return;
 	}
 	l->ring[(l->head + l->n) % l->cap] = *e;
+	l->ring[(l->head + l->n) % l->cap].sock.x = sock_ext_dup(e->sock.x);
 	l->n++;
 }
 
@@ -205,6 +212,8 @@ void ev_tracker_free(struct ev_tracker *t)
 	free(t->side_next);
 	free(t->matched);
 	free(t->dead);
+	for (size_t i = 0; i < t->npend; i++)
+		free(t->pend[i].sock.x);
 	free(t->pend);
 	keyidx_free(&t->dead_idx);
 	keyidx_free(&t->pend_idx);
@@ -477,6 +486,7 @@ void ev_tracker_dump(struct ev_tracker *t, const struct snapshot *cur,
 
 		if (!pp->done && dead_find(t, &pp->sock.key) < 0)
 			gone_from_dump(t, &pp->sock, &pp->side, now);
+		free(pp->sock.x);
 	}
 	free(old_pend);
 
@@ -493,6 +503,8 @@ void ev_tracker_dump(struct ev_tracker *t, const struct snapshot *cur,
 		if (t->destroy_on && tracks_destroy(p)) {
 			xgrow((void **)&t->pend, &t->pend_cap, t->npend + 1, sizeof(*t->pend));
 			t->pend[t->npend].sock = *p;
+			/* it waits past the dump that had it: a copy of its own */
+			t->pend[t->npend].sock.x = sock_ext_dup(p->x);
 			t->pend[t->npend].side = t->side[i];
 			t->pend[t->npend].done = false;
 			t->npend++;

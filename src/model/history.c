@@ -165,7 +165,7 @@ static void record(struct history *h, struct hist_entry *e, const struct sock *s
 	bool has_loss = false;
 
 	if (tcp) {
-		const struct sock_tcp *t = &s->tcp;
+		const struct sock_tcp *t = &sock_x(s)->tcp;
 		uint64_t drx, dtx;
 
 		if (!(e->flags & HE_BASES)) {
@@ -188,7 +188,7 @@ static void record(struct history *h, struct hist_entry *e, const struct sock *s
 		loss = t->total_retrans;
 		has_loss = true;
 	} else if (s->proto != SP_TCP && (s->has & SOCK_HAS_DROPS)) {
-		loss = s->drops;
+		loss = sock_x(s)->drops;
 		has_loss = true;
 	}
 	if (has_loss) {
@@ -215,8 +215,8 @@ static void record(struct history *h, struct hist_entry *e, const struct sock *s
 	memcpy(e->q[e->head], q, HS_MAX_);
 	e->slot_t = h->now;
 	if (tcp) {
-		e->rx_base = s->tcp.bytes_received;
-		e->tx_base = s->tcp.bytes_acked;
+		e->rx_base = sock_x(s)->tcp.bytes_received;
+		e->tx_base = sock_x(s)->tcp.bytes_acked;
 	}
 	if (has_loss) {
 		e->loss_base = loss;

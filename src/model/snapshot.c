@@ -18,6 +18,9 @@ void snapshot_free(struct snapshot *s)
 {
 	free(s->socks);
 	free(s->index);
+	for (size_t i = 0; i < s->nxblocks; i++)
+		free(s->xblocks[i]);
+	free(s->xblocks);
 	snapshot_init(s);
 }
 
@@ -30,6 +33,7 @@ void snapshot_clear(struct snapshot *s)
 	memset(s->error, 0, sizeof(s->error));
 	s->from_proc = 0;
 	s->taken_ms = 0;
+	s->xused = 0; /* the blocks stay for the next dump */
 }
 
 struct sock *snapshot_add(struct snapshot *s)
@@ -42,10 +46,48 @@ struct sock *snapshot_add(struct snapshot *s)
 	return r;
 }
 
+/* Side parts per block: about 200 KiB. */
+#define SNAP_XBLOCK 1024
+
+struct sock_ext *snapshot_ext(struct snapshot *s, struct sock *r)
+{
+	size_t b = s->xused / SNAP_XBLOCK;
+	struct sock_ext *x;
+
+	if (r->x)
+		return r->x;
+	if (b >= s->nxblocks) {
+		s->xblocks = xreallocarray(s->xblocks, s->nxblocks + 1, sizeof(*s->xblocks));
+		s->xblocks[s->nxblocks++] = xmalloc(SNAP_XBLOCK * sizeof(**s->xblocks));
+	}
+	x = &s->xblocks[b][s->xused++ % SNAP_XBLOCK];
+	memset(x, 0, sizeof(*x));
+	r->x = x;
+	return x;
+}
+
+struct sock *snapshot_add_copy(struct snapshot *s, const struct sock *src)
+{
+	struct sock *r = snapshot_add(s);
+
+	*r = *src;
+	r->x = NULL;
+	if (src->x)
+		*snapshot_ext(s, r) = *src->x;
+	return r;
+}
+
 void snapshot_drop_last(struct snapshot *s)
 {
-	if (s->n)
-		s->n--;
+	const struct sock *r;
+
+	if (!s->n)
+		return;
+	r = &s->socks[--s->n];
+	/* its side part, if it was the last one made, is taken back */
+	if (r->x && s->xused &&
+	    r->x == &s->xblocks[(s->xused - 1) / SNAP_XBLOCK][(s->xused - 1) % SNAP_XBLOCK])
+		s->xused--;
 }
 
 /* Inserts record i; returns the slot of an equal record already there, or
@@ -177,13 +219,13 @@ const struct sock *snapshot_find_peer(const struct snapshot *snap, const struct 
 	}
 	if (s->proto == SP_NETLINK) {
 		/* connected: the socket of that port id, same protocol */
-		if (!s->nl.connected || !s->nl.dst_portid)
+		if (!sock_x(s)->nl.connected || !sock_x(s)->nl.dst_portid)
 			return NULL;
 		for (size_t i = 0; i < snap->n; i++) {
 			const struct sock *r = &snap->socks[i];
 
-			if (r != s && r->proto == SP_NETLINK && r->nl.protocol == s->nl.protocol &&
-			    r->nl.portid == s->nl.dst_portid)
+			if (r != s && r->proto == SP_NETLINK && sock_x(r)->nl.protocol == sock_x(s)->nl.protocol &&
+			    sock_x(r)->nl.portid == sock_x(s)->nl.dst_portid)
 				return r;
 		}
 		return NULL;

@@ -44,6 +44,9 @@ struct snapshot {
 	 * has no diag handler for them: raw); their status is then SNAP_OK */
 	unsigned from_proc;
 	int64_t taken_ms;      /* clock_now_ms() at finish */
+	/* the records' side parts (sock.x), in blocks that never move */
+	struct sock_ext **xblocks;
+	size_t nxblocks, xused;
 };
 
 void snapshot_init(struct snapshot *s);
@@ -53,6 +56,12 @@ void snapshot_free(struct snapshot *s);
 void snapshot_clear(struct snapshot *s);
 /* Appends a zeroed record and returns it (valid until the next add). */
 struct sock *snapshot_add(struct snapshot *s);
+/* The side part of r, a record of s: r->x, made (zeroed) in s's side
+ * storage if r has none yet. Valid until the snapshot is cleared or freed. */
+struct sock_ext *snapshot_ext(struct snapshot *s, struct sock *r);
+/* Appends a copy of src (a record of another snapshot), side part
+ * included, and returns it. */
+struct sock *snapshot_add_copy(struct snapshot *s, const struct sock *src);
 /* Drops the last record added (a parser that finds it malformed). */
 void snapshot_drop_last(struct snapshot *s);
 /* De-duplicates by key (keeping the last copy), builds the index and links

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include "sock.h"
+#include "xalloc.h"
 
 static const char *const proto_names[SP_NPROTO] = { "tcp", "udp", "raw", "unix",
 							   "packet", "netlink", "mptcp" };
@@ -116,7 +117,7 @@ bool sock_in_scope(const struct sock_scope *sc, const struct sock *s)
 
 bool sock_is_abstract(const struct sock *s)
 {
-	return s->family == AF_UNIX && s->name_len > 0 && s->name[0] == '\0';
+	return s->family == AF_UNIX && sock_x(s)->name_len > 0 && sock_x(s)->name[0] == '\0';
 }
 
 void sock_addr_str(const struct sock *s, bool peer, char *dst, size_t len)
@@ -161,4 +162,17 @@ uint32_t sock_owner_inode(const struct sock *s)
 bool sock_awaits_accept(const struct sock *s)
 {
 	return !s->inode && s->listener_inode;
+}
+
+const struct sock_ext sock_ext_none;
+
+struct sock_ext *sock_ext_dup(const struct sock_ext *x)
+{
+	struct sock_ext *c;
+
+	if (!x)
+		return NULL;
+	c = xmalloc(sizeof(*c));
+	memcpy(c, x, sizeof(*c));
+	return c;
 }

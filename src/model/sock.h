@@ -148,12 +148,48 @@ struct sock_mptcp {
 #define SOCK_SHUT_RD 1u /* this side stopped receiving */
 #define SOCK_SHUT_WR 2u /* this side stopped sending */
 
-/* A record is about 300 bytes: a snapshot of 10^5 sockets is 30 MB, and
- * the live view keeps two. The Unix name and the TCP-only fields share
- * their storage (a socket is never both), so neither may be read unless
- * the record is of that kind: name and name_len only for AF_UNIX, cong and
- * tcp only for SP_TCP with SOCK_HAS_CONG / SOCK_HAS_TCP; for other records
- * their bytes are meaningless. */
+/* The parts of a record that only some sockets have, kept beside it (in
+ * its snapshot's side storage, snapshot_ext): socket memory (-m, tcp_info),
+ * and per kind the Unix name, TCP's tcp_info and congestion control, the
+ * packet, netlink and MPTCP details. A record without any (most: an idle
+ * TCP connection without tcp_info, an unnamed Unix socket) has none, and
+ * reads zeroes through sock_x(). The union's members may only be read for
+ * a record of that kind: name and name_len only for AF_UNIX, cong and tcp
+ * only for SP_TCP with SOCK_HAS_CONG / SOCK_HAS_TCP. */
+struct sock_ext {
+	uint32_t rmem_alloc, rcvbuf, wmem_alloc, sndbuf; /* SK_MEMINFO */
+	/* SK_MEMINFO_WMEM_QUEUED: what a TCP socket holds in its send queue
+	 * (written, not yet acknowledged), the memory its sndbuf limits;
+	 * wmem_alloc is only what left it for the layers below */
+	uint32_t wmem_queued;
+	uint32_t drops; /* SK_MEMINFO_DROPS: packets dropped on receive */
+	/* SK_MEMINFO_FWD_ALLOC, _OPTMEM, _BACKLOG (0 where the kernel sent
+	 * fewer values), for -m */
+	uint32_t fwd_alloc, optmem, backlog;
+	union {
+		/* unix: name as the kernel gave it; abstract names start
+		 * with '\0' */
+		struct {
+			uint8_t name_len;
+			char name[SOCK_NAME_MAX];
+		};
+		/* TCP only */
+		struct {
+			char cong[SOCK_CONG_MAX]; /* NUL-terminated, control bytes possible */
+			struct sock_tcp tcp;
+		};
+		struct sock_packet pkt;  /* SP_PACKET only */
+		struct sock_netlink nl;  /* SP_NETLINK only */
+		struct sock_mptcp mptcp; /* SP_MPTCP with SOCK_HAS_MPTCP only */
+	};
+};
+
+/* A record is about 150 bytes (a snapshot of 10^5 sockets is 15 MB, and
+ * the live view keeps two); what only some sockets have is in x. Records
+ * are values that may be copied: a copy's x still points into the storage
+ * of the snapshot it came from, so a copy that outlives that snapshot's
+ * next dump must copy x too (sock_ext_dup, snapshot_add_copy: the diff's
+ * gone records, the event log, the details' last known socket do). */
 struct sock {
 	struct sock_key key;
 	uint8_t proto;  /* enum sock_proto (same as key.proto) */
@@ -172,49 +208,35 @@ struct sock {
 	uint16_t lport, rport; /* host byte order */
 	uint8_t timer;         /* idiag_timer */
 	uint8_t retrans;       /* idiag_retrans */
+	uint8_t source;        /* enum sock_source */
+	/* inet: SOCK_SHUT_RD | SOCK_SHUT_WR (shutdown(2)), with SOCK_HAS_SHUTDOWN */
+	uint8_t shutdown;
 	uint32_t expires_ms;   /* idiag_expires */
-
-	uint32_t rmem_alloc, rcvbuf, wmem_alloc, sndbuf; /* SK_MEMINFO */
-	/* SK_MEMINFO_WMEM_QUEUED: what a TCP socket holds in its send queue
-	 * (written, not yet acknowledged), the memory its sndbuf limits;
-	 * wmem_alloc is only what left it for the layers below */
-	uint32_t wmem_queued;
-	uint32_t drops; /* SK_MEMINFO_DROPS: packets dropped on receive */
-	/* SK_MEMINFO_FWD_ALLOC, _OPTMEM, _BACKLOG (0 where the kernel sent
-	 * fewer values), for -m */
-	uint32_t fwd_alloc, optmem, backlog;
 	/* unix: the peer's inode (0: none) */
 	uint32_t peer_inode;
 	/* TCP, inode 0: the inode of the listener in whose accept queue (or,
 	 * for SYN-RECV, handshake) this connection waits; its processes get
 	 * it at accept(). 0: none. Set by snapshot_finish(). */
 	uint32_t listener_inode;
-	uint8_t source; /* enum sock_source */
 	/* inet: the socket's mark (SO_MARK, "fwmark"; the kernel reports it
 	 * only to CAP_NET_ADMIN) and the id of its cgroup v2 (the inode
 	 * number of the cgroup's directory) */
 	uint32_t mark;
 	uint64_t cgroup_id;
-	/* inet: SOCK_SHUT_RD | SOCK_SHUT_WR (shutdown(2)), with SOCK_HAS_SHUTDOWN */
-	uint8_t shutdown;
-
-	union {
-		/* unix: name as the kernel gave it; abstract names start
-		 * with '\0' */
-		struct {
-			uint8_t name_len;
-			char name[SOCK_NAME_MAX];
-		};
-		/* TCP only */
-		struct {
-			char cong[SOCK_CONG_MAX]; /* NUL-terminated, control bytes possible */
-			struct sock_tcp tcp;
-		};
-		struct sock_packet pkt;  /* SP_PACKET only */
-		struct sock_netlink nl;  /* SP_NETLINK only */
-		struct sock_mptcp mptcp; /* SP_MPTCP with SOCK_HAS_MPTCP only */
-	};
+	struct sock_ext *x; /* NULL: none (read through sock_x) */
 };
+
+/* All zeroes: the side part of a record that has none. */
+extern const struct sock_ext sock_ext_none;
+
+/* The side part of s, never NULL (zeroes where s has none). */
+static inline const struct sock_ext *sock_x(const struct sock *s)
+{
+	return s->x ? s->x : &sock_ext_none;
+}
+
+/* A copy of x in memory of its own (NULL for NULL); free() it. */
+struct sock_ext *sock_ext_dup(const struct sock_ext *x);
 
 /* "tcp", "udp", "raw", "unix", "packet", "netlink", "mptcp". */
 const char *sock_proto_name(unsigned proto);

@@ -76,33 +76,33 @@ size_t sockkind_local(const struct sock *s, char *dst, size_t len)
 	if (!len)
 		return 0;
 	if (s->proto == SP_PACKET) {
-		const char *pn = sockkind_ethproto_name(s->pkt.ethproto);
+		const char *pn = sockkind_ethproto_name(sock_x(s)->pkt.ethproto);
 		char proto[16];
 
 		if (pn)
 			snprintf(proto, sizeof(proto), "%s", pn);
 		else
-			snprintf(proto, sizeof(proto), "0x%04x", s->pkt.ethproto);
+			snprintf(proto, sizeof(proto), "0x%04x", sock_x(s)->pkt.ethproto);
 		if (!(s->has & SOCK_HAS_PKTINFO) || s->ifindex == 0)
 			return put(len, snprintf(dst, len, "%s:*", proto));
-		if ((s->has & SOCK_HAS_IFNAME) && s->pkt.ifname[0])
+		if ((s->has & SOCK_HAS_IFNAME) && sock_x(s)->pkt.ifname[0])
 			return put(len, snprintf(dst, len, "%s:%.*s", proto,
-						      (int)strnlen(s->pkt.ifname, sizeof(s->pkt.ifname)),
-						      s->pkt.ifname));
+						      (int)strnlen(sock_x(s)->pkt.ifname, sizeof(sock_x(s)->pkt.ifname)),
+						      sock_x(s)->pkt.ifname));
 		return put(len, snprintf(dst, len, "%s:%u", proto, s->ifindex));
 	}
 	if (s->proto == SP_NETLINK) {
-		const char *pn = sockkind_netlink_name(s->nl.protocol);
+		const char *pn = sockkind_netlink_name(sock_x(s)->nl.protocol);
 		char proto[16];
 
 		if (pn)
 			snprintf(proto, sizeof(proto), "%s", pn);
 		else
-			snprintf(proto, sizeof(proto), "%u", s->nl.protocol);
-		if (s->nl.portid == 0)
+			snprintf(proto, sizeof(proto), "%u", sock_x(s)->nl.protocol);
+		if (sock_x(s)->nl.portid == 0)
 			return put(len, snprintf(dst, len, "%s:kernel", proto));
 		/* ss prints the port id as an int: autobound ones are negative */
-		return put(len, snprintf(dst, len, "%s:%d", proto, (int32_t)s->nl.portid));
+		return put(len, snprintf(dst, len, "%s:%d", proto, (int32_t)sock_x(s)->nl.portid));
 	}
 	dst[0] = '\0';
 	return 0;
@@ -112,8 +112,8 @@ size_t sockkind_peer(const struct sock *s, char *dst, size_t len)
 {
 	if (!len)
 		return 0;
-	if (s->proto == SP_NETLINK && s->nl.connected)
-		return put(len, snprintf(dst, len, "%u:%d", s->nl.dst_group,
-					      (int32_t)s->nl.dst_portid));
+	if (s->proto == SP_NETLINK && sock_x(s)->nl.connected)
+		return put(len, snprintf(dst, len, "%u:%d", sock_x(s)->nl.dst_group,
+					      (int32_t)sock_x(s)->nl.dst_portid));
 	return put(len, snprintf(dst, len, "*"));
 }

@@ -415,9 +415,8 @@ static void ns_merge(struct collect *c, size_t i, struct snapshot *snap)
 	const struct snapshot *p = &c->part;
 
 	for (size_t k = 0; k < p->n; k++) {
-		struct sock *s = snapshot_add(snap);
+		struct sock *s = snapshot_add_copy(snap, &p->socks[k]);
 
-		*s = p->socks[k];
 		s->key.netns = c->ns.v[i].ino;
 	}
 	for (unsigned k = 0; k < SP_NPROTO; k++) {

@@ -83,7 +83,14 @@ static uint64_t cookie_of(const uint32_t c[2])
 /* SK_MEMINFO_* array (INET_DIAG_SKMEMINFO, UNIX_DIAG_MEMINFO): as many
  * values as this kernel's version has (WMEM_QUEUED since 2.6, DROPS since
  * 4.x); the first four at least. */
-static bool put_skmeminfo(struct sock *s, const void *pl, size_t len)
+/* The side part of the record being parsed, made on first use: only the
+ * attributes that fill it (memory, tcp_info, names...) give a record one. */
+static struct sock_ext *ext_of(struct diag_parser *p, struct sock *s)
+{
+	return snapshot_ext(p->snap, s);
+}
+
+static bool put_skmeminfo(struct diag_parser *p, struct sock *s, const void *pl, size_t len)
 {
 	uint32_t m[SK_MEMINFO_VARS];
 	size_t n = len / sizeof(m[0]);
@@ -92,15 +99,15 @@ static bool put_skmeminfo(struct sock *s, const void *pl, size_t len)
 		return false;
 	memset(m, 0, sizeof(m));
 	memcpy(m, pl, n < SK_MEMINFO_VARS ? n * sizeof(m[0]) : sizeof(m));
-	s->rmem_alloc = m[SK_MEMINFO_RMEM_ALLOC];
-	s->rcvbuf = m[SK_MEMINFO_RCVBUF];
-	s->wmem_alloc = m[SK_MEMINFO_WMEM_ALLOC];
-	s->sndbuf = m[SK_MEMINFO_SNDBUF];
-	s->wmem_queued = m[SK_MEMINFO_WMEM_QUEUED];
-	s->drops = m[SK_MEMINFO_DROPS];
-	s->fwd_alloc = m[SK_MEMINFO_FWD_ALLOC];
-	s->optmem = m[SK_MEMINFO_OPTMEM];
-	s->backlog = m[SK_MEMINFO_BACKLOG];
+	ext_of(p, s)->rmem_alloc = m[SK_MEMINFO_RMEM_ALLOC];
+	ext_of(p, s)->rcvbuf = m[SK_MEMINFO_RCVBUF];
+	ext_of(p, s)->wmem_alloc = m[SK_MEMINFO_WMEM_ALLOC];
+	ext_of(p, s)->sndbuf = m[SK_MEMINFO_SNDBUF];
+	ext_of(p, s)->wmem_queued = m[SK_MEMINFO_WMEM_QUEUED];
+	ext_of(p, s)->drops = m[SK_MEMINFO_DROPS];
+	ext_of(p, s)->fwd_alloc = m[SK_MEMINFO_FWD_ALLOC];
+	ext_of(p, s)->optmem = m[SK_MEMINFO_OPTMEM];
+	ext_of(p, s)->backlog = m[SK_MEMINFO_BACKLOG];
 	s->has |= SOCK_HAS_MEM | SOCK_HAS_MEMBUF;
 	if (n > SK_MEMINFO_WMEM_QUEUED)
 		s->has |= SOCK_HAS_MEMQ;
@@ -116,10 +123,10 @@ static uint32_t clamp_u32(uint64_t v)
 
 /* INET_DIAG_INFO: the kernel's struct tcp_info, of whatever length its
  * version has; copy what fits into a zeroed one so missing fields read 0. */
-static bool put_tcp_info(struct sock *s, const void *pl, size_t len)
+static bool put_tcp_info(struct diag_parser *p, struct sock *s, const void *pl, size_t len)
 {
 	struct tcp_info ti;
-	struct sock_tcp *t = &s->tcp;
+	struct sock_tcp *t = &ext_of(p, s)->tcp;
 
 	if (len == 0)
 		return false;
@@ -166,24 +173,24 @@ static bool put_tcp_info(struct sock *s, const void *pl, size_t len)
 }
 
 /* INET_DIAG_CONG: a name, normally NUL-terminated; keep what fits. */
-static bool put_cong(struct sock *s, const char *pl, size_t len)
+static bool put_cong(struct diag_parser *p, struct sock *s, const char *pl, size_t len)
 {
 	size_t n = 0;
 
 	while (n < len && n < SOCK_CONG_MAX - 1 && pl[n])
 		n++;
-	memcpy(s->cong, pl, n);
-	s->cong[n] = '\0';
+	memcpy(ext_of(p, s)->cong, pl, n);
+	ext_of(p, s)->cong[n] = '\0';
 	s->has |= SOCK_HAS_CONG;
 	return true;
 }
 
 /* INET_DIAG_INFO of an MPTCP socket: struct mptcp_info, of whatever
  * length this kernel's version has (it grew), copied into a zeroed one. */
-static bool put_mptcp_info(struct sock *s, const void *pl, size_t len)
+static bool put_mptcp_info(struct diag_parser *p, struct sock *s, const void *pl, size_t len)
 {
 	struct mptcp_info mi;
-	struct sock_mptcp *m = &s->mptcp;
+	struct sock_mptcp *m = &ext_of(p, s)->mptcp;
 
 	if (len == 0)
 		return false;
@@ -206,22 +213,22 @@ static bool put_mptcp_info(struct sock *s, const void *pl, size_t len)
 }
 
 /* Handles one attribute of an inet record; false if it is malformed. */
-static bool inet_attr(struct sock *s, uint16_t type, const void *pl, size_t len)
+static bool inet_attr(struct diag_parser *p, struct sock *s, uint16_t type, const void *pl, size_t len)
 {
 	switch (type) {
 	case INET_DIAG_INFO:
 		/* TCP sends struct tcp_info under this type, MPTCP its own */
 		if (s->proto == SP_MPTCP)
-			return put_mptcp_info(s, pl, len);
+			return put_mptcp_info(p, s, pl, len);
 		if (s->proto != SP_TCP)
 			return true;
-		return put_tcp_info(s, pl, len);
+		return put_tcp_info(p, s, pl, len);
 	case INET_DIAG_CONG:
 		if (s->proto != SP_TCP)
 			return true;
-		return put_cong(s, pl, len);
+		return put_cong(p, s, pl, len);
 	case INET_DIAG_SKMEMINFO:
-		return put_skmeminfo(s, pl, len);
+		return put_skmeminfo(p, s, pl, len);
 	case INET_DIAG_MARK:
 		if (len < sizeof(uint32_t))
 			return false;
@@ -252,9 +259,9 @@ static bool inet_attr(struct sock *s, uint16_t type, const void *pl, size_t len)
 		memcpy(&mi, pl, sizeof(mi));
 		/* idiag_wmem is the send queue, idiag_tmem what left it
 		 * (inet_diag.c); no buffer sizes in this form */
-		s->rmem_alloc = mi.idiag_rmem;
-		s->wmem_queued = mi.idiag_wmem;
-		s->wmem_alloc = mi.idiag_tmem;
+		ext_of(p, s)->rmem_alloc = mi.idiag_rmem;
+		ext_of(p, s)->wmem_queued = mi.idiag_wmem;
+		ext_of(p, s)->wmem_alloc = mi.idiag_tmem;
 		s->has |= SOCK_HAS_MEM | SOCK_HAS_MEMQ;
 		return true;
 	}
@@ -264,7 +271,7 @@ static bool inet_attr(struct sock *s, uint16_t type, const void *pl, size_t len)
 }
 
 /* Handles one attribute of a Unix record; false if it is malformed. */
-static bool unix_attr(struct sock *s, uint16_t type, const void *pl, size_t len)
+static bool unix_attr(struct diag_parser *p, struct sock *s, uint16_t type, const void *pl, size_t len)
 {
 	const char *name = pl;
 
@@ -285,7 +292,7 @@ static bool unix_attr(struct sock *s, uint16_t type, const void *pl, size_t len)
 			}
 			len = (size_t)(nul - name);
 		}
-		memcpy(s->name, pl, len);
+		memcpy(ext_of(p, s)->name, pl, len);
 		if (len > 0 && name[0] != '\0') {
 			/* A path: the kernel counts its terminating NUL, and
 			 * the path ends at the first NUL anyway. */
@@ -293,10 +300,10 @@ static bool unix_attr(struct sock *s, uint16_t type, const void *pl, size_t len)
 
 			while (n < len && name[n])
 				n++;
-			s->name_len = (uint8_t)n;
+			ext_of(p, s)->name_len = (uint8_t)n;
 		} else {
 			/* Abstract: every byte counts, NUL and ESC included. */
-			s->name_len = (uint8_t)len;
+			ext_of(p, s)->name_len = (uint8_t)len;
 		}
 		s->has |= SOCK_HAS_NAME;
 		return true;
@@ -326,14 +333,14 @@ static bool unix_attr(struct sock *s, uint16_t type, const void *pl, size_t len)
 		s->has |= SOCK_HAS_UID;
 		return true;
 	case UNIX_DIAG_MEMINFO:
-		return put_skmeminfo(s, pl, len);
+		return put_skmeminfo(p, s, pl, len);
 	default:
 		return true;
 	}
 }
 
 /* Handles one attribute of a packet record; false if it is malformed. */
-static bool packet_attr(struct sock *s, uint16_t type, const void *pl, size_t len)
+static bool packet_attr(struct diag_parser *p, struct sock *s, uint16_t type, const void *pl, size_t len)
 {
 	switch (type) {
 	case PACKET_DIAG_INFO: {
@@ -343,10 +350,10 @@ static bool packet_attr(struct sock *s, uint16_t type, const void *pl, size_t le
 			return false;
 		memcpy(&pi, pl, sizeof(pi));
 		s->ifindex = pi.pdi_index;
-		s->pkt.version = pi.pdi_version;
-		s->pkt.copy_thresh = pi.pdi_copy_thresh;
-		s->pkt.tstamp = pi.pdi_tstamp;
-		s->pkt.flags = pi.pdi_flags;
+		ext_of(p, s)->pkt.version = pi.pdi_version;
+		ext_of(p, s)->pkt.copy_thresh = pi.pdi_copy_thresh;
+		ext_of(p, s)->pkt.tstamp = pi.pdi_tstamp;
+		ext_of(p, s)->pkt.flags = pi.pdi_flags;
 		s->has |= SOCK_HAS_PKTINFO;
 		return true;
 	}
@@ -359,14 +366,14 @@ static bool packet_attr(struct sock *s, uint16_t type, const void *pl, size_t le
 	case PACKET_DIAG_FANOUT:
 		if (len < sizeof(uint32_t))
 			return false;
-		s->pkt.fanout = get_u32(pl);
+		ext_of(p, s)->pkt.fanout = get_u32(pl);
 		s->has |= SOCK_HAS_FANOUT;
 		return true;
 	case PACKET_DIAG_MEMINFO:
-		if (!put_skmeminfo(s, pl, len))
+		if (!put_skmeminfo(p, s, pl, len))
 			return false;
 		/* as ss: what waits to be read is the receive queue */
-		s->recv_q = s->rmem_alloc;
+		s->recv_q = ext_of(p, s)->rmem_alloc;
 		s->send_q = 0;
 		s->has |= SOCK_HAS_QUEUE;
 		return true;
@@ -376,7 +383,7 @@ static bool packet_attr(struct sock *s, uint16_t type, const void *pl, size_t le
 }
 
 /* Handles one attribute of a netlink record; false if it is malformed. */
-static bool netlink_attr(struct sock *s, uint16_t type, const void *pl, size_t len)
+static bool netlink_attr(struct diag_parser *p, struct sock *s, uint16_t type, const void *pl, size_t len)
 {
 	switch (type) {
 	case NETLINK_DIAG_GROUPS: {
@@ -386,24 +393,24 @@ static bool netlink_attr(struct sock *s, uint16_t type, const void *pl, size_t l
 			return false;
 		if (n > SOCK_NL_GROUP_WORDS)
 			n = SOCK_NL_GROUP_WORDS;
-		memset(s->nl.groups, 0, sizeof(s->nl.groups));
-		memcpy(s->nl.groups, pl, n * sizeof(uint32_t));
-		s->nl.ngroups = (uint16_t)(len * 8 > UINT16_MAX ? UINT16_MAX : len * 8);
+		memset(ext_of(p, s)->nl.groups, 0, sizeof(ext_of(p, s)->nl.groups));
+		memcpy(ext_of(p, s)->nl.groups, pl, n * sizeof(uint32_t));
+		ext_of(p, s)->nl.ngroups = (uint16_t)(len * 8 > UINT16_MAX ? UINT16_MAX : len * 8);
 		s->has |= SOCK_HAS_GROUPS;
 		return true;
 	}
 	case NETLINK_DIAG_MEMINFO:
-		if (!put_skmeminfo(s, pl, len))
+		if (!put_skmeminfo(p, s, pl, len))
 			return false;
 		/* as ss: queued memory both ways */
-		s->recv_q = s->rmem_alloc;
-		s->send_q = s->wmem_alloc;
+		s->recv_q = ext_of(p, s)->rmem_alloc;
+		s->send_q = ext_of(p, s)->wmem_alloc;
 		s->has |= SOCK_HAS_QUEUE;
 		return true;
 	case NETLINK_DIAG_FLAGS:
 		if (len < sizeof(uint32_t))
 			return false;
-		s->nl.flags = get_u32(pl);
+		ext_of(p, s)->nl.flags = get_u32(pl);
 		return true;
 	default:
 		return true;
@@ -430,16 +437,16 @@ static void parse_attrs(struct diag_parser *p, struct sock *s,
 			return;
 		}
 		if (s->family == AF_UNIX)
-			ok = unix_attr(s, mnl_attr_get_type(a), mnl_attr_get_payload(a),
+			ok = unix_attr(p, s, mnl_attr_get_type(a), mnl_attr_get_payload(a),
 				       mnl_attr_get_payload_len(a));
 		else if (s->family == AF_PACKET)
-			ok = packet_attr(s, mnl_attr_get_type(a), mnl_attr_get_payload(a),
+			ok = packet_attr(p, s, mnl_attr_get_type(a), mnl_attr_get_payload(a),
 					 mnl_attr_get_payload_len(a));
 		else if (s->family == AF_NETLINK)
-			ok = netlink_attr(s, mnl_attr_get_type(a), mnl_attr_get_payload(a),
+			ok = netlink_attr(p, s, mnl_attr_get_type(a), mnl_attr_get_payload(a),
 					  mnl_attr_get_payload_len(a));
 		else
-			ok = inet_attr(s, mnl_attr_get_type(a), mnl_attr_get_payload(a),
+			ok = inet_attr(p, s, mnl_attr_get_type(a), mnl_attr_get_payload(a),
 				       mnl_attr_get_payload_len(a));
 		if (!ok)
 			p->stats.bad_attrs++;
@@ -562,7 +569,7 @@ static void parse_packet(struct diag_parser *p, const struct nlmsghdr *nlh)
 	s = new_record(p, SP_PACKET, AF_PACKET, m.pdiag_ino, m.pdiag_cookie);
 	s->type = m.pdiag_type;
 	s->state = SS_CLOSE; /* packet sockets have no state: UNCONN, as ss */
-	s->pkt.ethproto = m.pdiag_num;
+	ext_of(p, s)->pkt.ethproto = m.pdiag_num;
 	finish_record(p, s, nlh, PACKET_HDR_LEN);
 }
 
@@ -576,11 +583,11 @@ static void parse_netlink(struct diag_parser *p, const struct nlmsghdr *nlh)
 	s = new_record(p, SP_NETLINK, AF_NETLINK, m.ndiag_ino, m.ndiag_cookie);
 	s->type = m.ndiag_type;
 	s->state = SS_CLOSE; /* UNCONN, as ss shows every netlink socket */
-	s->nl.protocol = m.ndiag_protocol;
-	s->nl.connected = m.ndiag_state == 1; /* NETLINK_CONNECTED */
-	s->nl.portid = m.ndiag_portid;
-	s->nl.dst_portid = m.ndiag_dst_portid;
-	s->nl.dst_group = m.ndiag_dst_group;
+	ext_of(p, s)->nl.protocol = m.ndiag_protocol;
+	ext_of(p, s)->nl.connected = m.ndiag_state == 1; /* NETLINK_CONNECTED */
+	ext_of(p, s)->nl.portid = m.ndiag_portid;
+	ext_of(p, s)->nl.dst_portid = m.ndiag_dst_portid;
+	ext_of(p, s)->nl.dst_group = m.ndiag_dst_group;
 	finish_record(p, s, nlh, NETLINK_HDR_LEN);
 }
 

@@ -78,8 +78,8 @@ static void packet_ifnames(struct snapshot *snap)
 			}
 			name = buf;
 		}
-		memset(s->pkt.ifname, 0, sizeof(s->pkt.ifname));
-		memcpy(s->pkt.ifname, name, strnlen(name, sizeof(s->pkt.ifname) - 1));
+		memset(snapshot_ext(snap, s)->pkt.ifname, 0, sizeof(snapshot_ext(snap, s)->pkt.ifname));
+		memcpy(snapshot_ext(snap, s)->pkt.ifname, name, strnlen(name, sizeof(snapshot_ext(snap, s)->pkt.ifname) - 1));
 		s->has |= SOCK_HAS_IFNAME;
 	}
 }

@@ -184,7 +184,7 @@ static bool parse_line(const char *p, size_t n, int family, struct snapshot *sna
 	s->inode = inode;
 	s->has = SOCK_HAS_QUEUE | SOCK_HAS_UID;
 	if (nf >= 13) {
-		s->drops = drops;
+		snapshot_ext(snap, s)->drops = drops;
 		s->has |= SOCK_HAS_DROPS;
 	}
 	s->key.inode = inode;

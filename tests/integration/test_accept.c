@@ -251,9 +251,9 @@ static void test_full_send_queue(void **state)
 	assert_true(s->has & SOCK_HAS_DROPS);
 	assert_true(s->send_q > 16384);
 	/* memory counts the buffers' overhead too: same order as Send-Q */
-	assert_true(s->wmem_queued >= s->send_q);
-	assert_true(s->wmem_queued <= 4 * (uint64_t)s->send_q + 65536);
-	assert_true(s->wmem_queued <= s->sndbuf + 65536 * 4);
+	assert_true(sock_x(s)->wmem_queued >= s->send_q);
+	assert_true(sock_x(s)->wmem_queued <= 4 * (uint64_t)s->send_q + 65536);
+	assert_true(sock_x(s)->wmem_queued <= sock_x(s)->sndbuf + 65536 * 4);
 
 	close(a);
 	close(cl);

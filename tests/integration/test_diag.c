@@ -196,12 +196,12 @@ static void test_real_inet(void **state)
 		/* 5 bytes wait unread; tcp_info and its friends came along */
 		assert_int_equal(s->recv_q, 5);
 		assert_true(s->has & SOCK_HAS_TCP);
-		assert_true(s->tcp.snd_mss > 0);
-		assert_int_equal(s->tcp.bytes_received, 5);
+		assert_true(sock_x(s)->tcp.snd_mss > 0);
+		assert_int_equal(sock_x(s)->tcp.bytes_received, 5);
 		assert_true(s->has & SOCK_HAS_CONG);
-		assert_true(s->cong[0] != '\0');
+		assert_true(sock_x(s)->cong[0] != '\0');
 		assert_true(s->has & SOCK_HAS_MEM);
-		assert_true(s->rcvbuf > 0);
+		assert_true(sock_x(s)->rcvbuf > 0);
 		s = find_fd(&snap, u);
 		check_inet(s, u, SP_UDP, family, "UNCONN", 0);
 		assert_int_equal(s->type, SOCK_DGRAM);
@@ -301,8 +301,8 @@ static void test_real_unix(void **state)
 	assert_int_equal(s->family, AF_UNIX);
 	assert_int_equal(s->type, SOCK_STREAM);
 	assert_string_equal(sock_state_name(s), "LISTEN");
-	assert_int_equal(s->name_len, strlen(path));
-	assert_memory_equal(s->name, path, strlen(path));
+	assert_int_equal(sock_x(s)->name_len, strlen(path));
+	assert_memory_equal(sock_x(s)->name, path, strlen(path));
 	assert_true(s->has & SOCK_HAS_UID);
 	assert_int_equal(s->uid, getuid());
 
@@ -310,7 +310,7 @@ static void test_real_unix(void **state)
 	assert_non_null(s);
 	assert_string_equal(sock_state_name(s), "ESTAB");
 	assert_true(s->has & SOCK_HAS_NAME);
-	assert_int_equal(s->name_len, 0); /* unnamed */
+	assert_int_equal(sock_x(s)->name_len, 0); /* unnamed */
 	assert_true(s->has & SOCK_HAS_PEER);
 	assert_int_equal(s->peer_inode, inode_of(a));
 
@@ -325,8 +325,8 @@ static void test_real_unix(void **state)
 	assert_int_equal(s->type, SOCK_DGRAM);
 	assert_string_equal(sock_state_name(s), "UNCONN");
 	assert_true(sock_is_abstract(s));
-	assert_int_equal(s->name_len, alen);
-	assert_memory_equal(s->name, abstract, alen);
+	assert_int_equal(sock_x(s)->name_len, alen);
+	assert_memory_equal(sock_x(s)->name, abstract, alen);
 
 	s = find_fd(&snap, pair[0]);
 	assert_non_null(s);

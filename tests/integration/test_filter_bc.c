@@ -41,6 +41,7 @@
 #include "testns.h"
 #include "filter_bc.h"
 #include "sock.h"
+#include "utext.h"
 
 #define BIT(n) (1u << (n))
 #define ALL_STATES 0xffffffffu
@@ -598,8 +599,8 @@ static void make_record(uint32_t *rs, const unsigned *ports, size_t nports, stru
 		s->proto = s->key.proto = SP_UNIX;
 		s->family = s->key.family = AF_UNIX;
 		s->type = SOCK_STREAM;
-		s->name_len = 2;
-		memcpy(s->name, "/x", 2);
+		ut_ext(s)->name_len = 2;
+		memcpy(ut_ext(s)->name, "/x", 2);
 	} else {
 		s->proto = s->key.proto = kind & 1 ? SP_UDP : SP_TCP;
 		s->family = s->key.family = kind & 2 ? AF_INET6 : AF_INET;

@@ -9,6 +9,7 @@
 #include "app.h"
 #include "options.h"
 #include "snapshot.h"
+#include "utext.h"
 
 /* Options as the command line gives them without arguments. */
 static inline void ut_options(struct options *o)
@@ -65,8 +66,8 @@ static inline struct sock *ut_unix(struct snapshot *s, unsigned type, unsigned s
 	r->peer_inode = peer;
 	if (len > SOCK_NAME_MAX)
 		len = SOCK_NAME_MAX;
-	memcpy(r->name, name, len);
-	r->name_len = (uint8_t)len;
+	memcpy(snapshot_ext(s, r)->name, name, len);
+	snapshot_ext(s, r)->name_len = (uint8_t)len;
 	r->key.cookie = inode;
 	r->key.inode = inode;
 	r->key.proto = SP_UNIX;

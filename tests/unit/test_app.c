@@ -26,6 +26,7 @@
 #include "pane.h"
 #include "procmap.h"
 #include "uitest.h"
+#include "utext.h"
 
 #define NOW 100000
 
@@ -566,15 +567,15 @@ static void test_rates(void **state)
 	s = app_spare_snapshot(a);
 	r = ut_inet(s, SP_TCP, SS_ESTABLISHED, "127.0.0.1", 1, "127.0.0.1", 2, 900, 9000);
 	r->has |= SOCK_HAS_TCP;
-	r->tcp.bytes_received = 1000;
-	r->tcp.bytes_acked = 500;
+	ut_ext(r)->tcp.bytes_received = 1000;
+	ut_ext(r)->tcp.bytes_acked = 500;
 	ut_finish(s, NOW + 1000);
 	app_commit_snapshot(a, f->pm, NOW + 1000);
 	s = app_spare_snapshot(a);
 	r = ut_inet(s, SP_TCP, SS_ESTABLISHED, "127.0.0.1", 1, "127.0.0.1", 2, 900, 9000);
 	r->has |= SOCK_HAS_TCP;
-	r->tcp.bytes_received = 3000;
-	r->tcp.bytes_acked = 1500;
+	ut_ext(r)->tcp.bytes_received = 3000;
+	ut_ext(r)->tcp.bytes_acked = 1500;
 	ut_finish(s, NOW + 1500);
 	app_commit_snapshot(a, f->pm, NOW + 1500);
 	row = row_of(a, 900);
@@ -1567,10 +1568,10 @@ static void test_sort_matches_compare(void **state)
 		x->uid = (uint32_t)(i % 2);
 		if (i % 4) {
 			x->has |= SOCK_HAS_TCP;
-			x->tcp.rtt_us = (uint32_t)(i % 5 * 100);
-			x->tcp.snd_cwnd = (uint32_t)(i % 3);
-			x->tcp.total_retrans = (uint32_t)(i % 2);
-			x->tcp.bytes_received = (uint64_t)i * 10;
+			ut_ext(x)->tcp.rtt_us = (uint32_t)(i % 5 * 100);
+			ut_ext(x)->tcp.snd_cwnd = (uint32_t)(i % 3);
+			ut_ext(x)->tcp.total_retrans = (uint32_t)(i % 2);
+			ut_ext(x)->tcp.bytes_received = (uint64_t)i * 10;
 		}
 		if (i % 5)
 			procmap_add_owner(pm, (uint32_t)(5000 + i), 10 + i % 4, 3);
@@ -1591,7 +1592,7 @@ static void test_sort_matches_compare(void **state)
 		struct sock *x = snapshot_add(s);
 
 		*x = a->table.snaps[1 - a->table.cur].socks[i];
-		x->tcp.bytes_received *= 3;
+		ut_ext(x)->tcp.bytes_received *= 3;
 	}
 	ut_finish(s, NOW + 1000);
 	app_commit_snapshot(a, pm, NOW + 1000);

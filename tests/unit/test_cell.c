@@ -15,6 +15,7 @@
 
 #include "cell.h"
 #include "uitest.h"
+#include "utext.h"
 
 #define NOW 1000000
 
@@ -131,9 +132,9 @@ static int setup(void **state)
 		x->uid = (uint32_t)(i % 3 ? 1000 : 0);
 		if (i % 4) {
 			x->has |= SOCK_HAS_TCP;
-			x->tcp.rtt_us = (uint32_t)(i % 5 * 100);
-			x->tcp.snd_cwnd = (uint32_t)(i % 3 * 10);
-			x->tcp.total_retrans = (uint32_t)(i % 2 ? UINT32_MAX : 0);
+			ut_ext(x)->tcp.rtt_us = (uint32_t)(i % 5 * 100);
+			ut_ext(x)->tcp.snd_cwnd = (uint32_t)(i % 3 * 10);
+			ut_ext(x)->tcp.total_retrans = (uint32_t)(i % 2 ? UINT32_MAX : 0);
 		}
 	}
 	/* states past the known ones, a v4 socket with a v6-like high byte */

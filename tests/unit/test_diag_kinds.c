@@ -106,9 +106,9 @@ static void test_packet_recorded(void **state)
 		assert_int_equal(s->uid, 0);
 		assert_true(s->inode != 0);
 		assert_true(s->cookie != 0);
-		assert_int_equal(s->pkt.flags & 1, 1); /* PDI_RUNNING */
+		assert_int_equal(sock_x(s)->pkt.flags & 1, 1); /* PDI_RUNNING */
 		sockkind_local(s, a, sizeof(a));
-		if (s->pkt.ethproto == 3) {
+		if (sock_x(s)->pkt.ethproto == 3) {
 			seen_all++;
 			assert_int_equal(s->type, SOCK_RAW);
 			assert_int_equal(s->ifindex, 0);
@@ -116,7 +116,7 @@ static void test_packet_recorded(void **state)
 			assert_string_equal(a, "*:*");
 		} else {
 			seen_ip++;
-			assert_int_equal(s->pkt.ethproto, 0x0800);
+			assert_int_equal(sock_x(s)->pkt.ethproto, 0x0800);
 			assert_int_equal(s->type, SOCK_DGRAM);
 			assert_int_equal(s->ifindex, 1);
 			assert_string_equal(sock_netid(s), "p_dgr");
@@ -157,31 +157,31 @@ static void test_netlink_recorded(void **state)
 		assert_string_equal(sock_state_name(s), "UNCONN");
 		assert_false(s->has & SOCK_HAS_UID); /* netlink_diag sends none */
 		sockkind_local(s, a, sizeof(a));
-		if (s->nl.protocol == 0 && s->nl.portid == 0) {
+		if (sock_x(s)->nl.protocol == 0 && sock_x(s)->nl.portid == 0) {
 			kernel_rtnl = true;
 			assert_string_equal(a, "rtnl:kernel");
 		}
-		if (s->nl.protocol == 0 && s->nl.portid != 0 && (s->has & SOCK_HAS_GROUPS) &&
-		    (s->nl.groups[0] & 1)) {
+		if (sock_x(s)->nl.protocol == 0 && sock_x(s)->nl.portid != 0 && (s->has & SOCK_HAS_GROUPS) &&
+		    (sock_x(s)->nl.groups[0] & 1)) {
 			user_rtnl = true;
-			assert_true(s->nl.ngroups >= 32);
+			assert_true(sock_x(s)->nl.ngroups >= 32);
 		}
-		if (s->nl.protocol == 2 && s->nl.portid == 0x4000) {
+		if (sock_x(s)->nl.protocol == 2 && sock_x(s)->nl.portid == 0x4000) {
 			bound = true;
-			assert_false(s->nl.connected);
+			assert_false(sock_x(s)->nl.connected);
 			assert_string_equal(a, "usersock:16384");
 			sockkind_peer(s, a, sizeof(a));
 			assert_string_equal(a, "*");
 		}
-		if (s->nl.protocol == 2 && s->nl.portid == 0x4001) {
+		if (sock_x(s)->nl.protocol == 2 && sock_x(s)->nl.portid == 0x4001) {
 			connected = true;
-			assert_true(s->nl.connected);
-			assert_int_equal(s->nl.dst_portid, 0x4000);
+			assert_true(sock_x(s)->nl.connected);
+			assert_int_equal(sock_x(s)->nl.dst_portid, 0x4000);
 			sockkind_peer(s, a, sizeof(a));
 			assert_string_equal(a, "0:16384");
 			/* p in the live view jumps to it */
 			assert_non_null(snapshot_find_peer(&snap, s));
-			assert_int_equal(snapshot_find_peer(&snap, s)->nl.portid, 0x4000);
+			assert_int_equal(sock_x(snapshot_find_peer(&snap, s))->nl.portid, 0x4000);
 		} else {
 			assert_null(snapshot_find_peer(&snap, s));
 		}
@@ -221,8 +221,8 @@ static void test_mptcp_recorded(void **state)
 		} else {
 			estab++;
 			assert_int_equal(s->state, SS_ESTABLISHED);
-			assert_int_equal(s->mptcp.subflows_max, 2);
-			assert_true(s->mptcp.token != 0);
+			assert_int_equal(sock_x(s)->mptcp.subflows_max, 2);
+			assert_true(sock_x(s)->mptcp.token != 0);
 			assert_true(s->lport == 41500 || s->rport == 41500);
 			/* the other end of the connection */
 			assert_non_null(snapshot_find_peer(&snap, s));
@@ -350,8 +350,8 @@ static void test_bad_attrs(void **state)
 	assert_int_equal(p.stats.bad_attrs, 2);
 	assert_false(snap.socks[0].has & (SOCK_HAS_PKTINFO | SOCK_HAS_UID));
 	assert_true(snap.socks[0].has & SOCK_HAS_FANOUT);
-	assert_int_equal(snap.socks[0].pkt.fanout, 7 | 2u << 16);
-	assert_int_equal(snap.socks[0].pkt.ethproto, 0x86dd);
+	assert_int_equal(sock_x(&snap.socks[0])->pkt.fanout, 7 | 2u << 16);
+	assert_int_equal(sock_x(&snap.socks[0])->pkt.ethproto, 0x86dd);
 	{
 		char a[32];
 
@@ -387,8 +387,8 @@ static void test_bad_attrs(void **state)
 	assert_int_equal(p.stats.skipped, 2);
 	assert_int_equal(p.stats.bad_attrs, 1);
 	assert_true(snap.socks[0].has & SOCK_HAS_GROUPS);
-	assert_int_equal(snap.socks[0].nl.groups[0], 5);
-	assert_int_equal(snap.socks[0].nl.ngroups, 6 * 32);
+	assert_int_equal(sock_x(&snap.socks[0])->nl.groups[0], 5);
+	assert_int_equal(sock_x(&snap.socks[0])->nl.ngroups, 6 * 32);
 	{
 		char a[32];
 

@@ -287,8 +287,8 @@ static void check_manifest_sock(const char *line, const struct snapshot *snap, u
 		assert_int_equal(s->uid, uid);
 		assert_true(s->has & SOCK_HAS_NAME);
 		nlen = unhex(namehex, name, sizeof(name));
-		assert_int_equal(s->name_len, nlen);
-		assert_memory_equal(s->name, name, nlen);
+		assert_int_equal(sock_x(s)->name_len, nlen);
+		assert_memory_equal(sock_x(s)->name, name, nlen);
 		assert_true(s->has & SOCK_HAS_PEER);
 		assert_int_equal(s->peer_inode, peer);
 		return;
@@ -317,15 +317,15 @@ static void check_manifest_sock(const char *line, const struct snapshot *snap, u
 	}
 	if (proto == SP_TCP && s->state == SS_ESTABLISHED) {
 		assert_true(s->has & SOCK_HAS_TCP);
-		assert_true(s->tcp.info_len >= 104); /* any kernel of this decade */
-		assert_true(s->tcp.snd_mss > 0);
-		assert_true(s->tcp.rtt_us > 0);
+		assert_true(sock_x(s)->tcp.info_len >= 104); /* any kernel of this decade */
+		assert_true(sock_x(s)->tcp.snd_mss > 0);
+		assert_true(sock_x(s)->tcp.rtt_us > 0);
 		assert_true(s->has & SOCK_HAS_CONG);
-		assert_true(strlen(s->cong) > 0);
+		assert_true(strlen(sock_x(s)->cong) > 0);
 		assert_true(s->has & SOCK_HAS_MEM);
-		assert_true(s->rcvbuf > 0 && s->sndbuf > 0);
+		assert_true(sock_x(s)->rcvbuf > 0 && sock_x(s)->sndbuf > 0);
 		if (s->lport == 41001)
-			assert_int_equal(s->tcp.bytes_acked, 5 + 1); /* data + SYN */
+			assert_int_equal(sock_x(s)->tcp.bytes_acked, 5 + 1); /* data + SYN */
 	}
 	if (proto != SP_TCP)
 		assert_false(s->has & (SOCK_HAS_TCP | SOCK_HAS_CONG | SOCK_HAS_MEM));
@@ -438,7 +438,7 @@ static void test_fixtures_mutated(void **state)
 			 * bytes hold TCP fields) */
 			for (size_t i = 0; i < snap.n; i++)
 				if (snap.socks[i].family == AF_UNIX)
-					assert_true(snap.socks[i].name_len <= SOCK_NAME_MAX);
+					assert_true(sock_x(&snap.socks[i])->name_len <= SOCK_NAME_MAX);
 		}
 		free(buf);
 		free(orig);
@@ -484,7 +484,7 @@ static void test_inet_record_fields(void **state)
 	assert_int_equal(s->retrans, 2);
 	assert_int_equal(s->expires_ms, 99);
 	assert_int_equal(s->has, SOCK_HAS_UID | SOCK_HAS_QUEUE | SOCK_HAS_CONG);
-	assert_string_equal(s->cong, "cubic");
+	assert_string_equal(sock_x(s)->cong, "cubic");
 	assert_int_equal(f->p.stats.records, 1);
 }
 
@@ -648,7 +648,7 @@ static void test_unknown_attributes(void **state)
 	assert_int_equal(parse(f), 1);
 	assert_int_equal(f->snap.n, 1);
 	assert_int_equal(f->p.stats.bad_attrs, 0);
-	assert_string_equal(f->snap.socks[0].cong, "bbb");
+	assert_string_equal(sock_x(&f->snap.socks[0])->cong, "bbb");
 }
 
 static void test_short_tcp_info(void **state)
@@ -672,18 +672,18 @@ static void test_short_tcp_info(void **state)
 	assert_int_equal(parse(f), 1);
 	s = &f->snap.socks[0];
 	assert_true(s->has & SOCK_HAS_TCP);
-	assert_int_equal(s->tcp.info_len, 8);
-	assert_int_equal(s->tcp.ca_state, 3);
-	assert_int_equal(s->tcp.retransmits, 4);
-	assert_int_equal(s->tcp.probes, 5);
-	assert_int_equal(s->tcp.backoff, 6);
-	assert_int_equal(s->tcp.options, 7);
-	assert_int_equal(s->tcp.snd_wscale, 1);
-	assert_int_equal(s->tcp.rcv_wscale, 2);
+	assert_int_equal(sock_x(s)->tcp.info_len, 8);
+	assert_int_equal(sock_x(s)->tcp.ca_state, 3);
+	assert_int_equal(sock_x(s)->tcp.retransmits, 4);
+	assert_int_equal(sock_x(s)->tcp.probes, 5);
+	assert_int_equal(sock_x(s)->tcp.backoff, 6);
+	assert_int_equal(sock_x(s)->tcp.options, 7);
+	assert_int_equal(sock_x(s)->tcp.snd_wscale, 1);
+	assert_int_equal(sock_x(s)->tcp.rcv_wscale, 2);
 	/* not sent: zero, not garbage */
-	assert_int_equal(s->tcp.rto_us, 0);
-	assert_int_equal(s->tcp.rtt_us, 0);
-	assert_int_equal(s->tcp.bytes_acked, 0);
+	assert_int_equal(sock_x(s)->tcp.rto_us, 0);
+	assert_int_equal(sock_x(s)->tcp.rtt_us, 0);
+	assert_int_equal(sock_x(s)->tcp.bytes_acked, 0);
 	assert_int_equal(f->p.stats.bad_attrs, 0);
 }
 
@@ -714,18 +714,18 @@ static void test_long_tcp_info(void **state)
 	assert_int_equal(parse(f), 1);
 	s = &f->snap.socks[0];
 	assert_true(s->has & SOCK_HAS_TCP);
-	assert_int_equal(s->tcp.info_len, len > 255 ? 255 : len);
-	assert_int_equal(s->tcp.rtt_us, 1500);
-	assert_int_equal(s->tcp.rttvar_us, 250);
-	assert_int_equal(s->tcp.snd_cwnd, 10);
-	assert_int_equal(s->tcp.snd_ssthresh, 7);
-	assert_int_equal(s->tcp.snd_mss, 65483);
-	assert_int_equal(s->tcp.total_retrans, 3);
-	assert_int_equal(s->tcp.bytes_acked, 1ull << 40);
-	assert_int_equal(s->tcp.bytes_received, 12345);
-	assert_int_equal(s->tcp.delivery_rate, 999999);
-	assert_int_equal(s->tcp.busy_time_ms, 5000);
-	assert_int_equal(s->tcp.snd_wnd, 4321);
+	assert_int_equal(sock_x(s)->tcp.info_len, len > 255 ? 255 : len);
+	assert_int_equal(sock_x(s)->tcp.rtt_us, 1500);
+	assert_int_equal(sock_x(s)->tcp.rttvar_us, 250);
+	assert_int_equal(sock_x(s)->tcp.snd_cwnd, 10);
+	assert_int_equal(sock_x(s)->tcp.snd_ssthresh, 7);
+	assert_int_equal(sock_x(s)->tcp.snd_mss, 65483);
+	assert_int_equal(sock_x(s)->tcp.total_retrans, 3);
+	assert_int_equal(sock_x(s)->tcp.bytes_acked, 1ull << 40);
+	assert_int_equal(sock_x(s)->tcp.bytes_received, 12345);
+	assert_int_equal(sock_x(s)->tcp.delivery_rate, 999999);
+	assert_int_equal(sock_x(s)->tcp.busy_time_ms, 5000);
+	assert_int_equal(sock_x(s)->tcp.snd_wnd, 4321);
 }
 
 static void test_oversized_attribute(void **state)
@@ -743,7 +743,7 @@ static void test_oversized_attribute(void **state)
 	assert_int_equal(parse(f), 1);
 	assert_int_equal(f->snap.n, 2);
 	s = &f->snap.socks[0];
-	assert_string_equal(s->cong, "reno");
+	assert_string_equal(sock_x(s)->cong, "reno");
 	assert_false(s->has & SOCK_HAS_MEM);
 	assert_int_equal(f->p.stats.bad_attrs, 1);
 	assert_int_equal(f->snap.socks[1].inode, 9);
@@ -767,7 +767,7 @@ static void test_tiny_and_wrong_size_attributes(void **state)
 	assert_int_equal(parse(f), 1);
 	s = &f->snap.socks[0];
 	assert_int_equal(s->has, 0); /* nothing believed, name unknown */
-	assert_int_equal(s->name_len, 0);
+	assert_int_equal(sock_x(s)->name_len, 0);
 	assert_int_equal(f->p.stats.bad_attrs, 6);
 
 	/* inet: meminfo forms too short */
@@ -799,20 +799,20 @@ static void test_meminfo(void **state)
 	msg_end(f->b, nlh);
 	assert_int_equal(parse(f), 1);
 	assert_true(f->snap.socks[0].has & SOCK_HAS_MEM);
-	assert_int_equal(f->snap.socks[0].rmem_alloc, 11);
-	assert_int_equal(f->snap.socks[0].rcvbuf, 22);
-	assert_int_equal(f->snap.socks[0].wmem_alloc, 33);
-	assert_int_equal(f->snap.socks[0].sndbuf, 44);
+	assert_int_equal(sock_x(&f->snap.socks[0])->rmem_alloc, 11);
+	assert_int_equal(sock_x(&f->snap.socks[0])->rcvbuf, 22);
+	assert_int_equal(sock_x(&f->snap.socks[0])->wmem_alloc, 33);
+	assert_int_equal(sock_x(&f->snap.socks[0])->sndbuf, 44);
 	/* the send queue (ss -m's w) and drops (d), not only t */
 	assert_true(f->snap.socks[0].has & SOCK_HAS_MEMQ);
-	assert_int_equal(f->snap.socks[0].wmem_queued, 66);
+	assert_int_equal(sock_x(&f->snap.socks[0])->wmem_queued, 66);
 	assert_true(f->snap.socks[0].has & SOCK_HAS_DROPS);
-	assert_int_equal(f->snap.socks[0].drops, 99);
+	assert_int_equal(sock_x(&f->snap.socks[0])->drops, 99);
 	/* the old form: idiag_wmem is the queue, idiag_tmem what left it,
 	 * and there are no buffer sizes */
-	assert_int_equal(f->snap.socks[1].rmem_alloc, 1);
-	assert_int_equal(f->snap.socks[1].wmem_queued, 2);
-	assert_int_equal(f->snap.socks[1].wmem_alloc, 4);
+	assert_int_equal(sock_x(&f->snap.socks[1])->rmem_alloc, 1);
+	assert_int_equal(sock_x(&f->snap.socks[1])->wmem_queued, 2);
+	assert_int_equal(sock_x(&f->snap.socks[1])->wmem_alloc, 4);
 	assert_true(f->snap.socks[1].has & SOCK_HAS_MEMQ);
 	assert_false(f->snap.socks[1].has & (SOCK_HAS_MEMBUF | SOCK_HAS_DROPS));
 }
@@ -829,7 +829,7 @@ static void test_meminfo_short(void **state)
 	assert_int_equal(parse(f), 1);
 	assert_true(f->snap.socks[0].has & (SOCK_HAS_MEM | SOCK_HAS_MEMBUF));
 	assert_false(f->snap.socks[0].has & (SOCK_HAS_MEMQ | SOCK_HAS_DROPS));
-	assert_int_equal(f->snap.socks[0].sndbuf, 44);
+	assert_int_equal(sock_x(&f->snap.socks[0])->sndbuf, 44);
 }
 
 /* INET_DIAG_SHUTDOWN: one byte, sk_shutdown; other bits ignored; an
@@ -1032,8 +1032,8 @@ static void test_abstract_name_raw(void **state)
 	assert_int_equal(parse(f), 1);
 	s = &f->snap.socks[0];
 	assert_true(s->has & SOCK_HAS_NAME);
-	assert_int_equal(s->name_len, len);
-	assert_memory_equal(s->name, name, len);
+	assert_int_equal(sock_x(s)->name_len, len);
+	assert_memory_equal(sock_x(s)->name, name, len);
 	assert_true(sock_is_abstract(s));
 	assert_true(s->has & SOCK_HAS_UID);
 	assert_int_equal(s->uid, 1001);
@@ -1071,14 +1071,14 @@ static void test_name_108_with_nul(void **state)
 	assert_int_equal(f->snap.n, 3);
 	s = &f->snap.socks[0];
 	assert_true(s->has & SOCK_HAS_NAME);
-	assert_int_equal(s->name_len, SOCK_NAME_MAX);
-	assert_int_equal(s->name[0], '/');
-	assert_int_equal(s->name[SOCK_NAME_MAX - 1], 'q');
+	assert_int_equal(sock_x(s)->name_len, SOCK_NAME_MAX);
+	assert_int_equal(sock_x(s)->name[0], '/');
+	assert_int_equal(sock_x(s)->name[SOCK_NAME_MAX - 1], 'q');
 	assert_false(sock_is_abstract(s));
 	assert_false(f->snap.socks[1].has & SOCK_HAS_NAME);
-	assert_int_equal(f->snap.socks[1].name_len, 0);
+	assert_int_equal(sock_x(&f->snap.socks[1])->name_len, 0);
 	assert_false(f->snap.socks[2].has & SOCK_HAS_NAME);
-	assert_int_equal(f->snap.socks[2].name_len, 0);
+	assert_int_equal(sock_x(&f->snap.socks[2])->name_len, 0);
 }
 
 static void test_name_108_no_nul(void **state)
@@ -1111,17 +1111,17 @@ static void test_name_108_no_nul(void **state)
 	assert_int_equal(f->snap.n, 3);
 	s = &f->snap.socks[0];
 	assert_true(s->has & SOCK_HAS_NAME);
-	assert_int_equal(s->name_len, SOCK_NAME_MAX);
-	assert_memory_equal(s->name, name, SOCK_NAME_MAX);
+	assert_int_equal(sock_x(s)->name_len, SOCK_NAME_MAX);
+	assert_memory_equal(sock_x(s)->name, name, SOCK_NAME_MAX);
 	assert_false(sock_is_abstract(s));
 	assert_true(s->has & SOCK_HAS_PEER); /* asked for, none: no peer */
 	assert_int_equal(s->peer_inode, 0);
 	s = &f->snap.socks[1];
-	assert_int_equal(s->name_len, strlen("/run/x.sock"));
-	assert_memory_equal(s->name, "/run/x.sock", s->name_len);
+	assert_int_equal(sock_x(s)->name_len, strlen("/run/x.sock"));
+	assert_memory_equal(sock_x(s)->name, "/run/x.sock", sock_x(s)->name_len);
 	s = &f->snap.socks[2];
 	assert_true(s->has & SOCK_HAS_NAME);
-	assert_int_equal(s->name_len, 0);
+	assert_int_equal(sock_x(s)->name_len, 0);
 	assert_true(s->has & SOCK_HAS_PEER);
 	assert_int_equal(s->peer_inode, 41);
 	assert_true(s->has & SOCK_HAS_QUEUE);
@@ -1148,7 +1148,7 @@ static void test_cong_bounded(void **state)
 	attr_raw(nlh, INET_DIAG_CONG, 4 + 40, 40, 'z');
 	msg_end(f->b, nlh);
 	assert_int_equal(parse(f), 1);
-	assert_int_equal(strlen(f->snap.socks[0].cong), SOCK_CONG_MAX - 1);
+	assert_int_equal(strlen(sock_x(&f->snap.socks[0])->cong), SOCK_CONG_MAX - 1);
 }
 
 static void test_time_wait_uid(void **state)

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "diagnose.h"
+#include "utext.h"
 
 static struct sock mk(unsigned proto, unsigned state, uint64_t cookie)
 {
@@ -25,10 +26,10 @@ static struct sock mk(unsigned proto, unsigned state, uint64_t cookie)
 	s.has = SOCK_HAS_QUEUE;
 	if (proto == SP_TCP && state != SS_LISTEN && state != SS_TIME_WAIT) {
 		s.has |= SOCK_HAS_TCP;
-		s.tcp.info_len = 240;
-		s.tcp.snd_wnd = 65535;
-		s.tcp.snd_cwnd = 10;
-		s.tcp.rtt_us = 50;
+		ut_ext(&s)->tcp.info_len = 240;
+		ut_ext(&s)->tcp.snd_wnd = 65535;
+		ut_ext(&s)->tcp.snd_cwnd = 10;
+		ut_ext(&s)->tcp.rtt_us = 50;
 	}
 	return s;
 }
@@ -80,8 +81,8 @@ static int teardown(void **state)
 static void bulk(struct sock *s, int i)
 {
 	/* a busy, healthy transfer: bytes move, queues come and go */
-	s->tcp.bytes_acked = (uint64_t)i * 1000000;
-	s->tcp.bytes_received = (uint64_t)i * 1000;
+	ut_ext(s)->tcp.bytes_acked = (uint64_t)i * 1000000;
+	ut_ext(s)->tcp.bytes_received = (uint64_t)i * 1000;
 	s->send_q = (uint32_t)(i % 3) * 40000;
 	s->timer = 1; /* the retransmit timer is armed while data is in flight */
 }
@@ -99,7 +100,7 @@ static void test_healthy(void **state)
 	lis.recv_q = 3;
 	assert_int_equal(run(r, &lis, 3, NULL), DR_NONE);
 	udp.has |= SOCK_HAS_DROPS;
-	udp.drops = 5; /* old drops, none new */
+	ut_ext(&udp)->drops = 5; /* old drops, none new */
 	udp.recv_q = 512;
 	assert_int_equal(run(r, &udp, 20, NULL), DR_NONE);
 	ux.send_q = 16;
@@ -128,10 +129,10 @@ static void stuck_receiver(struct sock *s, int i)
 {
 	s->send_q = 2000000 + (uint32_t)i;
 	if (i >= 3) {
-		s->tcp.snd_wnd = 0;
+		ut_ext(s)->tcp.snd_wnd = 0;
 		s->timer = 4;
-		s->tcp.probes = (uint8_t)(i - 2);
-		s->tcp.backoff = (uint8_t)(i - 2);
+		ut_ext(s)->tcp.probes = (uint8_t)(i - 2);
+		ut_ext(s)->tcp.backoff = (uint8_t)(i - 2);
 	}
 }
 
@@ -144,10 +145,10 @@ static void test_zero_window(void **state)
 	assert_true(diag_zero_window(&r->in));
 	/* window 0 known from tcp_info alone, with a backoff */
 	s.timer = 0;
-	s.tcp.probes = 0;
+	ut_ext(&s)->tcp.probes = 0;
 	assert_true(diag_zero_window(&r->in));
 	/* a kernel too old to report the window says nothing */
-	s.tcp.info_len = 200;
+	ut_ext(&s)->tcp.info_len = 200;
 	assert_false(diag_zero_window(&r->in));
 	/* no tcp_info: no rule */
 	s.has &= ~SOCK_HAS_TCP;
@@ -159,7 +160,7 @@ static void lossy(struct sock *s, int i)
 {
 	/* Send-Q grows by 10 KB a second, a segment retransmitted each */
 	s->send_q = 10000u * (uint32_t)(i + 1);
-	s->tcp.total_retrans = (uint32_t)i;
+	ut_ext(s)->tcp.total_retrans = (uint32_t)i;
 	s->timer = 1;
 }
 
@@ -173,15 +174,15 @@ static void test_loss(void **state)
 	/* or at once: the retransmit timer backing off */
 	t.send_q = 1000;
 	t.timer = 1;
-	t.tcp.backoff = 3;
+	ut_ext(&t)->tcp.backoff = 3;
 	assert_int_equal(run(r, &t, 1, NULL), DR_LOSS);
 	/* retransmits without a growing queue or a backoff: not yet */
-	t.tcp.backoff = 0;
-	t.tcp.retransmits = 1;
+	ut_ext(&t)->tcp.backoff = 0;
+	ut_ext(&t)->tcp.retransmits = 1;
 	assert_false(diag_loss(&r->in));
 	/* nothing to send: nothing lost */
 	t.send_q = 0;
-	t.tcp.backoff = 3;
+	ut_ext(&t)->tcp.backoff = 3;
 	assert_false(diag_loss(&r->in));
 }
 
@@ -255,9 +256,9 @@ static void test_syn_sent(void **state)
 	s.timer = 1;
 	assert_int_equal(run(r, &s, 1, NULL), DR_SYN_SENT);
 	s.retrans = 0;
-	s.tcp.backoff = 1;
+	ut_ext(&s)->tcp.backoff = 1;
 	assert_true(diag_syn_sent(&r->in));
-	s.tcp.backoff = 0;
+	ut_ext(&s)->tcp.backoff = 0;
 	assert_false(diag_syn_sent(&r->in));
 }
 
@@ -277,7 +278,7 @@ static void test_orphan_fin(void **state)
 
 static void flooded(struct sock *s, int i)
 {
-	s->drops = (uint32_t)i * 7;
+	ut_ext(s)->drops = (uint32_t)i * 7;
 }
 
 static void filling(struct sock *s, int i)

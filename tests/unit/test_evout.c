@@ -15,6 +15,7 @@
 #include "events.h"
 #include "evout.h"
 #include "output.h"
+#include "utext.h"
 
 static const char hostile[] = "@x\"\\\x1b[31m\n\r\t\x7f\xff\xe2\x80\xae\x00z";
 
@@ -35,9 +36,9 @@ static void hostile_event(struct ev_event *e)
 	e->sock.type = SOCK_STREAM;
 	e->sock.state = SS_ESTABLISHED;
 	e->sock.has = SOCK_HAS_NAME;
-	e->sock.name[0] = '\0'; /* abstract */
-	memcpy(e->sock.name + 1, hostile + 1, sizeof(hostile) - 2);
-	e->sock.name_len = (uint8_t)(sizeof(hostile) - 1);
+	ut_ext(&e->sock)->name[0] = '\0'; /* abstract */
+	memcpy(ut_ext(&e->sock)->name + 1, hostile + 1, sizeof(hostile) - 2);
+	ut_ext(&e->sock)->name_len = (uint8_t)(sizeof(hostile) - 1);
 }
 
 /* No raw control byte, no raw DEL: a JSON string can hold neither. */

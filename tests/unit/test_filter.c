@@ -22,6 +22,7 @@
 #include "filter_lex.h"
 #include "procmap.h"
 #include "sock.h"
+#include "utext.h"
 
 /* ---- fixtures ------------------------------------------------------------ */
 
@@ -160,8 +161,8 @@ static struct sock unix_sock(const char *name, size_t len, unsigned type, unsign
 	s.type = (uint8_t)type;
 	s.state = (uint8_t)state;
 	s.has = SOCK_HAS_NAME | SOCK_HAS_UID;
-	memcpy(s.name, name, len);
-	s.name_len = (uint8_t)len;
+	memcpy(ut_ext(&s)->name, name, len);
+	ut_ext(&s)->name_len = (uint8_t)len;
 	s.inode = 7000;
 	return s;
 }
@@ -842,7 +843,7 @@ static void test_paths(void **state)
 	NOMATCH("path != /x", &unnamed);
 	NOMATCH("path *", &t);
 	/* the name's trailing NUL of a path name is not part of the path */
-	named.name[named.name_len++] = '\0';
+	ut_ext(&named)->name[ut_ext(&named)->name_len++] = '\0';
 	MATCH("path */bus", &named);
 }
 

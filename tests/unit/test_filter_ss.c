@@ -21,6 +21,7 @@
 #include "filter.h"
 #include "filter_bc.h"
 #include "sock.h"
+#include "utext.h"
 
 #ifndef AF_PACKET
 #define AF_PACKET 17
@@ -141,8 +142,8 @@ static struct sock unixs(const char *name, size_t len, uint32_t inode, uint32_t 
 	s.type = SOCK_STREAM;
 	s.state = SS_ESTABLISHED;
 	s.has = SOCK_HAS_NAME | (peer ? SOCK_HAS_PEER : 0);
-	memcpy(s.name, name, len);
-	s.name_len = (uint8_t)len;
+	memcpy(ut_ext(&s)->name, name, len);
+	ut_ext(&s)->name_len = (uint8_t)len;
 	s.inode = inode;
 	s.peer_inode = peer;
 	return s;

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "history.h"
+#include "utext.h"
 
 static struct sock tcp_sock(uint64_t cookie, uint64_t rx, uint64_t tx)
 {
@@ -23,11 +24,11 @@ static struct sock tcp_sock(uint64_t cookie, uint64_t rx, uint64_t tx)
 	s.cookie = s.key.cookie = cookie;
 	s.state = SS_ESTABLISHED;
 	s.has = SOCK_HAS_TCP | SOCK_HAS_QUEUE;
-	s.tcp.bytes_received = rx;
-	s.tcp.bytes_acked = tx;
-	s.tcp.rtt_us = 100;
-	s.tcp.snd_cwnd = 10;
-	s.tcp.snd_wnd = 65536;
+	ut_ext(&s)->tcp.bytes_received = rx;
+	ut_ext(&s)->tcp.bytes_acked = tx;
+	ut_ext(&s)->tcp.rtt_us = 100;
+	ut_ext(&s)->tcp.snd_cwnd = 10;
+	ut_ext(&s)->tcp.snd_wnd = 65536;
 	return s;
 }
 
@@ -72,8 +73,8 @@ static void test_rates_and_slots(void **state)
 	(void)state;
 	/* 1 MB/s received, 2 KB/s sent, one reading a second for 12 s */
 	for (int t = 0; t <= 12; t++) {
-		s.tcp.bytes_received = (uint64_t)t * 1000000;
-		s.tcp.bytes_acked = (uint64_t)t * 2000;
+		ut_ext(&s)->tcp.bytes_received = (uint64_t)t * 1000000;
+		ut_ext(&s)->tcp.bytes_acked = (uint64_t)t * 2000;
 		round_of(h, 1000 + t * 1000, &s, 1);
 	}
 	e = history_find(h, &s.key);
@@ -102,7 +103,7 @@ static void test_bounded(void **state)
 	(void)state;
 	for (int t = 0; t < 3 * HIST_SLOTS; t++) {
 		/* slot t sends t KB/s */
-		s.tcp.bytes_acked += (uint64_t)t * 1000 * (HIST_SLOT_MS / 1000);
+		ut_ext(&s)->tcp.bytes_acked += (uint64_t)t * 1000 * (HIST_SLOT_MS / 1000);
 		round_of(h, (int64_t)t * HIST_SLOT_MS, &s, 1);
 	}
 	e = history_find(h, &s.key);
@@ -126,8 +127,8 @@ static void test_wrap(void **state)
 	(void)state;
 	round_of(h, 0, &s, 1);
 	/* the counters pass UINT64_MAX: 1000 and 2000 bytes in one second */
-	s.tcp.bytes_received = 499;
-	s.tcp.bytes_acked = 999;
+	ut_ext(&s)->tcp.bytes_received = 499;
+	ut_ext(&s)->tcp.bytes_acked = 999;
 	round_of(h, 1000, &s, 1);
 	e = history_find(h, &s.key);
 	assert_about(hist_last(e, HS_RX), 1000);
@@ -145,12 +146,12 @@ static void test_reset_and_reappear(void **state)
 	round_of(h, 0, &s, 1);
 	/* the counter went back (a different socket behind the key): no rate,
 	 * never a huge one */
-	s.tcp.bytes_received = 10;
+	ut_ext(&s)->tcp.bytes_received = 10;
 	round_of(h, 1000, &s, 1);
 	e = history_find(h, &s.key);
 	assert_true(isnan(hist_last(e, HS_RX)));
 	/* and counting goes on from there */
-	s.tcp.bytes_received = 10 + 3000;
+	ut_ext(&s)->tcp.bytes_received = 10 + 3000;
 	round_of(h, 2000, &s, 1);
 	e = history_find(h, &s.key);
 	assert_about(hist_last(e, HS_RX), 1500);
@@ -160,7 +161,7 @@ static void test_reset_and_reappear(void **state)
 	assert_null(history_find(h, &s.key));
 	assert_int_equal(history_count(h), 1);
 	/* back: a fresh entry, no rate from the old counters */
-	s.tcp.bytes_received = 9000000;
+	ut_ext(&s)->tcp.bytes_received = 9000000;
 	{
 		struct sock both[2] = { s, other };
 
@@ -191,9 +192,9 @@ static void test_state_age_and_drops(void **state)
 	u.proto = u.key.proto = SP_UDP;
 	u.key.cookie = 22;
 	u.has = SOCK_HAS_DROPS | SOCK_HAS_QUEUE;
-	u.drops = 100;
+	ut_ext(&u)->drops = 100;
 	round_of(h, 10000, &u, 1);
-	u.drops = 130;
+	ut_ext(&u)->drops = 130;
 	u.recv_q = 4096;
 	round_of(h, 11000, &u, 1);
 	e = history_find(h, &u.key);

@@ -17,6 +17,7 @@
 #include "output.h"
 #include "procmap.h"
 #include "snapshot.h"
+#include "utext.h"
 
 struct fixture {
 	struct snapshot snap;
@@ -45,8 +46,8 @@ static int setup(void **state)
 	r->has = SOCK_HAS_UID | SOCK_HAS_TCP | SOCK_HAS_CONG;
 	inet_pton(AF_INET, "127.0.0.1", r->laddr);
 	r->lport = 8080; r->send_q = 128;
-	strcpy(r->cong, "cubic");
-	r->tcp.rtt_us = 1234; r->tcp.snd_cwnd = 10; r->tcp.snd_mss = 65483;
+	strcpy(ut_ext(r)->cong, "cubic");
+	ut_ext(r)->tcp.rtt_us = 1234; ut_ext(r)->tcp.snd_cwnd = 10; ut_ext(r)->tcp.snd_mss = 65483;
 	keyed(r);
 	r = snapshot_add(&fx->snap);
 	r->proto = SP_TCP; r->family = AF_INET6; r->type = SOCK_STREAM;
@@ -59,15 +60,15 @@ static int setup(void **state)
 	r->proto = SP_UNIX; r->family = AF_UNIX; r->type = SOCK_STREAM;
 	r->state = SS_LISTEN; r->inode = 1003; r->cookie = 3;
 	r->has = SOCK_HAS_NAME | SOCK_HAS_PEER;
-	memcpy(r->name, "\0evil\x1b]0;pwn\x07\0x", 15);
-	r->name_len = 15;
+	memcpy(ut_ext(r)->name, "\0evil\x1b]0;pwn\x07\0x", 15);
+	ut_ext(r)->name_len = 15;
 	keyed(r);
 	r = snapshot_add(&fx->snap);
 	r->proto = SP_UNIX; r->family = AF_UNIX; r->type = SOCK_DGRAM;
 	r->state = SS_CLOSE; r->inode = 1004; r->cookie = 4;
 	r->has = SOCK_HAS_NAME | SOCK_HAS_PEER; r->peer_inode = 1003;
-	memcpy(r->name, "/tmp/a,b\n\"c\".sock", 17);
-	r->name_len = 17;
+	memcpy(ut_ext(r)->name, "/tmp/a,b\n\"c\".sock", 17);
+	ut_ext(r)->name_len = 17;
 	keyed(r);
 	r = snapshot_add(&fx->snap);
 	r->proto = SP_UDP; r->family = AF_INET; r->type = SOCK_DGRAM;
@@ -491,7 +492,7 @@ static void test_write_streams(void **state)
 			r->type = SOCK_STREAM;
 			r->state = SS_ESTABLISHED;
 			r->has = SOCK_HAS_NAME | SOCK_HAS_PEER;
-			r->name_len = (uint8_t)snprintf(r->name, sizeof(r->name),
+			ut_ext(r)->name_len = (uint8_t)snprintf(ut_ext(r)->name, sizeof(ut_ext(r)->name),
 							"/run/a/rather/long/path/%zu.sock", i);
 			r->peer_inode = (uint32_t)(i + 5);
 		} else {

@@ -15,6 +15,7 @@
 #include "output.h"
 #include "output_extra.h"
 #include "uitest.h"
+#include "utext.h"
 
 static void assert_has(const char *hay, const char *needle)
 {
@@ -36,21 +37,21 @@ static int setup(void **state)
 	snapshot_init(&f->snap);
 	r = ut_inet(&f->snap, SP_TCP, SS_ESTABLISHED, "127.0.0.1", 22, "127.0.0.1", 5000, 77, 1001);
 	r->has |= SOCK_HAS_TCP | SOCK_HAS_CONG | SOCK_HAS_MEM;
-	r->tcp.rtt_us = 1500;
-	r->tcp.rttvar_us = 750;
-	r->tcp.snd_cwnd = 10;
-	r->tcp.retrans = 1;
-	r->tcp.total_retrans = 4;
-	memcpy(r->cong, "cu,b\x1b", 6);
-	r->rmem_alloc = 1;
-	r->rcvbuf = 2;
-	r->wmem_alloc = 3;
-	r->sndbuf = 4;
-	r->fwd_alloc = 5;
-	r->wmem_queued = 6;
-	r->optmem = 7;
-	r->backlog = 8;
-	r->drops = 9;
+	ut_ext(r)->tcp.rtt_us = 1500;
+	ut_ext(r)->tcp.rttvar_us = 750;
+	ut_ext(r)->tcp.snd_cwnd = 10;
+	ut_ext(r)->tcp.retrans = 1;
+	ut_ext(r)->tcp.total_retrans = 4;
+	memcpy(ut_ext(r)->cong, "cu,b\x1b", 6);
+	ut_ext(r)->rmem_alloc = 1;
+	ut_ext(r)->rcvbuf = 2;
+	ut_ext(r)->wmem_alloc = 3;
+	ut_ext(r)->sndbuf = 4;
+	ut_ext(r)->fwd_alloc = 5;
+	ut_ext(r)->wmem_queued = 6;
+	ut_ext(r)->optmem = 7;
+	ut_ext(r)->backlog = 8;
+	ut_ext(r)->drops = 9;
 	r->timer = 2;
 	r->expires_ms = 119 * 60000 + 5000;
 	r->retrans = 0;

@@ -76,7 +76,7 @@ static void test_recorded(void **state)
 	assert_int_equal(s->send_q, 0x10);
 	assert_int_equal(s->recv_q, 0x200);
 	assert_int_equal(s->uid, 1000);
-	assert_int_equal(s->drops, 3);
+	assert_int_equal(sock_x(s)->drops, 3);
 	assert_true(s->has & SOCK_HAS_DROPS);
 
 	assert_int_equal(parse(raw6, strlen(raw6), AF_INET6, &snap, &st), 2);

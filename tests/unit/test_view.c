@@ -22,6 +22,7 @@
 #include "procmap.h"
 #include "uitest.h"
 #include "view.h"
+#include "utext.h"
 
 #define NOW 500000
 
@@ -41,15 +42,15 @@ static void fill(struct snapshot *s)
 	r->has |= SOCK_HAS_TCP;
 	r = ut_inet(s, SP_TCP, SS_ESTABLISHED, "127.0.0.1", 8080, "127.0.0.1", 40000, 2, 102);
 	r->has |= SOCK_HAS_TCP | SOCK_HAS_CONG;
-	r->tcp.rtt_us = 1250;
-	r->tcp.rttvar_us = 500;
-	r->tcp.snd_cwnd = 10;
-	r->tcp.snd_ssthresh = 0x7fffffff;
-	r->tcp.snd_mss = 32768;
-	r->tcp.bytes_acked = 12345;
-	r->tcp.bytes_received = 678;
-	r->tcp.total_retrans = 3;
-	strcpy(r->cong, "cubic");
+	ut_ext(r)->tcp.rtt_us = 1250;
+	ut_ext(r)->tcp.rttvar_us = 500;
+	ut_ext(r)->tcp.snd_cwnd = 10;
+	ut_ext(r)->tcp.snd_ssthresh = 0x7fffffff;
+	ut_ext(r)->tcp.snd_mss = 32768;
+	ut_ext(r)->tcp.bytes_acked = 12345;
+	ut_ext(r)->tcp.bytes_received = 678;
+	ut_ext(r)->tcp.total_retrans = 3;
+	strcpy(ut_ext(r)->cong, "cubic");
 	ut_inet(s, SP_TCP, SS_ESTABLISHED, "127.0.0.1", 40000, "127.0.0.1", 8080, 3, 103);
 	ut_inet(s, SP_UDP, SS_CLOSE, "fe80::1234:5678:9abc:def0", 5353, "::", 0, 5, 105);
 	/* an abstract name with an escape sequence and a newline in it */
@@ -666,12 +667,12 @@ static void test_details_memory(void **state)
 			continue;
 		r->send_q = 3600000;
 		r->has |= SOCK_HAS_MEM | SOCK_HAS_MEMBUF | SOCK_HAS_MEMQ | SOCK_HAS_DROPS;
-		r->rmem_alloc = 0;
-		r->rcvbuf = 131072;
-		r->wmem_alloc = 0;
-		r->wmem_queued = 3847872;
-		r->sndbuf = 4194304;
-		r->drops = 2;
+		ut_ext(r)->rmem_alloc = 0;
+		ut_ext(r)->rcvbuf = 131072;
+		ut_ext(r)->wmem_alloc = 0;
+		ut_ext(r)->wmem_queued = 3847872;
+		ut_ext(r)->sndbuf = 4194304;
+		ut_ext(r)->drops = 2;
 	}
 	ut_finish(s, NOW + 1000);
 	app_commit_snapshot(f->a, f->pm, NOW + 1000);

@@ -97,9 +97,9 @@ void details_history(struct textlines *tl, const struct app *a, const struct soc
 	if (s->proto == SP_TCP && s->state != SS_LISTEN) {
 		series_line(tl, a, e, HS_RX, _("Receiving"), U_RATE, rx);
 		series_line(tl, a, e, HS_TX, _("Sending"), U_RATE, tx);
-		series_line(tl, a, e, HS_RTT, _("RTT"), U_USEC, tcp ? s->tcp.rtt_us : NAN);
-		series_line(tl, a, e, HS_CWND, _("Cwnd"), U_COUNT, tcp ? s->tcp.snd_cwnd : NAN);
-		series_line(tl, a, e, HS_WND, _("Peer window"), U_BYTES, tcp ? s->tcp.snd_wnd : NAN);
+		series_line(tl, a, e, HS_RTT, _("RTT"), U_USEC, tcp ? sock_x(s)->tcp.rtt_us : NAN);
+		series_line(tl, a, e, HS_CWND, _("Cwnd"), U_COUNT, tcp ? sock_x(s)->tcp.snd_cwnd : NAN);
+		series_line(tl, a, e, HS_WND, _("Peer window"), U_BYTES, tcp ? sock_x(s)->tcp.snd_wnd : NAN);
 		series_line(tl, a, e, HS_LOSS, _("Retransmits"), U_COUNT, NAN);
 	}
 	if (s->state == SS_LISTEN) {

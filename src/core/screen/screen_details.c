@@ -214,57 +214,57 @@ static void details_kind(struct textlines *tl, const struct sock *s)
 			"cookie, memory or timer information"));
 	}
 	if (s->proto == SP_PACKET) {
-		const char *pn = sockkind_ethproto_name(s->pkt.ethproto);
+		const char *pn = sockkind_ethproto_name(sock_x(s)->pkt.ethproto);
 
 		tl_section(tl, _("Packet socket"));
 		tl_kv(tl, _("Captures"), "%s (0x%04x)",
-		      s->pkt.ethproto == 3 ? _("every protocol (ETH_P_ALL)") : pn ? pn : "?",
-		      s->pkt.ethproto);
+		      sock_x(s)->pkt.ethproto == 3 ? _("every protocol (ETH_P_ALL)") : pn ? pn : "?",
+		      sock_x(s)->pkt.ethproto);
 		if (!(s->has & SOCK_HAS_PKTINFO))
 			return;
 		if (!s->ifindex)
 			tl_kv(tl, _("Interface"), "%s", _("any (not bound to one)"));
-		else if ((s->has & SOCK_HAS_IFNAME) && s->pkt.ifname[0])
+		else if ((s->has & SOCK_HAS_IFNAME) && sock_x(s)->pkt.ifname[0])
 			tl_kv(tl, _("Interface"), "%.*s (%u)",
-			      (int)strnlen(s->pkt.ifname, sizeof(s->pkt.ifname)), s->pkt.ifname,
+			      (int)strnlen(sock_x(s)->pkt.ifname, sizeof(sock_x(s)->pkt.ifname)), sock_x(s)->pkt.ifname,
 			      s->ifindex);
 		else
 			tl_kv(tl, _("Interface"), _("%u (no longer there)"), s->ifindex);
 		tl_kv(tl, _("Frames"), "%s", s->type == SOCK_DGRAM
 			? _("without link-layer header (SOCK_DGRAM)")
 			: _("with link-layer header (SOCK_RAW)"));
-		tl_kv(tl, _("Version"), "TPACKET_V%u", s->pkt.version + 1);
-		tl_kv(tl, _("Flags"), "%s%s%s%s%s", (s->pkt.flags & 0x1) ? "running " : "",
-		      (s->pkt.flags & 0x2) ? "auxdata " : "", (s->pkt.flags & 0x4) ? "origdev " : "",
-		      (s->pkt.flags & 0x8) ? "vnethdr " : "", (s->pkt.flags & 0x10) ? "loss" : "");
+		tl_kv(tl, _("Version"), "TPACKET_V%u", sock_x(s)->pkt.version + 1);
+		tl_kv(tl, _("Flags"), "%s%s%s%s%s", (sock_x(s)->pkt.flags & 0x1) ? "running " : "",
+		      (sock_x(s)->pkt.flags & 0x2) ? "auxdata " : "", (sock_x(s)->pkt.flags & 0x4) ? "origdev " : "",
+		      (sock_x(s)->pkt.flags & 0x8) ? "vnethdr " : "", (sock_x(s)->pkt.flags & 0x10) ? "loss" : "");
 		if (s->has & SOCK_HAS_FANOUT)
-			tl_kv(tl, _("Fanout"), _("group %u, mode %u"), s->pkt.fanout & 0xffff,
-			      s->pkt.fanout >> 16);
+			tl_kv(tl, _("Fanout"), _("group %u, mode %u"), sock_x(s)->pkt.fanout & 0xffff,
+			      sock_x(s)->pkt.fanout >> 16);
 	} else if (s->proto == SP_NETLINK) {
-		const char *pn = sockkind_netlink_name(s->nl.protocol);
+		const char *pn = sockkind_netlink_name(sock_x(s)->nl.protocol);
 		char groups[256];
 		size_t gl = 0;
-		unsigned bits = s->nl.ngroups < SOCK_NL_GROUP_WORDS * 32 ? s->nl.ngroups
+		unsigned bits = sock_x(s)->nl.ngroups < SOCK_NL_GROUP_WORDS * 32 ? sock_x(s)->nl.ngroups
 									 : SOCK_NL_GROUP_WORDS * 32;
 
 		tl_section(tl, _("Netlink socket"));
-		tl_kv(tl, _("Protocol"), "%s (%u)", pn ? pn : "?", s->nl.protocol);
-		if (s->nl.portid)
-			tl_kv(tl, _("Port id"), "%d", (int32_t)s->nl.portid);
+		tl_kv(tl, _("Protocol"), "%s (%u)", pn ? pn : "?", sock_x(s)->nl.protocol);
+		if (sock_x(s)->nl.portid)
+			tl_kv(tl, _("Port id"), "%d", (int32_t)sock_x(s)->nl.portid);
 		else
 			tl_kv(tl, _("Port id"), "%s", _("0: the kernel's own socket"));
-		if (s->nl.connected)
+		if (sock_x(s)->nl.connected)
 			tl_kv(tl, _("Connected to"), _("port id %d, group %u"),
-			      (int32_t)s->nl.dst_portid, s->nl.dst_group);
+			      (int32_t)sock_x(s)->nl.dst_portid, sock_x(s)->nl.dst_group);
 		groups[0] = '\0';
 		for (unsigned g = 0; g < bits && gl + 12 < sizeof(groups); g++)
-			if (s->nl.groups[g / 32] & (1u << (g % 32)))
+			if (sock_x(s)->nl.groups[g / 32] & (1u << (g % 32)))
 				gl += (size_t)snprintf(groups + gl, sizeof(groups) - gl, "%s%u",
 						       gl ? " " : "", g + 1);
 		if (s->has & SOCK_HAS_GROUPS)
 			tl_kv(tl, _("Groups"), "%s", gl ? groups : _("none"));
 	} else if (s->proto == SP_MPTCP && (s->has & SOCK_HAS_MPTCP)) {
-		const struct sock_mptcp *m = &s->mptcp;
+		const struct sock_mptcp *m = &sock_x(s)->mptcp;
 
 		tl_section(tl, _("MPTCP"));
 		tl_kv(tl, _("Subflows"), _("%u (at most %u)"), m->subflows, m->subflows_max);
@@ -383,12 +383,12 @@ static void details_sync(struct app *a)
 	f->valid = true;
 	f->key = s->key;
 	f->generation = a->table.generation;
-	len = s->name_len < SOCK_NAME_MAX ? s->name_len : SOCK_NAME_MAX;
+	len = sock_x(s)->name_len < SOCK_NAME_MAX ? sock_x(s)->name_len : SOCK_NAME_MAX;
 	if (!(s->has & SOCK_HAS_NAME) || !len || sock_is_abstract(s))
 		return;
-	memcpy(path, s->name, len);
+	memcpy(path, sock_x(s)->name, len);
 	path[len] = '\0';
-	if (memchr(s->name, '\0', len))
+	if (memchr(sock_x(s)->name, '\0', len))
 		return;
 	if (a->fsprobe) {
 		/* The path may cross a dead NFS or FUSE mount: lstat() runs
@@ -430,7 +430,7 @@ static void details_file(struct textlines *tl, const struct app *a, const struct
 	const struct app_sockfile *f = &a->sockfile;
 	char mode[11];
 
-	if (!(s->has & SOCK_HAS_NAME) || !s->name_len) {
+	if (!(s->has & SOCK_HAS_NAME) || !sock_x(s)->name_len) {
 		tl_kv(tl, _("Socket file"), "%s", _("none: an unnamed socket (socketpair() or a "
 						   "client that did not bind)"));
 		return;
@@ -471,26 +471,26 @@ static void details_file(struct textlines *tl, const struct app *a, const struct
 static void details_memory(struct textlines *tl, const struct sock *s)
 {
 	bool tcp_q = s->proto == SP_TCP && (s->has & SOCK_HAS_MEMQ);
-	uint32_t sendq = tcp_q ? s->wmem_queued : s->wmem_alloc;
+	uint32_t sendq = tcp_q ? sock_x(s)->wmem_queued : sock_x(s)->wmem_alloc;
 
 	if (!(s->has & SOCK_HAS_MEM))
 		return;
 	if (s->has & SOCK_HAS_MEMBUF)
 		tl_kv(tl, _("Memory"), _("receive queue %u of %u bytes, send queue %u of %u bytes"),
-		      s->rmem_alloc, s->rcvbuf, sendq, s->sndbuf);
+		      sock_x(s)->rmem_alloc, sock_x(s)->rcvbuf, sendq, sock_x(s)->sndbuf);
 	else
 		tl_kv(tl, _("Memory"), _("receive queue %u bytes, send queue %u bytes"),
-		      s->rmem_alloc, sendq);
+		      sock_x(s)->rmem_alloc, sendq);
 	if (s->has & SOCK_HAS_DROPS)
 		tl_kv(tl, _("Drops"), P_("%u packet dropped on receive (buffer full or filtered)",
 					 "%u packets dropped on receive (buffer full or filtered)",
-					 s->drops),
-		      s->drops);
+					 sock_x(s)->drops),
+		      sock_x(s)->drops);
 }
 
 static void details_tcp(struct textlines *tl, const struct sock *s, const struct diff_entry *d)
 {
-	const struct sock_tcp *t = &s->tcp;
+	const struct sock_tcp *t = &sock_x(s)->tcp;
 	char a1[32], a2[32];
 
 	tl_section(tl, _("TCP (tcp_info)"));
@@ -498,7 +498,7 @@ static void details_tcp(struct textlines *tl, const struct sock *s, const struct
 	cell_usec(t->rttvar_us, a2, sizeof(a2));
 	tl_kv(tl, _("RTT"), _("%s (variation %s)"), a1, a2);
 	if (s->has & SOCK_HAS_CONG)
-		tl_add(tl, _("Congestion"), VS_LABEL, s->cong, strnlen(s->cong, sizeof(s->cong)),
+		tl_add(tl, _("Congestion"), VS_LABEL, sock_x(s)->cong, strnlen(sock_x(s)->cong, sizeof(sock_x(s)->cong)),
 		       true, VS_NORMAL);
 	if (t->snd_ssthresh >= 0x7fffffffu)
 		tl_kv(tl, _("Window"), _("cwnd %u segments, ssthresh infinite, state %s"),
@@ -625,7 +625,7 @@ static void details_build(struct view *v, const struct app *a, int y0, int h, in
 	details_kind(&tl, s);
 	if (s->proto == SP_UNIX) {
 		tl_section(&tl, _("Unix socket"));
-		if (!(s->has & SOCK_HAS_NAME) || !s->name_len)
+		if (!(s->has & SOCK_HAS_NAME) || !sock_x(s)->name_len)
 			tl_kv(&tl, _("Name"), "%s", _("unnamed"));
 		else if (sock_is_abstract(s))
 			details_addr(&tl, _("Abstract name"), s, false);

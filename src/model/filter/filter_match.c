@@ -199,19 +199,19 @@ static bool host_side(const struct fhost *h, const struct sock *s, bool peer)
 /* The Unix name as shown (abstract with '@'); false if unnamed. */
 static bool unix_name(const struct sock *s, char *buf, size_t *len)
 {
-	size_t n = s->name_len < SOCK_NAME_MAX ? s->name_len : SOCK_NAME_MAX;
+	size_t n = sock_x(s)->name_len < SOCK_NAME_MAX ? sock_x(s)->name_len : SOCK_NAME_MAX;
 
 	if (s->family != AF_UNIX || n == 0)
 		return false;
-	if (s->name[0] == '\0') {
+	if (sock_x(s)->name[0] == '\0') {
 		buf[0] = '@';
-		memcpy(buf + 1, s->name + 1, n - 1);
+		memcpy(buf + 1, sock_x(s)->name + 1, n - 1);
 		*len = n;
 	} else {
-		const char *nul = memchr(s->name, '\0', n);
+		const char *nul = memchr(sock_x(s)->name, '\0', n);
 
-		*len = nul ? (size_t)(nul - s->name) : n;
-		memcpy(buf, s->name, *len);
+		*len = nul ? (size_t)(nul - sock_x(s)->name) : n;
+		memcpy(buf, sock_x(s)->name, *len);
 	}
 	return true;
 }
@@ -320,11 +320,11 @@ static bool match_text(const struct filter *f, const struct fnode *nd, const str
 static bool match_autobound(const struct fnode *nd, const struct sock *s)
 {
 	if (s->family == AF_UNIX) {
-		if (s->name_len != 6 || s->name[0] != '\0')
+		if (sock_x(s)->name_len != 6 || sock_x(s)->name[0] != '\0')
 			return false;
 		for (int i = 1; i < 6; i++)
-			if (!((s->name[i] >= '0' && s->name[i] <= '9') ||
-			      (s->name[i] >= 'a' && s->name[i] <= 'f')))
+			if (!((sock_x(s)->name[i] >= '0' && sock_x(s)->name[i] <= '9') ||
+			      (sock_x(s)->name[i] >= 'a' && sock_x(s)->name[i] <= 'f')))
 				return false;
 		return true;
 	}
