@@ -119,6 +119,7 @@ struct app_panes {
 	unsigned holder_tries;
 	char holder_base[512];
 	struct epaddr holder_addr;
+	bool netns_scan;      /* the form may look for namespaces (app_epns.h) */
 };
 
 /* What the layout gives the app before a redraw (view_geometry). */

@@ -8,9 +8,9 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "app_epns.h"
 #include "epman.h"
 #include "i18n.h"
-#include "netns.h"
 #include "pane.h"
 
 void app_set_probe(struct app *a, app_probe_fn fn, void *ctx)
@@ -143,7 +143,7 @@ unsigned app_open_form(struct app *a, enum ep_kind kind)
 		env.last_addr = last.addr;
 	}
 	a->panes.kind_cur = (size_t)kind;
-	form_open(&a->panes.form, kind, &env);
+	app_epns_form_open(a, kind, &env);
 	a->panes.holder_pending = false;
 	return app_set_mode(a, MODE_FORM);
 }
@@ -186,32 +186,6 @@ static bool holder_error(struct app *a)
 	return a->panes.holder_pending;
 }
 
-/* The namespace the table shows (N), if it is not ours: the endpoint is
- * made inside it. Returns 0, or -1 with errno and err if it is gone. */
-static int endpoint_netns(const struct app *a, struct endpoint_config *cfg, char *err,
-			  size_t errlen)
-{
-	const struct nstab_ent *e;
-
-	cfg->in_netns = false;
-	if (!a->all_netns || !a->table.netns_only)
-		return 0;
-	e = nstab_find(a->table.ns, a->table.netns_only);
-	if (e && e->current)
-		return 0;
-	cfg->netns_fd = e ? netns_open_entry(e) : -1;
-	if (cfg->netns_fd < 0) {
-		int en = e ? errno : ENOENT;
-
-		snprintf(err, errlen, _("network namespace netns:[%u]: %s"),
-			 (unsigned)a->table.netns_only, strerror(en));
-		errno = en;
-		return -1;
-	}
-	cfg->in_netns = true;
-	return 0;
-}
-
 unsigned app_submit_form(struct app *a, int64_t now)
 {
 	struct endpoint_config cfg;
@@ -223,10 +197,8 @@ unsigned app_submit_form(struct app *a, int64_t now)
 	for (int tries = 0;; tries++) {
 		if (form_config(&a->panes.form, &cfg) < 0)
 			return APP_REDRAW;
-		if (endpoint_netns(a, &cfg, err, sizeof(err)) < 0) {
-			form_set_error(&a->panes.form, errno, err);
+		if (app_epns_form_config(a, &cfg) < 0)
 			return APP_REDRAW;
-		}
 		p = epman_open(a->panes.em, &cfg, err, sizeof(err));
 		if (cfg.in_netns)
 			close(cfg.netns_fd);
@@ -264,6 +236,7 @@ unsigned app_submit_form(struct app *a, int64_t now)
 		struct buf t = BUF_INIT;
 
 		endpoint_title(p->ep, a->cs, &t);
+		app_epns_opened(a, p, formns_chosen(&a->panes.form.ns), &t);
 		app_message(a, false, now, _("opened [%u] %s"), p->id, t.data ? t.data : "");
 		/* the title is escaped already */
 		a->msg_escaped = true;
