@@ -46,6 +46,7 @@ bool app_sync_endpoints(struct app *a)
 		uint32_t ino = p ? endpoint_take_select(p->ep) : 0;
 
 		if (ino) {
+			a->panes.pending_waits = 0;
 			a->panes.pending_inode = ino;
 			a->panes.pending_nsocks = 1;
 			return true;
@@ -93,6 +94,7 @@ static unsigned select_inode(struct app *a, uint32_t inode, unsigned tag, size_t
 		return APP_REDRAW;
 	}
 	/* opened since the last refresh: select it when the table has it */
+	a->panes.pending_waits = 0;
 	a->panes.pending_inode = inode;
 	a->panes.pending_nsocks = nsocks;
 	app_message(a, false, now, _("the socket (inode %u) is not in the table yet: it will be "
@@ -329,6 +331,10 @@ unsigned app_ask_quit(struct app *a)
 	return APP_QUIT;
 }
 
+/* How many refreshes a pending selection waits for its socket to show up
+ * in the snapshot at all. */
+#define APP_PENDING_TRIES 3
+
 /* Runs after each new snapshot: pending selections and form errors that
  * waited for the table. */
 void app_endpoints_after_refresh(struct app *a, int64_t now)
@@ -342,8 +348,13 @@ void app_endpoints_after_refresh(struct app *a, int64_t now)
 
 			ownset_find(&a->table.own, inode, &tag);
 			select_inode(a, inode, tag, a->panes.pending_nsocks, now);
+			a->panes.pending_inode = 0;
+		} else if (!a->table.have_snap || snapshot_find_inode(app_snapshot(a), inode) ||
+			   a->panes.pending_waits++ >= APP_PENDING_TRIES) {
+			a->panes.pending_inode = 0;
 		}
-		a->panes.pending_inode = 0;
+		/* else a dump that began before the socket was made: the
+		 * next one has it */
 	}
 	if (a->panes.holder_pending && a->mode == MODE_FORM)
 		holder_error(a);
