@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "app_epns.h"
+#include "epman.h"
 #include "escape.h"
 #include "i18n.h"
 #include "netns.h"
@@ -23,8 +24,12 @@ const struct nstab_ent *app_epns_shown_entry(const struct app *a)
 void app_epns_form_open(struct app *a, enum ep_kind kind, struct form_env *env)
 {
 	struct netns_list *l = NULL;
+	struct epman_server last;
 
 	env->netns_shown = a->all_netns ? a->table.netns_only : 0;
+	/* a client's target is the newest server: so is its namespace */
+	if (kind == EP_CLIENT && epman_last_server(a->panes.em, &last))
+		env->netns_shown = last.netns_ino;
 	if (a->all_netns && a->table.ns) {
 		env->netns = a->table.ns; /* the N chooser's list */
 	} else if (a->panes.netns_scan) {
@@ -102,6 +107,7 @@ void app_epns_opened(struct app *a, struct pane *p, const struct nstab_ent *e, s
 	size_t n = 0;
 
 	p->netns_len = 0;
+	p->netns_ino = e && !e->current ? e->ino : 0;
 	if (e && (!e->current || a->netns))
 		n = nstab_label(e, p->netns, sizeof(p->netns));
 	else if (a->netns)

@@ -15,7 +15,8 @@
 /* Opens the form (form_open) with the namespaces to offer: the N
  * chooser's list when every namespace is dumped, else a fresh look at
  * /run/netns and /proc when a->panes.netns_scan allows it (the live view;
- * tests leave it off). */
+ * tests leave it off). The default is the namespace shown, or for a
+ * client the newest server's (its target). */
 void app_epns_form_open(struct app *a, enum ep_kind kind, struct form_env *env);
 
 /* Sets cfg's namespace from the form's choice (formns_open). Returns 0,

@@ -49,6 +49,7 @@ struct pane {
 	 * netns_len 0: none to say (app_epns.h) */
 	char netns[96];
 	size_t netns_len;
+	uint32_t netns_ino;       /* that namespace's inode; 0: sockview's own */
 	struct buf scratch;
 };
 

@@ -348,7 +348,7 @@ static void pane_title(struct view *v, const struct app *a, struct pane_draw *d,
 		hw = esc_width(head.data, head.len, v->cs);
 	}
 	w = esc_width(t.data, t.len, v->cs);
-	if (w + hw > room && room < w + 16) {
+	if (w + hw > room && room < w + 16 && endpoint_lab(ep) == EP_LAB_NONE) {
 		/* narrow: shorter, but the transport stays (an address does
 		 * not tell TCP from UDP) */
 		buf_reset(&t);

@@ -6,7 +6,8 @@
 # form offers the namespaces, sockview's own first and chosen; choosing A
 # opens the server inside A: `ip netns exec A ss` lists its listener, the
 # initial namespace has none on that port, the pane title names A, and
-# the table turns to every namespace to show it. Then B is chosen and
+# the table turns to every namespace to show it; a client's namespace is
+# its server's and the echo comes back. Then B is chosen and
 # deleted before Enter: a one-line error in the form, nothing else breaks.
 # Last, N shows A and the state lab opens its sockets inside A.
 # Runs in the host namespace (TL_NO_NETNS=1): making namespaces needs
@@ -46,7 +47,7 @@ choose_ns() {
 	done
 }
 
-tl_start_shell 150 45
+tl_start_shell 200 50
 # the form suggests ports from 5000 up: the filter keeps the table short on a
 # busy machine (the row to see stays on the first screen)
 tl_start_sockview -d 0.3 -t -l -f "'sport >= :5000 and sport <= :5999'"
@@ -82,10 +83,23 @@ fi
 "$SOCKVIEW" --once -N "$NA" -t -l >"$TL_TMP/once.txt" 2>&1 || tl_fail "sockview --once -N $NA failed"
 grep -q "127\\.0\\.0\\.1:$PORT .*sockview" "$TL_TMP/once.txt" || tl_fail "--once -N $NA does not list it"
 
+# a client's namespace is its target's: the newest server's, A
+tl_keys n 5
+tl_wait_for '^ New client' || tl_fail "no client form"
+tl_wait_for "^  Namespace +\\[$NA\\]" || tl_fail "the client's namespace is not the server's"
+tl_keys Enter
+tl_wait_for "\\[2\\] client, TCP to 127\\.0\\.0\\.1:$PORT \\(netns $NA\\)" ||
+	tl_fail "no client pane naming $NA"
+tl_text hello
+tl_keys Enter
+tl_wait_for 'connected, [0-9]+ B in' || tl_fail "the client in $NA did not connect"
+tl_wait_for 'connected, 6 B in, 6 B out' || tl_fail "no echo in $NA"
+tl_keys Escape
+
 # B vanishes between the choice and Enter
 tl_keys n
 tl_wait_for 'New endpoint: choose' || tl_fail "no new-endpoint menu (2)"
-tl_keys Enter
+tl_keys 1
 tl_wait_for '^ New echo server' || tl_fail "no echo form (2)"
 choose_ns "$NB"
 ip netns del "$NB" || tl_fail "ip netns del $NB failed"
@@ -111,7 +125,7 @@ tl_wait_for 'New endpoint: choose' || tl_fail "no new-endpoint menu (3)"
 tl_keys 6
 tl_wait_for 'State lab: make a socket state' || tl_fail "6: no lab menu"
 tl_keys 1
-tl_wait_for "\\[2\\] state lab: CLOSE-WAIT and FIN-WAIT-2 \\(netns $NA\\)" ||
+tl_wait_for "\\[3\\] state lab: CLOSE-WAIT and FIN-WAIT-2 \\(netns $NA\\)" ||
 	tl_fail "no lab pane naming $NA"
 tl_wait_for 'Done\. Enter in this pane runs it again' || tl_fail "the preset did not finish in $NA"
 i=0

@@ -164,7 +164,7 @@ static void form_netns_row(struct lb *b, const struct form *f, enum esc_charset 
 	if (e && e->current)
 		ln_puts(b, _(", sockview's own"), VS_DIM);
 	if (f->ns.cur == f->ns.def && !(e && e->current))
-		ln_puts(b, _(", the one shown"), VS_DIM);
+		ln_puts(b, _(", the default"), VS_DIM);
 	if (e && e->denied)
 		ln_puts(b, _(", not entered so far (needs CAP_SYS_ADMIN)"), VS_WARN);
 	ln_puts(b, _("  (Left/Right: another)"), VS_DIM);
