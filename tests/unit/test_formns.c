@@ -17,11 +17,14 @@
 
 #include <cmocka.h>
 
+#include "app_epns.h"
 #include "filter_ast.h"
 #include "form.h"
 #include "formns.h"
 #include "keys.h"
 #include "nstab.h"
+#include "pane.h"
+#include "uitest.h"
 
 static struct nstab_ent *add(struct nstab *t, uint32_t ino, const char *name, int32_t pid,
 			     bool current)
@@ -266,6 +269,101 @@ static void test_enter(void **state)
 	nstab_free(&t);
 }
 
+/* The app's side: the form's list and default come from the N chooser's
+ * table; an endpoint opened where the table does not look turns it to
+ * every namespace; its pane names the namespace. */
+static void test_app_side(void **state)
+{
+	struct options o;
+	struct app *a;
+	struct nstab t;
+	struct pane p;
+	struct form_env env;
+	struct buf msg = BUF_INIT;
+
+	(void)state;
+	ut_options(&o);
+	a = app_new(&o, ESC_UTF8);
+	three(&t);
+
+	/* sockview's own namespace only, no scan (tests): no field */
+	memset(&env, 0, sizeof(env));
+	app_epns_form_open(a, EP_ECHO, &env);
+	assert_false(form_field_shown(&a->panes.form, FF_NETNS));
+
+	/* N showed the unnamed one: the form offers the list, starts there */
+	a->all_netns = true;
+	a->table.ns = &t;
+	a->table.netns_only = 200;
+	memset(&env, 0, sizeof(env));
+	app_epns_form_open(a, EP_ECHO, &env);
+	assert_true(form_field_shown(&a->panes.form, FF_NETNS));
+	assert_int_equal(formns_chosen(&a->panes.form.ns)->ino, 200);
+	assert_ptr_equal(app_epns_shown_entry(a), &t.v[2]);
+
+	/* opened there: the table shows it already, the pane names it */
+	memset(&p, 0, sizeof(p));
+	app_epns_opened(a, &p, &t.v[2], &msg);
+	assert_string_equal(p.netns, "pid 42 (holder)");
+	assert_int_equal(p.netns_len, strlen("pid 42 (holder)"));
+	assert_int_equal(p.netns_ino, 200);
+	assert_int_equal(a->table.netns_only, 200);
+	assert_non_null(strstr(msg.data, " in network namespace pid 42 (holder)"));
+	assert_null(strstr(msg.data, "every namespace"));
+	buf_reset(&msg);
+
+	/* opened in alpha while the table shows the other: it turns to all */
+	memset(&p, 0, sizeof(p));
+	app_epns_opened(a, &p, &t.v[1], &msg);
+	assert_string_equal(p.netns, "alpha");
+	assert_int_equal(a->table.netns_only, 0);
+	assert_true(a->all_netns);
+	assert_non_null(strstr(msg.data, "the table now shows every namespace"));
+	buf_reset(&msg);
+
+	/* only sockview's own dumped, an endpoint elsewhere: every namespace
+	 * is dumped from now on, with the Netns column */
+	a->all_netns = false;
+	a->table.ns = NULL;
+	a->table.columns &= ~COL_BIT(COL_NETNS);
+	memset(&p, 0, sizeof(p));
+	app_epns_opened(a, &p, &t.v[1], &msg);
+	assert_true(a->all_netns);
+	assert_true(a->table.columns & COL_BIT(COL_NETNS));
+	buf_reset(&msg);
+
+	/* in sockview's own: nothing to say, nothing changes */
+	a->all_netns = false;
+	memset(&p, 0, sizeof(p));
+	app_epns_opened(a, &p, &t.v[0], &msg);
+	assert_int_equal(p.netns_len, 0);
+	assert_int_equal(p.netns_ino, 0);
+	assert_false(a->all_netns);
+	assert_int_equal(msg.len, 0);
+	/* ... but under -N NAME the pane says NAME */
+	a->netns = "blue";
+	app_epns_opened(a, &p, NULL, &msg);
+	assert_string_equal(p.netns, "blue");
+	assert_false(a->all_netns);
+	a->netns = NULL;
+
+	/* a name with control bytes is escaped in the message */
+	buf_reset(&msg);
+	t.v[1].name[1] = 0x1b;
+	a->all_netns = true;
+	a->table.ns = &t;
+	a->table.netns_only = 0;
+	app_epns_opened(a, &p, &t.v[1], &msg);
+	assert_null(memchr(msg.data, 0x1b, msg.len));
+	assert_non_null(strstr(msg.data, "\\x1b"));
+	assert_int_equal(p.netns[1], 0x1b); /* raw in the pane, escaped when drawn */
+
+	buf_free(&msg);
+	a->table.ns = NULL;
+	nstab_free(&t);
+	app_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -274,6 +372,7 @@ int main(void)
 		cmocka_unit_test(test_form_field),
 		cmocka_unit_test(test_vanished),
 		cmocka_unit_test(test_enter),
+		cmocka_unit_test(test_app_side),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

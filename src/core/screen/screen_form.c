@@ -160,7 +160,10 @@ static void form_netns_row(struct lb *b, const struct form *f, enum esc_charset 
 	buf_putc(&t, ']');
 	ln_safe(b, t.data, t.len, w, VS_CHOICE);
 	buf_free(&t);
-	ln_printf(b, VS_DIM, _("  %zu of %zu"), f->ns.cur + 1, f->ns.n + f->ns.more);
+	ln_printf(b, VS_DIM, _("  %zu of %zu"), f->ns.cur + 1, f->ns.n);
+	if (f->ns.more)
+		ln_printf(b, VS_WARN, P_(" (%zu more not listed)", " (%zu more not listed)",
+					 f->ns.more), f->ns.more);
 	if (e && e->current)
 		ln_puts(b, _(", sockview's own"), VS_DIM);
 	if (f->ns.cur == f->ns.def && !(e && e->current))
