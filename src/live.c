@@ -723,6 +723,7 @@ int ui_run(const struct options *o)
 	u.em = epman_new(u.loop);
 	app_set_epman(u.app, u.em);
 	app_set_probe(u.app, holder_probe, &u);
+	u.app->panes.netns_scan = true; /* the form offers the namespaces */
 	app_set_destroyer(u.app, live_destroy, NULL);
 	if (o->tour)
 		app_tour_start(u.app);

@@ -111,6 +111,7 @@ struct app_panes {
 	bool own_fp_ok;
 	uint32_t pending_inode; /* F7: select this socket once it shows up */
 	size_t pending_nsocks;  /* how many sockets its pane has */
+	unsigned pending_waits; /* refreshes waited without the socket */
 	unsigned reconnect_offer; /* pane id offered to connect again (0: none) */
 	app_probe_fn probe;   /* who holds an address, beyond the table */
 	void *probe_ctx;
@@ -119,6 +120,7 @@ struct app_panes {
 	unsigned holder_tries;
 	char holder_base[512];
 	struct epaddr holder_addr;
+	bool netns_scan;      /* the form may look for namespaces (app_epns.h) */
 };
 
 /* What the layout gives the app before a redraw (view_geometry). */

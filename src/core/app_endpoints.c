@@ -8,9 +8,9 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "app_epns.h"
 #include "epman.h"
 #include "i18n.h"
-#include "netns.h"
 #include "pane.h"
 
 void app_set_probe(struct app *a, app_probe_fn fn, void *ctx)
@@ -46,6 +46,7 @@ bool app_sync_endpoints(struct app *a)
 		uint32_t ino = p ? endpoint_take_select(p->ep) : 0;
 
 		if (ino) {
+			a->panes.pending_waits = 0;
 			a->panes.pending_inode = ino;
 			a->panes.pending_nsocks = 1;
 			return true;
@@ -93,6 +94,7 @@ static unsigned select_inode(struct app *a, uint32_t inode, unsigned tag, size_t
 		return APP_REDRAW;
 	}
 	/* opened since the last refresh: select it when the table has it */
+	a->panes.pending_waits = 0;
 	a->panes.pending_inode = inode;
 	a->panes.pending_nsocks = nsocks;
 	app_message(a, false, now, _("the socket (inode %u) is not in the table yet: it will be "
@@ -143,7 +145,7 @@ unsigned app_open_form(struct app *a, enum ep_kind kind)
 		env.last_addr = last.addr;
 	}
 	a->panes.kind_cur = (size_t)kind;
-	form_open(&a->panes.form, kind, &env);
+	app_epns_form_open(a, kind, &env);
 	a->panes.holder_pending = false;
 	return app_set_mode(a, MODE_FORM);
 }
@@ -186,32 +188,6 @@ static bool holder_error(struct app *a)
 	return a->panes.holder_pending;
 }
 
-/* The namespace the table shows (N), if it is not ours: the endpoint is
- * made inside it. Returns 0, or -1 with errno and err if it is gone. */
-static int endpoint_netns(const struct app *a, struct endpoint_config *cfg, char *err,
-			  size_t errlen)
-{
-	const struct nstab_ent *e;
-
-	cfg->in_netns = false;
-	if (!a->all_netns || !a->table.netns_only)
-		return 0;
-	e = nstab_find(a->table.ns, a->table.netns_only);
-	if (e && e->current)
-		return 0;
-	cfg->netns_fd = e ? netns_open_entry(e) : -1;
-	if (cfg->netns_fd < 0) {
-		int en = e ? errno : ENOENT;
-
-		snprintf(err, errlen, _("network namespace netns:[%u]: %s"),
-			 (unsigned)a->table.netns_only, strerror(en));
-		errno = en;
-		return -1;
-	}
-	cfg->in_netns = true;
-	return 0;
-}
-
 unsigned app_submit_form(struct app *a, int64_t now)
 {
 	struct endpoint_config cfg;
@@ -223,10 +199,8 @@ unsigned app_submit_form(struct app *a, int64_t now)
 	for (int tries = 0;; tries++) {
 		if (form_config(&a->panes.form, &cfg) < 0)
 			return APP_REDRAW;
-		if (endpoint_netns(a, &cfg, err, sizeof(err)) < 0) {
-			form_set_error(&a->panes.form, errno, err);
+		if (app_epns_form_config(a, &cfg) < 0)
 			return APP_REDRAW;
-		}
 		p = epman_open(a->panes.em, &cfg, err, sizeof(err));
 		if (cfg.in_netns)
 			close(cfg.netns_fd);
@@ -264,6 +238,7 @@ unsigned app_submit_form(struct app *a, int64_t now)
 		struct buf t = BUF_INIT;
 
 		endpoint_title(p->ep, a->cs, &t);
+		app_epns_opened(a, p, formns_chosen(&a->panes.form.ns), &t);
 		app_message(a, false, now, _("opened [%u] %s"), p->id, t.data ? t.data : "");
 		/* the title is escaped already */
 		a->msg_escaped = true;
@@ -356,6 +331,10 @@ unsigned app_ask_quit(struct app *a)
 	return APP_QUIT;
 }
 
+/* How many refreshes a pending selection waits for its socket to show up
+ * in the snapshot at all. */
+#define APP_PENDING_TRIES 3
+
 /* Runs after each new snapshot: pending selections and form errors that
  * waited for the table. */
 void app_endpoints_after_refresh(struct app *a, int64_t now)
@@ -369,8 +348,13 @@ void app_endpoints_after_refresh(struct app *a, int64_t now)
 
 			ownset_find(&a->table.own, inode, &tag);
 			select_inode(a, inode, tag, a->panes.pending_nsocks, now);
+			a->panes.pending_inode = 0;
+		} else if (!a->table.have_snap || snapshot_find_inode(app_snapshot(a), inode) ||
+			   a->panes.pending_waits++ >= APP_PENDING_TRIES) {
+			a->panes.pending_inode = 0;
 		}
-		a->panes.pending_inode = 0;
+		/* else a dump that began before the socket was made: the
+		 * next one has it */
 	}
 	if (a->panes.holder_pending && a->mode == MODE_FORM)
 		holder_error(a);

@@ -270,6 +270,7 @@ bool epman_last_server(const struct epman *m, struct epman_server *out)
 		out->kind = endpoint_kind(ep);
 		out->transport = endpoint_transport(ep);
 		out->addr = a->len ? *a : *endpoint_remote_addr(ep);
+		out->netns_ino = m->panes[i]->netns_ino;
 		return true;
 	}
 	return false;

@@ -31,6 +31,7 @@ struct epman_server {
 	enum ep_kind kind;
 	enum ep_transport transport;
 	struct epaddr addr; /* as bound (the real port) */
+	uint32_t netns_ino; /* its network namespace (pane.h), 0: sockview's own */
 };
 
 /* A manager whose endpoints are polled by l (l outlives it). Never NULL. */

@@ -37,7 +37,7 @@ const char *form_kind_help(enum ep_kind kind)
 bool form_field_is_choice(enum form_field field)
 {
 	return field == FF_TRANSPORT || field == FF_FAMILY || field == FF_EOL ||
-	       field == FF_INPUT || field == FF_KEEP;
+	       field == FF_INPUT || field == FF_KEEP || field == FF_NETNS;
 }
 
 static bool is_unix(enum ep_transport t)
@@ -63,6 +63,8 @@ bool form_field_shown(const struct form *f, enum form_field field)
 		return f->kind == EP_CLIENT && !endpoint_transport_is_dgram(f->transport);
 	case FF_INPUT:
 		return f->kind == EP_CLIENT;
+	case FF_NETNS:
+		return formns_offered(&f->ns);
 	default:
 		return false;
 	}
@@ -80,6 +82,7 @@ const char *form_field_label(enum form_field field)
 	case FF_EOL: return _("Line end");
 	case FF_INPUT: return _("Typed text");
 	case FF_KEEP: return _("Peer closes");
+	case FF_NETNS: return _("Namespace");
 	default: return "";
 	}
 }
@@ -123,6 +126,8 @@ size_t form_choice_current(const struct form *f, enum form_field field)
 		return f->escapes;
 	if (field == FF_KEEP)
 		return f->keep_open;
+	if (field == FF_NETNS)
+		return f->ns.cur;
 	return 0;
 }
 
@@ -313,6 +318,8 @@ void form_open(struct form *f, enum ep_kind kind, const struct form_env *env)
 			f->family = AF_INET6;
 	}
 	set_field(f, FF_GREETING, _("Thank you for connecting"));
+	formns_fill(&f->ns, env->netns, env->netns_shown);
+	f->env.netns = NULL; /* read here only */
 	apply_defaults(f);
 }
 
@@ -350,6 +357,11 @@ static void change_choice(struct form *f, int dir)
 		return;
 	} else if (f->focus == FF_KEEP) {
 		f->keep_open = !f->keep_open;
+		return;
+	} else if (f->focus == FF_NETNS) {
+		formns_step(&f->ns, dir);
+		if (f->err_field == FF_NETNS)
+			f->err[0] = '\0';
 		return;
 	}
 	f->err[0] = '\0';
@@ -560,6 +572,15 @@ void form_set_error(struct form *f, int e, const char *msg)
 	}
 	f->err_field = field;
 	f->focus = field;
+}
+
+void form_netns_error(struct form *f, const char *msg)
+{
+	snprintf(f->err, sizeof(f->err), "%s", msg);
+	f->stale_offer = false;
+	f->err_field = FF_NETNS;
+	if (form_field_shown(f, FF_NETNS))
+		f->focus = FF_NETNS;
 }
 
 /* ---- who holds an address ---- */

@@ -23,6 +23,7 @@
 #include "buf.h"
 #include "endpoint.h"
 #include "epaddr.h"
+#include "formns.h"
 #include "lineedit.h"
 #include "ownset.h"
 #include "procmap.h"
@@ -39,6 +40,8 @@ enum form_field {
 	FF_INPUT,     /* choice: typed text as is, or with escapes (client) */
 	FF_KEEP,      /* choice: close, or stay open, when the server closes
 		       * (stream client) */
+	FF_NETNS,     /* choice: the network namespace (formns.h; shown when
+		       * there is more than one) */
 	FF_MAX_
 };
 
@@ -55,6 +58,11 @@ struct form_env {
 	/* Port of a service name, or -1 if unknown; NULL: the system's
 	 * (filter_service_port), which reads /etc/services. */
 	int (*service)(const char *name, void *ctx);
+	/* The namespaces to offer (read by form_open only; NULL: none, the
+	 * endpoint opens where sockview is) and the inode of the one the
+	 * table shows (0: sockview's own), the default. */
+	const struct nstab *netns;
+	uint32_t netns_shown;
 };
 
 /* First port tried for a server's suggestion. */
@@ -84,6 +92,7 @@ struct form {
 	enum ep_eol eol;             /* FF_EOL */
 	bool escapes;                /* FF_INPUT */
 	bool keep_open;              /* FF_KEEP */
+	struct formns ns;            /* FF_NETNS */
 };
 
 /* Opens the form for kind with its defaults (a client's from env's last
@@ -107,7 +116,8 @@ bool form_targets_last(const struct form *f, enum form_field field);
 const char *form_placeholder(const struct form *f, enum form_field field);
 
 /* Number of choices of a choice field, and the translated name of choice
- * i; the current one is form_choice_current(). */
+ * i; the current one is form_choice_current(). FF_NETNS has choices of its
+ * own (f->ns, formns.h): 0 here. */
 size_t form_choices(enum form_field field);
 const char *form_choice_name(enum form_field field, size_t i);
 size_t form_choice_current(const struct form *f, enum form_field field);
@@ -144,6 +154,10 @@ bool form_retry_port(struct form *f);
  * and a client's connect errors focus the port, path or address field.
  * Nothing is probed here (no check connection of its own). */
 void form_set_error(struct form *f, int e, const char *msg);
+
+/* Shows an error about the namespace chosen (formns_open's) under the
+ * fields, the Namespace field focused. */
+void form_netns_error(struct form *f, const char *msg);
 
 /* Appends to out a translated sentence naming what holds the address want
  * (transport t: its port, or its Unix path) according to the socket table:

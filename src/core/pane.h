@@ -44,6 +44,12 @@ struct pane {
 	int last_w, last_h;       /* transcript area of the last render */
 	enum esc_charset last_cs;
 	size_t sock_cursor;       /* which socket F7 selects next */
+	/* the network namespace its sockets are in, raw (a name or "pid N
+	 * (comm)": escape it), when not sockview's own or under -N NAME;
+	 * netns_len 0: none to say (app_epns.h) */
+	char netns[96];
+	size_t netns_len;
+	uint32_t netns_ino;       /* that namespace's inode; 0: sockview's own */
 	struct buf scratch;
 };
 

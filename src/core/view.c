@@ -340,8 +340,17 @@ static void pane_title(struct view *v, const struct app *a, struct pane_draw *d,
 		buf_reset(&head);
 		hw = 0;
 	}
+	if (d->p->netns_len) {
+		/* made in another network namespace: which one */
+		buf_puts(&head, " (");
+		buf_puts(&head, _("netns"));
+		buf_putc(&head, ' ');
+		esc_display(&head, d->p->netns, d->p->netns_len, v->cs);
+		buf_putc(&head, ')');
+		hw = esc_width(head.data, head.len, v->cs);
+	}
 	w = esc_width(t.data, t.len, v->cs);
-	if (w + hw > room && room < w + 16) {
+	if (w + hw > room && room < w + 16 && endpoint_lab(ep) == EP_LAB_NONE) {
 		/* narrow: shorter, but the transport stays (an address does
 		 * not tell TCP from UDP) */
 		buf_reset(&t);

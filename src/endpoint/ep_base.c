@@ -146,6 +146,24 @@ static int open_socket(void *arg)
 	return socket(ep->family, ep->socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 }
 
+struct socket_args {
+	int domain, type;
+};
+
+static int open_socket_of(void *arg)
+{
+	const struct socket_args *s = arg;
+
+	return socket(s->domain, s->type, 0);
+}
+
+int ep_socket(struct endpoint *ep, int domain, int type)
+{
+	struct socket_args s = { domain, type };
+
+	return ns_run_in(ep->nsfd, open_socket_of, &s);
+}
+
 int ep_new_socket(struct endpoint *ep, int *fdp)
 {
 	int fd, one = 1;

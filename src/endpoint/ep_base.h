@@ -37,5 +37,8 @@ void ep_fail(struct endpoint *ep, int e);
 /* A non-blocking, close-on-exec socket of the endpoint's family and type
  * (IPv6: v6 only). Returns 0 with *fdp set, or -1 with errno. */
 int ep_new_socket(struct endpoint *ep, int *fdp);
+/* socket(domain, type, 0) in the endpoint's network namespace (its
+ * nsfd; sockview's own without one): the lab's sockets. -1 with errno. */
+int ep_socket(struct endpoint *ep, int domain, int type);
 
 #endif

@@ -176,7 +176,7 @@ static uint16_t local_port(int fd)
 static int lab_socket(struct endpoint *ep, int type, bool bind_it, int rcvbuf)
 {
 	struct sockaddr_in sin;
-	int fd = socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int fd = ep_socket(ep, AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 	if (fd < 0)
 		return -1;
@@ -686,7 +686,7 @@ static void run_refused(struct endpoint *ep, int64_t now)
 		drop(ep, &L->cfd);
 		drop(ep, &L->rfd);
 		/* a closed UDP port: bind one, note it, close it */
-		tmp = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		tmp = ep_socket(ep, AF_INET, SOCK_DGRAM | SOCK_CLOEXEC);
 		{
 			struct sockaddr_in sin;
 
@@ -751,7 +751,7 @@ static void life_step(struct endpoint *ep)
 
 	switch (L->step) {
 	case 0:
-		L->lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		L->lfd = ep_socket(ep, AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (L->lfd < 0) {
 			lab_failed(ep, "socket()", errno);
 			return;

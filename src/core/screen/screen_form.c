@@ -146,6 +146,33 @@ static void form_text(struct form_row *rows, int *n, struct buf *t, const char *
 	}
 }
 
+/* The Namespace field: the choice in brackets (escaped: a name is any
+ * bytes), where it stands in the list, and what it is. */
+static void form_netns_row(struct lb *b, const struct form *f, enum esc_charset cs)
+{
+	const struct nstab_ent *e = formns_chosen(&f->ns);
+	char raw[FORMNS_LABEL_MAX];
+	struct buf t = BUF_INIT;
+	size_t n = formns_label(&f->ns, f->ns.cur, raw, sizeof(raw)), w;
+
+	buf_putc(&t, '[');
+	w = esc_display(&t, raw, n, cs) + 2;
+	buf_putc(&t, ']');
+	ln_safe(b, t.data, t.len, w, VS_CHOICE);
+	buf_free(&t);
+	ln_printf(b, VS_DIM, _("  %zu of %zu"), f->ns.cur + 1, f->ns.n);
+	if (f->ns.more)
+		ln_printf(b, VS_WARN, P_(" (%zu more not listed)", " (%zu more not listed)",
+					 f->ns.more), f->ns.more);
+	if (e && e->current)
+		ln_puts(b, _(", sockview's own"), VS_DIM);
+	if (f->ns.cur == f->ns.def && !(e && e->current))
+		ln_puts(b, _(", the default"), VS_DIM);
+	if (e && e->denied)
+		ln_puts(b, _(", not entered so far (needs CAP_SYS_ADMIN)"), VS_WARN);
+	ln_puts(b, _("  (Left/Right: another)"), VS_DIM);
+}
+
 static void form_build(struct view *v, const struct app *a, int y0, int h, int64_t now)
 {
 	const struct form *f = &a->panes.form;
@@ -166,7 +193,7 @@ static void form_build(struct view *v, const struct app *a, int y0, int h, int64
 			continue;
 		if (k == (int)f->focus)
 			focus_row = nrows;
-		if (form_field_is_choice((enum form_field)k))
+		if (form_field_is_choice((enum form_field)k) && k != FF_NETNS)
 			form_choice_rows(rows, &nrows, (enum form_field)k,
 					 (size_t)v->width > lw ? (size_t)v->width - lw : 1, v->cs);
 		else
@@ -187,20 +214,6 @@ static void form_build(struct view *v, const struct app *a, int y0, int h, int64
 
 		if (hint[0])
 			form_text(rows, &nrows, &t, hint, VS_DIM, tw, v->cs);
-	}
-	if (a->all_netns && a->table.netns_only) {
-		/* the endpoint opens in the namespace the table shows */
-		const struct nstab_ent *e = nstab_find(a->table.ns, a->table.netns_only);
-		char raw[128], line[256];
-
-		if (e)
-			nstab_label(e, raw, sizeof(raw));
-		else
-			snprintf(raw, sizeof(raw), "netns:[%u]", (unsigned)a->table.netns_only);
-		snprintf(line, sizeof(line),
-			 _("Network namespace: %s (the one shown; N in the table chooses another)"),
-			 raw);
-		form_text(rows, &nrows, &t, line, VS_DIM, tw, v->cs);
 	}
 	ln_start(&b, y0, VS_TITLE);
 	ln_puts(&b, title, VS_TITLE);
@@ -229,7 +242,9 @@ static void form_build(struct view *v, const struct app *a, int y0, int h, int64
 				ln_puts(&b, form_field_label(fld), focused ? VS_LABEL : VS_NORMAL);
 				ln_to(&b, lw, VS_NORMAL);
 			}
-			if (form_field_is_choice(fld)) {
+			if (fld == FF_NETNS) {
+				form_netns_row(&b, f, a->cs);
+			} else if (form_field_is_choice(fld)) {
 				size_t cur = form_choice_current(f, fld);
 
 				for (size_t c = fr->c0; c < fr->c1; c++)

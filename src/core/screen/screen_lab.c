@@ -6,8 +6,10 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <sys/socket.h>
 
+#include "app_epns.h"
 #include "epman.h"
 #include "i18n.h"
 #include "screen.h"
@@ -28,12 +30,18 @@ unsigned app_open_lab(struct app *a, enum ep_lab_preset p, int64_t now)
 	endpoint_config_init(&cfg, EP_CLIENT, EP_TCP);
 	cfg.lab = p;
 	cfg.addr.family = AF_INET;
-	pane = epman_open(a->panes.em, &cfg, err, sizeof(err));
+	/* in the namespace the table shows (N; under -N NAME sockview is
+	 * in NAME already) */
+	pane = app_epns_shown(a, &cfg, err, sizeof(err)) < 0
+		       ? NULL : epman_open(a->panes.em, &cfg, err, sizeof(err));
+	if (cfg.in_netns)
+		close(cfg.netns_fd);
 	a->mode = MODE_TABLE;
 	if (!pane) {
 		app_message(a, true, now, _("cannot open the lab: %s"), err);
 		return APP_REDRAW;
 	}
+	app_epns_opened(a, pane, app_epns_shown_entry(a), NULL);
 	a->panes.focus = epman_count(a->panes.em) - 1;
 	a->panes.zoom = false;
 	a->panes.hidden = false;
