@@ -34,7 +34,7 @@ void cgsvc_free(struct cgsvc *t);
 /* Sets the label of id (cut to CGSVC_LABEL_MAX; len 0: known to have no
  * service) and its enum cgroup_kind. id 0 is ignored. */
 void cgsvc_set(struct cgsvc *t, uint64_t id, const char *label, size_t len, unsigned kind);
-/* True if id was set; then *label/*len/*kind are its answer (*label NULL
+/* True if id was set; then label, len and kind are its answer (label NULL
  * when len is 0). Pointers stay valid until the next cgsvc_set. */
 bool cgsvc_get(const struct cgsvc *t, uint64_t id, const char **label, size_t *len,
 	       unsigned *kind);

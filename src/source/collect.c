@@ -8,6 +8,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "cgpath.h"
 #include "collect.h"
 #include "recdir.h"
 #include "diag.h"
@@ -80,7 +81,21 @@ struct collect {
 	bool tcp_info;
 	bool cgroups;           /* owners' services are read */
 	bool cgroups_reread;    /* just turned on: read every process again */
+	struct cgpath *cgp;     /* sockets' cgroup ids -> paths (cgroups on) */
 };
+
+/* With cgroups on, names the cgroup ids of the dump's inet sockets that
+ * the process map's service table does not know yet (cgpath.h): one hash
+ * lookup per socket, a walk of the cgroup2 tree only for a new id. */
+static void cgroups_fill(struct collect *c, const struct snapshot *snap)
+{
+	if (!c->cgroups || !c->pm)
+		return;
+	if (!c->cgp)
+		c->cgp = cgpath_new(NULL);
+	cgpath_refresh(c->cgp);
+	cgpath_fill(c->cgp, procmap_cgsvc(c->pm), snap->socks, snap->n, NULL, NULL);
+}
 
 /* Hands the kernel the combined prefilter: states of -l and of the filter
  * (both supersets, so their intersection is too) and the filter's code. */
@@ -174,6 +189,7 @@ void collect_free(struct collect *c)
 		close(c->wake_fd);
 	procscan_free(c->ps);
 	procmap_free(c->pm);
+	cgpath_free(c->cgp);
 	free(c->bytecode);
 	free(c->orphans);
 	free(c);
@@ -264,6 +280,7 @@ static void procs_begin(struct collect *c, const struct snapshot *snap)
 	c->units = 0;
 	c->refreshes++;
 	c->proc_errno = 0;
+	cgroups_fill(c, snap);
 	if (c->cgroups_reread) {
 		c->cgroups_reread = false;
 		(void)procscan_full(c->ps, c->pm); /* on failure the map stays */
@@ -538,6 +555,7 @@ int collect_once(struct collect *c, struct snapshot *snap)
 	} else if (c->ps) {
 		c->proc_errno = errno;
 	}
+	cgroups_fill(c, snap);
 	return 0;
 }
 
