@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cgpath.h"
+#include "runtime.h"
 #include "collect.h"
 #include "recdir.h"
 #include "diag.h"
@@ -82,6 +83,7 @@ struct collect {
 	bool cgroups;           /* owners' services are read */
 	bool cgroups_reread;    /* just turned on: read every process again */
 	struct cgpath *cgp;     /* sockets' cgroup ids -> paths (cgroups on) */
+	struct runtime *rt;     /* container names (cgroups on) */
 };
 
 /* With cgroups on, names the cgroup ids of the dump's inet sockets that
@@ -94,7 +96,7 @@ static void cgroups_fill(struct collect *c, const struct snapshot *snap)
 	if (!c->cgp)
 		c->cgp = cgpath_new(NULL);
 	cgpath_refresh(c->cgp);
-	cgpath_fill(c->cgp, procmap_cgsvc(c->pm), snap->socks, snap->n, NULL, NULL);
+	cgpath_fill(c->cgp, procmap_cgsvc(c->pm), snap->socks, snap->n, runtime_name, c->rt);
 }
 
 /* Hands the kernel the combined prefilter: states of -l and of the filter
@@ -158,8 +160,12 @@ struct collect *collect_new(const struct collect_config *cfg, char *err, size_t 
 	c->tcp_info = cfg->tcp_info;
 	c->all_netns = cfg->all_netns;
 	c->cgroups = cfg->cgroups;
-	if (c->ps)
+	if (c->ps) {
+		/* container names: read from the runtimes' files, once per id */
+		c->rt = runtime_new("/");
+		procscan_set_runtime(c->ps, c->rt);
 		procscan_set_cgroups(c->ps, cfg->cgroups);
+	}
 	snapshot_init(&c->part);
 	nstab_init(&c->nstab);
 	c->uid = geteuid();
@@ -190,6 +196,7 @@ void collect_free(struct collect *c)
 	procscan_free(c->ps);
 	procmap_free(c->pm);
 	cgpath_free(c->cgp);
+	runtime_free(c->rt);
 	free(c->bytecode);
 	free(c->orphans);
 	free(c);
