@@ -48,13 +48,13 @@ int main(int argc, char **argv)
 	int nid = 0;
 
 	if (!ids || !s || ndirs <= 0)
-		return 1;
+		goto fail;
 	if (argc > 1) {
 		snprintf(root, sizeof(root), "%s", argv[1]);
 	} else {
 		snprintf(root, sizeof(root), "%s/cgbenchXXXXXX", tmp ? tmp : "/tmp");
 		if (!mkdtemp(root))
-			return 1;
+			goto fail;
 		snprintf(path, sizeof(path), "%s/system.slice", root);
 		mkdir(path, 0700);
 		for (int i = 0; i < ndirs; i++) {
@@ -70,8 +70,10 @@ int main(int argc, char **argv)
 		/* a real mount: its ids, found by one walk */
 		struct stat sb;
 
-		if (stat(root, &sb) < 0)
-			return 1;
+		if (stat(root, &sb) < 0) {
+			cgpath_free(c);
+			goto fail;
+		}
 		ids[nid++] = (uint64_t)sb.st_ino;
 	}
 	srand(1);
@@ -79,7 +81,7 @@ int main(int argc, char **argv)
 		s[i].proto = SP_TCP;
 		s[i].inode = (uint32_t)(i + 1);
 		s[i].has = SOCK_HAS_CGROUP;
-		s[i].cgroup_id = ids[(size_t)rand() % (size_t)nid]; /* the worst order */
+		s[i].cgroup_id = ids[(size_t)rand() % (size_t)(nid > 0 ? nid : 1)]; /* the worst order */
 	}
 	t0 = now_ms();
 	cgpath_refresh(c);
@@ -110,4 +112,9 @@ int main(int argc, char **argv)
 			return 1;
 	}
 	return 0;
+fail:
+	procmap_free(pm);
+	free(s);
+	free(ids);
+	return 1;
 }

@@ -65,8 +65,10 @@ static int setup(void **state)
 	if (!f)
 		return -1;
 	snprintf(f->root, sizeof(f->root), "%s/rtXXXXXX", tmp && strlen(tmp) < 40 ? tmp : "/tmp");
-	if (!mkdtemp(f->root))
+	if (!mkdtemp(f->root)) {
+		free(f);
 		return -1;
+	}
 	*state = f;
 	return 0;
 }
