@@ -48,7 +48,7 @@ _sockview()
 		return
 		;;
 	--group=*)
-		COMPREPLY=($(compgen -W "process" -- "${cur#--group=}"))
+		COMPREPLY=($(compgen -W "process service" -- "${cur#--group=}"))
 		return
 		;;
 	--delay=* | --rate=* | --interval=*)

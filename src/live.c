@@ -298,7 +298,8 @@ static void start_refresh(struct ui *u)
 	if (u->app->all_netns != collect_all_netns(u->col))
 		collect_set_all_netns(u->col, u->app->all_netns);
 	collect_set_cgroups(u->col, (u->app->table.columns & COL_BIT(COL_SERVICE)) ||
-					    filter_uses_service(u->app->table.filter));
+					    filter_uses_service(u->app->table.filter) ||
+					    screen_group_wants_services(u->app));
 	u->dump_started = clock_now_ms();
 	snap = app_spare_snapshot(u->app);
 	if (collect_start(u->col, snap) < 0) {

@@ -60,8 +60,10 @@ struct app *app_new(const struct options *o, enum esc_charset cs)
 		clock_gettime(CLOCK_REALTIME, &ts);
 		a->wall_off = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 - clock_now_ms();
 	}
-	if (o->group_given)
+	if (o->group_given) {
 		a->mode = MODE_GROUP; /* --group: start grouped (g returns to the table) */
+		screen_group_set_by(a, o->group_by);
+	}
 	return a;
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "batch.h"
+#include "cgroup.h"
 #include "diff.h"
 #include "escape.h"
 #include "history.h"
@@ -60,8 +61,8 @@ static int cmp_rows(const void *pa, const void *pb)
 {
 	const struct group_row *x = pa, *y = pb;
 
-	if ((x->key == GROUP_NONE) != (y->key == GROUP_NONE))
-		return x->key == GROUP_NONE ? 1 : -1;
+	if (GROUP_IS_SPECIAL(x->key) || GROUP_IS_SPECIAL(y->key))
+		return x->key < y->key ? -1 : x->key > y->key; /* no service, then no process */
 	if (x->nsocks != y->nsocks)
 		return x->nsocks > y->nsocks ? -1 : 1;
 	return x->key < y->key ? -1 : x->key > y->key;
@@ -75,11 +76,11 @@ static void put_rate(struct buf *out, const struct group_row *r, double v, bool 
 		buf_printf(out, "%.0f", v);
 }
 
-/* The group's name: its command (escaped), "" for no process. */
+/* The group's name: its command or service (escaped), "" for no process. */
 static void label(struct buf *out, const struct group_set *g, const struct group_row *r,
 		  const struct output_ctx *ctx, bool json)
 {
-	char l[32];
+	char l[GROUP_LABEL_MAX];
 	size_t len = group_label(g, r, ctx->pm, l, sizeof(l));
 
 	if (json)
@@ -98,7 +99,19 @@ static void groups_json(struct buf *out, const struct output_ctx *ctx, const str
 		const struct group_row *r = &g->rows[i];
 
 		buf_puts(out, i ? ",\n" : "\n");
-		if (r->key == GROUP_NONE) {
+		if (g->by == GROUP_SERVICE) {
+			/* "service": the label, or null with "kind" saying why */
+			buf_puts(out, "{\"service\": ");
+			if (GROUP_IS_SPECIAL(r->key)) {
+				buf_printf(out, "null, \"kind\": \"%s\"",
+					   r->key == GROUP_NONE ? "no process" : "no service");
+			} else {
+				buf_putc(out, '"');
+				label(out, g, r, ctx, true);
+				buf_printf(out, "\", \"kind\": \"%s\"",
+					   cgroup_kind_name(group_kind(g, r)));
+			}
+		} else if (r->key == GROUP_NONE) {
 			buf_puts(out, "{\"process\": null");
 		} else {
 			buf_printf(out, "{\"process\": {\"pid\": %lld, \"comm\": \"", (long long)r->key);
@@ -144,15 +157,21 @@ static void groups_csv(struct buf *out, const struct output_ctx *ctx, const stru
 {
 	struct buf l = BUF_INIT;
 
-	buf_puts(out, "pid,comm,count,tcp,udp,unix,raw,listen,estab,time_wait,close_wait,"
+	bool svc = g->by == GROUP_SERVICE;
+
+	/* by service: "service,kind,..." where kind says why a service is
+	 * empty ("no service", "no process") */
+	buf_puts(out, svc ? "service,kind," : "pid,comm,");
+	buf_puts(out, "count,tcp,udp,unix,raw,listen,estab,time_wait,close_wait,"
 		 "rx_rate,tx_rate\n");
 	for (size_t i = 0; i < g->n; i++) {
 		const struct group_row *r = &g->rows[i];
 		bool quote;
 
-		if (r->key != GROUP_NONE)
+		if (!svc && r->key != GROUP_NONE)
 			buf_printf(out, "%lld", (long long)r->key);
-		buf_putc(out, ',');
+		if (!svc)
+			buf_putc(out, ',');
 		buf_reset(&l);
 		label(&l, g, r, ctx, false);
 		quote = l.len && strpbrk(l.data, ",\" \n\r");
@@ -165,6 +184,11 @@ static void groups_csv(struct buf *out, const struct output_ctx *ctx, const stru
 		}
 		if (quote)
 			buf_putc(out, '"');
+		if (svc)
+			buf_printf(out, ",%s",
+				   r->key == GROUP_NONE	     ? "no process"
+				   : r->key == GROUP_NOSERVICE ? "no service"
+							       : cgroup_kind_name(group_kind(g, r)));
 		buf_printf(out, ",%u,%u,%u,%u,%u,%u,%u,%u,%u,", r->nsocks, r->kind[SP_TCP],
 			   r->kind[SP_UDP], r->kind[SP_UNIX], r->kind[SP_RAW], r->state[SS_LISTEN],
 			   r->state[SS_ESTABLISHED], r->state[SS_TIME_WAIT], r->state[SS_CLOSE_WAIT]);
@@ -180,10 +204,23 @@ static void groups_table(struct buf *out, const struct output_ctx *ctx, const st
 {
 	struct buf l = BUF_INIT;
 	char rx[16], tx[16];
+	bool svc = g->by == GROUP_SERVICE;
+	size_t lw = svc ? 40 : 17; /* the first column's width */
 
-	buf_printf(out, "%-16s %7s %6s %5s %5s %5s %4s %6s %6s %6s %6s %8s %8s\n", _("Process"),
-		   _("PID"), _("Socks"), "TCP", "UDP", "Unix", "Raw", "Listen", "Estab", "TimeW",
-		   "CloseW", _("Rx/s"), _("Tx/s"));
+	if (svc) {
+		size_t tw = strlen(_("Service"));
+
+		buf_puts(out, _("Service"));
+		for (; tw < lw; tw++)
+			buf_putc(out, ' ');
+		buf_printf(out, "%6s %5s %5s %5s %4s %6s %6s %6s %6s %8s %8s\n", _("Socks"), "TCP",
+			   "UDP", "Unix", "Raw", "Listen", "Estab", "TimeW", "CloseW", _("Rx/s"),
+			   _("Tx/s"));
+	} else {
+		buf_printf(out, "%-16s %7s %6s %5s %5s %5s %4s %6s %6s %6s %6s %8s %8s\n",
+			   _("Process"), _("PID"), _("Socks"), "TCP", "UDP", "Unix", "Raw", "Listen",
+			   "Estab", "TimeW", "CloseW", _("Rx/s"), _("Tx/s"));
+	}
 	for (size_t i = 0; i < g->n; i++) {
 		const struct group_row *r = &g->rows[i];
 		size_t w;
@@ -192,14 +229,19 @@ static void groups_table(struct buf *out, const struct output_ctx *ctx, const st
 		if (r->key == GROUP_NONE) {
 			buf_puts(&l, _("(no process)"));
 			w = esc_width(l.data, l.len, ctx->cs);
+		} else if (r->key == GROUP_NOSERVICE) {
+			buf_puts(&l, _("(no service)"));
+			w = esc_width(l.data, l.len, ctx->cs);
 		} else {
 			label(&l, g, r, ctx, false);
 			w = esc_width(l.data ? l.data : "", l.len, ctx->cs);
 		}
 		buf_append(out, l.data ? l.data : "", l.len);
-		for (; w < 17; w++)
+		for (; w < lw - (svc ? 1 : 0); w++)
 			buf_putc(out, ' ');
-		if (r->key != GROUP_NONE)
+		if (svc)
+			buf_putc(out, ' '); /* no PID column; a long label still ends */
+		else if (r->key != GROUP_NONE)
 			buf_printf(out, "%7lld ", (long long)r->key);
 		else
 			buf_puts(out, "        ");

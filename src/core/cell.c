@@ -11,6 +11,7 @@
 #include "diagnose.h"
 #include "i18n.h"
 #include "output.h"
+#include "service.h"
 #include "spark.h"
 #include "output_extra.h"
 
@@ -299,16 +300,10 @@ static size_t format_netns(struct buf *out, const struct sock *s, const struct c
 	return esc_display(out, label, n, ctx->cs);
 }
 
-/* The first owner's service label (raw: escaped here), or NULL. */
+/* The socket's service label (service.h; raw: escaped here), or NULL. */
 static const char *service_of(const struct sock *s, const struct procmap *pm, size_t *len)
 {
-	struct proc_owner o;
-	uint32_t inode = sock_owner_inode(s);
-
-	*len = 0;
-	if (!pm || !inode || !procmap_owners(pm, inode, &o, 1))
-		return NULL;
-	return procmap_service(pm, o.pid, len, NULL);
+	return service_of_sock(s, pm, len, NULL);
 }
 
 size_t cell_format(struct buf *out, enum col c, const struct sock *s,

@@ -81,6 +81,7 @@ static const struct binding table[] = {
 	{ KC_ESC, ACT_BACK, KB_HELP },
 	{ KC_CTRL('l'), ACT_REDRAW, KB_HELP },
 	{ 'g', ACT_GROUP, KB_HELP },
+	{ 'S', ACT_GROUP_SERVICE, KB_HELP },
 	{ 'T', ACT_TOUR, KB_HELP },
 	{ KC_CTRL('t'), ACT_LINES, KB_HELP },
 };
@@ -178,6 +179,10 @@ static const struct key_help help[] = {
 	{ KEYS_ACT(ACT_GROUP), KR_TABLE,
 	  N_("group by process: sockets per kind and state, summed TCP rates (s sorts, "
 	     "Enter expands a process); again: back to the table") },
+	{ KEYS_ACT(ACT_GROUP_SERVICE), KR_TABLE,
+	  N_("group by service or container (the Service column's: systemd unit, "
+	     "container, pod); again: back to the table; g and S switch between the "
+	     "two groupings") },
 	{ KEYS_ACT(ACT_EVENTS), KR_TABLE,
 	  N_("the event log: births, deaths and changes of sockets (Enter: select it)") },
 	{ KEYS_ACT(ACT_EXPORT), KR_TABLE,

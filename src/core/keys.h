@@ -92,6 +92,7 @@ enum action {
 	ACT_BACK,   /* Esc: close the current screen, clear the search */
 	ACT_REDRAW, /* Ctrl-L */
 	ACT_GROUP,  /* g: the table grouped by process, and back */
+	ACT_GROUP_SERVICE, /* S: the table grouped by service, and back */
 	ACT_NETNS,  /* N: choose the network namespace shown, or all */
 	ACT_TOUR,   /* T: the guided tour */
 	ACT_LINES,  /* a pane's data as text lines, and back */

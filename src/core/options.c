@@ -178,6 +178,8 @@ const char *options_help_traffic(void)
 		 "Traffic and diagnosis:\n"
 		 "      --group=process  one row per process: sockets per kind and state,\n"
 		 "                       summed TCP rates (live: start in the grouped view, g)\n"
+		 "      --group=service  the same per service or container (the Service\n"
+		 "                       column's; live: start grouped by service, S)\n"
 		 "      --rate=SECS      with --once: two dumps SECS apart (0.1..3600), byte\n"
 		 "                       rates from their difference (TCP only: the kernel keeps\n"
 		 "                       no byte counts for UDP, raw or Unix sockets)\n");
@@ -433,8 +435,9 @@ static enum options_action parse(struct options *o, int argc, char **argv,
 		case OPT_GROUP:
 			o->group_by = group_by_parse(optarg);
 			if (o->group_by < 0) {
-				snprintf(err, errlen, _("invalid grouping '%s': expected process"),
-					 optarg);
+				snprintf(err, errlen,
+					 _("invalid grouping '%s': expected process or service"),
+					 quote(q, optarg));
 				return OPT_USAGE;
 			}
 			o->group_given = true;
@@ -525,5 +528,6 @@ void options_collect_config(const struct options *o, struct collect_config *out)
 	out->all_netns = o->all_netns;
 	/* batch JSON has the "service" key; the live view turns it on with
 	 * the Service column */
-	out->cgroups = o->once && o->format == FMT_JSON;
+	out->cgroups = o->once && (o->format == FMT_JSON ||
+				   (o->group_given && o->group_by == GROUP_SERVICE));
 }

@@ -12,6 +12,7 @@
 #include "diagnose.h"
 #include "nstab.h"
 #include "output.h"
+#include "service.h"
 #include "sockkind.h"
 #include "output_extra.h"
 #include "xalloc.h"
@@ -708,7 +709,8 @@ static void json_extra(struct buf *out, const struct output_ctx *ctx, size_t i)
 
 /* The keys of --all-netns and of the service (cgroup.h): "netns": {"name":
  * NAME or null, "inode": N, "label": what the Netns column shows} and
- * "service": the first owner's service label or null. */
+ * "service": the socket's service label (service.h: its own cgroup's, else
+ * its first owner's) or null. */
 static void json_netns(struct buf *out, const struct output_ctx *ctx, const struct sock *s)
 {
 	if (ctx->ns) {
@@ -731,13 +733,9 @@ static void json_netns(struct buf *out, const struct output_ctx *ctx, const stru
 		buf_putc(out, '}');
 	}
 	if (ctx->pm) {
-		struct proc_owner own[1];
-		const char *svc = NULL;
 		size_t len = 0;
-		uint32_t ino = sock_owner_inode(s);
+		const char *svc = service_of_sock(s, ctx->pm, &len, NULL);
 
-		if (ino && procmap_owners(ctx->pm, ino, own, 1))
-			svc = procmap_service(ctx->pm, own[0].pid, &len, NULL);
 		buf_puts(out, ", \"service\": ");
 		if (svc)
 			json_str(out, svc, len);

@@ -273,3 +273,31 @@ const char *cgroup_kind_name(unsigned kind)
 
 	return kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "";
 }
+
+int cgroup_parse_path(const char *path, size_t len, struct cgroup_info *out)
+{
+	struct span p = { path, len };
+
+	memset(out, 0, sizeof(*out));
+	if (len > CGROUP_LINE_MAX || is_root(p) || memchr(path, '\n', len))
+		return CG_NONE;
+	out->kind = (uint8_t)parse_path(p, out);
+	return out->kind;
+}
+
+void cgroup_label_named(struct cgroup_info *cg, const char *name, size_t len)
+{
+	size_t room;
+
+	if (!len || !cg->id[0] || cg->kind < CG_DOCKER || cg->kind > CG_K8S)
+		return;
+	cg->len = 0;
+	cg->label[0] = '\0';
+	label_str(cg, cg->kind == CG_K8S ? "pod:" : runtime_prefix[cg->kind]);
+	/* the short id always fits: the name gives way */
+	room = CGROUP_LABEL_MAX - 1 - cg->len - (2 + CGROUP_ID_SHORT + 1);
+	label_add(cg, name, len < room ? len : room);
+	label_str(cg, " (");
+	label_add(cg, cg->id, CGROUP_ID_SHORT);
+	label_str(cg, ")");
+}

@@ -58,6 +58,19 @@ struct cgroup_info {
  * CG_NONE when nothing is said). Returns out->kind. */
 int cgroup_parse(const char *buf, size_t len, struct cgroup_info *out);
 
+/* The same for one cgroup path ("/system.slice/nginx.service", as a v2
+ * line's PATH; the path of a socket's cgroup id, cgpath.h). "/" and ""
+ * are CG_NONE, so are paths over CGROUP_LINE_MAX or with a newline. */
+int cgroup_parse_path(const char *path, size_t len, struct cgroup_info *out);
+
+/* A container's label with its name (from a runtime's state directory,
+ * runtime.h): "docker:NAME (SHORTID)", "podman:", "containerd:",
+ * "cri-o:"; a pod's "pod:NAME (SHORTID)" (the runtime's NAME says
+ * namespace, pod and container). Does nothing for other kinds, without an
+ * id or with an empty name. The name is raw bytes, cut so that the id
+ * stays whole. */
+void cgroup_label_named(struct cgroup_info *cg, const char *name, size_t len);
+
 /* "systemd", "docker", "podman", "containerd", "cri-o", "kubernetes",
  * "cgroup", "" (CG_NONE). */
 const char *cgroup_kind_name(unsigned kind);

@@ -1,8 +1,8 @@
 /* group.h - sockets grouped by their owner (model, no I/O).
  *
- * One row per group (today: per process, GROUP_PROCESS; the key is
- * pluggable: a new enum group_by value and its cases in group.c's key and
- * label functions) with its socket count per kind and per state and the
+ * One row per group (per process, GROUP_PROCESS; per service or
+ * container, GROUP_SERVICE, service.h's rule; the key is pluggable: a new
+ * enum group_by value and its cases in group.c's key and label functions) with its socket count per kind and per state and the
  * sum of its sockets' rx/tx rates (TCP only: the kernel keeps no byte
  * counts for UDP, raw or Unix sockets).
  *
@@ -11,7 +11,15 @@
  * only once in the totals; a connection waiting in a listener's accept
  * queue counts under the listener's owners (who will get it at accept());
  * a socket with no process (TIME-WAIT, orphans, or not visible to us)
- * under "no process" (key GROUP_NONE). */
+ * under "no process" (key GROUP_NONE).
+ *
+ * By service: a socket whose own cgroup is known (service.h) counts under
+ * that service only; else under each distinct service of its holders, and
+ * under "no service" (key GROUP_NOSERVICE) for holders without one (the
+ * root cgroup, cgroups not read, /proc/PID/cgroup unreadable); a socket
+ * without a process or own cgroup under "no process" (GROUP_NONE). A
+ * service's key is a hash of its label, the same from one build to the
+ * next (the live view keeps its cursor on it). */
 #ifndef SOCKVIEW_GROUP_H
 #define SOCKVIEW_GROUP_H
 
@@ -24,10 +32,19 @@
 
 enum group_by {
 	GROUP_PROCESS,
+	GROUP_SERVICE,
 	GROUP_MAX_
 };
 
 #define GROUP_NONE INT64_MAX /* the key of "no process": sorts last */
+#define GROUP_NOSERVICE (INT64_MAX - 1) /* GROUP_SERVICE: holders without one */
+/* True for the keys that name no group of their own (the caller names them
+ * "no process", "no service"); they sort after the others. */
+#define GROUP_IS_SPECIAL(key) ((key) >= GROUP_NOSERVICE)
+/* The longest service label a group keeps. */
+#define GROUP_LABEL_MAX 96
+
+struct group_svc; /* GROUP_SERVICE's labels (group.c) */
 
 /* One socket given to the grouping, with its rates if known. */
 struct group_input {
@@ -37,7 +54,8 @@ struct group_input {
 };
 
 struct group_row {
-	int64_t key;        /* GROUP_PROCESS: the pid; GROUP_NONE */
+	int64_t key;        /* GROUP_PROCESS: the pid; GROUP_SERVICE: a hash of the
+			     * label; GROUP_NONE, GROUP_NOSERVICE */
 	uint32_t nsocks;
 	uint32_t kind[SP_NPROTO];
 	uint32_t state[SS_MAX_];
@@ -57,6 +75,7 @@ struct group_set {
 	size_t shared;          /* sockets held by more than one group */
 	uint64_t *scratch;      /* (key index, input index) pairs */
 	size_t scratch_cap;
+	struct group_svc *svc;  /* GROUP_SERVICE: key -> label */
 };
 
 void group_init(struct group_set *g);
@@ -66,14 +85,18 @@ void group_free(struct group_set *g);
 void group_build(struct group_set *g, enum group_by by, const struct group_input *in, size_t n,
 		 const struct procmap *pm);
 
-/* The group's label into dst ("nginx" for a process, raw bytes, not
- * escaped; "" for GROUP_NONE, which the caller names). Returns its length. */
+/* The group's label into dst ("nginx" for a process, "nginx.service" for
+ * a service; raw bytes, not escaped; "" for GROUP_NONE and
+ * GROUP_NOSERVICE, which the caller names). Returns its length. */
 size_t group_label(const struct group_set *g, const struct group_row *r, const struct procmap *pm,
 		   char *dst, size_t len);
 
-/* Parses a --group value ("process"); -1 if unknown. */
+/* GROUP_SERVICE: the group's enum cgroup_kind (cgroup.h), 0 otherwise. */
+unsigned group_kind(const struct group_set *g, const struct group_row *r);
+
+/* Parses a --group value ("process", "service"); -1 if unknown. */
 int group_by_parse(const char *s);
-/* "process". */
+/* "process", "service". */
 const char *group_by_name(enum group_by by);
 
 #endif

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cgsvc.h"
 #include "procmap.h"
 #include "xalloc.h"
 
@@ -61,6 +62,7 @@ struct procmap {
 	uint32_t efree;
 	size_t nowners;
 	size_t hidden;
+	struct cgsvc *cg; /* cgroup id -> service (cgsvc.h), kept by procmap_clear */
 };
 
 /* Fibonacci hashing: inodes and pids are mostly sequential, and the
@@ -322,6 +324,7 @@ struct procmap *procmap_new(void)
 	m->pbits = MIN_BITS;
 	m->ptab = xcalloc((size_t)1 << m->pbits, sizeof *m->ptab);
 	m->efree = NIL;
+	m->cg = cgsvc_new();
 	return m;
 }
 
@@ -332,6 +335,7 @@ void procmap_free(struct procmap *m)
 	free(m->itab);
 	free(m->ptab);
 	free(m->ents);
+	cgsvc_free(m->cg);
 	free(m);
 }
 
@@ -555,4 +559,14 @@ void procmap_remove_proc(struct procmap *m, int32_t pid)
 		return;
 	proc_drop_owners(m, pi);
 	proc_delete(m, pi);
+}
+
+struct cgsvc *procmap_cgsvc(struct procmap *m)
+{
+	return m->cg;
+}
+
+const struct cgsvc *procmap_cgsvc_get(const struct procmap *m)
+{
+	return m ? m->cg : NULL;
 }

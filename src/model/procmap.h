@@ -26,6 +26,7 @@ struct proc_owner {
 };
 
 struct procmap;
+struct cgsvc;
 
 /* The longest command name kept (longer names are truncated). */
 #define PROCMAP_COMM_MAX 16
@@ -87,5 +88,12 @@ bool procmap_is_owned(const struct procmap *m, uint32_t inode);
 /* Number of processes known, and of (inode, pid, fd) owner entries. */
 size_t procmap_nprocs(const struct procmap *m);
 size_t procmap_nowners(const struct procmap *m);
+
+/* The cgroup id -> service table (cgsvc.h) that travels with the map:
+ * the collector writes it, readers find a socket's own cgroup there
+ * (service.h). procmap_clear keeps it (cgroup ids are never reused). */
+struct cgsvc *procmap_cgsvc(struct procmap *m);
+/* The same for readers; NULL if m is NULL. */
+const struct cgsvc *procmap_cgsvc_get(const struct procmap *m);
 
 #endif

@@ -10,6 +10,8 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "cgpath.h"
+#include "runtime.h"
 #include "collect.h"
 #include "recdir.h"
 #include "diag.h"
@@ -88,7 +90,22 @@ struct collect {
 	bool tcp_info;
 	bool cgroups;           /* owners' services are read */
 	bool cgroups_reread;    /* just turned on: read every process again */
+	struct cgpath *cgp;     /* sockets' cgroup ids -> paths (cgroups on) */
+	struct runtime *rt;     /* container names (cgroups on) */
 };
+
+/* With cgroups on, names the cgroup ids of the dump's inet sockets that
+ * the process map's service table does not know yet (cgpath.h): one hash
+ * lookup per socket, a walk of the cgroup2 tree only for a new id. */
+static void cgroups_fill(struct collect *c, const struct snapshot *snap)
+{
+	if (!c->cgroups || !c->pm)
+		return;
+	if (!c->cgp)
+		c->cgp = cgpath_new(NULL);
+	cgpath_refresh(c->cgp);
+	cgpath_fill(c->cgp, procmap_cgsvc(c->pm), snap->socks, snap->n, runtime_name, c->rt);
+}
 
 /* Hands the kernel the combined prefilter: states of -l and of the filter
  * (both supersets, so their intersection is too) and the filter's code. */
@@ -151,8 +168,12 @@ struct collect *collect_new(const struct collect_config *cfg, char *err, size_t 
 	c->tcp_info = cfg->tcp_info;
 	c->all_netns = cfg->all_netns;
 	c->cgroups = cfg->cgroups;
-	if (c->ps)
+	if (c->ps) {
+		/* container names: read from the runtimes' files, once per id */
+		c->rt = runtime_new("/");
+		procscan_set_runtime(c->ps, c->rt);
 		procscan_set_cgroups(c->ps, cfg->cgroups);
+	}
 	snapshot_init(&c->part);
 	nstab_init(&c->nstab);
 	c->uid = geteuid();
@@ -182,6 +203,8 @@ void collect_free(struct collect *c)
 		close(c->wake_fd);
 	procscan_free(c->ps);
 	procmap_free(c->pm);
+	cgpath_free(c->cgp);
+	runtime_free(c->rt);
 	free(c->bytecode);
 	free(c->orphans);
 	free(c);
@@ -272,6 +295,7 @@ static void procs_begin(struct collect *c, const struct snapshot *snap)
 	c->units = 0;
 	c->refreshes++;
 	c->proc_errno = 0;
+	cgroups_fill(c, snap);
 	if (c->cgroups_reread) {
 		c->cgroups_reread = false;
 		(void)procscan_full(c->ps, c->pm); /* on failure the map stays */
@@ -589,6 +613,7 @@ int collect_once(struct collect *c, struct snapshot *snap)
 		errno = err;
 		return -1;
 	}
+	cgroups_fill(c, snap);
 	return 0;
 }
 

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "runtime.h"
 #include "procscan.h"
 #include "xalloc.h"
 
@@ -84,6 +85,7 @@ struct procscan {
 	size_t hunt_left; /* processes still to reread for the hunt */
 	struct procscan_stats st;
 	bool cgroups; /* read /proc/PID/cgroup with the identity */
+	struct runtime *rt; /* names containers (runtime.h), not owned; may be NULL */
 };
 
 /* ---- small helpers ---- */
@@ -525,7 +527,7 @@ static bool vanished(int rootfd, int32_t pid, int err)
 
 /* Reads the service label of a process from its cgroup file (cgroup.h):
  * in the same visit as its name, only when asked for. */
-static void read_cgroup(int rootfd, int32_t pid, struct procmap *map)
+static void read_cgroup(const struct procscan *ps, int rootfd, int32_t pid, struct procmap *map)
 {
 	char path[32], buf[CGROUP_READ];
 	struct cgroup_info cg;
@@ -536,6 +538,8 @@ static void read_cgroup(int rootfd, int32_t pid, struct procmap *map)
 	if (n < 0)
 		n = 0;
 	cgroup_parse(buf, (size_t)n, &cg);
+	if (ps->rt && cg.id[0])
+		runtime_name(&cg, procmap_uid(map, pid), ps->rt);
 	procmap_set_service(map, pid, cg.label, cg.len, cg.kind);
 }
 
@@ -700,7 +704,7 @@ static size_t scan_proc(struct procscan *ps, int rootfd, struct pstate *p, struc
 		return 1 + links;
 	}
 	if (ps->cgroups)
-		read_cgroup(rootfd, p->pid, map);
+		read_cgroup(ps, rootfd, p->pid, map);
 	{
 		/* its network namespace: sockets it holds may be in another */
 		char nspath[32];
@@ -961,4 +965,9 @@ size_t procscan_want_inodes(struct procscan *ps, const uint32_t *inodes, size_t 
 void procscan_set_cgroups(struct procscan *ps, bool on)
 {
 	ps->cgroups = on;
+}
+
+void procscan_set_runtime(struct procscan *ps, struct runtime *rt)
+{
+	ps->rt = rt;
 }

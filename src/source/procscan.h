@@ -129,6 +129,10 @@ size_t procscan_want_inodes(struct procscan *ps, const uint32_t *inodes, size_t 
  * filter term need it. Processes read before it was turned on get theirs
  * when they are next reread. */
 void procscan_set_cgroups(struct procscan *ps, bool on);
+/* Names the containers of those labels from a runtime's state directory
+ * (runtime.h; NULL: ids only). rt is not owned and must outlive ps. */
+struct runtime;
+void procscan_set_runtime(struct procscan *ps, struct runtime *rt);
 
 /* The statistics of the last procscan_full or procscan_update. */
 const struct procscan_stats *procscan_stats(const struct procscan *ps);

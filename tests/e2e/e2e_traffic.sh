@@ -62,6 +62,18 @@ tl_keys g
 tl_wait_for 'F1Help' || tl_fail "g again did not return to the table"
 tl_wait_for "Local.+Peer" || tl_fail "no table after g"
 
+# S: grouped by service; g and S switch groupings, S again: the table
+tl_keys S
+tl_wait_for "Service +Socks +TCP" || tl_fail "S did not show the view grouped by service"
+tl_wait_for "[0-9]+ services?," || tl_fail "the grouped view does not count services"
+tl_wait_for "g ?Process" || tl_fail "the footer does not offer g for the process grouping"
+tl_keys g
+tl_wait_for "Process +PID +Socks" || tl_fail "g did not switch to the process grouping"
+tl_keys S
+tl_wait_for "Service +Socks +TCP" || tl_fail "S did not switch back to the service grouping"
+tl_keys S
+tl_wait_for 'F1Help' || tl_fail "S again did not return to the table"
+
 tl_keys q
 tl_wait_for '^SV-EXIT=0$' || tl_fail "q did not quit"
 tl_check_shell_back q

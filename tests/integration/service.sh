@@ -24,8 +24,17 @@ if [ -z "$cg" ]; then
 fi
 trap 'kill $HOLDER_PID 2>/dev/null; wait $HOLDER_PID 2>/dev/null; rmdir "$cg" 2>/dev/null; t_cleanup' EXIT
 
-t_holder h
-if ! echo "$HOLDER_PID" >"$cg/cgroup.procs" 2>"$T_TMP/join.err"; then
+# The holder joins the cgroup before it makes its sockets: a socket's own
+# cgroup (the kernel's INET_DIAG_CGROUP_ID, the one it was made in) wins
+# over its holder's in the Service column.
+mkfifo "$T_TMP/h.in"
+sh -c 'echo 0 >"$1/cgroup.procs" || exit 3; shift; exec "$@"' sh "$cg" \
+	"$PYTHON3" "$TESTS_SRCDIR/support/sockholder.py" <"$T_TMP/h.in" >"$T_TMP/h.json" \
+	2>"$T_TMP/join.err" &
+HOLDER_PID=$!
+T_PIDS="$T_PIDS $HOLDER_PID"
+exec 9>"$T_TMP/h.in"
+if ! t_wait_file "$T_TMP/h.json"; then
 	echo "SKIP: cannot move a process into $cg: $(cat "$T_TMP/join.err")"
 	exit 77
 fi

@@ -181,7 +181,7 @@ static void test_help_names(void **state)
 		"q F10", "? h F1", "t u x w", "0 L M", "4 6", "l", "/ F3", "f F4", "F1", "s F6", "r",
 		"Up Down j k", "PgUp PgDn Home End", "Enter", "p", "Space", "+ -", "c F5",
 		"N", "n F2", "Tab S-Tab", "Enter", "PgUp PgDn", "Ctrl-D", "Ctrl-P", "Esc", "F7", "F8",
-		"F11 Ctrl-O", "F12 Ctrl-X", "Ctrl-T", "P", "F9", "Ctrl-L", "g", "e", "E", "T",
+		"F11 Ctrl-O", "F12 Ctrl-X", "Ctrl-T", "P", "F9", "Ctrl-L", "g", "S", "e", "E", "T",
 		"Ctrl-Z", "mouse",
 	};
 	size_t n;
@@ -431,7 +431,7 @@ static void test_hints_bound(void **state)
 		[MODE_MENU] = "Up/Dn Move Enter Choose 1-6 Kind Esc Cancel F10 Quit",
 		[MODE_FORM] = "Enter Open Up/Dn Field Left/Right Change Esc Cancel F10 Quit",
 		[MODE_FILTER_HELP] = "Esc Back Up/Dn Scroll PgUp/Dn Page F10 Quit",
-		[MODE_GROUP] = "Enter Expand F6 Sort F4 Filter g Table F10 Quit",
+		[MODE_GROUP] = "Enter Expand F6 Sort F4 Filter S Service g Table F10 Quit",
 		[MODE_EVENTS] = "Esc Close Enter Select F4 Filter E Export F10 Quit",
 		[MODE_NETNS] = "Up/Dn Move Enter Choose Esc Close F10 Quit",
 		[MODE_LAB] = "Up/Dn Move Enter Open 1-7 Preset Esc Cancel F10 Quit",
@@ -450,6 +450,36 @@ static void test_hints_bound(void **state)
 	assert_int_equal(EP_NKINDS, 5);
 	app_key(f->a, KC_ESC, NOW);
 	app_key(f->a, KC_ESC, NOW);
+}
+
+/* g and S: each key's grouping, the other switches, the same goes back;
+ * the footer names what the keys do in each grouping. */
+static void test_group_keys(void **state)
+{
+	struct fx *f = *state;
+	struct app *a = f->a;
+	char out[512];
+
+	app_key(a, 'S', NOW);
+	assert_int_equal(a->mode, MODE_GROUP);
+	assert_true(screen_group_wants_services(a));
+	check_hints(a, CTX_TABLE, out, sizeof(out));
+	assert_string_equal(out, "Enter Expand F6 Sort F4 Filter g Process S Table F10 Quit");
+	app_key(a, 'g', NOW);
+	assert_int_equal(a->mode, MODE_GROUP);
+	assert_false(screen_group_wants_services(a));
+	check_hints(a, CTX_TABLE, out, sizeof(out));
+	assert_string_equal(out, "Enter Expand F6 Sort F4 Filter S Service g Table F10 Quit");
+	app_key(a, 'S', NOW);
+	assert_true(screen_group_wants_services(a));
+	app_key(a, 'S', NOW);
+	assert_int_equal(a->mode, MODE_TABLE);
+	assert_false(screen_group_wants_services(a));
+	app_key(a, 'g', NOW);
+	assert_int_equal(a->mode, MODE_GROUP);
+	assert_false(screen_group_wants_services(a));
+	app_key(a, 'g', NOW);
+	assert_int_equal(a->mode, MODE_TABLE);
 }
 
 /* The hints of a focused pane, with and without an input line. */
@@ -495,6 +525,7 @@ int main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test_setup_teardown(test_hints_bound, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pane_hints, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_group_keys, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

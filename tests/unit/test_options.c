@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "lineedit.h"
+#include "group.h"
 #include "options.h"
 #include "sock.h"
 #include "utf8.h"
@@ -275,7 +276,9 @@ static void test_group_rate(void **state)
 	assert_int_equal(parse(&o, err, "--group=process", NULL), OPT_RUN);
 	assert_int_equal(o.rate_ms, 0);
 	expect_usage("--rate", "--rate=1", NULL);
-	expect_usage("service", "--group=service", NULL);
+	assert_int_equal(parse(&o, err, "--once", "--group=service", NULL), OPT_RUN);
+	assert_int_equal(o.group_by, GROUP_SERVICE);
+	expect_usage("process or service", "--group=pid", NULL);
 	expect_usage("grouping", "--group=\x1b[2J\n", NULL);
 	expect_usage("0", "--once", "--rate=0", NULL);
 	expect_usage("3601", "--once", "--rate=3601", NULL);

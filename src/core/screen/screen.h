@@ -70,6 +70,11 @@ extern const struct screen screen_filterhelp;
 extern const struct screen screen_group;
 /* Frees the grouped view's state (NULL allowed). */
 void screen_group_free(struct app_groups *g);
+/* What the grouped view groups by (enum group_by: --group=BY, g, S). */
+void screen_group_set_by(struct app *a, int by);
+/* True while the grouped view is shown grouped by service: the collector
+ * must read each owner's cgroup. */
+bool screen_group_wants_services(const struct app *a);
 extern const struct screen screen_events;
 extern const struct screen screen_netns;
 /* N: turns --all-netns on (the Netns column with it) and opens the

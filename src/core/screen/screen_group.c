@@ -1,6 +1,8 @@
-/* screen_group.c - the table grouped by process (g): one row per process
- * with its sockets per kind and state and its summed TCP rates; Enter
- * expands a process into its sockets, g or Esc returns to the table. */
+/* screen_group.c - the table grouped by process (g) or by service or
+ * container (S): one row per group with its sockets per kind and state and
+ * its summed TCP rates; Enter expands a group into its sockets; the key of
+ * the grouping shown, or Esc, returns to the table, the other key switches
+ * grouping. */
 #include "config.h"
 
 #include <stdio.h>
@@ -57,7 +59,26 @@ struct app_groups {
 	bool has_expanded;
 	int64_t cur_key;  /* key of the cursor's group, kept across rebuilds */
 	size_t page;
+	enum group_by by;
 };
+
+/* The width of column c: by service, the label is wider and there is no
+ * PID. */
+static unsigned gw(const struct app_groups *g, enum gcol c)
+{
+	if (g->by == GROUP_SERVICE && c == GC_PROCESS)
+		return 33;
+	if (g->by == GROUP_SERVICE && c == GC_PID)
+		return 0;
+	return gcols[c].w;
+}
+
+static const char *gtitle(const struct app_groups *g, enum gcol c)
+{
+	if (g->by == GROUP_SERVICE && c == GC_PROCESS)
+		return _("Service");
+	return _(gcols[c].title);
+}
 
 void screen_group_free(struct app_groups *g)
 {
@@ -111,11 +132,11 @@ static int cmp_group(const void *pa, const void *pb, void *ctx)
 	const struct group_row *y = &g->set.rows[*(const uint32_t *)pb];
 	int r = 0;
 
-	/* "no process" stays last, whichever the order */
-	if ((x->key == GROUP_NONE) != (y->key == GROUP_NONE))
-		return x->key == GROUP_NONE ? 1 : -1;
+	/* "no service", "no process" stay last, whichever the order */
+	if (GROUP_IS_SPECIAL(x->key) || GROUP_IS_SPECIAL(y->key))
+		return x->key < y->key ? -1 : x->key > y->key;
 	if (g->sort == GC_PROCESS) {
-		char lx[32], ly[32];
+		char lx[GROUP_LABEL_MAX], ly[GROUP_LABEL_MAX];
 
 		group_label(&g->set, x, a->table.pm, lx, sizeof(lx));
 		group_label(&g->set, y, a->table.pm, ly, sizeof(ly));
@@ -239,7 +260,7 @@ static void group_sync(struct app *a)
 		x->rx = x->rates ? r->d->rx_rate : 0;
 		x->tx = x->rates ? r->d->tx_rate : 0;
 	}
-	group_build(&g->set, GROUP_PROCESS, g->in, g->nin, t->pm);
+	group_build(&g->set, g->by, g->in, g->nin, t->pm);
 	sort_groups(a);
 	g->generation = t->generation;
 	g->rows = t->rows;
@@ -249,6 +270,38 @@ static void group_sync(struct app *a)
 		g->cur = line_of_key(g, g->cur_key);
 	g->built = true;
 	keep_cursor(g);
+}
+
+void screen_group_set_by(struct app *a, int by)
+{
+	struct app_groups *g = groups_of(a);
+
+	if (by < 0 || by >= GROUP_MAX_ || g->by == (enum group_by)by)
+		return;
+	g->by = (enum group_by)by;
+	g->built = false;
+	g->has_expanded = false;
+	g->cur = g->top = 0;
+	if (g->by == GROUP_SERVICE && g->sort == GC_PID)
+		g->sort = GC_SOCKS;
+}
+
+bool screen_group_wants_services(const struct app *a)
+{
+	return a->mode == MODE_GROUP && a->groups && a->groups->by == GROUP_SERVICE;
+}
+
+/* g or S in the grouped view: the same grouping's key goes back to the
+ * table, the other switches to its grouping. */
+static unsigned group_switch(struct app *a, enum group_by by)
+{
+	struct app_groups *g = groups_of(a);
+
+	if (g->by == by)
+		return app_set_mode(a, MODE_TABLE);
+	screen_group_set_by(a, by);
+	group_sync(a);
+	return APP_REDRAW | (by == GROUP_SERVICE ? APP_REFRESH : 0);
 }
 
 static void group_enter(struct app *a)
@@ -268,6 +321,9 @@ static unsigned group_action(struct app *a, enum action act, int64_t now)
 	g->page = a->table.page ? a->table.page : 1;
 	switch (act) {
 	case ACT_GROUP:
+		return group_switch(a, GROUP_PROCESS);
+	case ACT_GROUP_SERVICE:
+		return group_switch(a, GROUP_SERVICE);
 	case ACT_BACK:
 		return app_set_mode(a, MODE_TABLE);
 	case ACT_UP:
@@ -292,6 +348,8 @@ static unsigned group_action(struct app *a, enum action act, int64_t now)
 		break;
 	case ACT_SORT:
 		g->sort = (enum gcol)((g->sort + 1) % GC_MAX_);
+		if (g->by == GROUP_SERVICE && g->sort == GC_PID)
+			g->sort = (enum gcol)(g->sort + 1); /* no PID by service */
 		/* numbers read best biggest first; names A to Z */
 		g->reverse = g->sort != GC_PROCESS && g->sort != GC_PID;
 		sort_groups(a);
@@ -362,7 +420,7 @@ static void group_line(struct lb *b, const struct app *a, const struct group_row
 		       bool expanded, enum view_style st)
 {
 	const struct app_groups *g = a->groups;
-	char label[32];
+	char label[GROUP_LABEL_MAX];
 	size_t len = group_label(&g->set, r, a->table.pm, label, sizeof(label)), x = 0;
 	static const enum gcol counts[] = { GC_SOCKS, GC_TCP, GC_UDP, GC_UNIX, GC_RAW,
 					    GC_LISTEN, GC_ESTAB, GC_TW, GC_CW };
@@ -370,22 +428,24 @@ static void group_line(struct lb *b, const struct app *a, const struct group_row
 	ln_puts(b, expanded ? "- " : "+ ", st);
 	if (r->key == GROUP_NONE)
 		ln_puts(b, _("(no process)"), st);
+	else if (r->key == GROUP_NOSERVICE)
+		ln_puts(b, _("(no service)"), st);
 	else if (len)
 		ln_text(b, label, len, st);
 	else
 		ln_puts(b, "?", st);
-	x += gcols[GC_PROCESS].w;
+	x += gw(g, GC_PROCESS);
 	ln_to(b, x, st);
-	if (r->key != GROUP_NONE)
-		cell_num(b, x, gcols[GC_PID].w, (uint64_t)r->key, st);
-	x += gcols[GC_PID].w;
+	if (g->by != GROUP_SERVICE && r->key != GROUP_NONE)
+		cell_num(b, x, gw(g, GC_PID), (uint64_t)r->key, st);
+	x += gw(g, GC_PID);
 	for (size_t k = 0; k < sizeof(counts) / sizeof(counts[0]); k++) {
-		cell_num(b, x, gcols[counts[k]].w, (uint64_t)gval(a, r, counts[k]), st);
-		x += gcols[counts[k]].w;
+		cell_num(b, x, gw(g, counts[k]), (uint64_t)gval(a, r, counts[k]), st);
+		x += gw(g, counts[k]);
 	}
-	cell_rate_at(b, x, gcols[GC_RX].w, r, r->rx, st);
-	x += gcols[GC_RX].w;
-	cell_rate_at(b, x, gcols[GC_TX].w, r, r->tx, st);
+	cell_rate_at(b, x, gw(g, GC_RX), r, r->rx, st);
+	x += gw(g, GC_RX);
+	cell_rate_at(b, x, gw(g, GC_TX), r, r->tx, st);
 }
 
 static void member_line(struct lb *b, const struct app *a, const struct group_input *x,
@@ -425,12 +485,17 @@ static void group_build_view(struct view *v, const struct app *a, int y0, int h,
 	(void)now;
 	ln_start(&b, y0, VS_TITLE);
 	if (!g || !g->built) {
-		ln_puts(&b, _(" Grouped by process: reading sockets..."), VS_TITLE);
+		ln_puts(&b, g && g->by == GROUP_SERVICE ? _(" Grouped by service: reading sockets...")
+						       : _(" Grouped by process: reading sockets..."),
+			VS_TITLE);
 		return;
 	}
 	cell_rate(g->set.total_rx, tr, sizeof(tr));
 	cell_rate(g->set.total_tx, tt, sizeof(tt));
-	ln_printf(&b, VS_TITLE, P_(" %zu process", " %zu processes", g->set.n), g->set.n);
+	if (g->by == GROUP_SERVICE)
+		ln_printf(&b, VS_TITLE, P_(" %zu service", " %zu services", g->set.n), g->set.n);
+	else
+		ln_printf(&b, VS_TITLE, P_(" %zu process", " %zu processes", g->set.n), g->set.n);
 	ln_printf(&b, VS_TITLE, _(", %zu sockets, rx %sB/s tx %sB/s in all"), g->set.nsocks, tr,
 		  tt);
 	ln_puts(&b, _("  (rates: TCP only; the kernel keeps no byte counts for UDP, raw or "
@@ -440,15 +505,18 @@ static void group_build_view(struct view *v, const struct app *a, int y0, int h,
 	ln_start(&b, y0 + 1, VS_COLHEAD);
 	for (int c = 0; c < GC_MAX_; c++) {
 		enum view_style st = (enum gcol)c == g->sort ? VS_COLHEAD_SORT : VS_COLHEAD;
-		const char *title = _(gcols[c].title);
+		const char *title = gtitle(g, (enum gcol)c);
 		size_t tw = strlen(title);
+		unsigned w = gw(g, (enum gcol)c);
 
+		if (!w)
+			continue;
 		if (gcols[c].right)
-			ln_to(&b, x + (tw < gcols[c].w - 1 ? gcols[c].w - 1 - tw : 0), VS_COLHEAD);
+			ln_to(&b, x + (tw < w - 1 ? w - 1 - tw : 0), VS_COLHEAD);
 		else
 			ln_to(&b, x + (c == GC_PROCESS ? 2 : 0), VS_COLHEAD);
 		ln_puts(&b, title, st);
-		x += gcols[c].w;
+		x += w;
 	}
 	n = nlines(g);
 	/* the page as drawn: what a->groups->page says may lag one draw */
@@ -486,11 +554,21 @@ static const struct hint *group_hints(const struct app *a, size_t *n)
 		{ KEYS_ACT(ACT_DETAILS), N_("Expand") },
 		{ KEYS_ACT(ACT_SORT), N_("Sort") },
 		{ KEYS_ACT(ACT_FILTER), N_("Filter") },
+		{ KEYS_ACT(ACT_GROUP_SERVICE), N_("Service") },
 		{ KEYS_ACT(ACT_GROUP), N_("Table") },
 		{ KEYS_ACT(ACT_QUIT), N_("Quit") },
 	};
+	static const struct hint by_service[] = {
+		{ KEYS_ACT(ACT_DETAILS), N_("Expand") },
+		{ KEYS_ACT(ACT_SORT), N_("Sort") },
+		{ KEYS_ACT(ACT_FILTER), N_("Filter") },
+		{ KEYS_ACT(ACT_GROUP), N_("Process") },
+		{ KEYS_ACT(ACT_GROUP_SERVICE), N_("Table") },
+		{ KEYS_ACT(ACT_QUIT), N_("Quit") },
+	};
 
-	(void)a;
+	if (a->groups && a->groups->by == GROUP_SERVICE)
+		return SCREEN_HINTS(by_service, n);
 	return SCREEN_HINTS(hints, n);
 }
 

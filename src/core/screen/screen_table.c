@@ -9,6 +9,7 @@
 #include "epman.h"
 #include "filter_hist.h"
 #include "i18n.h"
+#include "group.h"
 #include "screen.h"
 #include "xalloc.h"
 
@@ -447,7 +448,12 @@ unsigned screen_table_action(struct app *a, enum action act, int64_t now)
 	case ACT_COLUMNS:
 		return app_set_mode(a, MODE_COLUMNS);
 	case ACT_GROUP:
+		screen_group_set_by(a, GROUP_PROCESS);
 		return app_set_mode(a, MODE_GROUP);
+	case ACT_GROUP_SERVICE:
+		/* refresh now: the collector reads cgroups from this cycle on */
+		screen_group_set_by(a, GROUP_SERVICE);
+		return app_set_mode(a, MODE_GROUP) | APP_REFRESH;
 	case ACT_NETNS:
 		return screen_netns_open(a);
 	case ACT_NEW_ENDPOINT:

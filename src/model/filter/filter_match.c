@@ -10,6 +10,7 @@
 
 #include "filter.h"
 #include "filter_ast.h"
+#include "service.h"
 #include "xalloc.h"
 
 #define BIT(n) (1u << (n))
@@ -139,8 +140,20 @@ static bool match_owners(const struct filter *f, const struct fnode *nd, const s
 			 const struct procmap *pm)
 {
 	struct proc_owner buf[OWNERS_STACK], *o, *heap;
-	size_t n = owners_of(s, pm, buf, &o, &heap);
+	size_t n;
 	bool any = false;
+
+	if (nd->kind == FN_SERVICE) {
+		/* the socket's own cgroup wins over its holders' (service.h) */
+		size_t clen;
+		const char *c = service_of_cgroup(s, pm, &clen, NULL);
+
+		if (c) {
+			any = filter_glob(f->pool + nd->u.str.off, nd->u.str.len, c, clen);
+			return nd->cmp == FC_NE ? !any : any;
+		}
+	}
+	n = owners_of(s, pm, buf, &o, &heap);
 
 	for (size_t i = 0; i < n && !any; i++) {
 		if (nd->kind == FN_SERVICE) {
