@@ -3,6 +3,7 @@
 
 #include "filter.h"
 #include "traffic.h"
+#include "xalloc.h"
 
 /* Whether a rule could look at s's history (diagnose.c's rules): most
  * sockets are not, and are spared the look-up. */
@@ -40,6 +41,25 @@ static enum diag_rule first_of(enum diag_rule a, enum diag_rule b)
 	return a < b ? a : b;
 }
 
+/* Each record's history reference, from the previous snapshot's through
+ * the diff (a few nanoseconds a record: it spares a round the hashing). */
+static uint32_t *carry_refs(struct table *t, const struct snapshot *prev, const struct diff *d)
+{
+	uint32_t *ref;
+	const uint32_t *pref = t->hist_ref[1 - t->cur];
+	size_t pn = prev ? t->hist_ref_n[1 - t->cur] : 0, n = t->snaps[t->cur].n;
+
+	xgrow((void **)&t->hist_ref[t->cur], &t->hist_ref_cap[t->cur], n ? n : 1, sizeof(*ref));
+	ref = t->hist_ref[t->cur];
+	for (size_t i = 0; i < n; i++) {
+		uint32_t p = i < d->n ? d->e[i].prev : DIFF_NO_PREV;
+
+		ref[i] = p < pn ? pref[p] : HIST_NO_REF;
+	}
+	t->hist_ref_n[t->cur] = n;
+	return ref;
+}
+
 void traffic_commit(struct table *t, int64_t now)
 {
 	struct snapshot *snap = &t->snaps[t->cur];
@@ -47,12 +67,15 @@ void traffic_commit(struct table *t, int64_t now)
 	const struct diff *pd = prev ? &t->diffs[1 - t->cur] : NULL;
 	struct diff *d = &t->diffs[t->cur];
 	bool round = false;
+	uint32_t *ref;
 
 	if (t->no_history) {
 		/* the benchmark's baseline: the table as it was without them */
 		history_clear(t->hist);
+		t->hist_ref_n[0] = t->hist_ref_n[1] = 0;
 		return;
 	}
+	ref = carry_refs(t, prev, d);
 	/* one round per slot: a refresh in between leaves the history as it
 	 * is (new sockets join it at the next round, gone ones leave then),
 	 * so that its cost is paid once per HIST_SLOT_MS, not per refresh */
@@ -62,33 +85,49 @@ void traffic_commit(struct table *t, int64_t now)
 		t->hist_round_ms = now;
 		round = true;
 		history_begin(t->hist, now);
-		for (size_t i = 0; i < snap->n; i++) {
-			const struct sock *s = &snap->socks[i];
-
-			if (!t->filter || filter_matches(t->filter, s, t->pm))
-				history_update(t->hist, s);
-		}
-		history_end(t->hist);
 	}
-	diag_peers_build(&t->peers, snap);
+	/* no TIME-WAIT rule can fire below DIAG_TW_MANY of them in all */
+	if (snap->n && t->totals[SP_TCP][SS_TIME_WAIT] >= DIAG_TW_MANY)
+		diag_peers_build(&t->peers, snap);
+	else
+		t->peers.n = 0;
 	for (size_t i = 0; i < snap->n && i < d->n; i++) {
 		const struct sock *s = &snap->socks[i];
 		struct diff_entry *e = &d->e[i];
 		enum diag_rule now_r, hist_r = DR_NONE;
+		const struct hist_entry *he = NULL;
 
+		if (round && (!t->filter || filter_matches(t->filter, s, t->pm)))
+			he = history_update_ref(t->hist, s, &ref[i]);
+		/* most sockets: no rule can fire (the diff saw it), and their
+		 * hint bits are clear already; the record is not read */
+		if (!(e->flags & DIFF_ASK))
+			continue;
 		/* the rules that read the history: at a round, from it; in
 		 * between, what the last round said, while the state holds */
 		if (round) {
-			hist_r = traffic_diagnose_with(t->hist, &t->peers, s);
-		} else if (prev && pd && e->prev < prev->n && e->prev < pd->n &&
-			   prev->socks[e->prev].state == s->state) {
+			struct diag_in in = {
+				.s = s,
+				.h = he,
+				.state_age_ms = he ? history_state_age(t->hist, he) : -1,
+				.tw_to_peer = s->state == SS_TIME_WAIT ? diag_peers_count(&t->peers, s) : 0,
+			};
+
+			hist_r = diagnose(&in);
+		} else if (pd && e->prev < pd->n && !(e->flags & (DIFF_NEW | DIFF_STATE))) {
 			hist_r = (enum diag_rule)DIFF_HHINT(pd->e[e->prev].flags);
 		}
-		now_r = traffic_diagnose_with(NULL, &t->peers, s);
+		/* the rules on the record alone: the diff ran them; the one
+		 * on TIME-WAIT peers needs the peers */
+		now_r = (enum diag_rule)DIFF_HINT(e->flags);
+		if (t->peers.n && !now_r && s->state == SS_TIME_WAIT)
+			now_r = traffic_diagnose_with(NULL, &t->peers, s);
 		e->flags = (e->flags & ~(0xffu << DIFF_HINT_SHIFT) & ~(0xffu << DIFF_HHINT_SHIFT)) |
 			   (unsigned)first_of(now_r, hist_r) << DIFF_HINT_SHIFT |
 			   (unsigned)hist_r << DIFF_HHINT_SHIFT;
 	}
+	if (round)
+		history_end(t->hist);
 }
 
 const struct hist_entry *traffic_history(const struct table *t, const struct sock *s)

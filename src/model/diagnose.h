@@ -62,6 +62,11 @@ bool diag_time_wait_peer(const struct diag_in *in);
 
 /* The first rule that fires, or DR_NONE. */
 enum diag_rule diagnose(const struct diag_in *in);
+/* True when no rule can fire on s, whatever its history, state age and
+ * peers say (most sockets: an idle connection, a Unix socket): the live
+ * table then skips the rest for it. Pure, and never true where
+ * diagnose() could answer something else (test_diagnose checks it). */
+bool diag_quiet(const struct sock *s);
 
 /* The Hint column's marker ("zero-win"), translated; "" for DR_NONE. */
 const char *diag_marker(enum diag_rule r);
