@@ -41,25 +41,6 @@ static enum diag_rule first_of(enum diag_rule a, enum diag_rule b)
 	return a < b ? a : b;
 }
 
-/* Each record's history reference, from the previous snapshot's through
- * the diff (a few nanoseconds a record: it spares a round the hashing). */
-static uint32_t *carry_refs(struct table *t, const struct snapshot *prev, const struct diff *d)
-{
-	uint32_t *ref;
-	const uint32_t *pref = t->hist_ref[1 - t->cur];
-	size_t pn = prev ? t->hist_ref_n[1 - t->cur] : 0, n = t->snaps[t->cur].n;
-
-	xgrow((void **)&t->hist_ref[t->cur], &t->hist_ref_cap[t->cur], n ? n : 1, sizeof(*ref));
-	ref = t->hist_ref[t->cur];
-	for (size_t i = 0; i < n; i++) {
-		uint32_t p = i < d->n ? d->e[i].prev : DIFF_NO_PREV;
-
-		ref[i] = p < pn ? pref[p] : HIST_NO_REF;
-	}
-	t->hist_ref_n[t->cur] = n;
-	return ref;
-}
-
 void traffic_commit(struct table *t, int64_t now)
 {
 	struct snapshot *snap = &t->snaps[t->cur];
@@ -68,6 +49,8 @@ void traffic_commit(struct table *t, int64_t now)
 	struct diff *d = &t->diffs[t->cur];
 	bool round = false;
 	uint32_t *ref;
+	const uint32_t *pref = t->hist_ref[1 - t->cur];
+	size_t pn = prev ? t->hist_ref_n[1 - t->cur] : 0;
 
 	if (t->no_history) {
 		/* the benchmark's baseline: the table as it was without them */
@@ -75,7 +58,12 @@ void traffic_commit(struct table *t, int64_t now)
 		t->hist_ref_n[0] = t->hist_ref_n[1] = 0;
 		return;
 	}
-	ref = carry_refs(t, prev, d);
+	/* each record's history reference, from the previous snapshot's
+	 * through the diff (below): it spares a round the hashing */
+	xgrow((void **)&t->hist_ref[t->cur], &t->hist_ref_cap[t->cur], snap->n ? snap->n : 1,
+	      sizeof(*ref));
+	ref = t->hist_ref[t->cur];
+	t->hist_ref_n[t->cur] = snap->n;
 	/* one round per slot: a refresh in between leaves the history as it
 	 * is (new sockets join it at the next round, gone ones leave then),
 	 * so that its cost is paid once per HIST_SLOT_MS, not per refresh */
@@ -91,12 +79,15 @@ void traffic_commit(struct table *t, int64_t now)
 		diag_peers_build(&t->peers, snap);
 	else
 		t->peers.n = 0;
+	for (size_t i = d->n; i < snap->n; i++)
+		ref[i] = HIST_NO_REF;
 	for (size_t i = 0; i < snap->n && i < d->n; i++) {
 		const struct sock *s = &snap->socks[i];
 		struct diff_entry *e = &d->e[i];
 		enum diag_rule now_r, hist_r = DR_NONE;
 		const struct hist_entry *he = NULL;
 
+		ref[i] = e->prev < pn ? pref[e->prev] : HIST_NO_REF;
 		if (round && (!t->filter || filter_matches(t->filter, s, t->pm)))
 			he = history_update_ref(t->hist, s, &ref[i]);
 		/* most sockets: no rule can fire (the diff saw it), and their

@@ -190,34 +190,6 @@ enum diag_rule diagnose(const struct diag_in *in)
 	return DR_NONE;
 }
 
-bool diag_quiet(const struct sock *s)
-{
-	switch (s->proto) {
-	case SP_TCP:
-		switch (s->state) {
-		case SS_LISTEN:
-		case SS_CLOSE_WAIT:
-		case SS_SYN_SENT:
-		case SS_FIN_WAIT1:
-		case SS_FIN_WAIT2:
-		case SS_TIME_WAIT:
-			return false;
-		default:
-			/* zero window and loss need data waiting or the
-			 * persist timer or probes */
-			return !s->send_q && s->timer != 4 &&
-			       !((s->has & SOCK_HAS_TCP) && s->tcp.probes);
-		}
-	case SP_UNIX:
-		return s->state != SS_LISTEN;
-	case SP_UDP:
-	case SP_RAW:
-		return false;
-	default:
-		return true;
-	}
-}
-
 const char *diag_marker(enum diag_rule r)
 {
 	return r > DR_NONE && r < DR_MAX_ ? _(rules[r].marker) : "";
