@@ -41,13 +41,16 @@ static enum diag_rule first_of(enum diag_rule a, enum diag_rule b)
 	return a < b ? a : b;
 }
 
+/* Parts of a history round (one per second of a slot). */
+#define TRAFFIC_PARTS 5u
+
 void traffic_commit(struct table *t, int64_t now)
 {
 	struct snapshot *snap = &t->snaps[t->cur];
 	const struct snapshot *prev = t->have_prev ? &t->snaps[1 - t->cur] : NULL;
 	const struct diff *pd = prev ? &t->diffs[1 - t->cur] : NULL;
 	struct diff *d = &t->diffs[t->cur];
-	bool round = false;
+	unsigned nparts = 0, part0 = 0;
 	uint32_t *ref;
 	const uint32_t *pref = t->hist_ref[1 - t->cur];
 	size_t pn = prev ? t->hist_ref_n[1 - t->cur] : 0;
@@ -64,14 +67,23 @@ void traffic_commit(struct table *t, int64_t now)
 	      sizeof(*ref));
 	ref = t->hist_ref[t->cur];
 	t->hist_ref_n[t->cur] = snap->n;
-	/* one round per slot: a refresh in between leaves the history as it
-	 * is (new sockets join it at the next round, gone ones leave then),
-	 * so that its cost is paid once per HIST_SLOT_MS, not per refresh */
+	/* one round per slot, in TRAFFIC_PARTS parts: a refresh takes the
+	 * parts due since the last one (one a second), each part the sockets
+	 * whose reference is that part modulo TRAFFIC_PARTS, and the new
+	 * ones; so a socket is sampled once per slot and a refresh pays a
+	 * part of a round, not all of it every HIST_SLOT_MS */
 	now = snap->taken_ms ? snap->taken_ms : now;
-	if (!t->hist_rounds || now - t->hist_round_ms >= HIST_SLOT_MS) {
-		t->hist_rounds++;
+	if (!t->hist_rounds) {
+		nparts = TRAFFIC_PARTS;
+	} else if (now - t->hist_round_ms >= HIST_SLOT_MS / TRAFFIC_PARTS) {
+		int64_t due = (now - t->hist_round_ms) / (HIST_SLOT_MS / TRAFFIC_PARTS);
+
+		nparts = due < TRAFFIC_PARTS ? (unsigned)due : TRAFFIC_PARTS;
+	}
+	if (nparts) {
+		part0 = (unsigned)(t->hist_rounds % TRAFFIC_PARTS);
+		t->hist_rounds += nparts;
 		t->hist_round_ms = now;
-		round = true;
 		history_begin(t->hist, now);
 	}
 	/* no TIME-WAIT rule can fire below DIAG_TW_MANY of them in all */
@@ -86,8 +98,12 @@ void traffic_commit(struct table *t, int64_t now)
 		struct diff_entry *e = &d->e[i];
 		enum diag_rule now_r, hist_r = DR_NONE;
 		const struct hist_entry *he = NULL;
+		bool round;
 
 		ref[i] = e->prev < pn ? pref[e->prev] : HIST_NO_REF;
+		/* in a part due now (a new socket: any) */
+		round = nparts && (ref[i] == HIST_NO_REF ||
+				   (ref[i] % TRAFFIC_PARTS + TRAFFIC_PARTS - part0) % TRAFFIC_PARTS < nparts);
 		if (round && (!t->filter || filter_matches(t->filter, s, t->pm)))
 			he = history_update_ref(t->hist, s, &ref[i]);
 		/* most sockets: no rule can fire (the diff saw it), and their
@@ -117,8 +133,8 @@ void traffic_commit(struct table *t, int64_t now)
 			   (unsigned)first_of(now_r, hist_r) << DIFF_HINT_SHIFT |
 			   (unsigned)hist_r << DIFF_HHINT_SHIFT;
 	}
-	if (round)
-		history_end(t->hist);
+	for (unsigned k = 0; k < nparts; k++)
+		history_end_part(t->hist, (part0 + k) % TRAFFIC_PARTS, TRAFFIC_PARTS);
 }
 
 const struct hist_entry *traffic_history(const struct table *t, const struct sock *s)

@@ -559,18 +559,31 @@ const struct hist_entry *history_update(struct history *h, const struct sock *s)
 	return history_update_ref(h, s, NULL);
 }
 
-void history_end(struct history *h)
+/* The bits of word w whose entry numbers are p modulo k. */
+static uint64_t part_mask(size_t w, unsigned p, unsigned k)
+{
+	uint64_t m = 0;
+
+	if (k <= 1)
+		return ~0ull;
+	for (size_t b = (p + k - (w * 64) % k) % k; b < 64; b += k)
+		m |= 1ull << b;
+	return m;
+}
+
+/* Drops the live entries of part p of k (all: k == 1) whose seen bit is
+ * clear, then clears the seen bits of that part. */
+static void end_part(struct history *h, unsigned p, unsigned k)
 {
 	size_t gone = 0;
 	bool rebuild;
 
-	/* the entries not seen this round: live bits without a seen bit */
 	for (size_t w = 0; w < h->seen_words; w++)
-		gone += (size_t)__builtin_popcountll(h->live[w] & ~h->seen[w]);
+		gone += (size_t)__builtin_popcountll(h->live[w] & ~h->seen[w] & part_mask(w, p, k));
 	/* many gone (a filter change): cheaper to index afresh */
 	rebuild = gone * 4 > h->n;
-	for (size_t w = 0; gone && w < h->seen_words; w++) {
-		uint64_t drop = h->live[w] & ~h->seen[w];
+	for (size_t w = 0; w < h->seen_words; w++) {
+		uint64_t m = part_mask(w, p, k), drop = h->live[w] & ~h->seen[w] & m;
 
 		while (drop) {
 			uint32_t j = (uint32_t)(w * 64 + (unsigned)__builtin_ctzll(drop));
@@ -588,11 +601,20 @@ void history_end(struct history *h)
 			h->live[w] &= ~(1ull << (j % 64));
 			h->n--;
 		}
+		h->seen[w] &= ~m;
 	}
 	if (gone && rebuild)
 		idx_build(h, h->n ? h->n : 1);
-	if (h->seen)
-		memset(h->seen, 0, h->seen_words * sizeof(*h->seen));
+}
+
+void history_end(struct history *h)
+{
+	end_part(h, 0, 1);
+}
+
+void history_end_part(struct history *h, unsigned p, unsigned k)
+{
+	end_part(h, k > 1 ? p % k : 0, k > 1 ? k : 1);
 }
 
 /* ---- reading ---- */

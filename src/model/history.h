@@ -97,6 +97,12 @@ const struct hist_entry *history_update_ref(struct history *h, const struct sock
 					    uint32_t *ref);
 /* Ends the round: entries not updated in it are dropped. */
 void history_end(struct history *h);
+/* A round in parts, so that its cost is spread over refreshes: part p of
+ * k (0 <= p < k) is meant for the entries whose reference (the number
+ * history_update_ref stores) is p modulo k, and new sockets; ending it
+ * drops the entries of that part not updated since its last end. An
+ * entry updated in another part meanwhile counts as seen. */
+void history_end_part(struct history *h, unsigned p, unsigned k);
 /* Drops every entry. */
 void history_clear(struct history *h);
 
