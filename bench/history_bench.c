@@ -8,8 +8,10 @@
  * three workloads it commits REFRESHES snapshots (default 330: 5.5 minutes
  * of 1-second refreshes, so every ring has filled and wrapped) into the
  * live view's table (table_commit: the diff, the rows, the sort, and with
- * history the samples, the rounds every HIST_SLOT_MS and the hints), once
- * with the history off (the table without it) and once with it on:
+ * history the samples, a round every HIST_SLOT_MS taken a fifth per
+ * refresh, and the hints) of two tables, one with the history off (the
+ * table without it) and one with it on, fed the same snapshots and
+ * committed alternately:
  *
  *   idle   bench/load's mix: 60% established TCP, 10% UDP, 30% Unix, all
  *          idle (counters and queues still), as on most machines;
@@ -18,15 +20,18 @@
  *   busy   every socket TCP, 90% moving data with every series changing
  *          every slot, 10% TIME-WAIT: the worst case per socket.
  *
- * It prints the CPU time per commit (mean over all refreshes, median, and
- * the slowest: a history round), the ratio, and the history's memory: as
+ * It prints the CPU time per commit (mean over all refreshes but the
+ * first, median, and the slowest), the ratio, and the history's memory: as
  * the module counts it (history_bytes: every chunk it allocated, free
- * space included) and as the allocator sees it (mallinfo2: bytes in use,
- * with history minus without, both taken before the table is freed),
+ * space included) and as the allocator sees it (mallinfo2: bytes in use
+ * before and after history_clear() at the end),
  * per socket and per socket per minute of history kept (HIST_SLOTS *
  * HIST_SLOT_MS). CPU time (CLOCK_PROCESS_CPUTIME_ID), so a loaded machine
  * disturbs the figures less; run by hand, its figures depend on the
- * machine. */
+ * machine. HISTORY_BENCH_LOAD=idle|mixed|busy runs one load (for perf
+ * record), HISTORY_BENCH_AA=1 both tables without history (what the
+ * method makes of two equal tables), HISTORY_BENCH_TRACE=1 prints every
+ * refresh's times on stderr. */
 #include "config.h"
 
 #include <malloc.h>
@@ -204,8 +209,8 @@ static void bench(size_t n, int refreshes, enum load load)
 	stats(ms[1], refreshes, &on);
 	free(ms[0]);
 	free(ms[1]);
-	printf("%zu sockets, %s, %d refreshes 1 s apart (a history round every %d s):\n", n,
-	       load_name[load], refreshes, HIST_SLOT_MS / 1000);
+	printf("%zu sockets, %s, %d refreshes 1 s apart (a history round every %d s, "
+	       "a fifth of it per refresh):\n", n, load_name[load], refreshes, HIST_SLOT_MS / 1000);
 	printf("  CPU per refresh without history: mean %.2f ms, median %.2f, max %.2f\n",
 	       off.mean, off.median, off.max);
 	printf("  CPU per refresh with history:    mean %.2f ms, median %.2f, max %.2f\n",
@@ -230,7 +235,7 @@ int main(int argc, char **argv)
 	if (refreshes < 2)
 		return 2;
 	printf("entry %zu bytes, ring block %zu bytes (TCP) / %zu (others): at most %zu bytes "
-	       "per TCP socket for %d slots of %d s\n",
+	       "per TCP socket for %d slots of %d s, plus its share of the index and chunks\n",
 	       history_entry_bytes(), history_ring_bytes(true), history_ring_bytes(false),
 	       history_entry_bytes() + history_ring_bytes(true), HIST_SLOTS, HIST_SLOT_MS / 1000);
 	for (int l = 0; l < L_MAX_; l++) {
