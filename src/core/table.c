@@ -52,6 +52,8 @@ void table_free(struct table *t)
 	diff_free(&t->diffs[0]);
 	diff_free(&t->diffs[1]);
 	history_free(t->hist);
+	free(t->hist_ref[0]);
+	free(t->hist_ref[1]);
 	diag_peers_free(&t->peers);
 	free(t->all);
 	free(t->rows);
@@ -708,6 +710,7 @@ void table_commit(struct table *t, const struct procmap *pm, int64_t now)
 
 	remember_selected(t);
 	t->pm = pm;
+	t->diffs[next].ask = !t->no_history; /* DIFF_ASK for traffic_commit */
 	if (t->have_snap)
 		diff_compute(&t->diffs[next], &t->snaps[next], &t->scope_asked,
 			     &t->snaps[t->cur], &t->diffs[t->cur], &t->scope_cur, now);

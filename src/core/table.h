@@ -133,6 +133,10 @@ struct table {
 	uint64_t hist_rounds;
 	bool hist_defer;          /* the next commit skips its history round (traffic_round) */
 	bool no_history;          /* keep none, no hints (the benchmark's baseline) */
+	/* parallel to snaps: each record's history entry reference
+	 * (history_update_ref), carried along the diff every refresh */
+	uint32_t *hist_ref[2];
+	size_t hist_ref_cap[2], hist_ref_n[2];
 	struct diag_peers peers;  /* TIME-WAIT sockets per peer, for the hints */
 	/* --all-netns: the namespaces of the current snapshot (the
 	 * collector's, NULL: one namespace), and the one N chose (0: all) */

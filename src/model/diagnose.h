@@ -62,6 +62,38 @@ bool diag_time_wait_peer(const struct diag_in *in);
 
 /* The first rule that fires, or DR_NONE. */
 enum diag_rule diagnose(const struct diag_in *in);
+/* True when no rule can fire on s, whatever its history, state age and
+ * peers say (most sockets: an idle connection, a Unix socket): the live
+ * table then skips the rest for it. Pure, and never true where
+ * diagnose() could answer something else (test_diagnose checks it). */
+static inline bool diag_quiet(const struct sock *s)
+{
+	switch (s->proto) {
+	case SP_TCP:
+		switch (s->state) {
+		case SS_LISTEN:
+		case SS_CLOSE_WAIT:
+		case SS_SYN_SENT:
+		case SS_FIN_WAIT1:
+		case SS_FIN_WAIT2:
+		case SS_TIME_WAIT:
+			return false;
+		default:
+			/* zero window and loss need data waiting or the
+			 * persist timer or probes */
+			return !s->send_q && s->timer != 4 &&
+			       !((s->has & SOCK_HAS_TCP) && sock_x(s)->tcp.probes);
+		}
+	case SP_UNIX:
+		return s->state != SS_LISTEN;
+	case SP_UDP:
+	case SP_RAW:
+		return false;
+	default:
+		return true;
+	}
+}
+
 
 /* The Hint column's marker ("zero-win"), translated; "" for DR_NONE. */
 const char *diag_marker(enum diag_rule r);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diagnose.h"
 #include "diff.h"
 #include "xalloc.h"
 
@@ -89,6 +90,13 @@ void diff_compute(struct diff *d, const struct snapshot *cur,
 
 		memset(e, 0, sizeof(*e));
 		e->prev = p ? (uint32_t)(p - prev->socks) : DIFF_NO_PREV;
+		/* here, while the record is in cache: the live table then
+		 * diagnoses only the sockets this flags */
+		if (d->ask && !diag_quiet(s)) {
+			struct diag_in in = { .s = s, .state_age_ms = -1 };
+
+			e->flags |= DIFF_ASK | (unsigned)diagnose(&in) << DIFF_HINT_SHIFT;
+		}
 		if (!prev) {
 			e->first_seen_ms = DIFF_SEEN_ALWAYS;
 			continue;
@@ -108,6 +116,8 @@ void diff_compute(struct diff *d, const struct snapshot *cur,
 		d->matched[e->prev / 64] |= (uint64_t)1 << (e->prev % 64);
 		e->first_seen_ms = pd && e->prev < pd->n ? pd->e[e->prev].first_seen_ms
 							 : DIFF_SEEN_ALWAYS;
+		if (p->state != s->state)
+			e->flags |= DIFF_STATE;
 		if (sock_changed(s, p)) {
 			e->flags |= DIFF_CHANGED;
 			d->nchanged++;

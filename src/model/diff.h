@@ -25,8 +25,12 @@
 #define DIFF_NEW 0x1u     /* not in the previous snapshot (nor out of scope) */
 #define DIFF_CHANGED 0x2u /* state, queues or byte counters moved */
 #define DIFF_RATES 0x4u   /* rx_rate/tx_rate valid */
+#define DIFF_ASK 0x8u     /* a diagnosis rule may fire (!diag_quiet, diagnose.h) */
+#define DIFF_STATE 0x10u  /* in prev, in another state */
 /* Bits 24..31 of flags: the socket's diagnosis (enum diag_rule,
- * diagnose.h), set by the live table after the diff; 0: none. */
+ * diagnose.h), set by the live table after the diff; 0: none. With ask
+ * (struct diff), diff_compute() leaves there what the rules say from the
+ * record alone (no history, no peers), read while the record is in cache. */
 #define DIFF_HINT_SHIFT 24
 #define DIFF_HINT(flags) (((flags) >> DIFF_HINT_SHIFT) & 0xffu)
 /* Bits 16..23: what the history's rules said at its last round (carried
@@ -55,6 +59,7 @@ struct diff {
 	size_t nnew, nchanged;
 	uint64_t *matched;    /* scratch: bit per record of prev, found in cur */
 	size_t matched_cap;
+	bool ask;             /* set DIFF_ASK (the caller diagnoses); false after init */
 };
 
 void diff_init(struct diff *d);

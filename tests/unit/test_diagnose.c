@@ -336,6 +336,55 @@ static void test_time_wait_peer(void **state)
 	snapshot_free(&snap);
 }
 
+
+/* diag_quiet() is a shortcut: where it says no rule can fire, none does,
+ * whatever the history (a growing Send-Q/Recv-Q with losses), the state's
+ * age and the TIME-WAIT peers say. And it is not always true. */
+static void grow(struct sock *s, int i)
+{
+	s->send_q = (uint32_t)(i + 1) * 1000;
+	s->recv_q = (uint32_t)(i + 1) * 1000;
+	ut_ext(s)->drops = (uint32_t)i * 10;
+	ut_ext(s)->tcp.total_retrans = (uint32_t)i;
+}
+
+static void test_quiet(void **state)
+{
+	struct run *r = *state;
+	unsigned quiet = 0, loud = 0;
+
+	for (unsigned p = 0; p < SP_NPROTO; p++)
+		for (unsigned st = 0; st < SS_MAX_; st++)
+			for (unsigned v = 0; v < 16; v++) {
+				struct sock s = mk(p, st, 1000 + p * 1000 + st * 16 + v);
+				struct sock last;
+
+				s.has |= SOCK_HAS_DROPS;
+				s.timer = (uint8_t)((v & 3) == 3 ? 4 : v & 3);
+				ut_ext(&s)->tcp.probes = (uint8_t)(v >> 2 & 1);
+				ut_ext(&s)->tcp.backoff = (uint8_t)(v >> 3 & 1);
+				s.inode = v & 1 ? 0 : s.inode;
+				if (!diag_quiet(&s)) {
+					loud++;
+					continue;
+				}
+				quiet++;
+				/* a record whose history grows: the rules on it with
+				 * everything that could make them fire */
+				run(r, &s, 12, grow);
+				last = s;
+				r->in.s = &last;
+				r->in.state_age_ms = 3600000;
+				r->in.tw_to_peer = 10 * DIAG_TW_MANY;
+				/* the queues as the quiet record had them */
+				last.send_q = 0;
+				last.recv_q = 0;
+				if (diag_quiet(&last))
+					assert_int_equal(diagnose(&r->in), DR_NONE);
+			}
+	assert_true(quiet > 0 && loud > 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -349,6 +398,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_orphan_fin, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_udp, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_time_wait_peer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_quiet, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -233,6 +233,160 @@ static void test_many(void **state)
 	history_free(h);
 }
 
+
+/* A reference model of the slots: what each closed and the open slot
+ * should read back, kept by the test as a plain array. */
+static void test_encoding_round_trip(void **state)
+{
+	struct history *h = history_new();
+	struct sock s = tcp_sock(31, 0, 0);
+	uint8_t want[3 * HIST_SLOTS][HS_MAX_];
+	size_t nw = 0;
+	double v[HIST_SLOTS];
+
+	(void)state;
+	/* 3 * HIST_SLOTS slots: idle stretches, changes, idle again */
+	for (int k = 0; k < 3 * HIST_SLOTS; k++) {
+		const struct hist_entry *e;
+		bool moving = (k >= 10 && k < 20) || k == 90 || (k >= 100 && k < 103);
+
+		ut_ext(&s)->tcp.rtt_us = moving ? 100 + (uint32_t)k * 37 : 100;
+		s.send_q = moving ? (uint32_t)k * 1000 : 0;
+		history_begin(h, (int64_t)k * HIST_SLOT_MS);
+		e = history_update(h, &s);
+		history_end(h);
+		memcpy(want[nw++], e->cur, HS_MAX_);
+		/* what every slot reads back is the reading that closed it
+		 * (the first one is overwritten by the second), the open one
+		 * the last reading */
+		{
+			size_t n = hist_series(e, HS_RTT, v, HIST_SLOTS), first = nw - n;
+			double q[HIST_SLOTS];
+
+			assert_int_equal(n, e->count);
+			assert_int_equal(hist_series(e, HS_SENDQ, q, HIST_SLOTS), n);
+			for (size_t i = 0; i < n; i++) {
+				size_t w = first + i + 1 < nw ? first + i + 1 : nw - 1;
+
+				assert_true(v[i] == hist_decode(want[w][HS_RTT]));
+				assert_true(q[i] == hist_decode(want[w][HS_SENDQ]));
+			}
+		}
+		/* a ring from the first change on; idle again for a whole
+		 * ring (the closed slots r20..r78 alike): given back */
+		if (k == 9)
+			assert_int_equal(history_rings(h), 0);
+		if (k == 11 || k == 77 || k == 90 || k == 160)
+			assert_int_equal(history_rings(h), 1);
+		if (k == 78 || k == 89 || k == 161 || k == 3 * HIST_SLOTS - 1)
+			assert_int_equal(history_rings(h), 0);
+	}
+	history_free(h);
+}
+
+static void test_idle_costs_no_ring(void **state)
+{
+	struct history *h = history_new();
+	struct sock *s = calloc(1000, sizeof(*s));
+	size_t idle;
+
+	(void)state;
+	for (int i = 0; i < 1000; i++) {
+		s[i] = tcp_sock((uint64_t)i + 1, 0, 0);
+		if (i % 2) {
+			/* other kinds keep the queues and drops only */
+			s[i].proto = s[i].key.proto = SP_UNIX;
+			s[i].has = SOCK_HAS_QUEUE;
+		}
+	}
+	for (int k = 0; k < HIST_SLOTS + 5; k++)
+		round_of(h, (int64_t)k * HIST_SLOT_MS, s, 1000);
+	assert_int_equal(history_rings(h), 0);
+	idle = history_bytes(h);
+	/* an entry each, chunks and index: no ring */
+	assert_true(idle <= 1000 * history_entry_bytes() + 1024 * history_entry_bytes() + 64 * 1024);
+	/* all moving: a ring each, the bound per socket */
+	for (int k = 0; k < HIST_SLOTS + 5; k++) {
+		for (int i = 0; i < 1000; i++) {
+			s[i].send_q = (uint32_t)(k * 7 + i) % 5000;
+			ut_ext(&s[i])->tcp.bytes_acked += (uint64_t)(k % 3) * 100000;
+		}
+		round_of(h, (int64_t)(HIST_SLOTS + 5 + k) * HIST_SLOT_MS, s, 1000);
+	}
+	assert_int_equal(history_rings(h), 1000);
+	assert_true(history_bytes(h) <= idle + 500 * history_ring_bytes(true) +
+						 500 * history_ring_bytes(false) +
+						 2 * 256 * history_ring_bytes(true));
+	assert_true(history_entry_bytes() + history_ring_bytes(true) <= 600);
+	/* and a Unix entry reads back its queues, nothing else */
+	{
+		const struct hist_entry *e = history_find(h, &s[1].key);
+		double v[HIST_SLOTS];
+
+		assert_non_null(e);
+		assert_int_equal(hist_series(e, HS_SENDQ, v, HIST_SLOTS), HIST_SLOTS);
+		assert_about(v[HIST_SLOTS - 1], (double)s[1].send_q);
+		assert_true(isnan(hist_last(e, HS_RTT)));
+	}
+	free(s);
+	history_free(h);
+}
+
+/* Sockets come and go at random; the index and the references must keep
+ * finding the right entry (an entry freed and reused by another socket
+ * is never taken for the old one). */
+static void test_churn_and_refs(void **state)
+{
+	struct history *h = history_new();
+	enum { N = 3000 };
+	struct sock *s = calloc(N, sizeof(*s));
+	uint32_t *ref = calloc(N, sizeof(*ref));
+	bool *in = calloc(N, sizeof(*in));
+	uint32_t seed = 12345;
+
+	(void)state;
+	for (int i = 0; i < N; i++) {
+		s[i] = tcp_sock((uint64_t)i + 1, 0, 0);
+		s[i].send_q = (uint32_t)i; /* tells them apart when read back */
+		ref[i] = HIST_NO_REF;
+	}
+	for (int k = 0; k < 40; k++) {
+		size_t n = 0;
+
+		history_begin(h, (int64_t)k * 1000);
+		for (int i = 0; i < N; i++) {
+			seed = seed * 1103515245u + 12345u;
+			/* a few rounds drop most (a filter change), the
+			 * others a few */
+			in[i] = (seed >> 16) % 100 >= (k % 10 == 9 ? 80u : 10u);
+			if (!in[i])
+				continue;
+			/* a stale reference: every fifth one points elsewhere */
+			if (i % 5 == 0 && ref[i] != HIST_NO_REF)
+				ref[(i + 1) % N] = ref[i];
+			assert_true(history_update_ref(h, &s[i], &ref[i])->key.cookie == s[i].key.cookie);
+			n++;
+		}
+		history_end(h);
+		assert_int_equal(history_count(h), n);
+		for (int i = 0; i < N; i++) {
+			const struct hist_entry *e = history_find(h, &s[i].key);
+
+			if (!in[i]) {
+				assert_null(e);
+				continue;
+			}
+			assert_non_null(e);
+			assert_true(sock_key_equal(&e->key, &s[i].key));
+			assert_about(hist_last(e, HS_SENDQ), (double)i);
+		}
+	}
+	free(in);
+	free(ref);
+	free(s);
+	history_free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -243,6 +397,9 @@ int main(void)
 		cmocka_unit_test(test_reset_and_reappear),
 		cmocka_unit_test(test_state_age_and_drops),
 		cmocka_unit_test(test_many),
+		cmocka_unit_test(test_encoding_round_trip),
+		cmocka_unit_test(test_idle_costs_no_ring),
+		cmocka_unit_test(test_churn_and_refs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
