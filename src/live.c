@@ -115,7 +115,9 @@ static void schedule_tick(struct ui *u)
 	u->tick = 0;
 	if (u->app->paused)
 		return;
-	due = u->dump_started + u->app->delay_ms;
+	/* the interval grows by itself while refreshes are dear (pace.h) */
+	pace_set_user(&u->app->pace, u->app->delay_ms);
+	due = u->dump_started + pace_interval(&u->app->pace);
 	if (due < now + UI_MIN_GAP_MS)
 		due = now + UI_MIN_GAP_MS;
 	u->tick = loop_add_timer(u->loop, due, on_tick, u);
@@ -199,6 +201,8 @@ static void finish_refresh(struct ui *u, int r, int err)
 		u->app->proc_errno = collect_proc_error(u->col);
 		u->app->table.ns = collect_netns(u->col);
 		app_commit_snapshot(u->app, collect_procmap(u->col), now);
+		pace_set_user(&u->app->pace, u->app->delay_ms);
+		pace_refresh(&u->app->pace, clock_now_ms() - u->dump_started);
 	} else
 		app_message(u->app, true, now, _("cannot read the sockets: %s"), strerror(err));
 	u->dirty = true;
