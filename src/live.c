@@ -237,6 +237,7 @@ static void on_watchdog(struct loop *l, unsigned id, void *ctx)
 	(void)l;
 	(void)id;
 	u->watchdog = 0;
+	pace_timed_out(&u->app->pace); /* the next one gets longer */
 	collect_cancel(u->col);
 	finish_refresh(u, -1, ETIMEDOUT);
 }
@@ -288,7 +289,8 @@ static void start_refresh(struct ui *u)
 		return;
 	}
 	nl_sync(u);
-	u->watchdog = loop_add_timer_in(u->loop, UI_DUMP_TIMEOUT_MS, on_watchdog, u);
+	u->watchdog = loop_add_timer_in(u->loop, pace_watchdog_ms(&u->app->pace, UI_DUMP_TIMEOUT_MS),
+					on_watchdog, u);
 }
 
 /* Keeps the filter history for the next run (no history if it cannot). */

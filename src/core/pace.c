@@ -31,6 +31,7 @@ void pace_init(struct pace *p, int user_ms)
 	p->eff_ms = p->user_ms;
 	p->cost_ms = 0;
 	p->cheap = 0;
+	p->timeouts = 0;
 }
 
 void pace_set_user(struct pace *p, int user_ms)
@@ -49,6 +50,7 @@ int pace_refresh(struct pace *p, int64_t cost_ms)
 	if (cost_ms > 24 * 3600 * 1000LL)
 		cost_ms = 24 * 3600 * 1000LL;
 	p->cost_ms = (int)cost_ms;
+	p->timeouts = 0;
 	if (cost_ms * PACE_SHARE > p->eff_ms) {
 		/* too dear: grow at once to what it needs */
 		int n = needed(p, cost_ms);
@@ -73,6 +75,22 @@ int pace_refresh(struct pace *p, int64_t cost_ms)
 	return p->eff_ms;
 }
 
+int pace_watchdog_ms(const struct pace *p, int base_ms)
+{
+	int64_t t = (int64_t)p->cost_ms * 4;
+
+	if (t < base_ms)
+		t = base_ms;
+	t <<= p->timeouts;
+	return t > INT32_MAX ? INT32_MAX : (int)t;
+}
+
+void pace_timed_out(struct pace *p)
+{
+	if (p->timeouts < 4)
+		p->timeouts++;
+}
+
 int pace_interval(const struct pace *p)
 {
 	return p->eff_ms;
@@ -88,7 +106,8 @@ void pace_format_ms(char *dst, size_t size, int ms)
 	if (ms < 1000)
 		snprintf(dst, size, "%d ms", ms);
 	else if (ms < 60000)
-		snprintf(dst, size, "%g s", ms / 1000.0);
+		/* to a tenth: "11.1 s", not "11.108 s" */
+		snprintf(dst, size, "%g s", ((ms + 50) / 100) / 10.0);
 	else if (ms < 3600000)
 		snprintf(dst, size, "%g min", ms / 60000.0);
 	else

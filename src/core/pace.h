@@ -42,6 +42,7 @@ struct pace {
 	int eff_ms;  /* the interval in force, >= user_ms */
 	int cost_ms; /* the cost of the last refresh */
 	int cheap;   /* cheap refreshes in a row */
+	int timeouts; /* refreshes abandoned in a row (pace_timed_out) */
 };
 
 /* Starts at the user's interval (user_ms > 0). */
@@ -60,6 +61,16 @@ int pace_interval(const struct pace *p);
 
 /* Whether the interval in force is longer than the user's. */
 bool pace_grown(const struct pace *p);
+
+/* How long a refresh may run before it is abandoned: base_ms, or four
+ * times the last refresh's cost if longer (a refresh of 10^6 sockets on a
+ * busy machine takes more than the usual 15 s), doubled for each refresh
+ * abandoned in a row (up to 16 times), so that one that can never finish in
+ * time gets the time it needs. */
+int pace_watchdog_ms(const struct pace *p, int base_ms);
+
+/* The refresh in flight was abandoned: the next one may take longer. */
+void pace_timed_out(struct pace *p);
 
 /* Writes a duration for the header: "900 ms", "4.5 s", "2 min". */
 void pace_format_ms(char *dst, size_t size, int ms);

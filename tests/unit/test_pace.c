@@ -145,6 +145,32 @@ static void test_user_floor(void **state)
 	assert_true(pace_interval(&p) > 0);
 }
 
+static void test_watchdog(void **state)
+{
+	struct pace p;
+
+	(void)state;
+	pace_init(&p, 1000);
+	assert_int_equal(pace_watchdog_ms(&p, 15000), 15000);
+	pace_refresh(&p, 11000);
+	assert_int_equal(pace_watchdog_ms(&p, 15000), 44000);
+	/* abandoned refreshes in a row: double, up to 16 times */
+	pace_init(&p, 1000);
+	pace_timed_out(&p);
+	assert_int_equal(pace_watchdog_ms(&p, 15000), 30000);
+	for (int i = 0; i < 10; i++)
+		pace_timed_out(&p);
+	assert_int_equal(pace_watchdog_ms(&p, 15000), 15000 * 16);
+	/* one that finishes starts again from its cost */
+	pace_refresh(&p, 100);
+	assert_int_equal(pace_watchdog_ms(&p, 15000), 15000);
+	/* no overflow */
+	pace_refresh(&p, 24LL * 3600 * 1000);
+	for (int i = 0; i < 10; i++)
+		pace_timed_out(&p);
+	assert_true(pace_watchdog_ms(&p, 15000) > 0);
+}
+
 static void test_format(void **state)
 {
 	char s[32];
@@ -154,6 +180,10 @@ static void test_format(void **state)
 	assert_string_equal(s, "900 ms");
 	pace_format_ms(s, sizeof(s), 4500);
 	assert_string_equal(s, "4.5 s");
+	pace_format_ms(s, sizeof(s), 11108);
+	assert_string_equal(s, "11.1 s");
+	pace_format_ms(s, sizeof(s), 59990);
+	assert_string_equal(s, "60 s");
 	pace_format_ms(s, sizeof(s), 120000);
 	assert_string_equal(s, "2 min");
 	pace_format_ms(s, sizeof(s), 7200000);
@@ -171,6 +201,7 @@ int main(void)
 		cmocka_unit_test(test_shrinks_with_hysteresis),
 		cmocka_unit_test(test_no_oscillation),
 		cmocka_unit_test(test_user_floor),
+		cmocka_unit_test(test_watchdog),
 		cmocka_unit_test(test_format),
 	};
 
