@@ -105,9 +105,11 @@ void pace_format_ms(char *dst, size_t size, int ms)
 {
 	if (ms < 1000)
 		snprintf(dst, size, "%d ms", ms);
-	else if (ms < 60000)
+	else if (ms < 60000 && (ms + 50) / 100 % 10)
 		/* to a tenth: "11.1 s", not "11.108 s" */
-		snprintf(dst, size, "%g s", ((ms + 50) / 100) / 10.0);
+		snprintf(dst, size, "%d.%d s", (ms + 50) / 1000, (ms + 50) / 100 % 10);
+	else if (ms < 60000)
+		snprintf(dst, size, "%d s", (ms + 50) / 1000);
 	else if (ms < 3600000)
 		snprintf(dst, size, "%g min", ms / 60000.0);
 	else
