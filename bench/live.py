@@ -2,6 +2,7 @@
 """live.py - what a live view costs: sockview in tmux vs watch -n1 ss -tuxanp.
 
 usage: live.py --sockview PATH [--secs N] [--warmup N] [--keys N] [--tmux PATH]
+               [--wait N] [--no-watch]
 
 Runs `sockview -d 1` in a private tmux server for a fixed period and reads
 its CPU seconds (utime + stime, /proc/PID/stat) and memory (VmRSS, VmHWM,
@@ -16,6 +17,12 @@ key or per look, which would cost more than what is measured). Prints tab-separa
 
   sockview-live CPU_PCT RSS_KB HWM_KB KEY_MED_MS KEY_MAX_MS KEYS MID_REFRESH
   watch-ss      CPU_PCT RSS_KB HWM_KB -          -          -    -
+  sockview-header TEXT  (the header's "Refresh" line at the end: at 10^6
+                        sockets it says how far the interval grew)
+
+--wait N stretches the waits for a refresh (10 s) and the longest
+refresh (5 s) to N and N/2 seconds: at 10^6 sockets the interval grows
+by itself to tens of seconds.
 
 Every process started here is stopped by killing its tmux server (each run
 has its own socket name), and every wait has a deadline.
@@ -87,9 +94,13 @@ def wait_text(args, sock, text, present=True, timeout=60.0, poll=0.1):
     return None
 
 
-def wait_refresh_start(pid, idle=0.15, timeout=10.0):
+WAIT = 10.0  # --wait
+
+
+def wait_refresh_start(pid, idle=0.15, timeout=None):
     """Waits until pid starts using the CPU after at least `idle` seconds of
     rest (the start of a refresh). Returns True, or False on timeout."""
+    timeout = WAIT if timeout is None else timeout
     t0 = time.monotonic()
     last = sched_ns(pid)
     quiet_since = time.monotonic()
@@ -105,9 +116,10 @@ def wait_refresh_start(pid, idle=0.15, timeout=10.0):
     return False
 
 
-def busy_span(pid, idle=0.1, timeout=5.0):
+def busy_span(pid, idle=0.1, timeout=None):
     """After a refresh began: seconds until pid rests for `idle` seconds
     (measured to its last CPU activity)."""
+    timeout = WAIT / 2 if timeout is None else timeout
     t0 = time.monotonic()
     last = sched_ns(pid)
     last_change = t0
@@ -155,7 +167,8 @@ def key_latency(args, sock, pid, n):
 def measure(args, sock, cmd, ready_text, keys):
     pid = start(args, sock, cmd)
     try:
-        if ready_text and wait_text(args, sock, ready_text, timeout=120.0, poll=0.1) is None:
+        if ready_text and wait_text(args, sock, ready_text, timeout=max(120.0, 6 * WAIT),
+                                poll=0.1) is None:
             print(f"live: '{cmd}' never showed '{ready_text}'", file=sys.stderr)
             return None
         time.sleep(args.warmup)
@@ -177,6 +190,8 @@ def measure(args, sock, cmd, ready_text, keys):
             lat, busy = key_latency(args, sock, pid, keys)
             res["lat"] = lat
             res["busy"] = busy
+        res["header"] = next((ln.strip() for ln in capture(args, sock).splitlines()
+                              if "Refresh" in ln), "")
         return res
     finally:
         stop(args, sock)
@@ -190,7 +205,10 @@ def main():
     ap.add_argument("--warmup", type=float, default=10.0)
     ap.add_argument("--keys", type=int, default=10)
     ap.add_argument("--no-watch", action="store_true")
+    ap.add_argument("--wait", type=float, default=10.0)
     args = ap.parse_args()
+    global WAIT
+    WAIT = args.wait
     sock = f"svbench{os.getpid()}"
 
     sv = measure(args, sock, f"{args.sockview} -d 1", "sockets:", args.keys)
@@ -199,6 +217,7 @@ def main():
         print(f"sockview-live\t{sv['cpu']:.2f}\t{sv['rss']}\t{sv['hwm']}\t"
               f"{statistics.median(lat):.0f}\t{max(lat):.0f}\t{len(sv.get('lat', []))}\t"
               f"{sv.get('busy', 0)}")
+        print(f"sockview-header\t{sv.get('header', '')}")
     if not args.no_watch:
         w = measure(args, sock, "watch -n1 ss -tuxanp", "Every", 0)
         if w:

@@ -14,7 +14,12 @@
  *   - one odd socket left over becomes an unbound Unix datagram socket;
  *   - shares under 10: one listener and one pair (IPv6 in every third
  *     process), one UDP socket, the rest Unix.
- * RLIMIT_NOFILE is raised as needed (by root also the hard limit). When
+ * A listener takes at most LOAD_PER_LISTENER sockets (its accepted ends
+ * and their clients): past that the share opens another listener on a new
+ * port, since a destination address and port has ~28k ephemeral ports.
+ * RLIMIT_NOFILE is raised as needed (by root also the hard limit, and
+ * fs.nr_open and fs.file-max when they are too low: 10^6 sockets in a few
+ * processes). When
  * every process is ready, the parent prints "ready N" (N sockets held) and
  * waits (TCP sockets close by reset, leaving no TIME-WAIT behind); everything
  * exits after SECONDS, on SIGTERM/SIGINT to the parent,
@@ -36,6 +41,11 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+/* sockets per listener (half of them clients, each with its own port) */
+#ifndef LOAD_PER_LISTENER
+#define LOAD_PER_LISTENER 40000
+#endif
 
 /* 127.0.X.Y for process idx: Y in 1..250, X the next byte. */
 static uint32_t v4_addr(int idx)
@@ -139,12 +149,35 @@ static int udp_on(int family)
 	return u;
 }
 
+/* Opens n TCP sockets as listeners and connected pairs, a new listener
+ * every LOAD_PER_LISTENER sockets; returns how many are open. */
+static int tcp_share(int family, int idx, int n)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int made = 0;
+
+	while (n - made >= 3) {
+		int l = listen_on(family, idx, &ss, &len), want, got;
+
+		if (l < 0)
+			break;
+		made++;
+		want = n - made < LOAD_PER_LISTENER ? n - made : LOAD_PER_LISTENER;
+		got = pairs(l, &ss, len, SOCK_STREAM, want);
+		made += got;
+		if (got < want - 1)
+			break;
+	}
+	return made;
+}
+
 /* Holds n sockets; writes how many it made to ready_fd, then sleeps. */
 static void child(int idx, int n, const char *dir, int ready_fd, int secs)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
-	int made = 0, l4, l6, lu, i;
+	int made = 0, lu, i;
 	int tcp4 = n * 4 / 10, tcp6 = n * 2 / 10, udp = n / 10;
 
 	/* Small shares (10^3 sockets over 200 processes is 5 each): one
@@ -160,12 +193,8 @@ static void child(int idx, int n, const char *dir, int ready_fd, int secs)
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	if (getppid() == 1)
 		_exit(0); /* the parent died before the line above */
-	l4 = tcp4 >= 3 ? listen_on(AF_INET, idx, &ss, &len) : -1;
-	if (l4 >= 0)
-		made += 1 + pairs(l4, &ss, len, SOCK_STREAM, tcp4 - 1);
-	l6 = tcp6 >= 3 ? listen_on(AF_INET6, idx, &ss, &len) : -1;
-	if (l6 >= 0)
-		made += 1 + pairs(l6, &ss, len, SOCK_STREAM, tcp6 - 1);
+	made += tcp_share(AF_INET, idx, tcp4);
+	made += tcp_share(AF_INET6, idx, tcp6);
 	for (i = 0; i < udp; i++) {
 		if (udp_on(i % 3 == 2 ? AF_INET6 : AF_INET) < 0)
 			break;
@@ -200,6 +229,26 @@ static void child(int idx, int n, const char *dir, int ready_fd, int secs)
 	_exit(0);
 }
 
+/* Raises the sysctl at path (fs.nr_open, fs.file-max) to at least v;
+ * root only, quietly nothing otherwise. */
+static void sysctl_atleast(const char *path, unsigned long v)
+{
+	unsigned long cur = 0;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return;
+	if (fscanf(f, "%lu", &cur) != 1)
+		cur = 0;
+	fclose(f);
+	if (cur >= v || !(f = fopen(path, "w")))
+		return;
+	if (fprintf(f, "%lu\n", v) < 0 || fclose(f) != 0)
+		fprintf(stderr, "load: cannot raise %s to %lu\n", path, v);
+	else
+		fprintf(stderr, "load: raised %s from %lu to %lu\n", path, cur, v);
+}
+
 /* Makes room for need descriptors per process; -1 if impossible. */
 static int raise_nofile(rlim_t need)
 {
@@ -210,7 +259,9 @@ static int raise_nofile(rlim_t need)
 	if (rl.rlim_cur >= need)
 		return 0;
 	if (rl.rlim_max < need) {
-		rl.rlim_max = need; /* root only (CAP_SYS_RESOURCE) */
+		/* root only (CAP_SYS_RESOURCE), and not past fs.nr_open */
+		sysctl_atleast("/proc/sys/fs/nr_open", (unsigned long)need);
+		rl.rlim_max = need;
 		rl.rlim_cur = need;
 		if (setrlimit(RLIMIT_NOFILE, &rl) == 0)
 			return 0;
@@ -244,8 +295,11 @@ int main(int argc, char **argv)
 		return 2;
 	if (procs > n)
 		procs = n;
+	/* the whole machine's file table: the sockets, and room for the rest */
+	sysctl_atleast("/proc/sys/fs/file-max", (unsigned long)n * 2 + 65536);
 	if (raise_nofile((rlim_t)(n / procs + 64)) < 0) {
-		fprintf(stderr, "load: cannot raise RLIMIT_NOFILE to %d\n", n / procs + 64);
+		fprintf(stderr, "load: cannot raise RLIMIT_NOFILE to %d: spread the sockets over more processes (-p)\n",
+			n / procs + 64);
 		return 1;
 	}
 	if (!mkdtemp(dir) || pipe(pfd) < 0) {

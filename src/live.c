@@ -116,7 +116,9 @@ static void schedule_tick(struct ui *u)
 	u->tick = 0;
 	if (u->app->paused)
 		return;
-	due = u->dump_started + u->app->delay_ms;
+	/* the interval grows by itself while refreshes are dear (pace.h) */
+	pace_set_user(&u->app->pace, u->app->delay_ms);
+	due = u->dump_started + pace_interval(&u->app->pace);
 	if (due < now + UI_MIN_GAP_MS)
 		due = now + UI_MIN_GAP_MS;
 	u->tick = loop_add_timer(u->loop, due, on_tick, u);
@@ -210,6 +212,8 @@ static void finish_refresh(struct ui *u, int r, int err)
 		u->app->proc_errno = collect_proc_error(u->col);
 		u->app->table.ns = collect_netns(u->col);
 		app_commit_snapshot(u->app, collect_procmap(u->col), now);
+		pace_set_user(&u->app->pace, u->app->delay_ms);
+		pace_refresh(&u->app->pace, clock_now_ms() - u->dump_started);
 	} else
 		app_message(u->app, true, now, _("cannot read the sockets: %s"), strerror(err));
 	u->dirty = true;
@@ -258,6 +262,7 @@ static void on_watchdog(struct loop *l, unsigned id, void *ctx)
 	(void)l;
 	(void)id;
 	u->watchdog = 0;
+	pace_timed_out(&u->app->pace); /* the next one gets longer */
 	collect_cancel(u->col);
 	finish_refresh(u, -1, ETIMEDOUT);
 }
@@ -310,7 +315,8 @@ static void start_refresh(struct ui *u)
 		return;
 	}
 	nl_sync(u);
-	u->watchdog = loop_add_timer_in(u->loop, UI_DUMP_TIMEOUT_MS, on_watchdog, u);
+	u->watchdog = loop_add_timer_in(u->loop, pace_watchdog_ms(&u->app->pace, UI_DUMP_TIMEOUT_MS),
+					on_watchdog, u);
 }
 
 /* Keeps the filter history for the next run (no history if it cannot). */

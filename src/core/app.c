@@ -48,6 +48,7 @@ struct app *app_new(const struct options *o, enum esc_charset cs)
 		a->table.columns |= COL_BIT(COL_NETNS);
 	a->delay_ms = o->delay_ms >= APP_DELAY_MIN && o->delay_ms <= APP_DELAY_MAX
 			      ? o->delay_ms : 1000;
+	pace_init(&a->pace, a->delay_ms);
 	a->hist = filter_hist_new(APP_HISTORY);
 	a->panes.focus = PANE_NONE;
 	a->panes.first = PANE_NONE;

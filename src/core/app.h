@@ -35,6 +35,7 @@
 #include "keys.h"
 #include "lineedit.h"
 #include "options.h"
+#include "pace.h"
 #include "tour.h"
 #include "pane.h"
 #include "snapshot.h"
@@ -175,6 +176,7 @@ struct app {
 	/* live refresh */
 	bool paused;
 	int delay_ms;
+	struct pace pace; /* the interval in force (pace.h; live.c feeds it) */
 
 	/* F9 (app_destroy.c): who destroys, and the socket asked about */
 	destroy_fn destroy;   /* NULL: not available */

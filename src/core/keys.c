@@ -143,7 +143,7 @@ static const struct key_help help[] = {
 	{ KEYS_ACT(ACT_PEER), KR_TABLE,
 	  N_("jump to the local peer socket (other end of the connection)") },
 	{ KEYS_ACT(ACT_PAUSE), KR_TABLE, N_("pause / resume the live refresh") },
-	{ KEYS_ACT(ACT_FASTER, ACT_SLOWER), KR_TABLE, N_("refresh faster / slower") },
+	{ KEYS_ACT(ACT_FASTER, ACT_SLOWER), KR_TABLE, N_("refresh faster / slower (slower by itself while refreshes are slow)") },
 	{ KEYS_ACT(ACT_COLUMNS), KR_TABLE,
 	  N_("choose the optional columns (UID, inode, RTT, rates...)") },
 	{ KEYS_ACT(ACT_NETNS), KR_TABLE,

@@ -155,6 +155,20 @@ static void header_netns(struct lb *b, const struct app *a)
 	buf_free(&esc);
 }
 
+/* The interval grew by itself (pace.h): "-> 4.5 s (a refresh takes 900 ms)". */
+static void header_pace(struct lb *b, const struct app *a)
+{
+	char eff[32], cost[32];
+
+	if (!pace_grown(&a->pace) || a->pace.user_ms != a->delay_ms)
+		return;
+	pace_format_ms(eff, sizeof(eff), pace_interval(&a->pace));
+	pace_format_ms(cost, sizeof(cost), a->pace.cost_ms);
+	ln_puts(b, b->v->cs == ESC_UTF8 ? " \xe2\x86\x92 " : " -> ", VS_WARN);
+	ln_puts(b, eff, VS_WARN);
+	ln_printf(b, VS_WARN, _(" (a refresh takes %s)"), cost);
+}
+
 static void header_status(struct lb *b, const struct app *a)
 {
 	char tmp[64];
@@ -176,6 +190,7 @@ static void header_status(struct lb *b, const struct app *a)
 	} else {
 		ln_puts(b, tmp, VS_HEADER_KEY);
 	}
+	header_pace(b, a);
 	ln_puts(b, _("  Netns "), VS_HEADER);
 	if (a->all_netns)
 		header_netns(b, a);

@@ -1457,6 +1457,33 @@ static void test_form_narrow(void **state)
 	buf_free(&all);
 }
 
+/* Issue 19: the interval grew by itself: the header says so, and why. */
+static void test_header_pace(void **state)
+{
+	struct fx *f = *state;
+	struct buf all = BUF_INIT;
+	const char *txt;
+
+	pace_refresh(&f->a->pace, 900);
+	app_draw(f->a, &f->v, 160, 40, NOW);
+	txt = screen(f, &all);
+	assert_non_null(strstr(txt, "Refresh 1 s \xe2\x86\x92 4.5 s (a refresh takes 900 ms)"));
+	/* the user chose another interval: no stale note until the next tick */
+	f->a->delay_ms = 2000;
+	app_draw(f->a, &f->v, 160, 40, NOW);
+	txt = screen(f, &all);
+	assert_null(strstr(txt, "a refresh takes"));
+	/* cheap again: back to the user's interval, no note */
+	f->a->delay_ms = 1000;
+	for (int i = 0; i < 4 * PACE_CHEAP_RUNS; i++)
+		pace_refresh(&f->a->pace, 10);
+	app_draw(f->a, &f->v, 160, 40, NOW);
+	txt = screen(f, &all);
+	assert_non_null(strstr(txt, "Refresh 1 s  "));
+	assert_null(strstr(txt, "a refresh takes"));
+	buf_free(&all);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1488,6 +1515,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_form_narrow, ep_setup, ep_teardown),
 		cmocka_unit_test_setup_teardown(test_input_line, ep_setup, ep_teardown),
 		cmocka_unit_test_setup_teardown(test_filter_error_escaped_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_header_pace, setup, teardown),
 	};
 
 	/* display widths of non-ASCII text come from the locale */
