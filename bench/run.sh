@@ -200,7 +200,7 @@ END {
 }' "$res/batch.$big"
 awk -F'\t' -v n="$big" '$2 == "median" {
 	printf "- first paint at %s (launch -> the table shows the sockets): %s ms (target <= 250: %s); Process column filled at %s ms\n",
-	    n, $3, $3 + 0 <= 250 ? "met" : "NOT met", $4 }' "$res/paint.$big" 2>/dev/null || true
+	    n, $3, ($3 + 0 <= 250 ? "met" : "NOT met"), $4 }' "$res/paint.$big" 2>/dev/null || true
 if [ "$live_secs" -gt 0 ]; then
 	awk -F'\t' -v n="$big" '$1 == "sockview-live" {
 		printf "- live view at %s: %.1f%% of one core (target < 20%%: %s), peak RSS %.1f MiB (target < 100: %s), key latency max %s ms (target 100: %s)\n",
@@ -214,8 +214,8 @@ if [ "$live_secs" -gt 0 ]; then
 		FNR == NR && $1 == "bare-loop" { bare = $2 }
 		FNR != NR && $1 == "sockview-live" {
 			printf "- live view CPU at %s vs a bare dump loop at the same rate: %.1f%% vs %.1f%% = %.2fx (target <= 1.2x: %s); peak RSS %.1f MiB (target <= 40: %s)\n",
-			    n, $2, bare, bare > 0 ? $2 / bare : 0, bare > 0 && $2 / bare <= 1.2 ? "met" : "NOT met",
-			    $4 / 1024, $4 / 1024 <= 40 ? "met" : "NOT met" }' "$res/bareloop.$big" "$res/live.$big"
+			    n, $2, bare, (bare > 0 ? $2 / bare : 0), (bare > 0 && $2 / bare <= 1.2 ? "met" : "NOT met"),
+			    $4 / 1024, ($4 / 1024 <= 40 ? "met" : "NOT met") }' "$res/bareloop.$big" "$res/live.$big"
 	fi
 fi
 if [ "$live_secs" -gt 0 ]; then
