@@ -126,6 +126,26 @@ void ln_text(struct lb *b, const char *s, size_t len, enum view_style st)
 	ln_safe(b, t->data ? t->data : "", t->len, w, st);
 }
 
+void ln_text_w(struct lb *b, const char *s, size_t len, size_t w, enum view_style st)
+{
+	struct buf *t = &b->v->scratch;
+	size_t tw, pw, plen, elen;
+	const char *el;
+
+	if (!w)
+		return;
+	buf_reset(t);
+	tw = esc_display(t, s, len, b->v->cs);
+	if (tw <= w) {
+		ln_safe(b, t->data ? t->data : "", t->len, tw, st);
+		return;
+	}
+	plen = esc_prefix(t->data, t->len, w - 1, b->v->cs, &pw);
+	ln_safe(b, t->data, plen, pw, st);
+	el = draw_ellipsis(b->v->cs, &elen);
+	ln_safe(b, el, elen, 1, st);
+}
+
 void ln_puts(struct lb *b, const char *s, enum view_style st)
 {
 	ln_text(b, s, strlen(s), st);

@@ -41,6 +41,9 @@ void ln_safe(struct lb *b, const char *s, size_t len, size_t w, enum view_style 
 void ln_space(struct lb *b, size_t n, enum view_style st);
 /* Adds any bytes (from outside or translated), escaped on the way. */
 void ln_text(struct lb *b, const char *s, size_t len, enum view_style st);
+/* The same, in at most w columns: a longer text is cut with an ellipsis in
+ * its last column (the line goes on after it). */
+void ln_text_w(struct lb *b, const char *s, size_t len, size_t w, enum view_style st);
 void ln_puts(struct lb *b, const char *s, enum view_style st);
 void ln_printf(struct lb *b, enum view_style st, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

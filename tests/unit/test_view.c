@@ -19,6 +19,7 @@
 #include "epman.h"
 #include "filterhelp.h"
 #include "loop.h"
+#include "cgroup.h"
 #include "procmap.h"
 #include "uitest.h"
 #include "view.h"
@@ -1484,6 +1485,39 @@ static void test_header_pace(void **state)
 	buf_free(&all);
 }
 
+/* The grouped view by service: a long label (a cgroup path) is cut with an
+ * ellipsis inside its column; the counts stay in theirs. */
+static void test_group_service_label_cut(void **state)
+{
+	struct fx *f = *state;
+	struct buf all = BUF_INIT;
+	static const char longlab[] = "/process_api/7db6ec72abf3cdef30839d4b6ce3154a10";
+	int y, yh;
+	const char *at, *head;
+	size_t col, hcol;
+
+	procmap_set_service(f->pm, 77, longlab, sizeof(longlab) - 1, CG_OTHER);
+	app_key(f->a, 'S', NOW);
+	view_build(&f->v, f->a, 120, 40, NOW);
+	screen(f, &all);
+	y = find_line(f, "/process_api/7db6");
+	assert_true(y >= 0);
+	view_line_text(&f->v, y, &f->line);
+	assert_null(strstr(f->line.data, longlab));
+	at = strstr(f->line.data, "\xe2\x80\xa6") ? strstr(f->line.data, "\xe2\x80\xa6") : NULL;
+	assert_non_null(at);
+	/* the ellipsis ends the Service column: the Socks count is under
+	 * its title */
+	col = (size_t)(at - f->line.data);
+	yh = find_line(f, "Socks");
+	assert_true(yh >= 0);
+	view_line_text(&f->v, yh, &f->line);
+	head = strstr(f->line.data, "Socks");
+	hcol = (size_t)(head - f->line.data);
+	assert_true(col < hcol);
+	buf_free(&all);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1516,6 +1550,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_input_line, ep_setup, ep_teardown),
 		cmocka_unit_test_setup_teardown(test_filter_error_escaped_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_header_pace, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_group_service_label_cut, setup, teardown),
 	};
 
 	/* display widths of non-ASCII text come from the locale */

@@ -431,7 +431,8 @@ static void group_line(struct lb *b, const struct app *a, const struct group_row
 	else if (r->key == GROUP_NOSERVICE)
 		ln_puts(b, _("(no service)"), st);
 	else if (len)
-		ln_text(b, label, len, st);
+		/* a cgroup path may be long: cut, never over the counts */
+		ln_text_w(b, label, len, gw(g, GC_PROCESS) - 2, st);
 	else
 		ln_puts(b, "?", st);
 	x += gw(g, GC_PROCESS);
