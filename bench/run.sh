@@ -36,75 +36,25 @@ live_secs=${BENCH_LIVE_SECS:-20}
 keys=${BENCH_KEYS:-10}
 scales=${*:-1000 10000 100000}
 
-say() { printf 'bench: %s\n' "$*" >&2; }
+# shellcheck source=bench/benchlib.sh
+. "$here/benchlib.sh"
 
-# ---- set-up: packages, build ----
+# ---- set-up: packages, build; the load generator, always stopped by its pid ----
 
-PKGS="iproute2 net-tools lsof procps tmux python3"
-missing=""
-for p in $PKGS; do
-	if ! dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$'; then
-		missing="$missing $p"
-	fi
-done
-if [ -n "$missing" ]; then
-	sudo=""
-	[ "$(id -u)" -ne 0 ] && sudo=sudo
-	say "installing:$missing"
-	$sudo apt-get update -qq
-	# shellcheck disable=SC2086
-	$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >&2
-fi
-
-if [ -z "${SV_BUILDDIR:-}" ]; then
-	say "building (./quickstart.sh)"
-	"$src/quickstart.sh" --version >/dev/null
-	SV_BUILDDIR=$src
-fi
-build=$(cd "$SV_BUILDDIR" && pwd)
-sv=$build/src/sockview
-for b in "$sv" "$build/bench/load" "$build/bench/bare" "$build/bench/timeit"; do
-	if [ ! -x "$b" ]; then
-		say "missing $b: build the tree first (make)"
-		exit 1
-	fi
-done
-
-# ---- the load generator, always stopped by its pid ----
-
-load_pid=""
-load_out=$(mktemp)
+bl_setup
 res=$(mktemp -d)
-stop_load() {
-	if [ -n "$load_pid" ]; then
-		kill "$load_pid" 2>/dev/null || true
-		wait "$load_pid" 2>/dev/null || true
-	fi
-	load_pid=""
-}
 cleanup() {
-	stop_load
+	bl_stop_load
 	rm -rf "$load_out" "$res"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
 start_load() { # start_load SCALE SECONDS
-	: >"$load_out"
-	"$build/bench/load" -n "$1" -p "$procs" -t "$2" >"$load_out" 2>&1 &
-	load_pid=$!
-	i=0
-	while ! grep -q '^ready' "$load_out"; do
-		i=$((i + 1))
-		if [ "$i" -gt 1200 ] || ! kill -0 "$load_pid" 2>/dev/null; then
-			say "load generator failed: $(cat "$load_out")"
-			exit 1
-		fi
-		sleep 0.1
-	done
+	bl_start_load "$1" "$procs" "$2" 120 || exit 1
 }
-
-loadavg() { cut -d' ' -f1 /proc/loadavg; }
+stop_load() { bl_stop_load; }
+loadavg() { bl_loadavg; }
 
 # ---- measurements ----
 
