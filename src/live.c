@@ -246,6 +246,8 @@ static void on_netlink(struct loop *l, int fd, short revents, void *ctx)
 			u->app->table.ns = collect_netns(u->col);
 			/* the history's first round waits for the processes */
 			u->app->table.hist_defer = true;
+			/* and only the first page is sorted before it is shown */
+			u->app->table.sort_defer = true;
 			app_commit_snapshot(u->app, collect_procmap(u->col), clock_now_ms());
 			u->dirty = true;
 		}
@@ -601,6 +603,12 @@ static void on_pass(struct loop *l, void *ctx)
 	u->last_draw = now;
 	loop_cancel_timer(l, u->wake);
 	u->wake = 0;
+	/* the first paint is on the screen: sort the rows below it (what
+	 * was shown stays; a key pressed meanwhile is read after this) */
+	if (app_finish_sort(u->app)) {
+		u->wake = loop_add_timer(l, now, on_wake, u);
+		return;
+	}
 	next = app_next_change(u->app, now);
 	if (next > now)
 		u->wake = loop_add_timer(l, next, on_wake, u);

@@ -136,6 +136,17 @@ void app_procs_updated(struct app *a)
 		sc->sync(a);
 }
 
+bool app_finish_sort(struct app *a)
+{
+	const struct screen *sc = screen_of(a->mode);
+
+	if (!table_finish_sort(&a->table))
+		return false;
+	if (sc->sync)
+		sc->sync(a);
+	return true;
+}
+
 const struct table_row *app_selected(const struct app *a)
 {
 	return table_selected(&a->table);

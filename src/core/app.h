@@ -218,6 +218,9 @@ void app_commit_snapshot(struct app *a, const struct procmap *pm, int64_t now);
  * sockets (the first /proc scan ended after the first paint): sorts,
  * filters and groups again. */
 void app_procs_updated(struct app *a);
+/* After the first paint, which sorted only the first page (the table's
+ * sort_defer): sorts the rest. True if there was something to do. */
+bool app_finish_sort(struct app *a);
 
 /* Parses and installs a filter expression ("" clears it). Returns 0, or -1
  * with a translated message in err (the previous filter stays). */

@@ -494,25 +494,135 @@ static void remember_ranks(struct table *t)
 
 /* Sorts everything with a key per row, in memory given back at once:
  * this happens on the first snapshot and when the sort changes, not at
- * every refresh. Returns false if there was no memory for the keys. */
+ * every refresh. The keys are made in one pass (in 2 MiB pages where the
+ * kernel allows, xadvise_huge) and the row numbers are sorted by them:
+ * sorting the 96-byte keys themselves would make the C library copy them
+ * all into a temporary array as large again. Returns false if there was no
+ * memory for the keys. */
+struct idxctx {
+	struct sortctx sc;
+	const struct sortkey *keys;
+};
+
+static int idx_cmp(const void *pa, const void *pb, void *ctx)
+{
+	struct idxctx *c = ctx;
+
+	return key_cmp(&c->keys[*(const uint32_t *)pa], &c->keys[*(const uint32_t *)pb], &c->sc);
+}
+
 static bool sort_full(struct table *t)
 {
-	size_t len = t->nall * sizeof(struct sortkey);
-	struct sortctx sc = { t };
+	const size_t align = (size_t)2 << 20;
+	size_t len = t->nall * sizeof(struct sortkey) + align;
+	struct idxctx c = { { t }, NULL };
 	struct sortkey *keys;
+	char *map;
 
 	xgrow((void **)&t->sortidx, &t->sortidx_cap, t->nall, sizeof(*t->sortidx));
-	keys = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (keys == MAP_FAILED)
+	map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (map == MAP_FAILED)
 		return false;
+	keys = (struct sortkey *)(void *)(map + ((align - (uintptr_t)map % align) % align));
+	xadvise_huge(keys, t->nall * sizeof(struct sortkey));
 	for (size_t i = 0; i < t->nall; i++) {
 		sortkey_make(t, (uint32_t)i, &keys[i]);
 		sortfp_set(t, i, sortkey_fp(&keys[i], t->all[i].s));
+		t->sortidx[i] = (uint32_t)i;
 	}
-	qsort_r(keys, t->nall, sizeof(*keys), key_cmp, &sc);
-	for (size_t i = 0; i < t->nall; i++)
-		t->sortidx[i] = keys[i].idx;
-	munmap(keys, len);
+	c.keys = keys;
+	qsort_r(t->sortidx, t->nall, sizeof(*t->sortidx), idx_cmp, &c);
+	munmap(map, len);
+	return true;
+}
+
+/* The first paint's sort (t->sort_defer): only the rows a first page can
+ * show are put in order, the first ones among those that pass the toggles,
+ * the filter and the search, found with a bounded heap (n log k rather
+ * than n log n comparisons, and no key per row kept); the others follow in
+ * dump order until table_finish_sort(), which the live view calls right
+ * after that paint. The order being total, the full sort then leaves the
+ * first page as it was. Returns false (nothing done) without memory. */
+static void heap_sift(struct sortkey *h, size_t n, size_t i, struct sortctx *sc)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+
+		if (l < n && key_cmp(&h[l], &h[m], sc) > 0)
+			m = l;
+		if (r < n && key_cmp(&h[r], &h[m], sc) > 0)
+			m = r;
+		if (m == i)
+			return;
+
+		struct sortkey x = h[i];
+
+		h[i] = h[m];
+		h[m] = x;
+		i = m;
+	}
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static bool sort_first_page(struct table *t)
+{
+	size_t k = t->page + 1 > TABLE_FIRST_ROWS ? t->page + 1 : TABLE_FIRST_ROWS;
+	struct sortctx sc = { t };
+	struct sortkey key, *h;
+	uint32_t *picked;
+	size_t nh = 0, o = 0;
+
+	h = malloc(k * (sizeof(*h) + sizeof(*picked)));
+	if (!h)
+		return false;
+	picked = (uint32_t *)(void *)(h + k);
+	for (size_t i = 0; i < t->nall; i++) {
+		const struct table_row *r = &t->all[i];
+
+		if (!in_toggles(t, r) || !in_filter(t, r->s) || !in_search(t, r))
+			continue;
+		sortkey_make(t, (uint32_t)i, &key);
+		if (nh < k) {
+			/* sift up */
+			size_t j = nh++;
+
+			h[j] = key;
+			while (j && key_cmp(&h[(j - 1) / 2], &h[j], &sc) < 0) {
+				struct sortkey x = h[j];
+
+				h[j] = h[(j - 1) / 2];
+				h[(j - 1) / 2] = x;
+				j = (j - 1) / 2;
+			}
+		} else if (key_cmp(&key, &h[0], &sc) < 0) {
+			h[0] = key;
+			heap_sift(h, nh, 0, &sc);
+		}
+	}
+	xgrow((void **)&t->sortidx, &t->sortidx_cap, t->nall, sizeof(*t->sortidx));
+	/* pop the largest to the back: the picked rows, in order, first */
+	for (size_t n = nh; n > 0; n--) {
+		t->sortidx[n - 1] = h[0].idx;
+		h[0] = h[n - 1];
+		heap_sift(h, n - 1, 0, &sc);
+	}
+	memcpy(picked, t->sortidx, nh * sizeof(*picked));
+	qsort(picked, nh, sizeof(*picked), cmp_u32);
+	o = nh;
+	for (size_t i = 0, j = 0; i < t->nall; i++) {
+		if (j < nh && picked[j] == i) {
+			j++;
+			continue;
+		}
+		t->sortidx[o++] = (uint32_t)i;
+	}
+	free(h);
 	return true;
 }
 
@@ -520,6 +630,10 @@ static void sort_all(struct table *t)
 {
 	struct table_row *tmp;
 	size_t n = t->snaps[t->cur].n;
+	bool first = t->sort_defer;
+
+	t->sort_defer = false;
+	t->sort_pending = false;
 
 	xgrow((void **)&t->sortfp[t->cur], &t->sortfp_cap[t->cur], n ? n : 1,
 	      sizeof(*t->sortfp[t->cur]));
@@ -533,7 +647,8 @@ static void sort_all(struct table *t)
 		remember_ranks(t);
 		return;
 	}
-	if (!sort_adaptive(t) && !sort_full(t)) {
+	t->sort_pending = first && sort_first_page(t);
+	if (!t->sort_pending && !sort_adaptive(t) && !sort_full(t)) {
 		/* no memory for keys: the rows stay in dump order */
 		t->rank_ok[t->cur] = false;
 		return;
@@ -546,6 +661,8 @@ static void sort_all(struct table *t)
 	memcpy(t->all, tmp, t->nall * sizeof(*tmp));
 	t->nrows = 0;
 	remember_ranks(t);
+	if (t->sort_pending)
+		t->rank_ok[t->cur] = false; /* not an order to start from */
 }
 
 /* Keeps top such that the selection is visible and no rows are wasted at
@@ -838,6 +955,14 @@ void table_resort(struct table *t)
 {
 	sort_all(t);
 	table_refilter(t, false);
+}
+
+bool table_finish_sort(struct table *t)
+{
+	if (!t->sort_pending)
+		return false;
+	table_resort(t);
+	return true;
 }
 
 void table_reverse(struct table *t)

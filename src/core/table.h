@@ -40,6 +40,8 @@ struct filter_error;
 /* How long a new socket stays highlighted. */
 #define TABLE_NEW_MS 3000
 
+/* The first paint sorts at least this many rows (sort_defer). */
+#define TABLE_FIRST_ROWS 256
 #define ROW_GONE 0x1u /* from the previous snapshot: shown dimmed */
 
 struct table_row {
@@ -132,6 +134,10 @@ struct table {
 	int64_t hist_round_ms;    /* when the history last took a round */
 	uint64_t hist_rounds;
 	bool hist_defer;          /* the next commit skips its history round (traffic_round) */
+	/* The next commit sorts only what a first page shows (the first
+	 * paint); sort_pending: the rows after those are not in order yet,
+	 * until table_finish_sort(). */
+	bool sort_defer, sort_pending;
 	bool no_history;          /* keep none, no hints (the benchmark's baseline) */
 	/* parallel to snaps: each record's history entry reference
 	 * (history_update_ref), carried along the diff every refresh */
@@ -176,6 +182,9 @@ void table_own_changed(struct table *t);
 
 /* Sorts again by the current column and direction. */
 void table_resort(struct table *t);
+/* Ends the first paint's partial sort (sort_defer): sorts every row. True
+ * if there was one to end (the rows may have moved below the first page). */
+bool table_finish_sort(struct table *t);
 /* Sorts by column c, or reverses if it already is the sort column. */
 void table_sort_by(struct table *t, enum col c);
 /* The other direction, without sorting again where possible. */

@@ -128,7 +128,7 @@ static void idx_build(struct history *h, size_t want)
 		cap *= 2;
 	if (cap != h->idx_cap) {
 		free(h->idx);
-		h->idx = xcalloc(cap, sizeof(*h->idx));
+		h->idx = xcalloc_big(cap, sizeof(*h->idx));
 		h->idx_cap = cap;
 	} else {
 		memset(h->idx, 0, cap * sizeof(*h->idx));

@@ -115,7 +115,7 @@ static void islot_place(struct islot *tab, unsigned bits, struct islot s)
 static void itab_grow(struct procmap *m)
 {
 	unsigned nbits = m->ibits + 1;
-	struct islot *ntab = xcalloc((size_t)1 << nbits, sizeof *ntab);
+	struct islot *ntab = xcalloc_big((size_t)1 << nbits, sizeof *ntab);
 	size_t n = (size_t)1 << m->ibits;
 
 	for (size_t i = 0; i < n; i++)
@@ -191,7 +191,7 @@ static void proc_place(struct proc_rec *tab, unsigned bits, const struct proc_re
 static void ptab_grow(struct procmap *m)
 {
 	unsigned nbits = m->pbits + 1;
-	struct proc_rec *ntab = xcalloc((size_t)1 << nbits, sizeof *ntab);
+	struct proc_rec *ntab = xcalloc_big((size_t)1 << nbits, sizeof *ntab);
 	size_t n = (size_t)1 << m->pbits;
 
 	for (size_t i = 0; i < n; i++)

@@ -121,7 +121,7 @@ void snapshot_finish(struct snapshot *s)
 		cap *= 2;
 	if (cap != s->index_cap_alloc) {
 		free(s->index);
-		s->index = xcalloc(cap, sizeof(*s->index));
+		s->index = xcalloc_big(cap, sizeof(*s->index));
 		s->index_cap_alloc = cap;
 	} else {
 		memset(s->index, 0, cap * sizeof(*s->index));

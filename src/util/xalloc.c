@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "xalloc.h"
 
@@ -70,6 +71,43 @@ void *xmemdup(const void *p, size_t n)
 	return q;
 }
 
+/* Large arrays (records, indexes, sort keys: what grows with the number of
+ * sockets) are asked to be backed by 2 MiB pages where the kernel allows
+ * it (transparent huge pages in "madvise" mode, Debian's default). A fresh
+ * 4 KiB page costs a fault each; on a virtual machine such as the one the
+ * benches run on, that is about 20 us, i.e. 5 ms per MiB first touched:
+ * 70 ms for the records of 10^5 sockets, against a few for 2 MiB pages.
+ * Only the aligned 2 MiB blocks inside the array are advised, so nothing
+ * outside it changes; the advice is a hint and failure is harmless. */
+#define HUGE_PAGE ((uintptr_t)2 << 20)
+
+void xadvise_huge(void *p, size_t len)
+{
+#ifdef MADV_HUGEPAGE
+	uintptr_t a = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	uintptr_t e = ((uintptr_t)p + len) & ~(HUGE_PAGE - 1);
+
+	if (p && len >= XALLOC_HUGE_MIN && e > a)
+		(void)madvise((void *)a, e - a, MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)len;
+#endif
+}
+
+void *xcalloc_big(size_t nmemb, size_t size)
+{
+	void *q = NULL;
+
+	if (!size || nmemb > SIZE_MAX / size || nmemb * size < XALLOC_HUGE_MIN)
+		return xcalloc(nmemb, size);
+	if (posix_memalign(&q, HUGE_PAGE, nmemb * size) != 0)
+		check(NULL, "posix_memalign");
+	xadvise_huge(q, nmemb * size);
+	memset(q, 0, nmemb * size);
+	return q;
+}
+
 void xgrow(void **arr, size_t *cap, size_t need, size_t sz)
 {
 	size_t c = *cap;
@@ -85,6 +123,20 @@ void xgrow(void **arr, size_t *cap, size_t need, size_t sz)
 		}
 		c *= 2;
 	}
-	*arr = xreallocarray(*arr, c, sz);
+	if (sz && c <= SIZE_MAX / sz && c * sz >= XALLOC_HUGE_MIN) {
+		/* aligned, so that every 2 MiB of it can be one page */
+		void *q = NULL;
+		size_t bytes = c * sz;
+
+		if (posix_memalign(&q, HUGE_PAGE, bytes) != 0)
+			check(NULL, "posix_memalign");
+		xadvise_huge(q, bytes);
+		if (*cap)
+			memcpy(q, *arr, *cap * sz);
+		free(*arr);
+		*arr = q;
+	} else {
+		*arr = xreallocarray(*arr, c, sz);
+	}
 	*cap = c;
 }

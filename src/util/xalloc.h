@@ -18,5 +18,14 @@ char *xstrndup(const char *s, size_t n);
 void *xmemdup(const void *p, size_t n);
 /* Grows *arr (of *cap elements of size sz) so that it holds at least need. */
 void xgrow(void **arr, size_t *cap, size_t need, size_t sz);
+/* Asks for 2 MiB pages on the aligned part of [p, p + len) when len is at
+ * least XALLOC_HUGE_MIN (a hint: see xalloc.c). xgrow does it for what it
+ * grows; for other large arrays that are filled at once. */
+#define XALLOC_HUGE_MIN ((size_t)2 << 20)
+void xadvise_huge(void *p, size_t len);
+/* xcalloc for a large table filled in no order (a hash index): from
+ * XALLOC_HUGE_MIN bytes on, aligned and advised as xgrow's arrays. Freed
+ * with free(). */
+void *xcalloc_big(size_t nmemb, size_t size);
 
 #endif

@@ -1698,6 +1698,92 @@ static void test_sort_across_refreshes(void **state)
 	procmap_free(pm);
 }
 
+/* Random inet rows, as a bench holds them (the first paint's test). */
+static void fill_random(struct snapshot *s, uint32_t *seed, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char l[32];
+		struct sock *x;
+
+		snprintf(l, sizeof(l), "127.0.%u.%u", rnd_next(seed) % 4, rnd_next(seed) % 9);
+		x = ut_inet(s, rnd_next(seed) % 3 ? SP_TCP : SP_UDP, 1 + rnd_next(seed) % 10, l,
+			    1000 + rnd_next(seed) % 50, "127.0.0.1", 80, i + 1, (uint32_t)(1000 + i));
+		x->recv_q = rnd_next(seed) % 20;
+	}
+}
+
+/* The first paint sorts only the rows a first page shows (sort_defer): they
+ * must be exactly the first rows of the full sort, among those the toggles
+ * let through; app_finish_sort() then orders everything, and the next
+ * refresh starts from that order. */
+static void test_first_page_sort(void **state)
+{
+	struct app *a = new_app(), *full = new_app();
+	struct procmap *pm = procmap_new();
+	uint32_t seed = 777, seed2 = 777;
+	const struct snapshot *prev;
+	struct snapshot *s;
+
+	(void)state;
+	for (int k = 0; k < 2; k++) {
+		struct app *x = k ? full : a;
+
+		app_sort_by(x, COL_RECVQ);
+		app_key(x, 'u', NOW); /* UDP off: the page is of TCP rows only */
+		x->table.page = 30;
+	}
+	s = app_spare_snapshot(a);
+	fill_random(s, &seed, 2000);
+	ut_finish(s, NOW);
+	a->table.sort_defer = true;
+	app_commit_snapshot(a, pm, NOW);
+	s = app_spare_snapshot(full);
+	fill_random(s, &seed2, 2000);
+	ut_finish(s, NOW);
+	app_commit_snapshot(full, pm, NOW);
+
+	assert_true(a->table.sort_pending);
+	assert_false(a->table.rank_ok[a->table.cur]);
+	assert_false(full->table.sort_pending);
+	assert_int_equal(a->table.nrows, full->table.nrows);
+	assert_true(a->table.nrows > TABLE_FIRST_ROWS);
+	for (size_t i = 0; i < TABLE_FIRST_ROWS; i++) {
+		assert_int_equal(a->table.rows[i].s->cookie, full->table.rows[i].s->cookie);
+		assert_int_equal(a->table.rows[i].s->proto, SP_TCP);
+	}
+	/* the rest is not in order yet (2000 random rows: some pair is not) */
+	{
+		bool unordered = false;
+
+		for (size_t i = TABLE_FIRST_ROWS + 1; i < a->table.nrows; i++)
+			if (cell_compare(COL_RECVQ, a->table.rows[i - 1].s, a->table.rows[i - 1].d,
+					 a->table.rows[i].s, a->table.rows[i].d, pm) > 0)
+				unordered = true;
+		assert_true(unordered);
+	}
+	assert_true(app_finish_sort(a));
+	assert_false(a->table.sort_pending);
+	assert_false(app_finish_sort(a));
+	check_sorted(a, pm, full->table.nall);
+	assert_true(a->table.rank_ok[a->table.cur]);
+	/* a second snapshot: sorted, from the previous order */
+	prev = &a->table.snaps[a->table.cur];
+	s = app_spare_snapshot(a);
+	for (size_t i = 0; i < prev->n; i++) {
+		struct sock *x = snapshot_add(s);
+
+		*x = prev->socks[i];
+		x->recv_q = (x->recv_q + (uint32_t)i) % 20;
+	}
+	ut_finish(s, NOW + 1000);
+	app_commit_snapshot(a, pm, NOW + 1000);
+	assert_false(a->table.sort_pending);
+	check_sorted(a, pm, full->table.nall);
+	app_free(a);
+	app_free(full);
+	procmap_free(pm);
+}
+
 static void test_empty_app(void **state)
 {
 	struct app *a = new_app();
@@ -1752,6 +1838,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_line_editor, setup, teardown),
 		cmocka_unit_test(test_sort_matches_compare),
 		cmocka_unit_test(test_sort_across_refreshes),
+		cmocka_unit_test(test_first_page_sort),
 		cmocka_unit_test(test_empty_app),
 		cmocka_unit_test(test_first_paint_then_procs),
 	};

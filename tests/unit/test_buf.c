@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "buf.h"
+#include "xalloc.h"
 
 static void test_append_and_consume(void **state)
 {
@@ -64,12 +65,44 @@ static void test_growth(void **state)
 	free(s);
 }
 
+/* xgrow keeps the contents across growths, also past XALLOC_HUGE_MIN where
+ * it moves the array to memory aligned for 2 MiB pages. */
+static void test_xgrow_large(void **state)
+{
+	uint32_t *a = NULL;
+	size_t cap = 0;
+
+	(void)state;
+	for (uint32_t i = 0; i < 3u << 20; i++) {
+		size_t before = cap;
+
+		xgrow((void **)&a, &cap, (size_t)i + 1, sizeof(*a));
+		assert_true(cap > i);
+		if (cap != before) {
+			/* what was there is still there */
+			for (uint32_t j = 0; j < i; j += 4099)
+				assert_int_equal(a[j], j * 7u);
+			if (cap * sizeof(*a) >= XALLOC_HUGE_MIN)
+				assert_int_equal((uintptr_t)a % ((uintptr_t)2 << 20), 0);
+		}
+		a[i] = i * 7u;
+	}
+	for (uint32_t j = 0; j < 3u << 20; j++)
+		if (a[j] != j * 7u)
+			fail_msg("element %u lost", j);
+	free(a);
+	/* the hint accepts anything */
+	xadvise_huge(NULL, 0);
+	xadvise_huge(&cap, sizeof(cap));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_append_and_consume),
 		cmocka_unit_test(test_limit),
 		cmocka_unit_test(test_growth),
+		cmocka_unit_test(test_xgrow_large),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
