@@ -384,11 +384,26 @@ static uint64_t sortkey_fp(const struct sortkey *k, const struct sock *s)
 	return h;
 }
 
-/* Stores the fingerprint of record i of the current snapshot. */
+/* The record number in the current snapshot of row i of all, or SIZE_MAX
+ * for a gone row. all is in record order only right after rebuild_all(): a
+ * resort (a new column, the processes known) finds it in the last order. */
+static size_t row_record(const struct table *t, size_t i)
+{
+	const struct snapshot *cs = &t->snaps[t->cur];
+	const struct sock *s = t->all[i].s;
+
+	if ((t->all[i].flags & ROW_GONE) || s < cs->socks || s >= cs->socks + cs->n)
+		return SIZE_MAX;
+	return (size_t)(s - cs->socks);
+}
+
+/* Stores the fingerprint of row i of all, by its record. */
 static void sortfp_set(struct table *t, size_t i, uint64_t fp)
 {
-	if (i < t->snaps[t->cur].n)
-		t->sortfp[t->cur][i] = fp;
+	size_t rec = row_record(t, i);
+
+	if (rec != SIZE_MAX)
+		t->sortfp[t->cur][rec] = fp;
 }
 
 /* The refresh-to-refresh sort. Most sockets keep their place between two
@@ -423,7 +438,8 @@ static bool sort_adaptive(struct table *t)
 	for (i = 0; i < pn; i++)
 		slot[i] = NO_RANK;
 	for (i = 0; i < t->nall; i++) {
-		size_t p = i < cs->n ? d->e[i].prev : DIFF_NO_PREV;
+		size_t rec = row_record(t, i);
+		size_t p = rec < cs->n ? d->e[rec].prev : DIFF_NO_PREV;
 		uint32_t r = p < t->snaps[prev].n ? t->rank[prev][p] : NO_RANK;
 		uint64_t fp;
 
@@ -531,6 +547,7 @@ static bool sort_full(struct table *t)
 		t->sortidx[i] = (uint32_t)i;
 	}
 	c.keys = keys;
+	t->full_sorts++;
 	qsort_r(t->sortidx, t->nall, sizeof(*t->sortidx), idx_cmp, &c);
 	munmap(map, len);
 	return true;

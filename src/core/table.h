@@ -138,6 +138,7 @@ struct table {
 	 * paint); sort_pending: the rows after those are not in order yet,
 	 * until table_finish_sort(). */
 	bool sort_defer, sort_pending;
+	size_t full_sorts; /* sorts of every row with a key each (tests, benches) */
 	bool no_history;          /* keep none, no hints (the benchmark's baseline) */
 	/* parallel to snaps: each record's history entry reference
 	 * (history_update_ref), carried along the diff every refresh */
