@@ -449,7 +449,13 @@ void ev_tracker_dump(struct ev_tracker *t, const struct snapshot *cur,
 			sd->born_seen = last && d < 0 &&
 					(!t->last_scoped || sock_in_scope(&t->last_scope, s));
 		}
-		side_owner(sd, pm, s);
+		/* The holder, for the death event to name: looked up for a new
+		 * socket and one without a holder yet, and for the others in
+		 * turns (an eighth per dump): two lookups into the process map
+		 * per socket were most of this function at 10^6 sockets, and
+		 * a socket seldom changes hands. */
+		if (!p || !sd->pid || (i + t->gen) % EV_OWNER_EVERY == 0)
+			side_owner(sd, pm, s);
 		if (d >= 0) {
 			/* its death was reported: a remnant (TIME-WAIT) */
 			t->dead[d].seen_gen = t->gen;

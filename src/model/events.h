@@ -64,6 +64,11 @@ enum ev_life {
 
 /* One event: a fixed size (sizeof(struct ev_event), 360 bytes on x86-64),
  * the socket record included, so the log at its bound costs cap times that. */
+/* The holder a death event names is the last one known: looked up at
+ * once for a socket without one, and again at least every this many dumps
+ * for the others (ev_tracker_dump). */
+#define EV_OWNER_EVERY 8
+
 struct ev_event {
 	int64_t t_ms;     /* when (caller's clock) */
 	int64_t life_ms;  /* deaths: lifetime, see life */

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "events.h"
+#include "procmap.h"
 #include "snapshot.h"
 
 #define MAXEV 64
@@ -252,6 +253,77 @@ static void test_destroy_merge(void **state)
 
 /* The kernel gives a dead connection's TIME-WAIT remnant a new cookie: it
  * is known by its addresses and stays silent, born and gone. */
+/* The holder named at a death: found at once when it appears, and
+ * followed within EV_OWNER_EVERY dumps when the socket changes hands. */
+static void test_owner_follow(void **state)
+{
+	struct got g = { .n = 0 };
+	struct procmap *pm = procmap_new();
+	struct ev_log log;
+	struct ev_tracker *t;
+	struct pair p;
+	struct snapshot *s;
+	int64_t now = 1000;
+
+	(void)state;
+	pair_init(&p);
+	ev_log_init(&log, 100, 0);
+	t = ev_tracker_new(&log, collect, &g);
+
+	s = fresh(&p);
+	add(s, 1, 10, SP_TCP, SS_ESTABLISHED);
+	add(s, 2, 20, SP_TCP, SS_ESTABLISHED);
+	snapshot_finish(s);
+	ev_tracker_dump(t, s, NULL, pm, now - 100, now);
+	/* 20's holder shows up one dump later: looked up at once */
+	procmap_set_proc(pm, 100, "first", 5, 0);
+	procmap_add_owner(pm, 10, 100, 3);
+	procmap_set_proc(pm, 300, "late", 4, 0);
+	procmap_add_owner(pm, 20, 300, 4);
+	for (int i = 0; i < 2; i++) {
+		now += 1000;
+		s = fresh(&p);
+		add(s, 1, 10, SP_TCP, SS_ESTABLISHED);
+		add(s, 2, 20, SP_TCP, SS_ESTABLISHED);
+		snapshot_finish(s);
+		ev_tracker_dump(t, s, NULL, pm, now - 100, now);
+		if (i == 0) {
+			/* 10 passes from 100 to 200 (fd passing, a fork) */
+			procmap_remove_proc(pm, 100);
+			procmap_set_proc(pm, 200, "second", 6, 0);
+			procmap_add_owner(pm, 10, 200, 5);
+		}
+	}
+	for (int i = 0; i < EV_OWNER_EVERY; i++) {
+		now += 1000;
+		s = fresh(&p);
+		add(s, 1, 10, SP_TCP, SS_ESTABLISHED);
+		add(s, 2, 20, SP_TCP, SS_ESTABLISHED);
+		snapshot_finish(s);
+		ev_tracker_dump(t, s, NULL, pm, now - 100, now);
+	}
+	assert_int_equal(g.n, 0);
+	now += 1000;
+	s = fresh(&p);
+	snapshot_finish(s);
+	ev_tracker_dump(t, s, NULL, pm, now - 100, now);
+	assert_int_equal(g.n, 2);
+	for (size_t i = 0; i < 2; i++) {
+		assert_int_equal(g.ev[i].kind, EV_GONE);
+		if (g.ev[i].sock.cookie == 1) {
+			assert_int_equal(g.ev[i].pid, 200);
+			assert_memory_equal(g.ev[i].comm, "second", 6);
+		} else {
+			assert_int_equal(g.ev[i].pid, 300);
+			assert_memory_equal(g.ev[i].comm, "late", 4);
+		}
+	}
+	ev_tracker_free(t);
+	ev_log_free(&log);
+	pair_free(&p);
+	procmap_free(pm);
+}
+
 static void test_timewait_remnant(void **state)
 {
 	struct got g = { .n = 0 };
@@ -382,6 +454,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_derivation),
 		cmocka_unit_test(test_destroy_merge),
+		cmocka_unit_test(test_owner_follow),
 		cmocka_unit_test(test_timewait_remnant),
 		cmocka_unit_test(test_scope),
 		cmocka_unit_test(test_gap),
