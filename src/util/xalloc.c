@@ -131,7 +131,7 @@ void xgrow(void **arr, size_t *cap, size_t need, size_t sz)
 		if (posix_memalign(&q, HUGE_PAGE, bytes) != 0)
 			check(NULL, "posix_memalign");
 		xadvise_huge(q, bytes);
-		if (*cap)
+		if (*cap && *arr)
 			memcpy(q, *arr, *cap * sz);
 		free(*arr);
 		*arr = q;
