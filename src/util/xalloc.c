@@ -99,9 +99,15 @@ void *xcalloc_big(size_t nmemb, size_t size)
 {
 	void *q = NULL;
 
-	if (!size || nmemb > SIZE_MAX / size || nmemb * size < XALLOC_HUGE_MIN)
-		return xcalloc(nmemb, size);
-	if (posix_memalign(&q, HUGE_PAGE, nmemb * size) != 0)
+	if (!size || nmemb > SIZE_MAX / size)
+		return xcalloc(nmemb, size); /* its overflow check */
+	/* zeroed by writing, not by calloc's fresh pages: a table filled in
+	 * no order reads many slots before it writes them, and a page read
+	 * first costs a second fault at its first write (and, with batch
+	 * mode's reader thread alive, a TLB flush of both CPUs) */
+	if (nmemb * size < XALLOC_HUGE_MIN)
+		q = xmalloc(nmemb * size);
+	else if (posix_memalign(&q, HUGE_PAGE, nmemb * size) != 0)
 		check(NULL, "posix_memalign");
 	xadvise_huge(q, nmemb * size);
 	memset(q, 0, nmemb * size);

@@ -23,9 +23,9 @@ void xgrow(void **arr, size_t *cap, size_t need, size_t sz);
  * grows; for other large arrays that are filled at once. */
 #define XALLOC_HUGE_MIN ((size_t)2 << 20)
 void xadvise_huge(void *p, size_t len);
-/* xcalloc for a large table filled in no order (a hash index): from
- * XALLOC_HUGE_MIN bytes on, aligned and advised as xgrow's arrays. Freed
- * with free(). */
+/* xcalloc for a table filled in no order (a hash index): zeroed by
+ * writing, and from XALLOC_HUGE_MIN bytes on aligned and advised as xgrow's
+ * arrays. Freed with free(). */
 void *xcalloc_big(size_t nmemb, size_t size);
 
 #endif
