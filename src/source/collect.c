@@ -562,7 +562,7 @@ static void *procs_reader(void *arg)
 {
 	struct collect *c = arg;
 
-	procscan_full_work(c->ps, 1);
+	procscan_full_work(c->ps, 1, NULL);
 	return NULL;
 }
 
@@ -587,8 +587,9 @@ int collect_once(struct collect *c, struct snapshot *snap)
 	/* Every process once, the cheapest way to see them all, on both
 	 * cores: a second thread starts reading /proc at once while this
 	 * one dumps the sockets, then this one joins in (procscan_full_work
-	 * hands out the processes a few at a time), and this one alone
-	 * writes the map (procscan_full_end). Without the thread, this one
+	 * hands out the processes a couple at a time), and this one alone
+	 * writes the map, between its reads and after the join
+	 * (procscan_full_end). Without the thread, this one
 	 * reads them all after the dump. The live view stays one thread:
 	 * its process phase is stepped. */
 	pthread_t th;
@@ -610,7 +611,7 @@ int collect_once(struct collect *c, struct snapshot *snap)
 	else
 		fallback_complete(snap, scope_protos(c), scope_families(c), NULL);
 	if (began) {
-		procscan_full_work(c->ps, 0);
+		procscan_full_work(c->ps, 0, c->pm); /* applies as it goes */
 		if (threaded)
 			pthread_join(th, NULL);
 		procscan_full_end(c->ps, c->pm);

@@ -35,7 +35,7 @@
 
 /* Batch mode on several threads: a reader takes this many processes of
  * the list at a time (one process holding many sockets costs a few ms). */
-#define FULL_CHUNK 4
+#define FULL_CHUNK 2
 /* Wanted inodes beyond this many are ignored (the list comes from a dump,
  * whose size the kernel decides). */
 #define WANT_MAX ((size_t)1 << 22)
@@ -44,6 +44,11 @@ struct pstate {
 	int32_t pid;
 	uint32_t flags;
 	struct procscan_sig sig;
+};
+
+/* Set by a reader (release) once its record is complete (batch mode). */
+struct done_flag {
+	atomic_uchar v;
 };
 
 /* A set of nonzero inodes: open addressing, at most half full. */
@@ -79,7 +84,10 @@ struct procscan {
 	struct procread_opts full_opts;
 	struct procread_rec *recs; /* one per process, in procs' order */
 	size_t recs_cap;
+	struct done_flag *recs_done; /* recs[i] is complete */
+	size_t done_cap;
 	atomic_size_t full_next; /* the first process no reader has taken */
+	size_t applied;          /* recs applied to the map so far */
 };
 
 /* ---- small helpers ---- */
@@ -173,6 +181,7 @@ void procscan_free(struct procscan *ps)
 		procread_buf_free(&ps->bufs[i]);
 	free(ps->bufs);
 	free(ps->recs);
+	free(ps->recs_done);
 	free(ps->wanted.tab);
 	free(ps->wanted_next.tab);
 	free(ps->fresh);
@@ -452,13 +461,34 @@ int procscan_full_begin(struct procscan *ps, struct procmap *map, unsigned reade
 	for (unsigned i = 0; i < ps->nbufs; i++)
 		ps->bufs[i].nfound = 0;
 	xgrow((void **)&ps->recs, &ps->recs_cap, ps->nprocs ? ps->nprocs : 1, sizeof *ps->recs);
+	xgrow((void **)&ps->recs_done, &ps->done_cap, ps->nprocs ? ps->nprocs : 1,
+	      sizeof *ps->recs_done);
+	for (size_t i = 0; i < ps->nprocs; i++)
+		atomic_store_explicit(&ps->recs_done[i].v, 0, memory_order_relaxed);
+	ps->applied = 0;
 	ps->full_opts = (struct procread_opts){ ps->size_probe > 0, ps->cgroups, ps->self_pid };
 	ps->full_rootfd = rootfd;
 	atomic_store(&ps->full_next, 0);
 	return 0;
 }
 
-void procscan_full_work(struct procscan *ps, unsigned reader)
+/* Applies the records read so far that follow the last applied one
+ * without a gap (pid order); with all, every remaining one (all readers
+ * have returned). */
+static void apply_ready(struct procscan *ps, struct procmap *map, bool all)
+{
+	for (; ps->applied < ps->nprocs; ps->applied++) {
+		size_t i = ps->applied;
+		const struct procread_rec *r = &ps->recs[i];
+
+		if (!all && !atomic_load_explicit(&ps->recs_done[i].v, memory_order_acquire))
+			break;
+		apply_proc(ps, &ps->procs[i], r, ps->bufs[r->slot].found, map);
+		ps->st.changed++;
+	}
+}
+
+void procscan_full_work(struct procscan *ps, unsigned reader, struct procmap *map)
 {
 	struct procread_buf *b = &ps->bufs[reader];
 	size_t n = ps->nprocs;
@@ -477,18 +507,18 @@ void procscan_full_work(struct procscan *ps, unsigned reader)
 			r->sig = ps->procs[i].sig;
 			r->slot = (uint8_t)reader;
 			procread_one(ps->full_rootfd, ps->procs[i].pid, &ps->full_opts, b, r);
+			atomic_store_explicit(&ps->recs_done[i].v, 1, memory_order_release);
 		}
+		if (map)
+			apply_ready(ps, map, false);
 	}
+	if (map)
+		apply_ready(ps, map, false); /* what the others finished meanwhile */
 }
 
 void procscan_full_end(struct procscan *ps, struct procmap *map)
 {
-	for (size_t i = 0; i < ps->nprocs; i++) {
-		const struct procread_rec *r = &ps->recs[i];
-
-		apply_proc(ps, &ps->procs[i], r, ps->bufs[r->slot].found, map);
-		ps->st.changed++;
-	}
+	apply_ready(ps, map, true);
 	if (ps->full_rootfd >= 0)
 		close(ps->full_rootfd);
 	ps->full_rootfd = -1;
@@ -503,7 +533,7 @@ int procscan_full(struct procscan *ps, struct procmap *map)
 {
 	if (procscan_full_begin(ps, map, 1) < 0)
 		return -1;
-	procscan_full_work(ps, 0);
+	procscan_full_work(ps, 0, map);
 	procscan_full_end(ps, map);
 	return 0;
 }

@@ -794,8 +794,8 @@ static void test_unprivileged(void **state)
 	 * everything here; test_procscan_mt compares the maps). Root's
 	 * processes come and go meanwhile: no exact count. */
 	assert_int_equal(procscan_full_begin(ps, m, 2), 0);
-	procscan_full_work(ps, 1);
-	procscan_full_work(ps, 0);
+	procscan_full_work(ps, 1, NULL);
+	procscan_full_work(ps, 0, m);
 	procscan_full_end(ps, m);
 	assert_true(st->hidden >= 1);
 	assert_int_equal(procmap_hidden(m), st->hidden);

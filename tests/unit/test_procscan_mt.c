@@ -185,13 +185,15 @@ static void same_maps(const struct procmap *a, const struct procmap *b)
 
 static void *reader(void *arg)
 {
-	procscan_full_work(arg, 1);
+	procscan_full_work(arg, 1, NULL);
 	return NULL;
 }
 
-/* The batch path: readers 0 and 1 on two threads (with_thread), or
- * readers declared but only reader 0 run (a thread that could not be
- * made). vanish: pids to remove between the listing and the reads. */
+/* The batch path: readers 0 and 1 on two threads (with_thread), reader 0
+ * applying as it goes as collect_once's does; or readers declared but
+ * only reader 0 run, applying nothing before the end (a thread that could
+ * not be made). vanish: pids to remove between the listing and the
+ * reads. */
 static void scan_split(struct procscan *ps, struct procmap *m, unsigned readers,
 		       bool with_thread, const int32_t *vanish, size_t nvanish)
 {
@@ -202,7 +204,7 @@ static void scan_split(struct procscan *ps, struct procmap *m, unsigned readers,
 		rm_pid(vanish[i]);
 	if (with_thread)
 		assert_int_equal(pthread_create(&th, NULL, reader, ps), 0);
-	procscan_full_work(ps, 0);
+	procscan_full_work(ps, 0, with_thread ? m : NULL);
 	if (with_thread)
 		assert_int_equal(pthread_join(th, NULL), 0);
 	procscan_full_end(ps, m);
@@ -299,7 +301,7 @@ static void test_vanished(void **state)
 	/* The other way round: both lose the same processes mid-scan. */
 	assert_int_equal(procscan_full_begin(a, ma, 1), 0);
 	scan_split(b, mb, 2, true, gone2, 3);
-	procscan_full_work(a, 0);
+	procscan_full_work(a, 0, ma);
 	procscan_full_end(a, ma);
 	same_maps(ma, mb);
 	same_stats(procscan_stats(a), procscan_stats(b));
