@@ -77,7 +77,6 @@ struct procread_rec {
 	bool dirty;        /* read it again at the next call */
 	bool has_netns;
 	bool has_cg;       /* cg is filled (cgroups were asked for) */
-	uint8_t slot;      /* the procread_buf that holds found (batch) */
 	int fd_errno;      /* EMFILE/ENFILE met opening fd/ (0: none) */
 	size_t links;      /* fd links read */
 	size_t first, nfound; /* PR_SOCKETS: its fds, buf->found[first..] */

@@ -84,6 +84,8 @@ struct procscan {
 	struct procread_opts full_opts;
 	struct procread_rec *recs; /* one per process, in procs' order */
 	size_t recs_cap;
+	struct procread_fd **fds; /* recs[i]'s socket fds (NULL: none) */
+	size_t fds_cap;
 	struct done_flag *recs_done; /* recs[i] is complete */
 	size_t done_cap;
 	atomic_size_t full_next; /* the first process no reader has taken */
@@ -180,6 +182,10 @@ void procscan_free(struct procscan *ps)
 	for (unsigned i = 0; i < ps->nbufs; i++)
 		procread_buf_free(&ps->bufs[i]);
 	free(ps->bufs);
+	if (ps->fds)
+		for (size_t i = 0; i < ps->fds_cap; i++)
+			free(ps->fds[i]);
+	free(ps->fds);
 	free(ps->recs);
 	free(ps->recs_done);
 	free(ps->wanted.tab);
@@ -287,7 +293,7 @@ static void mark_gone(struct procscan *ps, struct pstate *p, struct procmap *map
 	ps->st.gone++;
 }
 
-/* Applies the read of p (record r, its fds in found) to the state and to
+/* Applies the read of p (record r, its r->nfound fds in found) to the state and to
  * map: the single-writer half of reading a process (procread.h). Returns
  * the work done: 1 + links read. */
 static size_t apply_proc(struct procscan *ps, struct pstate *p, const struct procread_rec *r,
@@ -328,8 +334,7 @@ static size_t apply_proc(struct procscan *ps, struct pstate *p, const struct pro
 		if (r->has_netns)
 			procmap_set_netns(map, p->pid, r->netns);
 		for (size_t i = 0; i < r->nfound; i++)
-			procmap_add_owner(map, found[r->first + i].inode, p->pid,
-					  found[r->first + i].fd);
+			procmap_add_owner(map, found[i].inode, p->pid, found[i].fd);
 		ps->st.sockets += r->nfound;
 		break;
 	}
@@ -345,7 +350,7 @@ static size_t scan_proc(struct procscan *ps, int rootfd, struct pstate *p, struc
 	ps->bufs[0].nfound = 0;
 	r.sig = p->sig;
 	procread_one(rootfd, p->pid, &o, &ps->bufs[0], &r);
-	return apply_proc(ps, p, &r, ps->bufs[0].found, map);
+	return apply_proc(ps, p, &r, ps->bufs[0].found + r.first, map);
 }
 
 /* Merges the listing into the state: known processes stay, missing ones
@@ -463,6 +468,16 @@ int procscan_full_begin(struct procscan *ps, struct procmap *map, unsigned reade
 	xgrow((void **)&ps->recs, &ps->recs_cap, ps->nprocs ? ps->nprocs : 1, sizeof *ps->recs);
 	xgrow((void **)&ps->recs_done, &ps->done_cap, ps->nprocs ? ps->nprocs : 1,
 	      sizeof *ps->recs_done);
+	if (ps->fds_cap < ps->nprocs) {
+		size_t old = ps->fds_cap;
+
+		xgrow((void **)&ps->fds, &ps->fds_cap, ps->nprocs, sizeof *ps->fds);
+		memset(ps->fds + old, 0, (ps->fds_cap - old) * sizeof *ps->fds);
+	}
+	for (size_t i = 0; i < ps->fds_cap; i++) { /* left by a begin without end */
+		free(ps->fds[i]);
+		ps->fds[i] = NULL;
+	}
 	for (size_t i = 0; i < ps->nprocs; i++)
 		atomic_store_explicit(&ps->recs_done[i].v, 0, memory_order_relaxed);
 	ps->applied = 0;
@@ -483,7 +498,9 @@ static void apply_ready(struct procscan *ps, struct procmap *map, bool all)
 
 		if (!all && !atomic_load_explicit(&ps->recs_done[i].v, memory_order_acquire))
 			break;
-		apply_proc(ps, &ps->procs[i], r, ps->bufs[r->slot].found, map);
+		apply_proc(ps, &ps->procs[i], r, ps->fds[i], map);
+		free(ps->fds[i]);
+		ps->fds[i] = NULL;
 		ps->st.changed++;
 	}
 }
@@ -505,8 +522,12 @@ void procscan_full_work(struct procscan *ps, unsigned reader, struct procmap *ma
 			struct procread_rec *r = &ps->recs[i];
 
 			r->sig = ps->procs[i].sig;
-			r->slot = (uint8_t)reader;
+			b->nfound = 0;
 			procread_one(ps->full_rootfd, ps->procs[i].pid, &ps->full_opts, b, r);
+			/* its own copy: b->found moves when it grows, while the
+			 * writer may be applying this record */
+			ps->fds[i] = r->nfound ? xmemdup(b->found, r->nfound * sizeof *b->found)
+					       : NULL;
 			atomic_store_explicit(&ps->recs_done[i].v, 1, memory_order_release);
 		}
 		if (map)

@@ -122,6 +122,10 @@ static void make_tree(void)
 			continue; /* no sockets */
 		for (int k = 0; k < 1 + i % 6; k++)
 			sock_fd(pid, 3 + k, ino + (uint32_t)k);
+		/* ever more fds late in the list: the readers' buffers grow
+		 * while the writer applies what they read before */
+		for (int k = 0; i % 13 == 12 && k < 4 * i; k++)
+			sock_fd(pid, 100 + k, 900000 + (uint32_t)(1000 * i + k));
 		sock_fd(pid, 20, ino); /* dup() */
 		if (i > 0)
 			sock_fd(pid, 21, ino - 10); /* shared with the previous (fork) */
