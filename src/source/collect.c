@@ -611,6 +611,9 @@ int collect_once(struct collect *c, struct snapshot *snap)
 	else
 		fallback_complete(snap, scope_protos(c), scope_families(c), NULL);
 	if (began) {
+		/* about one owner per socket: the map's tables at once */
+		if (r == 0)
+			procmap_reserve(c->pm, snap->n);
 		procscan_full_work(c->ps, 0, c->pm); /* applies as it goes */
 		if (threaded)
 			pthread_join(th, NULL);
