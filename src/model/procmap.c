@@ -583,8 +583,14 @@ void procmap_reserve(struct procmap *m, size_t owners)
 	while ((want + 1) * 2 > ((size_t)1 << bits))
 		bits++;
 	if (bits != m->ibits) {
-		struct islot *ntab = xcalloc((size_t)1 << bits, sizeof *ntab);
+		/* zeroed by writing, not calloc: a fresh page that is read
+		 * first maps the zero page, and the first write then costs a
+		 * second fault and a TLB flush on every CPU running one of our
+		 * threads (batch mode's /proc reader) */
+		struct islot *ntab = xmalloc(((size_t)1 << bits) * sizeof *ntab);
 		size_t n = (size_t)1 << m->ibits;
+
+		memset(ntab, 0, ((size_t)1 << bits) * sizeof *ntab);
 
 		for (size_t i = 0; i < n; i++)
 			if (m->itab[i].inode)

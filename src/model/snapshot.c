@@ -121,11 +121,13 @@ void snapshot_finish(struct snapshot *s)
 		cap *= 2;
 	if (cap != s->index_cap_alloc) {
 		free(s->index);
-		s->index = xcalloc(cap, sizeof(*s->index));
+		/* zeroed by writing, not calloc: see procmap_reserve (a read
+		 * of a fresh page then a write costs two faults, and a TLB
+		 * flush of every CPU running batch mode's /proc reader) */
+		s->index = xreallocarray(NULL, cap, sizeof(*s->index));
 		s->index_cap_alloc = cap;
-	} else {
-		memset(s->index, 0, cap * sizeof(*s->index));
 	}
+	memset(s->index, 0, cap * sizeof(*s->index));
 	s->index_cap = cap;
 	for (i = 0; i < s->n; i++) {
 		long slot;
