@@ -570,3 +570,32 @@ const struct cgsvc *procmap_cgsvc_get(const struct procmap *m)
 {
 	return m ? m->cg : NULL;
 }
+
+/* ---- room ahead (batch mode) ---- */
+
+void procmap_reserve(struct procmap *m, size_t owners)
+{
+	size_t want = m->icount + owners;
+	unsigned bits = m->ibits;
+
+	if (owners == 0 || want > NIL / 2)
+		return;
+	while ((want + 1) * 2 > ((size_t)1 << bits))
+		bits++;
+	if (bits != m->ibits) {
+		/* zeroed by writing, not calloc (xcalloc_big): a fresh page
+		 * that is read first maps the zero page, and the first write
+		 * then costs a second fault and a TLB flush on every CPU
+		 * running one of our threads (batch mode's /proc reader) */
+		struct islot *ntab = xcalloc_big((size_t)1 << bits, sizeof *ntab);
+		size_t n = (size_t)1 << m->ibits;
+
+		for (size_t i = 0; i < n; i++)
+			if (m->itab[i].inode)
+				islot_place(ntab, bits, m->itab[i]);
+		free(m->itab);
+		m->itab = ntab;
+		m->ibits = bits;
+	}
+	xgrow((void **)&m->ents, &m->ecap, m->eused + owners, sizeof *m->ents);
+}

@@ -89,6 +89,11 @@ bool procmap_is_owned(const struct procmap *m, uint32_t inode);
 size_t procmap_nprocs(const struct procmap *m);
 size_t procmap_nowners(const struct procmap *m);
 
+/* Makes room for this many more owner entries (of as many inodes) at once,
+ * rather than growing the tables step by step (batch mode: the dump's
+ * socket count). Changes nothing visible. */
+void procmap_reserve(struct procmap *m, size_t owners);
+
 /* The cgroup id -> service table (cgsvc.h) that travels with the map:
  * the collector writes it, readers find a socket's own cgroup there
  * (service.h). procmap_clear keeps it (cgroup ids are never reused). */

@@ -121,11 +121,11 @@ void snapshot_finish(struct snapshot *s)
 		cap *= 2;
 	if (cap != s->index_cap_alloc) {
 		free(s->index);
+		/* aligned for 2 MiB pages and zeroed by writing (xalloc.h) */
 		s->index = xcalloc_big(cap, sizeof(*s->index));
 		s->index_cap_alloc = cap;
-	} else {
-		memset(s->index, 0, cap * sizeof(*s->index));
 	}
+	memset(s->index, 0, cap * sizeof(*s->index));
 	s->index_cap = cap;
 	for (i = 0; i < s->n; i++) {
 		long slot;

@@ -557,23 +557,18 @@ void collect_set_cgroups(struct collect *c, bool on)
 		procscan_set_cgroups(c->ps, on);
 }
 
-/* Batch: every process once, the cheapest way to see them all. */
-static void *procs_full(void *arg)
+/* Batch: the second reader of the full /proc walk (procscan_full_work). */
+static void *procs_reader(void *arg)
 {
 	struct collect *c = arg;
 
-	if (procscan_full(c->ps, c->pm) == 0) {
-		c->scanned = true;
-		c->complete = true;
-		c->proc_errno = procscan_stats(c->ps)->fd_errno;
-	} else {
-		c->proc_errno = errno;
-	}
+	procscan_full_work(c->ps, 1, NULL);
 	return NULL;
 }
 
-/* Starts procs_full in a thread of its own with every signal blocked (the
- * main thread keeps handling them); false if no thread could be made. */
+/* Starts procs_reader in a thread of its own with every signal blocked
+ * (the main thread keeps handling them); false if no thread could be
+ * made. */
 static bool procs_thread(struct collect *c, pthread_t *th)
 {
 	sigset_t all, old;
@@ -582,21 +577,31 @@ static bool procs_thread(struct collect *c, pthread_t *th)
 	sigfillset(&all);
 	if (pthread_sigmask(SIG_SETMASK, &all, &old) != 0)
 		return false;
-	ok = pthread_create(th, NULL, procs_full, c) == 0;
+	ok = pthread_create(th, NULL, procs_reader, c) == 0;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return ok;
 }
 
 int collect_once(struct collect *c, struct snapshot *snap)
 {
-	/* The /proc walk and the dump share nothing (the scanner and the
-	 * map are the thread's until the join; the dump fills snap): on two
-	 * cores the batch costs the longer of the two, not their sum. The
-	 * live view stays one thread: its process phase is stepped. */
+	/* Every process once, the cheapest way to see them all, on both
+	 * cores: a second thread starts reading /proc at once while this
+	 * one dumps the sockets, then this one joins in (procscan_full_work
+	 * hands out the processes a couple at a time), and this one alone
+	 * writes the map, between its reads and after the join
+	 * (procscan_full_end). Without the thread, this one
+	 * reads them all after the dump. The live view stays one thread:
+	 * its process phase is stepped. */
 	pthread_t th;
-	bool threaded = c->ps && procs_thread(c, &th);
+	bool began = false, threaded = false;
 	int r = 0, err = 0;
 
+	if (c->ps) {
+		began = procscan_full_begin(c->ps, c->pm, 2) == 0;
+		if (!began)
+			c->proc_errno = errno;
+		threaded = began && procs_thread(c, &th);
+	}
 	if (c->all_netns)
 		r = ns_once(c, snap);
 	else
@@ -605,10 +610,18 @@ int collect_once(struct collect *c, struct snapshot *snap)
 		err = errno;
 	else
 		fallback_complete(snap, scope_protos(c), scope_families(c), NULL);
-	if (threaded)
-		pthread_join(th, NULL);
-	else if (c->ps)
-		procs_full(c);
+	if (began) {
+		/* about one owner per socket: the map's tables at once */
+		if (r == 0)
+			procmap_reserve(c->pm, snap->n);
+		procscan_full_work(c->ps, 0, c->pm); /* applies as it goes */
+		if (threaded)
+			pthread_join(th, NULL);
+		procscan_full_end(c->ps, c->pm);
+		c->scanned = true;
+		c->complete = true;
+		c->proc_errno = procscan_stats(c->ps)->fd_errno;
+	}
 	if (r < 0) {
 		errno = err;
 		return -1;

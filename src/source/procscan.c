@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdatomic.h>
 #include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 
 #include "cgroup.h"
 #include "runtime.h"
+#include "procread.h"
 #include "procscan.h"
 #include "xalloc.h"
 
@@ -31,17 +33,9 @@
 #define PS_GONE 4u   /* vanished during this call; compacted at the end */
 #define PS_DONE 8u   /* read during this call */
 
-/* getdents64 buffer: /proc hands out at most a page of entries per call
- * anyway, and big fd tables need a few calls whatever the size. */
-#define DBUF_LEN 32768
-/* "socket:[4294967295]" is 19 bytes; anything longer is not a socket. */
-#define LINK_MAX_LEN 64
-/* The name sits in the first bytes of stat and Uid: in the first ~300 of
- * status (after Name:, escaped, at most 64 * 4 bytes). */
-#define STAT_READ 512
-#define STATUS_READ 1024
-/* /proc/PID/cgroup: a dozen v1 lines, or one v2 line (cgroup.h). */
-#define CGROUP_READ 8192
+/* Batch mode on several threads: a reader takes this many processes of
+ * the list at a time (one process holding many sockets costs a few ms). */
+#define FULL_CHUNK 2
 /* Wanted inodes beyond this many are ignored (the list comes from a dump,
  * whose size the kernel decides). */
 #define WANT_MAX ((size_t)1 << 22)
@@ -52,9 +46,9 @@ struct pstate {
 	struct procscan_sig sig;
 };
 
-struct sockfd {
-	uint32_t inode;
-	int32_t fd;
+/* Set by a reader (release) once its record is complete (batch mode). */
+struct done_flag {
+	atomic_uchar v;
 };
 
 /* A set of nonzero inodes: open addressing, at most half full. */
@@ -72,9 +66,8 @@ struct procscan {
 	size_t merge_cap;
 	int32_t *pids; /* the listing of the root */
 	size_t npids, pids_cap;
-	struct sockfd *found; /* socket fds of the process being read */
-	size_t nfound, found_cap;
-	char *dbuf;
+	struct procread_buf *bufs; /* one per reader; [0]: the incremental path */
+	unsigned nbufs;
 	int size_probe; /* -1: not yet known; else bool */
 	int32_t self_pid; /* our pid as the root shows it (0: not procfs) */
 	int32_t changed_cursor; /* last pid read by each phase */
@@ -86,6 +79,17 @@ struct procscan {
 	struct procscan_stats st;
 	bool cgroups; /* read /proc/PID/cgroup with the identity */
 	struct runtime *rt; /* names containers (runtime.h), not owned; may be NULL */
+	/* procscan_full_begin .. _end: the readers' shared work */
+	int full_rootfd;
+	struct procread_opts full_opts;
+	struct procread_rec *recs; /* one per process, in procs' order */
+	size_t recs_cap;
+	struct procread_fd **fds; /* recs[i]'s socket fds (NULL: none) */
+	size_t fds_cap;
+	struct done_flag *recs_done; /* recs[i] is complete */
+	size_t done_cap;
+	atomic_size_t full_next; /* the first process no reader has taken */
+	size_t applied;          /* recs applied to the map so far */
 };
 
 /* ---- small helpers ---- */
@@ -143,247 +147,12 @@ static void iset_add(struct iset *s, uint32_t x)
 	}
 }
 
-/* Parses a canonical decimal (no sign, no leading zero) in 1..INT32_MAX. */
-static bool parse_id(const char *s, int32_t *out)
-{
-	int64_t v = 0;
-	size_t i;
-
-	if (s[0] < '1' || s[0] > '9')
-		return false;
-	for (i = 0; s[i]; i++) {
-		if (s[i] < '0' || s[i] > '9' || i >= 10)
-			return false;
-		v = v * 10 + (s[i] - '0');
-	}
-	if (v > INT32_MAX)
-		return false;
-	*out = (int32_t)v;
-	return true;
-}
-
-/* An fd name: like parse_id but "0" is allowed. */
-static bool parse_fd(const char *s, int32_t *out)
-{
-	if (s[0] == '0' && s[1] == '\0') {
-		*out = 0;
-		return true;
-	}
-	return parse_id(s, out);
-}
-
-/* The inode of a "socket:[N]" link text, or 0. */
-static uint32_t parse_socket_link(const char *l, size_t n)
-{
-	static const char pfx[] = "socket:[";
-	size_t p = sizeof pfx - 1;
-	uint64_t v = 0;
-
-	if (n <= p + 1 || n > p + 11 || memcmp(l, pfx, p) != 0 || l[n - 1] != ']')
-		return 0;
-	for (size_t i = p; i < n - 1; i++) {
-		if (l[i] < '0' || l[i] > '9')
-			return 0;
-		v = v * 10 + (uint64_t)(l[i] - '0');
-	}
-	return v > UINT32_MAX ? 0 : (uint32_t)v;
-}
-
-static void pid_path(char *buf, size_t len, int32_t pid, const char *leaf)
-{
-	if (leaf)
-		snprintf(buf, len, "%" PRId32 "/%s", pid, leaf);
-	else
-		snprintf(buf, len, "%" PRId32, pid);
-}
-
-static int64_t ts_ns(const struct timespec *t)
-{
-	return (int64_t)t->tv_sec * 1000000000 + t->tv_nsec;
-}
-
-static void sig_from_stat(struct procscan_sig *sig, const struct stat *st)
-{
-	sig->ino = st->st_ino;
-	sig->mtime_ns = ts_ns(&st->st_mtim);
-	sig->ctime_ns = ts_ns(&st->st_ctim);
-}
-
 static bool sig_equal(const struct procscan_sig *a, const struct procscan_sig *b)
 {
 	return a->ino == b->ino && a->mtime_ns == b->mtime_ns &&
 	       a->ctime_ns == b->ctime_ns && a->nfds == b->nfds;
 }
 
-static bool is_gone_errno(int e)
-{
-	return e == ENOENT || e == ESRCH;
-}
-
-/* Walks a directory with getdents64 into a caller's buffer: no DIR
- * allocation per process, and the entry type comes for free. */
-struct dirwalk {
-	int fd;
-	char *buf;
-	size_t cap;
-	ssize_t len, off;
-	int err; /* errno of a failed read, 0 at a clean end */
-};
-
-static void dirwalk_init(struct dirwalk *w, int fd, char *buf, size_t cap)
-{
-	w->fd = fd;
-	w->buf = buf;
-	w->cap = cap;
-	w->len = w->off = 0;
-	w->err = 0;
-}
-
-/* The next entry other than "." and "..", with its d_type in *type; NULL at
- * the end or on error (w->err). */
-static const char *dirwalk_next(struct dirwalk *w, unsigned char *type)
-{
-	for (;;) {
-		if (w->off >= w->len) {
-			ssize_t r = getdents64(w->fd, w->buf, w->cap);
-
-			if (r < 0 && errno == EINTR)
-				continue;
-			if (r <= 0) {
-				w->err = r < 0 ? errno : 0;
-				return NULL;
-			}
-			w->len = r;
-			w->off = 0;
-		}
-
-		const struct dirent64 *d = (const struct dirent64 *)(void *)(w->buf + w->off);
-
-		w->off += d->d_reclen;
-		if (d->d_name[0] == '.' && (d->d_name[1] == '\0' ||
-		    (d->d_name[1] == '.' && d->d_name[2] == '\0')))
-			continue;
-		*type = d->d_type;
-		return d->d_name;
-	}
-}
-
-/* Counts the entries of the open directory dfd; -1 with errno on error. */
-static int64_t count_entries(int dfd)
-{
-	char buf[4096] __attribute__((aligned(8)));
-	struct dirwalk w;
-	unsigned char type;
-	int64_t n = 0;
-
-	dirwalk_init(&w, dfd, buf, sizeof buf);
-	while (dirwalk_next(&w, &type))
-		n++;
-	if (w.err) {
-		errno = w.err;
-		return -1;
-	}
-	return n;
-}
-
-/* Reads up to cap bytes of rootfd/path. Returns the length or -1 with errno.
- * O_NONBLOCK and O_NOFOLLOW: a tree other than /proc must not make the
- * scanner block on a FIFO or follow a link out of it. */
-static ssize_t read_small(int rootfd, const char *path, char *buf, size_t cap)
-{
-	int fd = openat(rootfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
-	size_t n = 0;
-
-	if (fd < 0)
-		return -1;
-	while (n < cap) {
-		ssize_t r = read(fd, buf + n, cap - n);
-
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-
-			int e = errno;
-
-			close(fd);
-			errno = e;
-			return -1;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	close(fd);
-	return (ssize_t)n;
-}
-
-/* ---- public pure helpers ---- */
-
-int procscan_stat_comm(const char *buf, size_t n, const char **name, size_t *len)
-{
-	const char *open = memchr(buf, '(', n);
-	const char *close_p = memrchr(buf, ')', n);
-
-	if (!open || !close_p || close_p < open)
-		return -1;
-	*name = open + 1;
-	*len = (size_t)(close_p - open - 1);
-	return 0;
-}
-
-int procscan_probe(int rootfd, int32_t pid, bool size_probe, struct procscan_sig *sig)
-{
-	char path[32];
-	struct stat st;
-
-	pid_path(path, sizeof path, pid, "fd");
-	if (fstatat(rootfd, path, &st, 0) < 0) {
-		if (errno != ENOENT && errno != ENOTDIR)
-			return -1;
-		/* No fd/ but the process directory is there: a process
-		 * without fds (only fake trees); its signature is the
-		 * directory's own. */
-		pid_path(path, sizeof path, pid, NULL);
-		if (fstatat(rootfd, path, &st, 0) < 0)
-			return -1;
-		if (!S_ISDIR(st.st_mode)) {
-			errno = ENOENT;
-			return -1;
-		}
-		sig_from_stat(sig, &st);
-		sig->nfds = -1;
-		return 0;
-	}
-	sig_from_stat(sig, &st);
-	if (!S_ISDIR(st.st_mode)) {
-		sig->nfds = -1; /* fake trees only: nothing to read */
-		return 0;
-	}
-	if (size_probe) {
-		sig->nfds = st.st_size;
-		return 0;
-	}
-
-	int dfd = openat(rootfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (dfd < 0) {
-		if (errno == EACCES || errno == EPERM) {
-			sig->nfds = -1;
-			return 0;
-		}
-		return -1;
-	}
-	sig->nfds = count_entries(dfd);
-
-	int e = errno;
-
-	close(dfd);
-	if (sig->nfds < 0) {
-		errno = e;
-		return -1;
-	}
-	return 0;
-}
 
 /* ---- scanner ---- */
 
@@ -392,8 +161,11 @@ struct procscan *procscan_new(const char *proc_root)
 	struct procscan *ps = xcalloc(1, sizeof *ps);
 
 	ps->root = xstrdup(proc_root);
-	ps->dbuf = xmalloc(DBUF_LEN);
+	ps->bufs = xcalloc(1, sizeof *ps->bufs);
+	ps->nbufs = 1;
+	procread_buf_init(&ps->bufs[0]);
 	ps->size_probe = -1;
+	ps->full_rootfd = -1;
 	return ps;
 }
 
@@ -401,12 +173,21 @@ void procscan_free(struct procscan *ps)
 {
 	if (!ps)
 		return;
+	if (ps->full_rootfd >= 0)
+		close(ps->full_rootfd);
 	free(ps->root);
 	free(ps->procs);
 	free(ps->merge);
 	free(ps->pids);
-	free(ps->found);
-	free(ps->dbuf);
+	for (unsigned i = 0; i < ps->nbufs; i++)
+		procread_buf_free(&ps->bufs[i]);
+	free(ps->bufs);
+	if (ps->fds)
+		for (size_t i = 0; i < ps->fds_cap; i++)
+			free(ps->fds[i]);
+	free(ps->fds);
+	free(ps->recs);
+	free(ps->recs_done);
 	free(ps->wanted.tab);
 	free(ps->wanted_next.tab);
 	free(ps->fresh);
@@ -437,7 +218,7 @@ static void detect_size_probe(struct procscan *ps, int rootfd)
 
 	if (n > 0) {
 		link[n] = '\0';
-		if (!parse_id(link, &ps->self_pid))
+		if (!procread_parse_id(link, &ps->self_pid))
 			ps->self_pid = 0;
 	}
 
@@ -446,7 +227,7 @@ static void detect_size_probe(struct procscan *ps, int rootfd)
 	if (dfd < 0)
 		return;
 	if (fstat(dfd, &st) == 0) {
-		int64_t cnt = count_entries(dfd);
+		int64_t cnt = procread_count_entries(dfd);
 
 		ps->size_probe = st.st_size > 0 && cnt == st.st_size;
 	}
@@ -469,13 +250,13 @@ static int list_pids(struct procscan *ps, int rootfd)
 	unsigned char type;
 
 	ps->npids = 0;
-	dirwalk_init(&w, rootfd, ps->dbuf, DBUF_LEN);
+	dirwalk_init(&w, rootfd, ps->bufs[0].dbuf, PROCREAD_DBUF_LEN);
 	while ((name = dirwalk_next(&w, &type))) {
 		int32_t pid;
 
 		if (type != DT_DIR && type != DT_UNKNOWN)
 			continue;
-		if (!parse_id(name, &pid))
+		if (!procread_parse_id(name, &pid))
 			continue;
 		xgrow((void **)&ps->pids, &ps->pids_cap, ps->npids + 1, sizeof *ps->pids);
 		ps->pids[ps->npids++] = pid;
@@ -512,212 +293,64 @@ static void mark_gone(struct procscan *ps, struct pstate *p, struct procmap *map
 	ps->st.gone++;
 }
 
-/* True if the file could not be read because the process is gone (rather
- * than because this file is missing, which happens only in fake trees). */
-static bool vanished(int rootfd, int32_t pid, int err)
+/* Applies the read of p (record r, its r->nfound fds in found) to the state and to
+ * map: the single-writer half of reading a process (procread.h). Returns
+ * the work done: 1 + links read. */
+static size_t apply_proc(struct procscan *ps, struct pstate *p, const struct procread_rec *r,
+			 const struct procread_fd *found, struct procmap *map)
 {
-	char path[16];
-	struct stat st;
-
-	if (!is_gone_errno(err))
-		return false;
-	pid_path(path, sizeof path, pid, NULL);
-	return fstatat(rootfd, path, &st, 0) < 0;
-}
-
-/* Reads the service label of a process from its cgroup file (cgroup.h):
- * in the same visit as its name, only when asked for. */
-static void read_cgroup(const struct procscan *ps, int rootfd, int32_t pid, struct procmap *map)
-{
-	char path[32], buf[CGROUP_READ];
-	struct cgroup_info cg;
-	ssize_t n;
-
-	pid_path(path, sizeof path, pid, "cgroup");
-	n = read_small(rootfd, path, buf, sizeof buf);
-	if (n < 0)
-		n = 0;
-	cgroup_parse(buf, (size_t)n, &cg);
-	if (ps->rt && cg.id[0])
-		runtime_name(&cg, procmap_uid(map, pid), ps->rt);
-	procmap_set_service(map, pid, cg.label, cg.len, cg.kind);
-}
-
-/* Reads the name and real uid of a process; false if it vanished. */
-static bool read_identity(int rootfd, int32_t pid, struct procmap *map)
-{
-	char path[32];
-	char buf[STATUS_READ + 1];
-	char comm[PROCMAP_COMM_MAX];
-	size_t clen = 0;
-	long uid = -1;
-	ssize_t n;
-
-	pid_path(path, sizeof path, pid, "stat");
-	n = read_small(rootfd, path, buf, STAT_READ);
-	if (n < 0 && vanished(rootfd, pid, errno))
-		return false;
-	if (n > 0) {
-		const char *name;
-
-		if (procscan_stat_comm(buf, (size_t)n, &name, &clen) == 0) {
-			if (clen > sizeof comm)
-				clen = sizeof comm;
-			memcpy(comm, name, clen);
-		}
-	}
-
-	pid_path(path, sizeof path, pid, "status");
-	n = read_small(rootfd, path, buf, STATUS_READ);
-	if (n < 0 && vanished(rootfd, pid, errno))
-		return false;
-	if (n > 0) {
-		buf[n] = '\0';
-
-		const char *u = strstr(buf, "\nUid:");
-
-		if (u) {
-			char *end;
-
-			u += 5;
-			while (*u == ' ' || *u == '\t')
-				u++;
-			errno = 0;
-			uid = strtol(u, &end, 10);
-			if (end == u || errno || uid < 0)
-				uid = -1;
-		}
-	}
-	if (uid < 0) {
-		/* No status: the owner of the process directory is the
-		 * effective uid, the best remaining guess. */
-		struct stat st;
-
-		pid_path(path, sizeof path, pid, NULL);
-		if (fstatat(rootfd, path, &st, 0) == 0)
-			uid = (long)st.st_uid;
-	}
-	procmap_set_proc(map, pid, comm, clen, uid);
-	return true;
-}
-
-/* Reads the fds of p into map (its name and uid too when it holds a
- * socket). Returns the work done: 1 + links read. */
-static size_t scan_proc(struct procscan *ps, int rootfd, struct pstate *p, struct procmap *map)
-{
-	char path[32];
-	char link[LINK_MAX_LEN];
-	struct stat st;
-	int64_t entries = 0;
-	size_t links = 0;
-	int err = 0;
-
 	p->flags = (p->flags & ~PS_DIRTY) | PS_DONE;
 	ps->st.scanned++;
-	pid_path(path, sizeof path, p->pid, "fd");
-
-	int dfd = openat(rootfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (dfd < 0) {
-		err = errno;
-		if (err == EMFILE || err == ENFILE)
-			ps->st.fd_errno = err; /* not silent (issue 18 item 8) */
-		procmap_remove_proc(map, p->pid);
-		if (procscan_probe(rootfd, p->pid, ps->size_probe > 0, &p->sig) < 0) {
-			if (is_gone_errno(errno) || is_gone_errno(err))
-				mark_gone(ps, p, map);
-			else
-				p->flags |= PS_DIRTY; /* odd error: try again later */
-			return 1;
-		}
-		if (err == EACCES || err == EPERM)
-			p->flags |= PS_HIDDEN;
-		else
-			p->flags &= ~PS_HIDDEN;
-		return 1;
-	}
-	p->flags &= ~PS_HIDDEN;
-	if (fstat(dfd, &st) < 0) {
-		err = errno;
-		close(dfd);
-		if (is_gone_errno(err))
-			mark_gone(ps, p, map);
-		else
-			p->flags |= PS_DIRTY;
-		return 1;
-	}
-	sig_from_stat(&p->sig, &st);
-
-	struct dirwalk w;
-	const char *name;
-	unsigned char type;
-
-	ps->nfound = 0;
-	dirwalk_init(&w, dfd, ps->dbuf, DBUF_LEN);
-	while ((name = dirwalk_next(&w, &type))) {
-		int32_t fd;
-
-		entries++; /* as count_entries() does, for the same signature */
-		if (!parse_fd(name, &fd))
-			continue;
-		links++;
-
-		ssize_t n = readlinkat(dfd, name, link, sizeof link);
-		uint32_t inode;
-
-		if (n <= 0 || (size_t)n >= sizeof link)
-			continue; /* closed meanwhile, or a long path */
-		inode = parse_socket_link(link, (size_t)n);
-		if (!inode)
-			continue;
-		xgrow((void **)&ps->found, &ps->found_cap, ps->nfound + 1, sizeof *ps->found);
-		ps->found[ps->nfound].inode = inode;
-		ps->found[ps->nfound].fd = fd;
-		ps->nfound++;
-	}
-	err = w.err;
-	close(dfd);
-	ps->st.links += links;
-	if (err) {
-		if (is_gone_errno(err))
-			mark_gone(ps, p, map);
-		else
-			p->flags |= PS_DIRTY; /* keep the old entries; retry */
-		return 1 + links;
-	}
-
-	if (ps->size_probe > 0) {
-		/* Our own fd/ counts the descriptor we just read it with;
-		 * the probe, which opens nothing, must see the same number. */
-		p->sig.nfds = st.st_size - (p->pid == ps->self_pid);
-	} else {
-		p->sig.nfds = entries;
-	}
-
-	procmap_clear_owners(map, p->pid);
-	if (ps->nfound == 0) {
-		procmap_remove_proc(map, p->pid);
-		return 1 + links;
-	}
-	if (!read_identity(rootfd, p->pid, map)) {
+	ps->st.links += r->links;
+	if (r->fd_errno)
+		ps->st.fd_errno = r->fd_errno;
+	p->sig = r->sig;
+	if (r->hidden > 0)
+		p->flags |= PS_HIDDEN;
+	else if (r->hidden == 0)
+		p->flags &= ~PS_HIDDEN;
+	if (r->dirty)
+		p->flags |= PS_DIRTY;
+	switch (r->outcome) {
+	case PR_GONE:
 		mark_gone(ps, p, map);
-		return 1 + links;
-	}
-	if (ps->cgroups)
-		read_cgroup(ps, rootfd, p->pid, map);
-	{
-		/* its network namespace: sockets it holds may be in another */
-		char nspath[32];
-		struct stat nst;
+		break;
+	case PR_NOFD:
+	case PR_NONE:
+		procmap_remove_proc(map, p->pid);
+		break;
+	case PR_KEEP:
+		break;
+	case PR_SOCKETS:
+		procmap_clear_owners(map, p->pid);
+		procmap_set_proc(map, p->pid, r->comm, r->clen, r->uid);
+		if (r->has_cg) {
+			struct cgroup_info cg = r->cg;
 
-		pid_path(nspath, sizeof nspath, p->pid, "ns/net");
-		if (fstatat(rootfd, nspath, &nst, 0) == 0)
-			procmap_set_netns(map, p->pid, (uint32_t)nst.st_ino);
+			if (ps->rt && cg.id[0])
+				runtime_name(&cg, procmap_uid(map, p->pid), ps->rt);
+			procmap_set_service(map, p->pid, cg.label, cg.len, cg.kind);
+		}
+		if (r->has_netns)
+			procmap_set_netns(map, p->pid, r->netns);
+		for (size_t i = 0; i < r->nfound; i++)
+			procmap_add_owner(map, found[i].inode, p->pid, found[i].fd);
+		ps->st.sockets += r->nfound;
+		break;
 	}
-	for (size_t i = 0; i < ps->nfound; i++)
-		procmap_add_owner(map, ps->found[i].inode, p->pid, ps->found[i].fd);
-	ps->st.sockets += ps->nfound;
-	return 1 + links;
+	return 1 + r->links;
+}
+
+/* Reads p and applies it at once (the incremental path: one thread). */
+static size_t scan_proc(struct procscan *ps, int rootfd, struct pstate *p, struct procmap *map)
+{
+	struct procread_opts o = { ps->size_probe > 0, ps->cgroups, ps->self_pid };
+	struct procread_rec r;
+
+	ps->bufs[0].nfound = 0;
+	r.sig = p->sig;
+	procread_one(rootfd, p->pid, &o, &ps->bufs[0], &r);
+	return apply_proc(ps, p, &r, ps->bufs[0].found + r.first, map);
 }
 
 /* Merges the listing into the state: known processes stay, missing ones
@@ -794,10 +427,14 @@ static size_t index_after(const struct procscan *ps, int32_t cursor)
 	return lo == ps->nprocs ? 0 : lo;
 }
 
-int procscan_full(struct procscan *ps, struct procmap *map)
+int procscan_full_begin(struct procscan *ps, struct procmap *map, unsigned readers)
 {
 	procmap_clear(map);
 	ps->size_probe = -1; /* re-detect: the kernel may differ after all */
+	if (ps->full_rootfd >= 0) {
+		close(ps->full_rootfd); /* a begin without its end */
+		ps->full_rootfd = -1;
+	}
 
 	int rootfd = open_root(ps);
 
@@ -815,16 +452,110 @@ int procscan_full(struct procscan *ps, struct procmap *map)
 	ps->nprocs = 0;
 	merge_listing(ps, map);
 	ps->st.gone = 0;
-	for (size_t i = 0; i < ps->nprocs; i++) {
-		scan_proc(ps, rootfd, &ps->procs[i], map);
+
+	if (readers < 1)
+		readers = 1;
+	if (readers > UINT8_MAX)
+		readers = UINT8_MAX;
+	if (readers > ps->nbufs) {
+		ps->bufs = xreallocarray(ps->bufs, readers, sizeof *ps->bufs);
+		for (unsigned i = ps->nbufs; i < readers; i++)
+			procread_buf_init(&ps->bufs[i]);
+		ps->nbufs = readers;
+	}
+	for (unsigned i = 0; i < ps->nbufs; i++)
+		ps->bufs[i].nfound = 0;
+	xgrow((void **)&ps->recs, &ps->recs_cap, ps->nprocs ? ps->nprocs : 1, sizeof *ps->recs);
+	xgrow((void **)&ps->recs_done, &ps->done_cap, ps->nprocs ? ps->nprocs : 1,
+	      sizeof *ps->recs_done);
+	if (ps->fds_cap < ps->nprocs) {
+		size_t old = ps->fds_cap;
+
+		xgrow((void **)&ps->fds, &ps->fds_cap, ps->nprocs, sizeof *ps->fds);
+		memset(ps->fds + old, 0, (ps->fds_cap - old) * sizeof *ps->fds);
+	}
+	for (size_t i = 0; i < ps->fds_cap; i++) { /* left by a begin without end */
+		free(ps->fds[i]);
+		ps->fds[i] = NULL;
+	}
+	for (size_t i = 0; i < ps->nprocs; i++)
+		atomic_store_explicit(&ps->recs_done[i].v, 0, memory_order_relaxed);
+	ps->applied = 0;
+	ps->full_opts = (struct procread_opts){ ps->size_probe > 0, ps->cgroups, ps->self_pid };
+	ps->full_rootfd = rootfd;
+	atomic_store(&ps->full_next, 0);
+	return 0;
+}
+
+/* Applies the records read so far that follow the last applied one
+ * without a gap (pid order); with all, every remaining one (all readers
+ * have returned). */
+static void apply_ready(struct procscan *ps, struct procmap *map, bool all)
+{
+	for (; ps->applied < ps->nprocs; ps->applied++) {
+		size_t i = ps->applied;
+		const struct procread_rec *r = &ps->recs[i];
+
+		if (!all && !atomic_load_explicit(&ps->recs_done[i].v, memory_order_acquire))
+			break;
+		apply_proc(ps, &ps->procs[i], r, ps->fds[i], map);
+		free(ps->fds[i]);
+		ps->fds[i] = NULL;
 		ps->st.changed++;
 	}
-	close(rootfd);
+}
+
+void procscan_full_work(struct procscan *ps, unsigned reader, struct procmap *map)
+{
+	struct procread_buf *b = &ps->bufs[reader];
+	size_t n = ps->nprocs;
+
+	for (;;) {
+		size_t i = atomic_fetch_add_explicit(&ps->full_next, FULL_CHUNK,
+						     memory_order_relaxed);
+		size_t end;
+
+		if (i >= n)
+			break;
+		end = n - i < FULL_CHUNK ? n : i + FULL_CHUNK;
+		for (; i < end; i++) {
+			struct procread_rec *r = &ps->recs[i];
+
+			r->sig = ps->procs[i].sig;
+			b->nfound = 0;
+			procread_one(ps->full_rootfd, ps->procs[i].pid, &ps->full_opts, b, r);
+			/* its own copy: b->found moves when it grows, while the
+			 * writer may be applying this record */
+			ps->fds[i] = r->nfound ? xmemdup(b->found, r->nfound * sizeof *b->found)
+					       : NULL;
+			atomic_store_explicit(&ps->recs_done[i].v, 1, memory_order_release);
+		}
+		if (map)
+			apply_ready(ps, map, false);
+	}
+	if (map)
+		apply_ready(ps, map, false); /* what the others finished meanwhile */
+}
+
+void procscan_full_end(struct procscan *ps, struct procmap *map)
+{
+	apply_ready(ps, map, true);
+	if (ps->full_rootfd >= 0)
+		close(ps->full_rootfd);
+	ps->full_rootfd = -1;
 	ps->changed_cursor = 0;
 	ps->slice_cursor = 0;
 	ps->hunt_left = 0; /* every wanted inode was just looked for */
 	ps->nfresh = 0;
 	finish_call(ps, map);
+}
+
+int procscan_full(struct procscan *ps, struct procmap *map)
+{
+	if (procscan_full_begin(ps, map, 1) < 0)
+		return -1;
+	procscan_full_work(ps, 0, map);
+	procscan_full_end(ps, map);
 	return 0;
 }
 

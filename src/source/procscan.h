@@ -39,7 +39,8 @@
  *     fresh or a reused map.
  *   - The scanner owns its state and copies proc_root; the map stays the
  *     caller's. Each call opens and closes its own descriptors (none stay
- *     open between calls) and allocates only when its tables grow.
+ *     open between calls, but the root's from procscan_full_begin to
+ *     procscan_full_end) and allocates only when its tables grow.
  *   - Nothing is printed; errors are -1 with errno. */
 #ifndef SOCKVIEW_PROCSCAN_H
 #define SOCKVIEW_PROCSCAN_H
@@ -100,6 +101,27 @@ void procscan_free(struct procscan *ps);
 /* Clears map and reads every process. Returns 0, or -1 with errno if the
  * root itself cannot be opened or read (the map is then left cleared). */
 int procscan_full(struct procscan *ps, struct procmap *map);
+
+/* procscan_full on several threads (batch mode: collect_once), in three
+ * steps with the same result (map and stats) as procscan_full:
+ *   - procscan_full_begin clears map, opens the root, lists the processes
+ *     and readies `readers` readers (at least 1); it returns 0, or -1 with
+ *     errno as procscan_full does (then call neither of the others);
+ *   - procscan_full_work(ps, i, NULL), for readers i < `readers`, each on
+ *     its own thread if wished, at the same time: each takes a couple of
+ *     processes at a time from a shared cursor until none is left, and
+ *     reads them into its own buffers (system calls only: no map, no
+ *     runtime). Reader 0 alone reads everything if the others never run.
+ *     The one thread that calls begin and end may pass map instead of
+ *     NULL: it then also applies to map, between its reads, the processes
+ *     read so far (by any reader) in pid order, so less is left for end;
+ *   - once every work call has returned (threads joined),
+ *     procscan_full_end applies the rest to map in pid order (with the
+ *     container names of procscan_set_runtime) and closes the root.
+ * Nothing else may be called on ps between begin and end. */
+int procscan_full_begin(struct procscan *ps, struct procmap *map, unsigned readers);
+void procscan_full_work(struct procscan *ps, unsigned reader, struct procmap *map);
+void procscan_full_end(struct procscan *ps, struct procmap *map);
 
 /* Brings map up to date incrementally (see the top of this file), within
  * budget b (NULL: PROCSCAN_BUDGET_DEFAULT). Returns 0, or -1 with errno if

@@ -392,6 +392,37 @@ static void test_hidden(void **state)
 	procmap_free(m);
 }
 
+/* Room made ahead changes nothing visible: what was there stays, what is
+ * added after is found, before and beyond the reserved amount. */
+static void test_reserve(void **state)
+{
+	(void)state;
+	struct procmap *m = procmap_new();
+	struct proc_owner o[2];
+
+	for (uint32_t i = 1; i <= 100; i++)
+		procmap_add_owner(m, i, (int32_t)(i % 7 + 1), (int32_t)i);
+	procmap_reserve(m, 0);
+	procmap_reserve(m, 5000);
+	for (uint32_t i = 1; i <= 100; i++) {
+		assert_int_equal(procmap_owners(m, i, o, 2), 1);
+		assert_int_equal(o[0].pid, (int32_t)(i % 7 + 1));
+		assert_int_equal(o[0].fd, (int32_t)i);
+	}
+	for (uint32_t i = 101; i <= 9000; i++)
+		procmap_add_owner(m, i, 3, (int32_t)i);
+	assert_int_equal(procmap_nowners(m), 9000);
+	assert_int_equal(procmap_owners(m, 8999, o, 2), 1);
+	assert_int_equal(o[0].fd, 8999);
+	procmap_remove_proc(m, 3);
+	assert_false(procmap_is_owned(m, 8999));
+	assert_true(procmap_is_owned(m, 1));
+	procmap_clear(m);
+	procmap_reserve(m, 10);
+	assert_int_equal(procmap_nowners(m), 0);
+	procmap_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -404,6 +435,7 @@ int main(void)
 		cmocka_unit_test(test_random_vs_model),
 		cmocka_unit_test(test_comm_raw),
 		cmocka_unit_test(test_hidden),
+		cmocka_unit_test(test_reserve),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
