@@ -553,13 +553,7 @@ static bool sort_full(struct table *t)
 	return true;
 }
 
-/* The first paint's sort (t->sort_defer): only the rows a first page can
- * show are put in order, the first ones among those that pass the toggles,
- * the filter and the search, found with a bounded heap (n log k rather
- * than n log n comparisons, and no key per row kept); the others follow in
- * dump order until table_finish_sort(), which the live view calls right
- * after that paint. The order being total, the full sort then leaves the
- * first page as it was. Returns false (nothing done) without memory. */
+/* Moves h[i] down to its place in the max-heap h[0..n) (key_cmp order). */
 static void heap_sift(struct sortkey *h, size_t n, size_t i, struct sortctx *sc)
 {
 	for (;;) {
@@ -587,6 +581,13 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The first paint's sort (t->sort_defer): only the rows a first page can
+ * show are put in order, the first ones among those that pass the toggles,
+ * the filter and the search, found with a bounded heap (n log k rather
+ * than n log n comparisons, and no key per row kept); the others follow in
+ * dump order until table_finish_sort(), which the live view calls right
+ * after that paint. The order being total, the full sort then leaves the
+ * first page as it was. Returns false (nothing done) without memory. */
 static bool sort_first_page(struct table *t)
 {
 	size_t k = t->page + 1 > TABLE_FIRST_ROWS ? t->page + 1 : TABLE_FIRST_ROWS;
